@@ -1,0 +1,37 @@
+#!/bin/sh
+# Installs (or, with --check, looks for) the Debian packages sekisho builds
+# and tests with. As non-root it prints the command to run instead.
+set -eu
+
+PKGS="build-essential meson ninja-build pkg-config clang llvm libclang-rt-14-dev \
+libvectorscan-dev libpcre2-dev libjansson-dev libyaml-dev libuv1-dev libsqlite3-dev \
+libcurl4-openssl-dev libssl-dev libmaxminddb-dev zlib1g-dev libcmocka-dev python3"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+
+if [ "${1:-}" = "--check" ]; then
+	[ -z "$missing" ] && exit 0
+	echo "missing packages:$missing" >&2
+	exit 1
+fi
+
+if [ -z "$missing" ]; then
+	echo "deps: all packages present"
+	exit 0
+fi
+
+cmd="apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: these Debian packages are needed; run as root:"
+	echo "  apt-get update && $cmd"
+	exit 1
+fi
+echo "deps: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,237 @@
+#include "base/arena.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ALIGN 16
+#define ROUND(n) (((n) + (ALIGN - 1)) & ~(size_t)(ALIGN - 1))
+
+typedef struct block {
+	struct block *next;
+	size_t size, used;
+	_Alignas(ALIGN) uint8_t data[];
+} block;
+
+typedef struct cleanup {
+	struct cleanup *next;
+	sk_cleanup_fn fn;
+	void *data;
+} cleanup;
+
+struct sk_arena {
+	block *head;  /* current block; older ones follow */
+	block *first; /* kept across resets */
+	size_t block_size, cap, used;
+	cleanup *cleanups;
+	uint8_t *last;   /* last allocation, for in-place realloc */
+	size_t last_n;
+#ifdef SK_ARENA_MALLOC
+	void **ptrs;
+	size_t nptrs, ptrs_cap;
+#endif
+};
+
+static block *block_new(size_t size)
+{
+	block *b = malloc(sizeof *b + size);
+	if (!b)
+		return NULL;
+	b->next = NULL;
+	b->size = size;
+	b->used = 0;
+	return b;
+}
+
+sk_arena *sk_arena_create(size_t block_size, size_t cap)
+{
+	sk_arena *a = calloc(1, sizeof *a);
+	if (!a)
+		return NULL;
+	a->block_size = block_size < 256 ? 256 : ROUND(block_size);
+	a->cap = cap ? cap : SK_ARENA_DEFAULT_CAP;
+	a->first = a->head = block_new(a->block_size);
+	if (!a->first) {
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
+static void run_cleanups(sk_arena *a)
+{
+	while (a->cleanups) {
+		cleanup *c = a->cleanups;
+		a->cleanups = c->next;
+		c->fn(c->data);
+	}
+}
+
+static void free_extra(sk_arena *a)
+{
+	block *b = a->head;
+	while (b && b != a->first) {
+		block *next = b->next;
+		free(b);
+		b = next;
+	}
+	a->head = a->first;
+	a->first->next = NULL;
+	a->first->used = 0;
+	a->used = 0;
+	a->last = NULL;
+	a->last_n = 0;
+#ifdef SK_ARENA_MALLOC
+	for (size_t i = 0; i < a->nptrs; i++)
+		free(a->ptrs[i]);
+	a->nptrs = 0;
+#endif
+}
+
+void sk_arena_reset(sk_arena *a)
+{
+	if (!a)
+		return;
+	run_cleanups(a);
+	free_extra(a);
+}
+
+void sk_arena_destroy(sk_arena *a)
+{
+	if (!a)
+		return;
+	sk_arena_reset(a);
+	free(a->first);
+#ifdef SK_ARENA_MALLOC
+	free(a->ptrs);
+#endif
+	free(a);
+}
+
+void *sk_arena_alloc(sk_arena *a, size_t n)
+{
+	if (n == 0)
+		n = 1;
+	if (n > a->cap || a->used > a->cap - n)
+		return NULL;
+#ifdef SK_ARENA_MALLOC
+	if (a->nptrs == a->ptrs_cap) {
+		size_t nc = a->ptrs_cap ? a->ptrs_cap * 2 : 64;
+		void **np = realloc(a->ptrs, nc * sizeof *np);
+		if (!np)
+			return NULL;
+		a->ptrs = np;
+		a->ptrs_cap = nc;
+	}
+	void *p = malloc(n);
+	if (!p)
+		return NULL;
+	a->ptrs[a->nptrs++] = p;
+	a->used += n;
+	a->last = NULL;
+	return p;
+#else
+	size_t need = ROUND(n);
+	block *b = a->head;
+	if (b->size - b->used < need) {
+		/* Big requests get a block of their own so the usual block size
+		 * stays small. */
+		size_t size = need > a->block_size ? need : a->block_size;
+		block *nb = block_new(size);
+		if (!nb)
+			return NULL;
+		nb->next = a->head;
+		a->head = b = nb;
+	}
+	uint8_t *p = b->data + b->used;
+	b->used += need;
+	a->used += need;
+	a->last = p;
+	a->last_n = need;
+	return p;
+#endif
+}
+
+void *sk_arena_calloc(sk_arena *a, size_t n)
+{
+	void *p = sk_arena_alloc(a, n);
+	if (p)
+		memset(p, 0, n);
+	return p;
+}
+
+void *sk_arena_realloc(sk_arena *a, void *old, size_t old_n, size_t new_n)
+{
+	if (!old)
+		return sk_arena_alloc(a, new_n);
+#ifndef SK_ARENA_MALLOC
+	block *b = a->head;
+	if (old == a->last && ROUND(new_n) >= a->last_n) {
+		size_t extra = ROUND(new_n) - a->last_n;
+		if (b->size - b->used >= extra && a->used <= a->cap - extra) {
+			b->used += extra;
+			a->used += extra;
+			a->last_n += extra;
+			return old;
+		}
+	}
+#endif
+	void *p = sk_arena_alloc(a, new_n);
+	if (p)
+		memcpy(p, old, old_n < new_n ? old_n : new_n);
+	return p;
+}
+
+uint8_t *sk_arena_dup(sk_arena *a, const void *p, size_t n)
+{
+	uint8_t *d = sk_arena_alloc(a, n);
+	if (d && n)
+		memcpy(d, p, n);
+	return d;
+}
+
+char *sk_arena_strndup(sk_arena *a, const void *p, size_t n)
+{
+	char *d = sk_arena_alloc(a, n + 1);
+	if (!d)
+		return NULL;
+	if (n)
+		memcpy(d, p, n);
+	d[n] = 0;
+	return d;
+}
+
+char *sk_arena_printf(sk_arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	char *d = sk_arena_alloc(a, (size_t)n + 1);
+	if (!d)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(d, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return d;
+}
+
+size_t sk_arena_used(const sk_arena *a)
+{
+	return a->used;
+}
+
+int sk_arena_on_cleanup(sk_arena *a, sk_cleanup_fn fn, void *data)
+{
+	cleanup *c = sk_arena_alloc(a, sizeof *c);
+	if (!c)
+		return -1;
+	c->fn = fn;
+	c->data = data;
+	c->next = a->cleanups;
+	a->cleanups = c;
+	return 0;
+}

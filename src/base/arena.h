@@ -1,0 +1,40 @@
+/* Region allocator: one arena per request (and per connection in the
+ * gateway); everything is freed at once by reset or destroy. Each arena has
+ * a byte cap so one hostile request cannot take the whole heap.
+ *
+ * Debug switch: building with -DSK_ARENA_MALLOC (the sanitizer build does)
+ * sends every allocation to malloc, so ASan sees each one on its own. */
+#ifndef SK_BASE_ARENA_H
+#define SK_BASE_ARENA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/str.h"
+
+typedef struct sk_arena sk_arena;
+
+/* block: size of the usual block; cap: most bytes it may hand out
+ * (0 means SK_ARENA_DEFAULT_CAP). */
+#define SK_ARENA_DEFAULT_CAP ((size_t)512 << 20)
+sk_arena *sk_arena_create(size_t block, size_t cap);
+void sk_arena_destroy(sk_arena *a);
+/* Frees everything but the first block, and runs cleanup hooks. */
+void sk_arena_reset(sk_arena *a);
+
+/* 16-byte aligned; NULL when malloc fails or the cap is reached. */
+void *sk_arena_alloc(sk_arena *a, size_t n);
+void *sk_arena_calloc(sk_arena *a, size_t n);
+/* Grows the last allocation if possible, else copies (old bytes kept). */
+void *sk_arena_realloc(sk_arena *a, void *old, size_t old_n, size_t new_n);
+uint8_t *sk_arena_dup(sk_arena *a, const void *p, size_t n);
+/* NUL-terminated copy (a NUL is appended; the bytes may hold others). */
+char *sk_arena_strndup(sk_arena *a, const void *p, size_t n);
+char *sk_arena_printf(sk_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+size_t sk_arena_used(const sk_arena *a);
+
+typedef void (*sk_cleanup_fn)(void *data);
+/* Runs fn(data) at reset or destroy, last added first. 0 on success. */
+int sk_arena_on_cleanup(sk_arena *a, sk_cleanup_fn fn, void *data);
+
+#endif

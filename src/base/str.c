@@ -1,0 +1,41 @@
+#include "base/str.h"
+
+bool sk_str_ieq(sk_str a, sk_str b)
+{
+	if (a.n != b.n)
+		return false;
+	for (size_t i = 0; i < a.n; i++)
+		if (sk_lower(a.p[i]) != sk_lower(b.p[i]))
+			return false;
+	return true;
+}
+
+bool sk_str_ieq_cstr(sk_str a, const char *b)
+{
+	return sk_str_ieq(a, sk_str_cstr(b));
+}
+
+long sk_str_ifind(sk_str hay, sk_str needle)
+{
+	if (needle.n == 0)
+		return 0;
+	if (needle.n > hay.n)
+		return -1;
+	for (size_t i = 0; i + needle.n <= hay.n; i++) {
+		size_t j = 0;
+		while (j < needle.n && sk_lower(hay.p[i + j]) == sk_lower(needle.p[j]))
+			j++;
+		if (j == needle.n)
+			return (long)i;
+	}
+	return -1;
+}
+
+sk_str sk_str_trim(sk_str s)
+{
+	while (s.n && (s.p[0] == ' ' || s.p[0] == '\t'))
+		s.p++, s.n--;
+	while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t'))
+		s.n--;
+	return s;
+}

@@ -1,0 +1,45 @@
+/* Byte slices: every parser and matcher in sekisho works on (ptr, len),
+ * never on NUL-terminated strings, because request bytes may hold NULs. */
+#ifndef SK_BASE_STR_H
+#define SK_BASE_STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef struct sk_str {
+	const uint8_t *p;
+	size_t n;
+} sk_str;
+
+#define SK_STR_LIT(s) ((sk_str){(const uint8_t *)(s), sizeof(s) - 1})
+#define SK_STR_NULL ((sk_str){NULL, 0})
+
+static inline sk_str sk_str_make(const void *p, size_t n)
+{
+	return (sk_str){(const uint8_t *)p, n};
+}
+
+static inline sk_str sk_str_cstr(const char *s)
+{
+	return (sk_str){(const uint8_t *)s, s ? strlen(s) : 0};
+}
+
+static inline bool sk_str_eq(sk_str a, sk_str b)
+{
+	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
+}
+
+static inline uint8_t sk_lower(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+}
+
+bool sk_str_ieq(sk_str a, sk_str b);
+bool sk_str_ieq_cstr(sk_str a, const char *b);
+/* Position of needle in hay ignoring ASCII case, or -1. */
+long sk_str_ifind(sk_str hay, sk_str needle);
+sk_str sk_str_trim(sk_str s);
+
+#endif

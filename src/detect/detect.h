@@ -1,0 +1,26 @@
+/* Our own attack detectors. Each is a tokenizer over (ptr, len) with state
+ * on the caller's stack: no allocation, no global state, safe to call from
+ * any thread. They judge one already-transformed field value. */
+#ifndef SK_DETECT_DETECT_H
+#define SK_DETECT_DETECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct sk_detect_match {
+	size_t off, len;   /* the bytes that made the decision */
+	char reason[128];  /* in words, e.g. "quote closed, then OR 1=1 tautology" */
+} sk_detect_match;
+
+typedef enum sk_sqli_level { SK_SQLI_LOW = 0, SK_SQLI_HIGH = 1 } sk_sqli_level;
+
+/* True when p[0..n) would change the structure of a SQL query it is pasted
+ * into (inside or outside quotes). m may be NULL. */
+bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_match *m);
+
+/* True when p[0..n) would run script if placed in an HTML document (tags
+ * that execute, event handler attributes, javascript: URLs, ...). */
+bool sk_detect_xss(const uint8_t *p, size_t n, sk_detect_match *m);
+
+#endif

@@ -1,0 +1,1 @@
+#include "waf/transform.h"

@@ -1,0 +1,82 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "base/arena.h"
+
+static void alloc_is_aligned_and_writable(void **state)
+{
+	(void)state;
+	sk_arena *a = sk_arena_create(256, 0);
+	assert_non_null(a);
+	for (int i = 1; i < 2000; i += 37) {
+		uint8_t *p = sk_arena_alloc(a, (size_t)i);
+		assert_non_null(p);
+		assert_int_equal((uintptr_t)p % 16, 0);
+		memset(p, 0xab, (size_t)i);
+	}
+	sk_arena_destroy(a);
+}
+
+static void cap_is_enforced(void **state)
+{
+	(void)state;
+	sk_arena *a = sk_arena_create(1024, 4096);
+	assert_non_null(sk_arena_alloc(a, 4000));
+	assert_null(sk_arena_alloc(a, 200));
+	sk_arena_reset(a);
+	assert_non_null(sk_arena_alloc(a, 4000));
+	assert_null(sk_arena_alloc(a, (size_t)-1));
+	sk_arena_destroy(a);
+}
+
+static void realloc_keeps_bytes(void **state)
+{
+	(void)state;
+	sk_arena *a = sk_arena_create(512, 0);
+	char *p = sk_arena_alloc(a, 10);
+	memcpy(p, "0123456789", 10);
+	char *q = sk_arena_realloc(a, p, 10, 5000);
+	assert_non_null(q);
+	assert_memory_equal(q, "0123456789", 10);
+	sk_arena_destroy(a);
+}
+
+static int cleaned;
+static void on_clean(void *d)
+{
+	cleaned += *(int *)d;
+}
+
+static void cleanups_run_on_reset(void **state)
+{
+	(void)state;
+	sk_arena *a = sk_arena_create(512, 0);
+	int one = 1, two = 2;
+	cleaned = 0;
+	assert_int_equal(sk_arena_on_cleanup(a, on_clean, &one), 0);
+	assert_int_equal(sk_arena_on_cleanup(a, on_clean, &two), 0);
+	sk_arena_reset(a);
+	assert_int_equal(cleaned, 3);
+	sk_arena_destroy(a);
+	assert_int_equal(cleaned, 3);
+	char *s = NULL;
+	a = sk_arena_create(512, 0);
+	s = sk_arena_printf(a, "%s-%d", "x", 42);
+	assert_string_equal(s, "x-42");
+	sk_arena_destroy(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(alloc_is_aligned_and_writable),
+		cmocka_unit_test(cap_is_enforced),
+		cmocka_unit_test(realloc_keeps_bytes),
+		cmocka_unit_test(cleanups_run_on_reset),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
