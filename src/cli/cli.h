@@ -1,0 +1,37 @@
+/* Shared by the subcommands: option parsing helpers and the web ACL
+ * loading every command does the same way. Only src/cli prints. */
+#ifndef SK_CLI_CLI_H
+#define SK_CLI_CLI_H
+
+#include <stdbool.h>
+
+#include "waf/engine.h"
+#include "waf/loader.h"
+
+/* Exit codes. */
+enum { EXIT_OK = 0, EXIT_BLOCKED = 1, EXIT_USAGE = 2 };
+
+typedef struct acl_opts {
+	const char *acl;       /* NULL: the built-in default */
+	const char *resources; /* --resources DIR */
+	const char *geoip;     /* --geoip FILE */
+	sk_search_encoding enc;
+	bool count_only;
+} acl_opts;
+
+/* If argv[*i] is an ACL option, consumes it (and its value) and returns 1;
+ * 0 when it is not one; -1 after printing a usage error. */
+int acl_opts_parse(acl_opts *o, int argc, char **argv, int *i);
+
+/* Loads and compiles; prints warnings and errors to stderr. */
+int load_program(const acl_opts *o, sk_program **out);
+
+/* Value of "--name VALUE" or "--name=VALUE" at argv[*i]; NULL if argv[*i]
+ * is not that option. Prints a usage error and sets *bad when the value is
+ * missing. */
+const char *opt_value(int argc, char **argv, int *i, const char *name, bool *bad);
+
+int cmd_check(int argc, char **argv);
+int cmd_acl(int argc, char **argv);
+
+#endif

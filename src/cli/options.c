@@ -1,0 +1,78 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "rules/default_acl.h"
+
+const char *opt_value(int argc, char **argv, int *i, const char *name, bool *bad)
+{
+	size_t n = strlen(name);
+	const char *a = argv[*i];
+	if (strncmp(a, name, n) != 0)
+		return NULL;
+	if (a[n] == '=')
+		return a + n + 1;
+	if (a[n] != 0)
+		return NULL;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "sekisho: %s needs a value\n", name);
+		*bad = true;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+int acl_opts_parse(acl_opts *o, int argc, char **argv, int *i)
+{
+	bool bad = false;
+	const char *v;
+	if ((v = opt_value(argc, argv, i, "--acl", &bad)))
+		o->acl = v;
+	else if ((v = opt_value(argc, argv, i, "--resources", &bad)))
+		o->resources = v;
+	else if ((v = opt_value(argc, argv, i, "--geoip", &bad)))
+		o->geoip = v;
+	else if ((v = opt_value(argc, argv, i, "--search-string-encoding", &bad))) {
+		if (strcmp(v, "base64") == 0)
+			o->enc = SK_SEARCH_BASE64;
+		else if (strcmp(v, "text") == 0)
+			o->enc = SK_SEARCH_TEXT;
+		else {
+			fprintf(stderr, "sekisho: --search-string-encoding: expected base64 or text, "
+					"found \"%s\"\n", v);
+			return -1;
+		}
+	} else if (strcmp(argv[*i], "--count-only") == 0)
+		o->count_only = true;
+	else
+		return bad ? -1 : 0;
+	return 1;
+}
+
+int load_program(const acl_opts *o, sk_program **out)
+{
+	sk_load_options lo = {.resources_dir = o->resources, .search_encoding = o->enc};
+	sk_acl *acl = NULL;
+	sk_error err = {0};
+	sk_buf warnings;
+	sk_buf_init(&warnings, 1 << 20);
+	sk_status st;
+	if (o->acl)
+		st = sk_acl_load_file(o->acl, &lo, &acl, &warnings, &err);
+	else
+		st = sk_acl_load("<default web ACL>", sk_default_acl_json, strlen(sk_default_acl_json),
+				 &lo, &acl, &warnings, &err);
+	if (warnings.n)
+		fprintf(stderr, "%.*s", (int)warnings.n, (char *)warnings.p);
+	sk_buf_free(&warnings);
+	if (st) {
+		fprintf(stderr, "sekisho: %s\n", err.msg);
+		return EXIT_USAGE;
+	}
+	sk_engine_options eo = {.geoip_db = o->geoip, .count_only = o->count_only};
+	if ((st = sk_program_compile(acl, &eo, out, &err))) {
+		fprintf(stderr, "sekisho: %s\n", err.msg);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}

@@ -1,0 +1,869 @@
+/* Evaluates a request against a compiled program, with AWS's semantics:
+ * rules in priority order, first terminating action wins, labels visible to
+ * later rules only, rule groups in their own label context. */
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "detect/detect.h"
+#include "waf/field.h"
+#include "waf/ipaddr.h"
+#include "waf/program.h"
+
+/* Per-request cache of one field's values. */
+typedef struct field_state {
+	bool done;
+	sk_field_values fv;
+} field_state;
+
+enum { DET_SQLI_LOW, DET_SQLI_HIGH, DET_XSS, DET_N };
+
+/* Per-request cache of one lane: transformed values, scan result, and
+ * detector answers. */
+typedef struct lane_state {
+	bool done, scanned;
+	sk_str *vals; /* transformed, parallel to the field's values */
+	uint64_t *bits;
+	int32_t *first; /* pattern id -> index of the first value that matched */
+	int8_t det[DET_N]; /* -1 not run, 0 no, 1 yes */
+	int32_t det_idx[DET_N];
+	sk_detect_match det_m[DET_N];
+} lane_state;
+
+typedef struct ev {
+	const sk_program *p;
+	sk_scratch *s;
+	sk_request *req;
+	sk_arena *a;
+	int64_t now;
+	sk_error *err;
+	sk_verdict *v;
+	field_state *fs;
+	lane_state *ls;
+	const char *ctx; /* label namespace of the rule being evaluated */
+	char **labels;
+	size_t nlabels, labels_cap;
+	sk_hit *hits;
+	size_t nhits, hits_cap;
+	sk_rule_match *matches;
+	size_t nmatches, matches_cap;
+	sk_kv *ins;
+	size_t nins, ins_cap;
+	int ip_state; /* 0 not parsed, 1 ok, -1 invalid */
+	uint8_t ip[16];
+} ev;
+
+#define GROW(e, arr, n, cap)                                                                       \
+	do {                                                                                       \
+		if ((n) == (cap)) {                                                                \
+			size_t nc_ = (cap) ? (cap)*2 : 8;                                          \
+			void *np_ = sk_arena_realloc((e)->a, (arr), (cap) * sizeof *(arr),         \
+						     nc_ * sizeof *(arr));                         \
+			if (!np_)                                                                  \
+				return -1;                                                         \
+			(arr) = np_;                                                               \
+			(cap) = nc_;                                                               \
+		}                                                                                  \
+	} while (0)
+
+const char *sk_action_name(sk_action_type t)
+{
+	static const char *const n[] = {"ALLOW", "BLOCK", "COUNT", "CAPTCHA", "CHALLENGE"};
+	return (unsigned)t < 5 ? n[t] : "UNKNOWN";
+}
+
+/* ---- fields and lanes ---- */
+
+static field_state *field(ev *e, const sk_field *f)
+{
+	field_state *fs = &e->fs[f->slot];
+	if (!fs->done) {
+		if (sk_field_extract(e->p->fields[f->slot], e->req, e->p->acl->body_limit, e->a, &fs->fv))
+			return NULL;
+		fs->done = true;
+		const sk_field *pf = e->p->fields[f->slot];
+		if (fs->fv.oversize) {
+			if (pf->kind == SK_FTM_BODY)
+				e->v->oversize_body = true;
+			else if (pf->kind == SK_FTM_JSON_BODY)
+				e->v->oversize_json = true;
+			else if (pf->kind == SK_FTM_COOKIES)
+				e->v->oversize_cookies = true;
+			else
+				e->v->oversize_headers = true;
+		}
+	}
+	return fs;
+}
+
+static lane_state *lane(ev *e, int idx, field_state **fsp)
+{
+	const sk_lane *l = &e->p->lanes[idx];
+	lane_state *ls = &e->ls[idx];
+	field_state *fs = field(e, l->field);
+	if (!fs)
+		return NULL;
+	*fsp = fs;
+	if (ls->done)
+		return ls;
+	size_t n = fs->fv.n;
+	ls->vals = sk_arena_alloc(e->a, (n ? n : 1) * sizeof *ls->vals);
+	if (!ls->vals)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		sk_str cur = fs->fv.vals[i];
+		for (int t = 0; t < l->chain.n; t++)
+			if (sk_transform_apply((sk_transform)l->chain.tx[t], cur, e->a, &cur))
+				return NULL;
+		ls->vals[i] = cur;
+	}
+	memset(ls->det, -1, sizeof ls->det);
+	ls->done = true;
+	return ls;
+}
+
+typedef struct scan_ctx {
+	lane_state *ls;
+	int32_t value;
+} scan_ctx;
+
+static int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
+		    void *ctx)
+{
+	(void)from;
+	(void)to;
+	(void)flags;
+	scan_ctx *c = ctx;
+	if (!(c->ls->bits[id / 64] & (1ull << (id % 64)))) {
+		c->ls->bits[id / 64] |= 1ull << (id % 64);
+		c->ls->first[id] = c->value;
+	}
+	return 0;
+}
+
+static int scan(ev *e, int idx, lane_state *ls, size_t nvals)
+{
+	const sk_lane *l = &e->p->lanes[idx];
+	if (ls->scanned)
+		return 0;
+	size_t words = ((size_t)l->npat + 63) / 64;
+	ls->bits = sk_arena_calloc(e->a, words * sizeof *ls->bits);
+	ls->first = sk_arena_alloc(e->a, (size_t)l->npat * sizeof *ls->first);
+	if (!ls->bits || !ls->first)
+		return -1;
+	for (size_t i = 0; i < nvals; i++) {
+		const char *d = ls->vals[i].p ? (const char *)ls->vals[i].p : "";
+		scan_ctx c = {ls, (int32_t)i};
+		if (l->db && hs_scan(l->db, d, (unsigned)ls->vals[i].n, 0, e->s->hs, on_match, &c) !=
+				     HS_SUCCESS)
+			return -1;
+		for (int k = 0; k < l->npcre; k++) {
+			int id = l->pcre_ids[k];
+			if (ls->bits[id / 64] & (1ull << (id % 64)))
+				continue;
+			int rc = pcre2_match(l->pcre[id], (PCRE2_SPTR)d, ls->vals[i].n, 0, 0, e->s->md,
+					     e->s->mctx);
+			if (rc >= 0) {
+				ls->bits[id / 64] |= 1ull << (id % 64);
+				ls->first[id] = (int32_t)i;
+			}
+			/* Resource limits (rc < -1) count as no match, like AWS's
+			 * own regex engine giving up. */
+		}
+	}
+	ls->scanned = true;
+	return 0;
+}
+
+/* ---- hits ---- */
+
+static int push_hit(ev *e, const sk_stmt *s, sk_str name, sk_str value, size_t off, size_t len,
+		    const char *reason)
+{
+	GROW(e, e->hits, e->nhits, e->hits_cap);
+	sk_hit *h = &e->hits[e->nhits++];
+	h->stmt = s;
+	h->name = name;
+	h->value = value;
+	h->off = off;
+	h->len = len;
+	snprintf(h->reason, sizeof h->reason, "%s", reason ? reason : "");
+	return 1;
+}
+
+static void locate_pattern(ev *e, const sk_lane *l, int id, sk_str v, size_t *off, size_t *len)
+{
+	const sk_stmt *s = l->pat_stmt[id];
+	*off = 0;
+	*len = v.n;
+	if (s->type == SK_ST_BYTE_MATCH) {
+		for (size_t i = 0; i + s->search_n <= v.n; i++)
+			if (memcmp(v.p + i, s->search, s->search_n) == 0) {
+				*off = i;
+				*len = s->search_n;
+				if (s->position != SK_POS_ENDS_WITH)
+					return;
+			}
+		return;
+	}
+	if (l->pcre[id] &&
+	    pcre2_match(l->pcre[id], v.p ? v.p : (PCRE2_SPTR) "", v.n, 0, 0, e->s->md, e->s->mctx) >= 0) {
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(e->s->md);
+		if (ov[0] <= ov[1] && ov[1] <= v.n) {
+			*off = ov[0];
+			*len = ov[1] - ov[0];
+		}
+	}
+}
+
+/* ---- leaf statements ---- */
+
+static bool size_ok(sk_cmp c, uint64_t a, uint64_t b)
+{
+	switch (c) {
+	case SK_CMP_EQ: return a == b;
+	case SK_CMP_NE: return a != b;
+	case SK_CMP_LE: return a <= b;
+	case SK_CMP_LT: return a < b;
+	case SK_CMP_GE: return a >= b;
+	case SK_CMP_GT: return a > b;
+	}
+	return false;
+}
+
+static int eval_field_stmt(ev *e, const sk_stmt *s)
+{
+	field_state *fs;
+	lane_state *ls = lane(e, s->lane, &fs);
+	if (!ls)
+		return -1;
+	const sk_field *f = s->field;
+	if (fs->fv.oversize && f->oversize != SK_OVERSIZE_CONTINUE) {
+		if (f->oversize == SK_OVERSIZE_NO_MATCH)
+			return 0;
+		return push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0,
+				"larger than the inspection limit (OversizeHandling MATCH)");
+	}
+	if (fs->fv.json_fallback)
+		return fs->fv.json_fallback == 1
+			       ? push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0,
+					  "body is not valid JSON (InvalidFallbackBehavior MATCH)")
+			       : 0;
+	size_t n = fs->fv.n;
+	switch (s->type) {
+	case SK_ST_BYTE_MATCH:
+	case SK_ST_REGEX_MATCH:
+	case SK_ST_REGEX_SET: {
+		if (scan(e, s->lane, ls, n))
+			return -1;
+		const sk_lane *l = &e->p->lanes[s->lane];
+		for (int id = s->pat_base; id < s->pat_base + s->pat_n; id++) {
+			if (!(ls->bits[id / 64] & (1ull << (id % 64))))
+				continue;
+			int32_t vi = ls->first[id];
+			size_t off, len;
+			locate_pattern(e, l, id, ls->vals[vi], &off, &len);
+			char why[160];
+			if (s->type == SK_ST_REGEX_SET)
+				snprintf(why, sizeof why, "pattern %d of regex pattern set %s",
+					 id - s->pat_base, s->regex_set->name);
+			else
+				why[0] = 0;
+			return push_hit(e, s, fs->fv.names[vi], ls->vals[vi], off, len, why);
+		}
+		return 0;
+	}
+	case SK_ST_SQLI:
+	case SK_ST_XSS: {
+		int d = s->type == SK_ST_XSS ? DET_XSS : s->sensitivity ? DET_SQLI_HIGH : DET_SQLI_LOW;
+		if (ls->det[d] < 0) {
+			ls->det[d] = 0;
+			for (size_t i = 0; i < n; i++) {
+				sk_detect_match *m = &ls->det_m[d];
+				bool hit = d == DET_XSS ? sk_detect_xss(ls->vals[i].p, ls->vals[i].n, m)
+							: sk_detect_sqli(ls->vals[i].p, ls->vals[i].n,
+									 d == DET_SQLI_HIGH ? SK_SQLI_HIGH
+											    : SK_SQLI_LOW,
+									 m);
+				if (hit) {
+					ls->det[d] = 1;
+					ls->det_idx[d] = (int32_t)i;
+					break;
+				}
+			}
+		}
+		if (!ls->det[d])
+			return 0;
+		int32_t vi = ls->det_idx[d];
+		const sk_detect_match *m = &ls->det_m[d];
+		size_t off = m->off <= ls->vals[vi].n ? m->off : 0;
+		size_t len = off + m->len <= ls->vals[vi].n ? m->len : ls->vals[vi].n - off;
+		return push_hit(e, s, fs->fv.names[vi], ls->vals[vi], off, len, m->reason);
+	}
+	case SK_ST_SIZE:
+		for (size_t i = 0; i < n; i++)
+			if (size_ok(s->cmp, ls->vals[i].n, s->size)) {
+				char why[96];
+				snprintf(why, sizeof why, "size %zu is %s %llu", ls->vals[i].n,
+					 (const char *[]){"=", "!=", "<=", "<", ">=", ">"}[s->cmp],
+					 (unsigned long long)s->size);
+				return push_hit(e, s, fs->fv.names[i], SK_STR_NULL, 0, 0, why);
+			}
+		/* A missing field has size 0 for AWS. */
+		if (n == 0 && size_ok(s->cmp, 0, s->size))
+			return push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0, "field absent (size 0)");
+		return 0;
+	default: return 0;
+	}
+}
+
+/* The address an IP statement judges: the client's, or one from a
+ * forwarded header. Returns 1 with out filled, 0 when there is none
+ * (caller applies the fallback). */
+static int client_ip(ev *e, uint8_t out[16])
+{
+	if (!e->ip_state)
+		e->ip_state = sk_ip_parse(sk_str_cstr(e->req->client_ip), e->ip) ? 1 : -1;
+	if (e->ip_state < 0)
+		return 0;
+	memcpy(out, e->ip, 16);
+	return 1;
+}
+
+/* Calls fn for each address the forwarded config selects; returns 1 when
+ * fn said yes for one, 0 when none, -2 when the header gave no address. */
+static int forwarded_each(ev *e, const sk_forwarded *fw, bool (*fn)(ev *, const uint8_t *, const void *),
+			  const void *arg)
+{
+	bool found = false;
+	sk_str h = sk_request_header(e->req, fw->header, &found);
+	if (!found)
+		return -2;
+	sk_str items[10];
+	size_t n = 0;
+	size_t start = 0;
+	for (size_t i = 0; i <= h.n; i++)
+		if (i == h.n || h.p[i] == ',') {
+			if (n < 10)
+				items[n++] = sk_str_make(h.p + start, i - start);
+			else
+				items[9] = sk_str_make(h.p + start, i - start); /* keep the last */
+			start = i + 1;
+		}
+	size_t lo = 0, hi = n;
+	if (fw->position == SK_FWD_FIRST)
+		hi = n ? 1 : 0;
+	else if (fw->position == SK_FWD_LAST)
+		lo = n ? n - 1 : 0;
+	bool any_valid = false;
+	for (size_t i = lo; i < hi; i++) {
+		uint8_t ip[16];
+		if (!sk_ip_parse(items[i], ip))
+			continue;
+		any_valid = true;
+		if (fn(e, ip, arg))
+			return 1;
+	}
+	return any_valid ? 0 : -2;
+}
+
+static bool in_set(ev *e, const uint8_t *ip, const void *arg)
+{
+	(void)e;
+	const sk_ip_set *s = arg;
+	return sk_ip_ranges_contain(s->ranges, s->n, ip);
+}
+
+static const char *country_of(ev *e, const uint8_t *ip)
+{
+	if (!e->p->mmdb)
+		return "--";
+	struct sockaddr_in6 sa = {.sin6_family = AF_INET6};
+	memcpy(&sa.sin6_addr, ip, 16);
+	struct sockaddr_in sa4 = {.sin_family = AF_INET};
+	const struct sockaddr *sp = (const struct sockaddr *)&sa;
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	if (memcmp(ip, mapped, 12) == 0) {
+		memcpy(&sa4.sin_addr, ip + 12, 4);
+		sp = (const struct sockaddr *)&sa4;
+	}
+	int merr;
+	MMDB_lookup_result_s r = MMDB_lookup_sockaddr(e->p->mmdb, sp, &merr);
+	if (merr != MMDB_SUCCESS || !r.found_entry)
+		return "--";
+	MMDB_entry_data_s d;
+	if (MMDB_get_value(&r.entry, &d, "country", "iso_code", NULL) != MMDB_SUCCESS ||
+	    !d.has_data || d.type != MMDB_DATA_TYPE_UTF8_STRING || d.data_size != 2)
+		return "--";
+	char *c = sk_arena_strndup(e->a, d.utf8_string, 2);
+	return c ? c : "--";
+}
+
+static bool in_countries(ev *e, const uint8_t *ip, const void *arg)
+{
+	const sk_stmt *s = arg;
+	const char *c = country_of(e, ip);
+	for (size_t i = 0; i < s->ncountries; i++)
+		if (memcmp(s->countries[i], c, 2) == 0)
+			return true;
+	return false;
+}
+
+static int eval_addr_stmt(ev *e, const sk_stmt *s, bool (*fn)(ev *, const uint8_t *, const void *),
+			  const void *arg, const char *what)
+{
+	int r;
+	if (s->fwd.header) {
+		r = forwarded_each(e, &s->fwd, fn, arg);
+		if (r == -2)
+			return s->fwd.fallback_match
+				       ? push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0,
+						  "no valid address in the forwarded header (FallbackBehavior MATCH)")
+				       : 0;
+	} else {
+		uint8_t ip[16];
+		r = client_ip(e, ip) && fn(e, ip, arg);
+	}
+	if (r != 1)
+		return 0;
+	char why[160];
+	snprintf(why, sizeof why, "%s", what);
+	return push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0, why);
+}
+
+/* LabelMatch: a key that is not fully qualified is read in the context of
+ * the rule holding the statement; a LABEL key matches the label's trailing
+ * components, a NAMESPACE key any contiguous run of its namespaces. */
+static bool label_matches(const char *label, const sk_stmt *s)
+{
+	const char *key = s->label_key;
+	size_t kn = strlen(key), ln = strlen(label);
+	const char *rest = label;
+	if (strncmp(key, "awswaf:", 7) != 0) {
+		size_t cn = strlen(s->label_context);
+		if (ln < cn || memcmp(label, s->label_context, cn) != 0)
+			return false;
+		rest = label + cn;
+	} else if (s->label_scope == SK_LABEL_SCOPE_LABEL) {
+		return strcmp(label, key) == 0;
+	} else {
+		return strncmp(label, key, kn) == 0;
+	}
+	size_t rn = strlen(rest);
+	if (s->label_scope == SK_LABEL_SCOPE_LABEL)
+		return rn >= kn && strcmp(rest + rn - kn, key) == 0 &&
+		       (rn == kn || rest[rn - kn - 1] == ':');
+	/* Namespace: key (ending with ':') at the start or after a ':'. */
+	for (const char *p = rest; (p = strstr(p, key)); p++)
+		if (p == rest || p[-1] == ':')
+			return true;
+	return false;
+}
+
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+/* The aggregation key of a rate-based statement as a hash; 0 when the
+ * request lacks a part of the key (AWS does not count it then). */
+static uint64_t rate_key(ev *e, const sk_stmt *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	uint8_t ip[16];
+	switch (s->agg) {
+	case SK_AGG_CONSTANT: return h;
+	case SK_AGG_IP: return client_ip(e, ip) ? hash_bytes(h, ip, 16) : 0;
+	case SK_AGG_FORWARDED_IP: {
+		bool found;
+		sk_str v = sk_request_header(e->req, s->fwd.header, &found);
+		const uint8_t *c = found ? memchr(v.p, ',', v.n) : NULL;
+		if (c)
+			v.n = (size_t)(c - v.p);
+		return found && sk_ip_parse(v, ip) ? hash_bytes(h, ip, 16) : 0;
+	}
+	case SK_AGG_CUSTOM_KEYS: break;
+	}
+	for (size_t k = 0; k < s->nkeys; k++) {
+		const sk_rate_key *rk = &s->keys[k];
+		sk_str v = SK_STR_NULL;
+		bool found = true;
+		const sk_pair *pv;
+		size_t pn;
+		switch (rk->kind) {
+		case SK_RKEY_IP:
+			if (!client_ip(e, ip))
+				return 0;
+			v = sk_str_make(ip, 16);
+			break;
+		case SK_RKEY_FORWARDED_IP: {
+			v = sk_request_header(e->req, s->fwd.header, &found);
+			const uint8_t *c = found ? memchr(v.p, ',', v.n) : NULL;
+			if (c)
+				v.n = (size_t)(c - v.p);
+			if (!found || !sk_ip_parse(v, ip))
+				return 0;
+			v = sk_str_make(ip, 16);
+			break;
+		}
+		case SK_RKEY_HTTP_METHOD: v = e->req->method; break;
+		case SK_RKEY_HEADER: v = sk_request_header(e->req, rk->name, &found); break;
+		case SK_RKEY_COOKIE:
+		case SK_RKEY_QUERY_ARG:
+			found = false;
+			if ((rk->kind == SK_RKEY_COOKIE ? sk_request_cookies(e->req, &pv, &pn)
+							: sk_request_args(e->req, &pv, &pn)))
+				return 0;
+			for (size_t i = 0; i < pn && !found; i++)
+				if (rk->kind == SK_RKEY_COOKIE ? sk_str_eq(pv[i].name, sk_str_cstr(rk->name))
+							       : sk_str_ieq_cstr(pv[i].name, rk->name)) {
+					v = pv[i].value;
+					found = true;
+				}
+			break;
+		case SK_RKEY_QUERY_STRING: v = e->req->query; found = v.n > 0; break;
+		case SK_RKEY_URI_PATH: v = e->req->path; break;
+		case SK_RKEY_LABEL_NAMESPACE: {
+			found = false;
+			size_t nn = strlen(rk->name);
+			for (size_t i = 0; i < e->nlabels && !found; i++)
+				if (strncmp(e->labels[i], rk->name, nn) == 0) {
+					v = sk_str_cstr(e->labels[i]);
+					found = true;
+				}
+			break;
+		}
+		}
+		if (!found)
+			return 0;
+		for (int t = 0; t < rk->chain.n; t++)
+			if (sk_transform_apply((sk_transform)rk->chain.tx[t], v, e->a, &v))
+				return 0;
+		h = hash_bytes(h, v.p, v.n);
+		h = hash_bytes(h, "\xff", 1); /* separates keys */
+	}
+	return h ? h : 1;
+}
+
+/* Counts this request and returns the count over the window. */
+static uint64_t rate_count(sk_rate_table *t, int window_sec, uint64_t key, int64_t now_ms)
+{
+	pthread_mutex_lock(&t->lock);
+	if (!t->slots) {
+		t->bucket_ms = window_sec * 1000 / SK_RATE_BUCKETS;
+		t->slots = calloc(SK_RATE_MAX_KEYS * 2, sizeof *t->slots);
+		if (!t->slots) {
+			pthread_mutex_unlock(&t->lock);
+			return 0;
+		}
+	}
+	if (t->used >= SK_RATE_MAX_KEYS) {
+		/* Full: start over rather than grow without bound. */
+		memset(t->slots, 0, SK_RATE_MAX_KEYS * 2 * sizeof *t->slots);
+		t->used = 0;
+	}
+	size_t mask = SK_RATE_MAX_KEYS * 2 - 1, i = key & mask;
+	while (t->slots[i].hash && t->slots[i].hash != key)
+		i = (i + 1) & mask;
+	sk_rate_entry *r = &t->slots[i];
+	int64_t b = now_ms / t->bucket_ms;
+	if (!r->hash) {
+		r->hash = key;
+		r->bucket0 = b;
+		t->used++;
+	}
+	/* Slide the window so that b is its last bucket. */
+	int64_t shift = b - (r->bucket0 + SK_RATE_BUCKETS - 1);
+	if (shift > 0) {
+		if (shift >= SK_RATE_BUCKETS) {
+			memset(r->counts, 0, sizeof r->counts);
+		} else {
+			memmove(r->counts, r->counts + shift, (size_t)(SK_RATE_BUCKETS - shift) * sizeof r->counts[0]);
+			memset(r->counts + SK_RATE_BUCKETS - shift, 0, (size_t)shift * sizeof r->counts[0]);
+		}
+		r->bucket0 += shift;
+	}
+	int64_t slot = b - r->bucket0;
+	if (slot >= 0 && slot < SK_RATE_BUCKETS && r->counts[slot] < UINT32_MAX)
+		r->counts[slot]++;
+	uint64_t total = 0;
+	for (int k = 0; k < SK_RATE_BUCKETS; k++)
+		total += r->counts[k];
+	pthread_mutex_unlock(&t->lock);
+	return total;
+}
+
+static int eval_stmt(ev *e, const sk_stmt *s);
+
+static int eval_rate(ev *e, const sk_stmt *s)
+{
+	if (s->scope_down) {
+		size_t mark = e->nhits;
+		int r = eval_stmt(e, s->scope_down);
+		e->nhits = mark;
+		if (r <= 0)
+			return r;
+	}
+	uint64_t key = rate_key(e, s);
+	if (!key)
+		return 0;
+	uint64_t n = rate_count(&e->p->rates[s->rate_slot], s->window_sec, key, e->now);
+	if (n <= s->limit)
+		return 0;
+	char why[160];
+	snprintf(why, sizeof why, "%llu requests in %d s, over the limit of %llu",
+		 (unsigned long long)n, s->window_sec, (unsigned long long)s->limit);
+	return push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0, why);
+}
+
+static int eval_stmt(ev *e, const sk_stmt *s)
+{
+	size_t mark = e->nhits;
+	int r;
+	switch (s->type) {
+	case SK_ST_BYTE_MATCH:
+	case SK_ST_REGEX_MATCH:
+	case SK_ST_REGEX_SET:
+	case SK_ST_SQLI:
+	case SK_ST_XSS:
+	case SK_ST_SIZE: return eval_field_stmt(e, s);
+	case SK_ST_IP_SET: return eval_addr_stmt(e, s, in_set, s->ip_set, "client address is in the IP set");
+	case SK_ST_GEO: return eval_addr_stmt(e, s, in_countries, s, "country matches");
+	case SK_ST_LABEL:
+		for (size_t i = 0; i < e->nlabels; i++)
+			if (label_matches(e->labels[i], s)) {
+				char why[160];
+				snprintf(why, sizeof why, "has label %s", e->labels[i]);
+				return push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0, why);
+			}
+		return 0;
+	case SK_ST_AND:
+		for (size_t i = 0; i < s->nkids; i++)
+			if ((r = eval_stmt(e, s->kids[i])) <= 0) {
+				e->nhits = mark;
+				return r;
+			}
+		return 1;
+	case SK_ST_OR:
+		for (size_t i = 0; i < s->nkids; i++)
+			if ((r = eval_stmt(e, s->kids[i])) != 0)
+				return r;
+		return 0;
+	case SK_ST_NOT:
+		r = eval_stmt(e, s->kids[0]);
+		e->nhits = mark; /* what did not match explains nothing */
+		if (r < 0)
+			return r;
+		if (r)
+			return 0;
+		return push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0, "the negated statement did not match");
+	case SK_ST_RATE: return eval_rate(e, s);
+	case SK_ST_MANAGED_GROUP:
+	case SK_ST_GROUP_REF: return 0; /* handled at rule level */
+	}
+	return 0;
+}
+
+/* ---- rules ---- */
+
+static int add_label(ev *e, const char *ns, const char *name)
+{
+	char *l = sk_arena_printf(e->a, "%s%s", ns, name);
+	if (!l)
+		return -1;
+	for (size_t i = 0; i < e->nlabels; i++)
+		if (strcmp(e->labels[i], l) == 0)
+			return 0;
+	GROW(e, e->labels, e->nlabels, e->labels_cap);
+	e->labels[e->nlabels++] = l;
+	return 0;
+}
+
+static int insert_headers(ev *e, const sk_action *a)
+{
+	for (size_t i = 0; i < a->ninsert_headers; i++) {
+		GROW(e, e->ins, e->nins, e->ins_cap);
+		e->ins[e->nins].name = sk_arena_printf(e->a, "x-amzn-waf-%s", a->insert_headers[i].name);
+		e->ins[e->nins].value = a->insert_headers[i].value;
+		if (!e->ins[e->nins].name)
+			return -1;
+		e->nins++;
+	}
+	return 0;
+}
+
+static int record(ev *e, const sk_rule *rule, const sk_rule *grule, const sk_group *g,
+		  sk_action_type act, sk_action_type own, size_t mark, bool terminating)
+{
+	GROW(e, e->matches, e->nmatches, e->matches_cap);
+	sk_rule_match *m = &e->matches[e->nmatches++];
+	m->rule = rule;
+	m->group_rule = grule;
+	m->group = g;
+	m->action = act;
+	m->rule_action = own;
+	m->overridden = act != own;
+	m->terminating = terminating;
+	m->nhits = e->nhits - mark;
+	m->hits = m->nhits ? (sk_hit *)sk_arena_dup(e->a, e->hits + mark, m->nhits * sizeof *m->hits) : NULL;
+	if (m->nhits && !m->hits)
+		return -1;
+	e->nhits = mark;
+	return 0;
+}
+
+static bool terminates(sk_action_type t)
+{
+	return t != SK_ACT_COUNT;
+}
+
+static void finish(ev *e, const sk_action *a, const sk_group *g)
+{
+	sk_verdict *v = e->v;
+	v->act = a;
+	v->act_group = g;
+	v->action = a->type;
+	v->terminating = (int)e->nmatches - 1;
+	v->status = a->type == SK_ACT_ALLOW ? 200 : a->response_code ? a->response_code : 403;
+}
+
+static sk_action_type effective(const ev *e, sk_action_type t)
+{
+	if (e->p->opt.count_only && t != SK_ACT_ALLOW && t != SK_ACT_COUNT)
+		return SK_ACT_COUNT;
+	return t;
+}
+
+/* Returns 1 when the web ACL is done (a terminating action), 0 to go on. */
+static int eval_group_rule(ev *e, const sk_rule *rule)
+{
+	const sk_stmt *gs = rule->stmt;
+	const sk_group *g = gs->group;
+	if (gs->scope_down) {
+		e->ctx = e->p->acl->label_ns;
+		size_t mark = e->nhits;
+		int r = eval_stmt(e, gs->scope_down);
+		e->nhits = mark;
+		if (r <= 0)
+			return r;
+	}
+	for (size_t i = 0; i < g->nrules; i++) {
+		const sk_rule *gr = &g->rules[i];
+		size_t mark = e->nhits;
+		e->ctx = g->label_ns;
+		int r = eval_stmt(e, gr->stmt);
+		if (r < 0)
+			return r;
+		if (!r)
+			continue;
+		for (size_t k = 0; k < gr->nlabels; k++)
+			if (add_label(e, g->label_ns, gr->labels[k]))
+				return -1;
+		const sk_action *act = &gr->action;
+		bool excluded = false;
+		for (size_t k = 0; k < gs->noverrides; k++)
+			if (strcmp(gs->overrides[k].rule, gr->name) == 0) {
+				if (gs->overrides[k].action)
+					act = gs->overrides[k].action;
+				else
+					excluded = true;
+			}
+		sk_action_type t = excluded ? SK_ACT_COUNT : effective(e, act->type);
+		if (!terminates(t)) {
+			if (insert_headers(e, act) || record(e, rule, gr, g, t, gr->action.type, mark, false))
+				return -1;
+			continue;
+		}
+		if (rule->override_count) {
+			/* The group's verdict is counted; the web ACL goes on. */
+			if (record(e, rule, gr, g, SK_ACT_COUNT, act->type, mark, false))
+				return -1;
+			return 0;
+		}
+		if (record(e, rule, gr, g, t, gr->action.type, mark, true))
+			return -1;
+		if (t == SK_ACT_ALLOW && insert_headers(e, act))
+			return -1;
+		finish(e, act, g);
+		return 1;
+	}
+	return 0;
+}
+
+static int eval_rules(ev *e)
+{
+	const sk_acl *acl = e->p->acl;
+	for (size_t i = 0; i < acl->nrules; i++) {
+		const sk_rule *rule = &acl->rules[i];
+		int r;
+		if (!rule->has_action) {
+			if ((r = eval_group_rule(e, rule)) != 0)
+				return r;
+			continue;
+		}
+		size_t mark = e->nhits;
+		e->ctx = acl->label_ns;
+		if ((r = eval_stmt(e, rule->stmt)) < 0)
+			return r;
+		if (!r)
+			continue;
+		for (size_t k = 0; k < rule->nlabels; k++)
+			if (add_label(e, acl->label_ns, rule->labels[k]))
+				return -1;
+		sk_action_type t = effective(e, rule->action.type);
+		bool term = terminates(t);
+		if (record(e, rule, NULL, NULL, t, rule->action.type, mark, term))
+			return -1;
+		if (t == SK_ACT_ALLOW || t == SK_ACT_COUNT)
+			if (insert_headers(e, &rule->action))
+				return -1;
+		if (term) {
+			finish(e, &rule->action, NULL);
+			if (t != rule->action.type)
+				e->v->action = t;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+sk_status sk_evaluate(const sk_program *p, sk_scratch *s, sk_request *req, int64_t now_ms,
+		      sk_verdict *out, sk_error *err)
+{
+	memset(out, 0, sizeof *out);
+	ev e = {.p = p, .s = s, .req = req, .a = req->arena, .now = now_ms, .err = err, .v = out};
+	e.fs = sk_arena_calloc(e.a, (p->nfields ? p->nfields : 1) * sizeof *e.fs);
+	e.ls = sk_arena_calloc(e.a, (p->nlanes ? p->nlanes : 1) * sizeof *e.ls);
+	if (!e.fs || !e.ls)
+		return sk_fail(err, SK_E_NOMEM, "out of memory for this request");
+	out->terminating = -1;
+	int r = eval_rules(&e);
+	if (r < 0)
+		return sk_fail(err, SK_E_NOMEM, "out of memory while inspecting this request");
+	if (r == 0) {
+		const sk_action *d = &p->acl->default_action;
+		out->act = d;
+		out->action = p->opt.count_only ? SK_ACT_ALLOW : d->type;
+		out->status = out->action == SK_ACT_ALLOW ? 200 : d->response_code ? d->response_code : 403;
+		if (out->action == SK_ACT_ALLOW && insert_headers(&e, d))
+			return sk_fail(err, SK_E_NOMEM, "out of memory");
+	}
+	if (out->action == SK_ACT_CAPTCHA || out->action == SK_ACT_CHALLENGE)
+		out->status = 403; /* no puzzle yet: answered like Block (docs/rules.md) */
+	out->matches = e.matches;
+	out->nmatches = e.nmatches;
+	out->labels = e.labels;
+	out->nlabels = e.nlabels;
+	out->inserted = e.ins;
+	out->ninserted = e.nins;
+	uint8_t ip[16];
+	out->country = client_ip(&e, ip) ? country_of(&e, ip) : "--";
+	return SK_OK;
+}

@@ -1,0 +1,230 @@
+#include "waf/field.h"
+
+#include <string.h>
+
+typedef struct collector {
+	sk_arena *a;
+	sk_field_values *out;
+	size_t cap;
+} collector;
+
+static sk_status push(collector *c, sk_str name, sk_str val)
+{
+	if (c->out->n == c->cap) {
+		size_t nc = c->cap ? c->cap * 2 : 8;
+		sk_str *v = sk_arena_realloc(c->a, c->out->vals, c->cap * sizeof *v, nc * sizeof *v);
+		sk_str *n = sk_arena_realloc(c->a, c->out->names, c->cap * sizeof *n, nc * sizeof *n);
+		if (!v || !n)
+			return SK_E_NOMEM;
+		c->out->vals = v;
+		c->out->names = n;
+		c->cap = nc;
+	}
+	c->out->vals[c->out->n] = val;
+	c->out->names[c->out->n] = name;
+	c->out->n++;
+	return SK_OK;
+}
+
+static bool name_listed(const sk_field *f, sk_str name, bool fold)
+{
+	for (size_t i = 0; i < f->nnames; i++) {
+		sk_str want = sk_str_cstr(f->names[i]);
+		if (fold ? sk_str_ieq(want, name) : sk_str_eq(want, name))
+			return true;
+	}
+	return false;
+}
+
+static bool pattern_allows(const sk_field *f, sk_str name, bool fold)
+{
+	if (f->pattern == SK_PATTERN_ALL)
+		return true;
+	bool listed = name_listed(f, name, fold);
+	return f->pattern == SK_PATTERN_INCLUDED ? listed : !listed;
+}
+
+/* Headers or cookies as name/value pairs, within AWS's 8 KB / 200 limit. */
+static sk_status pairs(collector *c, const sk_field *f, const sk_pair *v, size_t n, bool fold)
+{
+	size_t bytes = 0;
+	for (size_t i = 0; i < n; i++) {
+		bytes += v[i].name.n + v[i].value.n;
+		if (i >= SK_INSPECT_HEADER_COUNT || bytes > SK_INSPECT_HEADER_BYTES) {
+			c->out->oversize = true;
+			break;
+		}
+		if (!pattern_allows(f, v[i].name, fold))
+			continue;
+		sk_status st = SK_OK;
+		if (f->scope != SK_SCOPE_VALUE)
+			st = push(c, v[i].name, v[i].name);
+		if (!st && f->scope != SK_SCOPE_KEY)
+			st = push(c, v[i].name, v[i].value);
+		if (st)
+			return st;
+	}
+	return SK_OK;
+}
+
+static sk_str body_part(const sk_request *req, size_t limit, bool *oversize)
+{
+	sk_str b = req->body;
+	if (b.n > limit) {
+		*oversize = true;
+		b.n = limit;
+	}
+	return b;
+}
+
+static bool pointer_selected(const sk_field *f, sk_str ptr)
+{
+	if (f->pattern == SK_PATTERN_ALL)
+		return true;
+	for (size_t i = 0; i < f->nnames; i++) {
+		size_t n = strlen(f->names[i]);
+		if (ptr.n >= n && memcmp(ptr.p, f->names[i], n) == 0 && (ptr.n == n || ptr.p[n] == '/'))
+			return true;
+	}
+	return false;
+}
+
+static sk_status json_body(collector *c, const sk_field *f, sk_request *req, size_t limit)
+{
+	bool over = false;
+	sk_str text = body_part(req, limit, &over);
+	c->out->oversize = over;
+	const sk_json_item *items = NULL;
+	size_t n = 0;
+	bool valid = false;
+	if (!over) {
+		sk_status st = sk_request_json(req, &items, &n, &valid);
+		if (st)
+			return st;
+	}
+	if (!valid) {
+		/* A cut body is not valid JSON either: AWS then applies the
+		 * fallback to what it has. Unset fallback: sekisho inspects the
+		 * text (AWS evaluates what it parsed before the error). */
+		if (req->body.n == 0)
+			return SK_OK;
+		switch (f->fallback) {
+		case SK_JSON_FALLBACK_MATCH: c->out->json_fallback = 1; return SK_OK;
+		case SK_JSON_FALLBACK_NO_MATCH: c->out->json_fallback = 2; return SK_OK;
+		default: return push(c, SK_STR_LIT("(body as text)"), text);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		const sk_json_item *it = &items[i];
+		if (f->scope == SK_SCOPE_KEY && !it->is_key)
+			continue;
+		if (f->scope == SK_SCOPE_VALUE && it->is_key)
+			continue;
+		if (!pointer_selected(f, it->pointer))
+			continue;
+		sk_status st = push(c, it->pointer, it->text);
+		if (st)
+			return st;
+	}
+	return SK_OK;
+}
+
+sk_status sk_field_extract(const sk_field *f, sk_request *req, size_t body_limit, sk_arena *a,
+			   sk_field_values *out)
+{
+	memset(out, 0, sizeof *out);
+	collector c = {a, out, 0};
+	sk_status st = SK_OK;
+	const sk_pair *v;
+	size_t n;
+	switch (f->kind) {
+	case SK_FTM_URI_PATH: return push(&c, SK_STR_LIT("path"), req->path);
+	case SK_FTM_QUERY_STRING: return push(&c, SK_STR_LIT("query"), req->query);
+	case SK_FTM_METHOD: return push(&c, SK_STR_LIT("method"), req->method);
+	case SK_FTM_URI_FRAGMENT: return push(&c, SK_STR_LIT("fragment"), req->fragment);
+	case SK_FTM_BODY:
+		if (req->body.n == 0)
+			return SK_OK;
+		return push(&c, SK_STR_LIT("body"), body_part(req, body_limit, &out->oversize));
+	case SK_FTM_JSON_BODY: return json_body(&c, f, req, body_limit);
+	case SK_FTM_SINGLE_HEADER:
+		for (size_t i = 0; i < req->nheaders && !st; i++)
+			if (sk_str_ieq_cstr(req->headers[i].name, f->name))
+				st = push(&c, req->headers[i].name, req->headers[i].value);
+		return st;
+	case SK_FTM_HEADERS:
+		/* sk_header and sk_pair have the same shape: name, value. */
+		return pairs(&c, f, (const sk_pair *)req->headers, req->nheaders, true);
+	case SK_FTM_COOKIES:
+		if ((st = sk_request_cookies(req, &v, &n)))
+			return st;
+		return pairs(&c, f, v, n, false);
+	case SK_FTM_SINGLE_QUERY_ARG:
+	case SK_FTM_ALL_QUERY_ARGS:
+		if ((st = sk_request_args(req, &v, &n)))
+			return st;
+		for (size_t i = 0; i < n && !st; i++)
+			if (f->kind == SK_FTM_ALL_QUERY_ARGS || sk_str_ieq_cstr(v[i].name, f->name))
+				st = push(&c, v[i].name, v[i].value);
+		return st;
+	case SK_FTM_HEADER_ORDER: {
+		size_t len = 0, count = 0;
+		for (size_t i = 0; i < req->nheaders; i++)
+			len += req->headers[i].name.n + 1;
+		uint8_t *p = sk_arena_alloc(a, len + 1), *o = p;
+		if (!p)
+			return SK_E_NOMEM;
+		for (size_t i = 0; i < req->nheaders; i++) {
+			if (count >= SK_INSPECT_HEADER_COUNT || (size_t)(o - p) > SK_INSPECT_HEADER_BYTES) {
+				out->oversize = true;
+				break;
+			}
+			if (i)
+				*o++ = ':';
+			memcpy(o, req->headers[i].name.p, req->headers[i].name.n);
+			o += req->headers[i].name.n;
+			count++;
+		}
+		return push(&c, SK_STR_LIT("header order"), sk_str_make(p, (size_t)(o - p)));
+	}
+	}
+	return SK_OK;
+}
+
+const char *sk_field_describe(const sk_field *f)
+{
+	switch (f->kind) {
+	case SK_FTM_URI_PATH: return "URI path";
+	case SK_FTM_QUERY_STRING: return "query string";
+	case SK_FTM_METHOD: return "method";
+	case SK_FTM_BODY: return "body";
+	case SK_FTM_JSON_BODY: return "JSON body";
+	case SK_FTM_SINGLE_HEADER: return "header";
+	case SK_FTM_HEADERS: return "headers";
+	case SK_FTM_COOKIES: return "cookie";
+	case SK_FTM_SINGLE_QUERY_ARG: return "query argument";
+	case SK_FTM_ALL_QUERY_ARGS: return "query argument";
+	case SK_FTM_HEADER_ORDER: return "header order";
+	case SK_FTM_URI_FRAGMENT: return "URI fragment";
+	}
+	return "field";
+}
+
+const char *sk_field_location(const sk_field *f)
+{
+	switch (f->kind) {
+	case SK_FTM_URI_PATH: return "URI";
+	case SK_FTM_QUERY_STRING: return "QUERY_STRING";
+	case SK_FTM_METHOD: return "METHOD";
+	case SK_FTM_BODY: return "BODY";
+	case SK_FTM_JSON_BODY: return "BODY";
+	case SK_FTM_SINGLE_HEADER:
+	case SK_FTM_HEADERS: return "HEADER";
+	case SK_FTM_COOKIES: return "COOKIES";
+	case SK_FTM_SINGLE_QUERY_ARG:
+	case SK_FTM_ALL_QUERY_ARGS: return "ARGS";
+	case SK_FTM_HEADER_ORDER: return "HEADER_ORDER";
+	case SK_FTM_URI_FRAGMENT: return "URI_FRAGMENT";
+	}
+	return "UNKNOWN";
+}

@@ -1,0 +1,61 @@
+/* Private: the compiled program shared by compile.c and eval.c. */
+#ifndef SK_WAF_PROGRAM_H
+#define SK_WAF_PROGRAM_H
+
+#include <hs/hs.h>
+#include <maxminddb.h>
+#include <pthread.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "waf/engine.h"
+
+typedef struct sk_lane {
+	const sk_field *field; /* any field with this lane's key */
+	sk_chain chain;
+	int npat;
+	const sk_stmt **pat_stmt; /* pattern id -> statement */
+	pcre2_code **pcre;        /* pattern id -> code for regexes (explanations, fallback) */
+	bool *on_pcre;            /* pattern id -> runs on PCRE2, not in db */
+	int *pcre_ids;            /* the ids that run on PCRE2 */
+	int npcre;
+	hs_database_t *db; /* NULL when every pattern runs on PCRE2 or there are none */
+} sk_lane;
+
+#define SK_RATE_BUCKETS 30
+#define SK_RATE_MAX_KEYS 65536
+
+typedef struct sk_rate_entry {
+	uint64_t hash; /* 0: empty slot */
+	int64_t bucket0; /* index (time / bucket width) of counts[0] */
+	uint32_t counts[SK_RATE_BUCKETS];
+} sk_rate_entry;
+
+typedef struct sk_rate_table {
+	pthread_mutex_t lock;
+	int bucket_ms;
+	sk_rate_entry *slots; /* open addressing, SK_RATE_MAX_KEYS*2 */
+	size_t used;
+} sk_rate_table;
+
+struct sk_program {
+	sk_acl *acl;
+	sk_engine_options opt;
+	sk_lane *lanes;
+	size_t nlanes;
+	const sk_field **fields; /* slot -> a field with that key */
+	size_t nfields;
+	sk_rate_table *rates;
+	size_t nrates;
+	MMDB_s *mmdb; /* NULL without a country database */
+	size_t hs_patterns, pcre_patterns;
+};
+
+struct sk_scratch {
+	hs_scratch_t *hs;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jit;
+};
+
+#endif
