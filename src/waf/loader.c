@@ -58,7 +58,7 @@ static sk_status failv(loader *L, const char *path, const char *fmt, va_list ap)
 	char msg[SK_ERROR_MSG_MAX];
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	return sk_fail(L->err, SK_E_INVALID, "%s: %s%s%s", L->file, path ? path : "",
-		       path && *path ? ": " : "", msg);
+	               path && *path ? ": " : "", msg);
 }
 
 static sk_status fail(loader *L, const char *path, const char *fmt, ...) SK_PRINTF(3, 4);
@@ -130,7 +130,7 @@ static const char *type_name(const json_t *v)
 /* ---- typed getters: absent optional values give NULL / defaults ---- */
 
 static sk_status get_obj(loader *L, json_t *o, const char *path, const char *key, bool required,
-			 json_t **out)
+                         json_t **out)
 {
 	json_t *v = json_object_get(o, key);
 	*out = NULL;
@@ -146,7 +146,7 @@ static sk_status get_obj(loader *L, json_t *o, const char *path, const char *key
 }
 
 static sk_status get_arr(loader *L, json_t *o, const char *path, const char *key, bool required,
-			 json_t **out)
+                         json_t **out)
 {
 	json_t *v = json_object_get(o, key);
 	*out = NULL;
@@ -164,7 +164,7 @@ static sk_status get_arr(loader *L, json_t *o, const char *path, const char *key
 /* Strings from config must be text: jansson already refuses invalid UTF-8,
  * we refuse NULs since names and patterns are C strings downstream. */
 static sk_status get_str(loader *L, json_t *o, const char *path, const char *key, bool required,
-			 const char **out)
+                         const char **out)
 {
 	json_t *v = json_object_get(o, key);
 	*out = NULL;
@@ -182,7 +182,7 @@ static sk_status get_str(loader *L, json_t *o, const char *path, const char *key
 }
 
 static sk_status get_int(loader *L, json_t *o, const char *path, const char *key, bool required,
-			 int64_t lo, int64_t hi, int64_t *out)
+                         int64_t lo, int64_t hi, int64_t *out)
 {
 	json_t *v = json_object_get(o, key);
 	if (!v) {
@@ -194,15 +194,17 @@ static sk_status get_int(loader *L, json_t *o, const char *path, const char *key
 		return fail(L, sub(L, path, key), "expected an integer, found %s", type_name(v));
 	json_int_t x = json_integer_value(v);
 	if (x < lo || x > hi)
-		return fail(L, sub(L, path, key), "expected an integer from %" PRId64 " to %" PRId64
-			    ", found %" JSON_INTEGER_FORMAT, lo, hi, x);
+		return fail(L, sub(L, path, key),
+		            "expected an integer from %" PRId64 " to %" PRId64
+		            ", found %" JSON_INTEGER_FORMAT,
+		            lo, hi, x);
 	*out = x;
 	return SK_OK;
 }
 
 /* One of a fixed set of words; *out is its index. */
 static sk_status get_enum(loader *L, json_t *o, const char *path, const char *key, bool required,
-			  const char *const *words, int *out)
+                          const char *const *words, int *out)
 {
 	const char *s;
 	TRY(get_str(L, o, path, key, required, &s));
@@ -224,7 +226,7 @@ static sk_status get_enum(loader *L, json_t *o, const char *path, const char *ke
 /* An object that must have exactly one of the given keys; the key's index
  * goes to *which and its value to *val. */
 static sk_status one_of(loader *L, json_t *o, const char *path, const char *what,
-			const char *const *keys, int *which, json_t **val)
+                        const char *const *keys, int *which, json_t **val)
 {
 	const char *k;
 	json_t *v;
@@ -241,11 +243,12 @@ static sk_status one_of(loader *L, json_t *o, const char *path, const char *what
 				strncat(list, i ? ", " : "", sizeof list - strlen(list) - 1);
 				strncat(list, keys[i], sizeof list - strlen(list) - 1);
 			}
-			return fail(L, path, "unknown %s \"%s\" (expected one of %s)", what, k, list);
+			return fail(L, path, "unknown %s \"%s\" (expected one of %s)", what, k,
+			            list);
 		}
 		if (*which >= 0)
 			return fail(L, path, "expected exactly one %s, found both %s and %s", what,
-				    keys[*which], k);
+			            keys[*which], k);
 		*which = found;
 		*val = v;
 	}
@@ -304,7 +307,7 @@ static sk_status scan_dir(loader *L)
 		json_t *root = json_load_file(names[i], JSON_REJECT_DUPLICATES, &je);
 		if (!root) {
 			st = sk_fail(L->err, SK_E_INVALID, "%s:%d:%d: %s", names[i], je.line,
-				     je.column, je.text);
+			             je.column, je.text);
 			break;
 		}
 		res_doc doc = {.file = names[i], .root = root};
@@ -324,7 +327,8 @@ static sk_status scan_dir(loader *L)
 				doc.kind = RES_IP_SET;
 			else if (json_object_get(root, "RegularExpressionList"))
 				doc.kind = RES_REGEX_SET;
-			else if (json_object_get(root, "Rules") && !json_object_get(root, "DefaultAction"))
+			else if (json_object_get(root, "Rules") &&
+			         !json_object_get(root, "DefaultAction"))
 				doc.kind = RES_RULE_GROUP;
 			else
 				body = NULL; /* a web ACL or something else: not a resource */
@@ -349,7 +353,9 @@ static sk_status scan_dir(loader *L)
 
 static const char *res_kind_name(int kind)
 {
-	return kind == RES_IP_SET ? "IP set" : kind == RES_REGEX_SET ? "regex pattern set" : "rule group";
+	return kind == RES_IP_SET      ? "IP set"
+	       : kind == RES_REGEX_SET ? "regex pattern set"
+	                               : "rule group";
 }
 
 /* Finds by exact ARN, then by the ARN's Id and Name parts, then by name. */
@@ -385,16 +391,17 @@ static sk_status find_res(loader *L, const char *path, int kind, const char *ref
 			}
 		}
 	if (!L->opt->resources_dir)
-		return fail(L, path, "%s \"%s\" not found: no resources folder given (--resources DIR)",
-			    res_kind_name(kind), ref);
+		return fail(L, path,
+		            "%s \"%s\" not found: no resources folder given (--resources DIR)",
+		            res_kind_name(kind), ref);
 	return fail(L, path, "%s \"%s\" not found in %s (looked for its ARN, Id and Name)",
-		    res_kind_name(kind), ref, L->opt->resources_dir);
+	            res_kind_name(kind), ref, L->opt->resources_dir);
 }
 
 /* ---- small pieces ---- */
 
-static const char *const POSITIONS[] = {"EXACTLY", "STARTS_WITH", "ENDS_WITH", "CONTAINS",
-					"CONTAINS_WORD", NULL};
+static const char *const POSITIONS[] = {"EXACTLY",  "STARTS_WITH",   "ENDS_WITH",
+                                        "CONTAINS", "CONTAINS_WORD", NULL};
 static const char *const SCOPES[] = {"ALL", "KEY", "VALUE", NULL};
 static const char *const OVERSIZES[] = {"CONTINUE", "MATCH", "NO_MATCH", NULL};
 static const char *const CMPS[] = {"EQ", "NE", "LE", "LT", "GE", "GT", NULL};
@@ -416,18 +423,20 @@ static sk_status load_chain(loader *L, json_t *o, const char *path, sk_chain *c)
 		json_t *t = json_array_get(arr, i);
 		char *tp = idx(L, ap, i);
 		if (!json_is_object(t))
-			return fail(L, tp, "expected an object {Priority, Type}, found %s", type_name(t));
+			return fail(L, tp, "expected an object {Priority, Type}, found %s",
+			            type_name(t));
 		const char *ty;
 		prio[i] = 0;
 		TRY(get_int(L, t, tp, "Priority", true, 0, INT32_MAX, &prio[i]));
 		TRY(get_str(L, t, tp, "Type", true, &ty));
 		int tx = sk_transform_from_name(ty);
 		if (tx < 0)
-			return fail(L, sub(L, tp, "Type"), "unknown text transformation \"%s\"", ty);
+			return fail(L, sub(L, tp, "Type"), "unknown text transformation \"%s\"",
+			            ty);
 		for (size_t j = 0; j < i; j++)
 			if (prio[j] == prio[i])
 				return fail(L, sub(L, tp, "Priority"),
-					    "priority %" PRId64 " is used twice", prio[i]);
+				            "priority %" PRId64 " is used twice", prio[i]);
 		type[i] = (uint8_t)tx;
 	}
 	/* Insertion sort by priority; NONE adds nothing to a chain. */
@@ -447,7 +456,7 @@ static sk_status load_chain(loader *L, json_t *o, const char *path, sk_chain *c)
 }
 
 static sk_status load_names(loader *L, json_t *arr, const char *path, bool lower, char ***out,
-			    size_t *nout)
+                            size_t *nout)
 {
 	size_t n = json_array_size(arr);
 	if (n == 0)
@@ -470,7 +479,7 @@ static sk_status load_names(loader *L, json_t *arr, const char *path, bool lower
 }
 
 static sk_status load_match_pattern(loader *L, json_t *o, const char *path, const char *incl,
-				    const char *excl, bool lower, sk_field *f)
+                                    const char *excl, bool lower, sk_field *f)
 {
 	json_t *mp, *v;
 	TRY(get_obj(L, o, path, "MatchPattern", true, &mp));
@@ -482,7 +491,9 @@ static sk_status load_match_pattern(loader *L, json_t *o, const char *path, cons
 	keys[3] = NULL;
 	int which;
 	TRY(one_of(L, mp, mpp, "match pattern", keys, &which, &v));
-	f->pattern = which == 0 ? SK_PATTERN_ALL : which == 1 ? SK_PATTERN_INCLUDED : SK_PATTERN_EXCLUDED;
+	f->pattern = which == 0   ? SK_PATTERN_ALL
+	             : which == 1 ? SK_PATTERN_INCLUDED
+	                          : SK_PATTERN_EXCLUDED;
 	if (which == 0) {
 		if (!json_is_object(v))
 			return fail(L, sub(L, mpp, "All"), "expected an object ({})");
@@ -502,16 +513,27 @@ static void field_key(loader *L, sk_field *f)
 		strncat(names, f->names[i], sizeof names - strlen(names) - 1);
 	}
 	f->key = sk_arena_printf(L->a, "%d|%s|%d|%d|%d|%d|%s", (int)f->kind, f->name ? f->name : "",
-				 (int)f->scope, (int)f->oversize, (int)f->pattern, (int)f->fallback,
-				 names);
+	                         (int)f->scope, (int)f->oversize, (int)f->pattern, (int)f->fallback,
+	                         names);
 }
 
 static sk_status load_field(loader *L, json_t *o, const char *path, sk_field **out)
 {
-	static const char *const kinds[] = {"UriPath", "QueryString", "Method", "Body", "JsonBody",
-					    "SingleHeader", "Headers", "Cookies", "SingleQueryArgument",
-					    "AllQueryArguments", "HeaderOrder", "UriFragment",
-					    "JA3Fingerprint", "JA4Fingerprint", NULL};
+	static const char *const kinds[] = {"UriPath",
+	                                    "QueryString",
+	                                    "Method",
+	                                    "Body",
+	                                    "JsonBody",
+	                                    "SingleHeader",
+	                                    "Headers",
+	                                    "Cookies",
+	                                    "SingleQueryArgument",
+	                                    "AllQueryArguments",
+	                                    "HeaderOrder",
+	                                    "UriFragment",
+	                                    "JA3Fingerprint",
+	                                    "JA4Fingerprint",
+	                                    NULL};
 	json_t *fo, *v;
 	TRY(get_obj(L, o, path, "FieldToMatch", true, &fo));
 	char *fp = sub(L, path, "FieldToMatch");
@@ -519,8 +541,9 @@ static sk_status load_field(loader *L, json_t *o, const char *path, sk_field **o
 	TRY(one_of(L, fo, fp, "field", kinds, &which, &v));
 	char *vp = sub(L, fp, kinds[which]);
 	if (which >= 12)
-		return sk_fail(L->err, SK_E_UNSUPPORTED, "%s: %s: %s is not supported: sekisho sees no TLS handshake",
-			       L->file, vp, kinds[which]);
+		return sk_fail(L->err, SK_E_UNSUPPORTED,
+		               "%s: %s: %s is not supported: sekisho sees no TLS handshake",
+		               L->file, vp, kinds[which]);
 	if (!json_is_object(v))
 		return fail(L, vp, "expected an object, found %s", type_name(v));
 	sk_field *f = sk_arena_calloc(L->a, sizeof *f);
@@ -550,7 +573,7 @@ static sk_status load_field(loader *L, json_t *o, const char *path, sk_field **o
 	case SK_FTM_COOKIES: {
 		bool hdr = f->kind == SK_FTM_HEADERS;
 		TRY(load_match_pattern(L, v, vp, hdr ? "IncludedHeaders" : "IncludedCookies",
-				       hdr ? "ExcludedHeaders" : "ExcludedCookies", hdr, f));
+		                       hdr ? "ExcludedHeaders" : "ExcludedCookies", hdr, f));
 		TRY(get_enum(L, v, vp, "MatchScope", true, SCOPES, &e));
 		f->scope = (sk_match_scope)e;
 		e = 0;
@@ -562,11 +585,14 @@ static sk_status load_field(loader *L, json_t *o, const char *path, sk_field **o
 		TRY(load_match_pattern(L, v, vp, "IncludedPaths", "\x01", false, f));
 		for (size_t i = 0; i < f->nnames; i++)
 			if (f->names[i][0] != '/' && f->names[i][0] != 0)
-				return fail(L, idx(L, sub(L, sub(L, vp, "MatchPattern"), "IncludedPaths"), i),
-					    "expected a JSON pointer starting with /");
+				return fail(
+				    L,
+				    idx(L, sub(L, sub(L, vp, "MatchPattern"), "IncludedPaths"), i),
+				    "expected a JSON pointer starting with /");
 		TRY(get_enum(L, v, vp, "MatchScope", true, SCOPES, &e));
 		f->scope = (sk_match_scope)e;
-		static const char *const fb[] = {"", "MATCH", "NO_MATCH", "EVALUATE_AS_STRING", NULL};
+		static const char *const fb[] = {"", "MATCH", "NO_MATCH", "EVALUATE_AS_STRING",
+		                                 NULL};
 		e = 0;
 		TRY(get_enum(L, v, vp, "InvalidFallbackBehavior", false, fb, &e));
 		f->fallback = (sk_json_fallback)e;
@@ -575,8 +601,7 @@ static sk_status load_field(loader *L, json_t *o, const char *path, sk_field **o
 		f->oversize = (sk_oversize)e;
 		break;
 	}
-	default:
-		break;
+	default: break;
 	}
 	field_key(L, f);
 	*out = f;
@@ -584,7 +609,7 @@ static sk_status load_field(loader *L, json_t *o, const char *path, sk_field **o
 }
 
 static sk_status load_forwarded(loader *L, json_t *o, const char *path, const char *key,
-				bool with_position, sk_forwarded *fw)
+                                bool with_position, sk_forwarded *fw)
 {
 	json_t *c;
 	memset(fw, 0, sizeof *fw);
@@ -644,8 +669,9 @@ static sk_status load_ip_set(loader *L, res_doc *d, sk_ip_set **out)
 	for (size_t i = 0; i < n; i++) {
 		json_t *v = json_array_get(arr, i);
 		if (!json_is_string(v) || !sk_cidr_parse(json_string_value(v), &s->ranges[i]))
-			return fail(L, idx(L, ap, i), "expected an address range in CIDR notation "
-						      "(192.0.2.0/24 or 2001:db8::/32)");
+			return fail(L, idx(L, ap, i),
+			            "expected an address range in CIDR notation "
+			            "(192.0.2.0/24 or 2001:db8::/32)");
 	}
 	s->n = n;
 	sk_ip_ranges_sort(s->ranges, s->n);
@@ -699,7 +725,7 @@ static sk_status load_regex_set(loader *L, res_doc *d, sk_regex_set **out)
 }
 
 static sk_status load_group_doc(loader *L, const char *file, json_t *body, const char *path,
-				bool wrapped, bool managed, sk_group **out);
+                                bool wrapped, bool managed, sk_group **out);
 
 /* ---- statements ---- */
 
@@ -732,8 +758,9 @@ static sk_status load_search(loader *L, json_t *v, const char *path, sk_stmt *s)
 		if (!s->search)
 			return nomem(L);
 		if (!sk_base64_decode(src, n, s->search, &s->search_n) || s->search_n == 0)
-			return fail(L, sp, "expected base64 (this document is read as the AWS CLI prints "
-					   "it; use --search-string-encoding text for plain text)");
+			return fail(L, sp,
+			            "expected base64 (this document is read as the AWS CLI prints "
+			            "it; use --search-string-encoding text for plain text)");
 	} else {
 		s->search = (uint8_t *)dupstr(L, src);
 		s->search_n = n;
@@ -770,7 +797,7 @@ static sk_status load_field_stmt(loader *L, json_t *v, const char *path, sk_stmt
 			for (size_t i = 0; i < s->search_n; i++)
 				if (!isalnum(s->search[i]) && s->search[i] != '_')
 					return fail(L, sub(L, path, "SearchString"),
-						    "CONTAINS_WORD takes only A-Z, a-z, 0-9 and _");
+					            "CONTAINS_WORD takes only A-Z, a-z, 0-9 and _");
 		break;
 	case SK_ST_REGEX_MATCH: {
 		const char *re;
@@ -803,14 +830,13 @@ static sk_status load_field_stmt(loader *L, json_t *v, const char *path, sk_stmt
 		s->size = (uint64_t)size;
 		break;
 	}
-	default:
-		break;
+	default: break;
 	}
 	return SK_OK;
 }
 
 static sk_status load_kids(loader *L, json_t *v, const char *path, bool in_group, sk_stmt *s,
-			   size_t min)
+                           size_t min)
 {
 	json_t *arr;
 	TRY(get_arr(L, v, path, "Statements", true, &arr));
@@ -846,9 +872,11 @@ static sk_status load_countries(loader *L, json_t *v, const char *path, sk_stmt 
 	for (size_t i = 0; i < n; i++) {
 		json_t *c = json_array_get(arr, i);
 		const char *cc = json_is_string(c) ? json_string_value(c) : "";
-		if (strlen(cc) != 2 || !isupper((unsigned char)cc[0]) || !isupper((unsigned char)cc[1]))
-			return fail(L, idx(L, ap, i), "expected a two-letter ISO 3166 country code "
-						      "in upper case, such as US");
+		if (strlen(cc) != 2 || !isupper((unsigned char)cc[0]) ||
+		    !isupper((unsigned char)cc[1]))
+			return fail(L, idx(L, ap, i),
+			            "expected a two-letter ISO 3166 country code "
+			            "in upper case, such as US");
 		memcpy(s->countries[i], cc, 3);
 	}
 	s->ncountries = n;
@@ -899,9 +927,9 @@ static sk_status load_rate(loader *L, json_t *v, const char *path, bool in_group
 	s->keys = sk_arena_calloc(L->a, n * sizeof *s->keys);
 	if (!s->keys)
 		return nomem(L);
-	static const char *const kinds[] = {"IP", "ForwardedIP", "HTTPMethod", "Header", "Cookie",
-					    "QueryArgument", "QueryString", "UriPath",
-					    "LabelNamespace", NULL};
+	static const char *const kinds[] = {
+	    "IP",          "ForwardedIP", "HTTPMethod",     "Header", "Cookie", "QueryArgument",
+	    "QueryString", "UriPath",     "LabelNamespace", NULL};
 	for (size_t i = 0; i < n; i++) {
 		json_t *k = json_array_get(keys, i), *kv;
 		char *ip = idx(L, kp, i);
@@ -922,7 +950,8 @@ static sk_status load_rate(loader *L, json_t *v, const char *path, bool in_group
 			const char *ns;
 			TRY(get_str(L, kv, vp, "Namespace", true, &ns));
 			if (!label_ok(ns, true))
-				return fail(L, sub(L, vp, "Namespace"), "expected a label namespace ending with ':'");
+				return fail(L, sub(L, vp, "Namespace"),
+				            "expected a label namespace ending with ':'");
 			s->keys[i].name = dupstr(L, ns);
 		}
 		if (which >= SK_RKEY_HEADER && which <= SK_RKEY_URI_PATH)
@@ -938,7 +967,7 @@ static sk_status load_overrides(loader *L, json_t *v, const char *path, sk_stmt 
 static sk_status load_action(loader *L, json_t *o, const char *path, sk_action *act);
 
 static sk_status find_managed(loader *L, const char *path, const char *vendor, const char *name,
-			      sk_group **out)
+                              sk_group **out)
 {
 	for (size_t i = 0; i < L->nmanaged; i++)
 		if (strcmp(L->managed[i].name, name) == 0) {
@@ -953,15 +982,16 @@ static sk_status find_managed(loader *L, const char *path, const char *vendor, c
 			strncat(list, i ? ", " : "", sizeof list - strlen(list) - 1);
 			strncat(list, names[i], sizeof list - strlen(list) - 1);
 		}
-		return fail(L, path, "no managed rule group %s/%s in sekisho (built in: %s)", vendor,
-			    name, *list ? list : "none");
+		return fail(L, path, "no managed rule group %s/%s in sekisho (built in: %s)",
+		            vendor, name, *list ? list : "none");
 	}
 	if (L->nmanaged == sizeof L->managed / sizeof L->managed[0])
 		return fail(L, path, "too many managed rule groups");
 	json_error_t je;
 	json_t *root = json_loads(text, 0, &je);
 	if (!root)
-		return sk_fail(L->err, SK_E_INTERNAL, "built-in group %s:%d: %s", name, je.line, je.text);
+		return sk_fail(L->err, SK_E_INTERNAL, "built-in group %s:%d: %s", name, je.line,
+		               je.text);
 	char *file = sk_arena_printf(L->a, "<built-in %s>", name);
 	sk_status st = load_group_doc(L, file, root, "", false, true, out);
 	json_decref(root);
@@ -988,7 +1018,8 @@ static sk_status load_group_stmt(loader *L, json_t *v, const char *path, bool in
 		json_t *sd;
 		TRY(get_obj(L, v, path, "ScopeDownStatement", false, &sd));
 		if (sd)
-			TRY(load_stmt(L, sd, sub(L, path, "ScopeDownStatement"), false, &s->scope_down));
+			TRY(load_stmt(L, sd, sub(L, path, "ScopeDownStatement"), false,
+			              &s->scope_down));
 	} else {
 		const char *arn;
 		res_doc *d;
@@ -1000,8 +1031,9 @@ static sk_status load_group_stmt(loader *L, json_t *v, const char *path, bool in
 			d->loading = true;
 			const char *saved = L->file;
 			bool saved_wrapped = L->wrapped;
-			sk_status st = load_group_doc(L, d->file, d->body, d->wrapped ? "RuleGroup" : "",
-						      d->wrapped, false, (sk_group **)&d->loaded);
+			sk_status st =
+			    load_group_doc(L, d->file, d->body, d->wrapped ? "RuleGroup" : "",
+			                   d->wrapped, false, (sk_group **)&d->loaded);
 			L->file = saved;
 			L->wrapped = saved_wrapped;
 			d->loading = false;
@@ -1038,8 +1070,9 @@ static sk_status load_overrides(loader *L, json_t *v, const char *path, sk_stmt 
 			for (size_t r = 0; r < s->group->nrules; r++)
 				known |= strcmp(s->group->rules[r].name, name) == 0;
 			if (!known)
-				return fail(L, sub(L, ep, "Name"), "rule group %s has no rule \"%s\"",
-					    s->group->name, name);
+				return fail(L, sub(L, ep, "Name"),
+				            "rule group %s has no rule \"%s\"", s->group->name,
+				            name);
 			sk_override *o = &s->overrides[s->noverrides++];
 			o->rule = dupstr(L, name);
 			if (pass) {
@@ -1056,23 +1089,23 @@ static sk_status load_overrides(loader *L, json_t *v, const char *path, sk_stmt 
 }
 
 static const char *const STMT_NAMES[] = {
-	"ByteMatchStatement",
-	"RegexMatchStatement",
-	"RegexPatternSetReferenceStatement",
-	"SqliMatchStatement",
-	"XssMatchStatement",
-	"SizeConstraintStatement",
-	"IPSetReferenceStatement",
-	"GeoMatchStatement",
-	"LabelMatchStatement",
-	"AndStatement",
-	"OrStatement",
-	"NotStatement",
-	"RateBasedStatement",
-	"ManagedRuleGroupStatement",
-	"RuleGroupReferenceStatement",
-	"AsnMatchStatement",
-	NULL,
+    "ByteMatchStatement",
+    "RegexMatchStatement",
+    "RegexPatternSetReferenceStatement",
+    "SqliMatchStatement",
+    "XssMatchStatement",
+    "SizeConstraintStatement",
+    "IPSetReferenceStatement",
+    "GeoMatchStatement",
+    "LabelMatchStatement",
+    "AndStatement",
+    "OrStatement",
+    "NotStatement",
+    "RateBasedStatement",
+    "ManagedRuleGroupStatement",
+    "RuleGroupReferenceStatement",
+    "AsnMatchStatement",
+    NULL,
 };
 
 static sk_status load_stmt(loader *L, json_t *o, const char *path, bool in_group, sk_stmt **out)
@@ -1134,9 +1167,11 @@ static sk_status load_stmt(loader *L, json_t *o, const char *path, bool in_group
 			break;
 		s->label_scope = (sk_label_scope)e;
 		if (!label_ok(key, e == 1)) {
-			st = fail(L, sub(L, vp, "Key"),
-				  e == 1 ? "expected a namespace: label parts separated and ended by ':'"
-					 : "expected a label: letters, digits, _ - and ':' between parts");
+			st = fail(
+			    L, sub(L, vp, "Key"),
+			    e == 1
+			        ? "expected a namespace: label parts separated and ended by ':'"
+			        : "expected a label: letters, digits, _ - and ':' between parts");
 			break;
 		}
 		s->label_key = dupstr(L, key);
@@ -1178,9 +1213,8 @@ static const sk_body *find_body(const sk_body *bodies, size_t n, const char *key
 	return NULL;
 }
 
-
 static sk_status load_headers_list(loader *L, json_t *arr, const char *path, sk_kv **out,
-				   size_t *nout)
+                                   size_t *nout)
 {
 	size_t n = json_array_size(arr);
 	if (n == 0)
@@ -1200,11 +1234,13 @@ static sk_status load_headers_list(loader *L, json_t *arr, const char *path, sk_
 			return fail(L, sub(L, hp, "Name"), "expected a header name");
 		for (const char *c = name; *c; c++)
 			if (!isalnum((unsigned char)*c) && !strchr("-_", *c))
-				return fail(L, sub(L, hp, "Name"), "expected a header name of letters, "
-								   "digits, - and _");
+				return fail(L, sub(L, hp, "Name"),
+				            "expected a header name of letters, "
+				            "digits, - and _");
 		for (const char *c = value; *c; c++)
 			if ((unsigned char)*c < 0x20 && *c != '\t')
-				return fail(L, sub(L, hp, "Value"), "control characters are not allowed");
+				return fail(L, sub(L, hp, "Value"),
+				            "control characters are not allowed");
 		kv[i].name = dupstr(L, name);
 		kv[i].value = dupstr(L, value);
 	}
@@ -1215,7 +1251,8 @@ static sk_status load_headers_list(loader *L, json_t *arr, const char *path, sk_
 
 static sk_status load_action(loader *L, json_t *o, const char *path, sk_action *act)
 {
-	static const char *const names[] = {"Allow", "Block", "Count", "Captcha", "Challenge", NULL};
+	static const char *const names[] = {"Allow",   "Block",     "Count",
+	                                    "Captcha", "Challenge", NULL};
 	int which;
 	json_t *v;
 	TRY(one_of(L, o, path, "action", names, &which, &v));
@@ -1237,10 +1274,10 @@ static sk_status load_action(loader *L, json_t *o, const char *path, sk_action *
 		TRY(get_str(L, c, cp, "CustomResponseBodyKey", false, &key));
 		if (key && !(act->body = find_body(L->bodies, L->nbodies, key)))
 			return fail(L, sub(L, cp, "CustomResponseBodyKey"),
-				    "no custom response body \"%s\" in CustomResponseBodies", key);
+			            "no custom response body \"%s\" in CustomResponseBodies", key);
 		TRY(get_arr(L, c, cp, "ResponseHeaders", false, &arr));
-		return load_headers_list(L, arr, sub(L, cp, "ResponseHeaders"), &act->response_headers,
-					 &act->nresponse_headers);
+		return load_headers_list(L, arr, sub(L, cp, "ResponseHeaders"),
+		                         &act->response_headers, &act->nresponse_headers);
 	}
 	TRY(get_obj(L, v, vp, "CustomRequestHandling", false, &c));
 	if (!c)
@@ -1248,7 +1285,7 @@ static sk_status load_action(loader *L, json_t *o, const char *path, sk_action *
 	char *cp = sub(L, vp, "CustomRequestHandling");
 	TRY(get_arr(L, c, cp, "InsertHeaders", true, &arr));
 	return load_headers_list(L, arr, sub(L, cp, "InsertHeaders"), &act->insert_headers,
-				 &act->ninsert_headers);
+	                         &act->ninsert_headers);
 }
 
 static sk_status load_bodies(loader *L, json_t *o, const char *path, sk_body **out, size_t *nout)
@@ -1271,7 +1308,8 @@ static sk_status load_bodies(loader *L, json_t *o, const char *path, sk_body **o
 		char *ep = sub(L, bp, k);
 		if (!json_is_object(e))
 			return fail(L, ep, "expected an object {ContentType, Content}");
-		static const char *const types[] = {"TEXT_PLAIN", "TEXT_HTML", "APPLICATION_JSON", NULL};
+		static const char *const types[] = {"TEXT_PLAIN", "TEXT_HTML", "APPLICATION_JSON",
+		                                    NULL};
 		static const char *const mime[] = {"text/plain", "text/html", "application/json"};
 		int t = 0;
 		const char *content;
@@ -1298,8 +1336,84 @@ static int rule_cmp(const void *a, const void *b)
 	return x->priority < y->priority ? -1 : x->priority > y->priority;
 }
 
+static sk_status load_rule(loader *L, json_t *arr, const char *ap, bool in_group, sk_rule *rules,
+                           size_t i)
+{
+	json_t *r = json_array_get(arr, i), *so, *ao, *oo, *lab;
+	char *rp = idx(L, ap, i);
+	sk_rule *rule = &rules[i];
+	const char *name;
+	if (!json_is_object(r))
+		return fail(L, rp, "expected a rule object, found %s", type_name(r));
+	TRY(get_str(L, r, rp, "Name", true, &name));
+	if (!*name || strlen(name) > 128)
+		return fail(L, sub(L, rp, "Name"), "expected a name of 1 to 128 characters");
+	rule->name = dupstr(L, name);
+	rule->path = rp;
+	TRY(get_int(L, r, rp, "Priority", true, 0, INT32_MAX, &rule->priority));
+	for (size_t j = 0; j < i; j++) {
+		if (rules[j].priority == rule->priority)
+			return fail(L, sub(L, rp, "Priority"),
+			            "priority %" PRId64 " is also used by rule \"%s\"",
+			            rule->priority, rules[j].name);
+		if (strcmp(rules[j].name, rule->name) == 0)
+			return fail(L, sub(L, rp, "Name"), "rule name \"%s\" is used twice", name);
+	}
+	TRY(get_obj(L, r, rp, "Statement", true, &so));
+	TRY(load_stmt(L, so, sub(L, rp, "Statement"), in_group, &rule->stmt));
+	TRY(get_obj(L, r, rp, "Action", false, &ao));
+	TRY(get_obj(L, r, rp, "OverrideAction", false, &oo));
+	if (is_group_stmt(rule->stmt)) {
+		if (ao)
+			return fail(L, sub(L, rp, "Action"),
+			            "a rule group statement takes "
+			            "OverrideAction, not Action");
+		if (!oo)
+			return fail(L, sub(L, rp, "OverrideAction"),
+			            "required for a rule group statement: {\"None\": {}} or "
+			            "{\"Count\": {}}");
+		static const char *const ov[] = {"None", "Count", NULL};
+		int which;
+		json_t *v;
+		TRY(one_of(L, oo, sub(L, rp, "OverrideAction"), "override action", ov, &which, &v));
+		rule->override_count = which == 1;
+	} else {
+		if (oo)
+			return fail(L, sub(L, rp, "OverrideAction"),
+			            "only rule group statements take OverrideAction; use Action");
+		if (!ao)
+			return fail(L, sub(L, rp, "Action"),
+			            "required, expected an action such as "
+			            "{\"Block\": {}}");
+		rule->has_action = true;
+		TRY(load_action(L, ao, sub(L, rp, "Action"), &rule->action));
+	}
+	TRY(get_arr(L, r, rp, "RuleLabels", false, &lab));
+	size_t nl = json_array_size(lab);
+	if (nl) {
+		rule->labels = sk_arena_alloc(L->a, nl * sizeof *rule->labels);
+		if (!rule->labels)
+			return nomem(L);
+		for (size_t j = 0; j < nl; j++) {
+			json_t *l = json_array_get(lab, j);
+			char *lp = idx(L, sub(L, rp, "RuleLabels"), j);
+			const char *ln;
+			if (!json_is_object(l))
+				return fail(L, lp, "expected an object {Name}");
+			TRY(get_str(L, l, lp, "Name", true, &ln));
+			if (!label_ok(ln, false))
+				return fail(L, sub(L, lp, "Name"),
+				            "expected a label: letters, "
+				            "digits, _ - and ':' between parts");
+			rule->labels[j] = dupstr(L, ln);
+		}
+		rule->nlabels = nl;
+	}
+	return SK_OK;
+}
+
 static sk_status load_rules(loader *L, json_t *o, const char *path, bool in_group, sk_rule **out,
-			    size_t *nout)
+                            size_t *nout)
 {
 	json_t *arr;
 	TRY(get_arr(L, o, path, "Rules", !in_group, &arr));
@@ -1308,75 +1422,23 @@ static sk_status load_rules(loader *L, json_t *o, const char *path, bool in_grou
 	sk_rule *rules = sk_arena_calloc(L->a, (n ? n : 1) * sizeof *rules);
 	if (!rules)
 		return nomem(L);
+	size_t problems = 0;
 	for (size_t i = 0; i < n; i++) {
-		json_t *r = json_array_get(arr, i), *so, *ao, *oo, *lab;
-		char *rp = idx(L, ap, i);
-		sk_rule *rule = &rules[i];
-		const char *name;
-		if (!json_is_object(r))
-			return fail(L, rp, "expected a rule object, found %s", type_name(r));
-		TRY(get_str(L, r, rp, "Name", true, &name));
-		if (!*name || strlen(name) > 128)
-			return fail(L, sub(L, rp, "Name"), "expected a name of 1 to 128 characters");
-		rule->name = dupstr(L, name);
-		rule->path = rp;
-		TRY(get_int(L, r, rp, "Priority", true, 0, INT32_MAX, &rule->priority));
-		for (size_t j = 0; j < i; j++) {
-			if (rules[j].priority == rule->priority)
-				return fail(L, sub(L, rp, "Priority"),
-					    "priority %" PRId64 " is also used by rule \"%s\"",
-					    rule->priority, rules[j].name);
-			if (strcmp(rules[j].name, rule->name) == 0)
-				return fail(L, sub(L, rp, "Name"), "rule name \"%s\" is used twice", name);
-		}
-		TRY(get_obj(L, r, rp, "Statement", true, &so));
-		TRY(load_stmt(L, so, sub(L, rp, "Statement"), in_group, &rule->stmt));
-		TRY(get_obj(L, r, rp, "Action", false, &ao));
-		TRY(get_obj(L, r, rp, "OverrideAction", false, &oo));
-		if (is_group_stmt(rule->stmt)) {
-			if (ao)
-				return fail(L, sub(L, rp, "Action"), "a rule group statement takes "
-								      "OverrideAction, not Action");
-			if (!oo)
-				return fail(L, sub(L, rp, "OverrideAction"),
-					    "required for a rule group statement: {\"None\": {}} or "
-					    "{\"Count\": {}}");
-			static const char *const ov[] = {"None", "Count", NULL};
-			int which;
-			json_t *v;
-			TRY(one_of(L, oo, sub(L, rp, "OverrideAction"), "override action", ov, &which, &v));
-			rule->override_count = which == 1;
-		} else {
-			if (oo)
-				return fail(L, sub(L, rp, "OverrideAction"),
-					    "only rule group statements take OverrideAction; use Action");
-			if (!ao)
-				return fail(L, sub(L, rp, "Action"), "required, expected an action such as "
-								      "{\"Block\": {}}");
-			rule->has_action = true;
-			TRY(load_action(L, ao, sub(L, rp, "Action"), &rule->action));
-		}
-		TRY(get_arr(L, r, rp, "RuleLabels", false, &lab));
-		size_t nl = json_array_size(lab);
-		if (nl) {
-			rule->labels = sk_arena_alloc(L->a, nl * sizeof *rule->labels);
-			if (!rule->labels)
-				return nomem(L);
-			for (size_t j = 0; j < nl; j++) {
-				json_t *l = json_array_get(lab, j);
-				char *lp = idx(L, sub(L, rp, "RuleLabels"), j);
-				const char *ln;
-				if (!json_is_object(l))
-					return fail(L, lp, "expected an object {Name}");
-				TRY(get_str(L, l, lp, "Name", true, &ln));
-				if (!label_ok(ln, false))
-					return fail(L, sub(L, lp, "Name"), "expected a label: letters, "
-									   "digits, _ - and ':' between parts");
-				rule->labels[j] = dupstr(L, ln);
-			}
-			rule->nlabels = nl;
-		}
+		sk_status st = load_rule(L, arr, ap, in_group, rules, i);
+		if (st == SK_OK)
+			continue;
+		/* Collect mode: note the problem, go on with the next rule. */
+		if (!L->opt->problems || st == SK_E_NOMEM || st == SK_E_IO)
+			return st;
+		if (sk_buf_puts(L->opt->problems, L->err->msg) ||
+		    sk_buf_putc(L->opt->problems, '\n'))
+			return st;
+		problems++;
+		rules[i].name = NULL; /* not comparable by the checks of later rules */
 	}
+	if (problems)
+		return sk_fail(L->err, SK_E_INVALID, "%s: %zu rule%s with problems", L->file,
+		               problems, problems == 1 ? "" : "s");
 	qsort(rules, n, sizeof *rules, rule_cmp);
 	*out = rules;
 	*nout = n;
@@ -1398,7 +1460,7 @@ static const char *arn_account(loader *L, const char *arn)
 }
 
 static sk_status load_group_doc(loader *L, const char *file, json_t *body, const char *path,
-				bool wrapped, bool managed, sk_group **out)
+                                bool wrapped, bool managed, sk_group **out)
 {
 	const char *saved_file = L->file, *saved_ns = L->label_ns;
 	bool saved_wrapped = L->wrapped;
@@ -1425,10 +1487,12 @@ static sk_status load_group_doc(loader *L, const char *file, json_t *body, const
 	g->managed = managed;
 	if (ns) {
 		if (!label_ok(ns, true))
-			return fail(L, sub(L, path, "LabelNamespace"), "expected a namespace ending with ':'");
+			return fail(L, sub(L, path, "LabelNamespace"),
+			            "expected a namespace ending with ':'");
 		g->label_ns = dupstr(L, ns);
 	} else {
-		g->label_ns = sk_arena_printf(L->a, "awswaf:%s:rulegroup:%s:", arn_account(L, arn), name);
+		g->label_ns =
+		    sk_arena_printf(L->a, "awswaf:%s:rulegroup:%s:", arn_account(L, arn), name);
 	}
 	L->label_ns = g->label_ns;
 	TRY(load_bodies(L, body, path, &g->bodies, &g->nbodies));
@@ -1478,7 +1542,7 @@ static sk_status load_association(loader *L, json_t *o, sk_acl *acl)
 		size_t b = size_limit(lim);
 		if (!b)
 			return fail(L, sub(L, p, "DefaultSizeInspectionLimit"),
-				    "expected one of KB_16, KB_32, KB_48, KB_64");
+			            "expected one of KB_16, KB_32, KB_48, KB_64");
 		if (b > best)
 			best = b;
 	}
@@ -1511,9 +1575,11 @@ static sk_status load_acl(loader *L, json_t *root, sk_acl *acl)
 	acl->id = id ? dupstr(L, id) : NULL;
 	acl->arn = arn ? dupstr(L, arn) : NULL;
 	if (ns && !label_ok(ns, true))
-		return fail(L, sub(L, path, "LabelNamespace"), "expected a namespace ending with ':'");
-	acl->label_ns = ns ? dupstr(L, ns)
-			   : sk_arena_printf(L->a, "awswaf:%s:webacl:%s:", arn_account(L, arn), name);
+		return fail(L, sub(L, path, "LabelNamespace"),
+		            "expected a namespace ending with ':'");
+	acl->label_ns =
+	    ns ? dupstr(L, ns)
+	       : sk_arena_printf(L->a, "awswaf:%s:webacl:%s:", arn_account(L, arn), name);
 	L->label_ns = acl->label_ns;
 	TRY(load_bodies(L, o, path, &acl->bodies, &acl->nbodies));
 	L->bodies = acl->bodies;
@@ -1528,14 +1594,15 @@ static sk_status load_acl(loader *L, json_t *root, sk_acl *acl)
 }
 
 sk_status sk_acl_load(const char *name, const char *text, size_t n, const sk_load_options *opt,
-		      sk_acl **out, sk_buf *warnings, sk_error *err)
+                      sk_acl **out, sk_buf *warnings, sk_error *err)
 {
 	static const sk_load_options defaults = {0};
 	json_error_t je;
 	*out = NULL;
 	json_t *root = json_loadb(text, n, JSON_REJECT_DUPLICATES, &je);
 	if (!root)
-		return sk_fail(err, SK_E_INVALID, "%s:%d:%d: %s", name, je.line, je.column, je.text);
+		return sk_fail(err, SK_E_INVALID, "%s:%d:%d: %s", name, je.line, je.column,
+		               je.text);
 	sk_arena *a = sk_arena_create(64 << 10, 0);
 	sk_acl *acl = a ? sk_arena_calloc(a, sizeof *acl) : NULL;
 	if (!acl) {
@@ -1544,22 +1611,24 @@ sk_status sk_acl_load(const char *name, const char *text, size_t n, const sk_loa
 		return sk_fail(err, SK_E_NOMEM, "%s: out of memory", name);
 	}
 	acl->arena = a;
-	loader L = {.a = a, .err = err, .warnings = warnings, .opt = opt ? opt : &defaults,
-		    .file = name};
+	loader L = {
+	    .a = a, .err = err, .warnings = warnings, .opt = opt ? opt : &defaults, .file = name};
 	sk_status st = load_acl(&L, root, acl);
 	if (st == SK_OK)
 		st = sk_acl_capacity(acl, &acl->capacity, err);
 	if (st == SK_OK && acl->capacity > SK_WCU_MAX)
-		st = sk_fail(err, SK_E_LIMIT, "%s: the web ACL needs %" PRIu64 " capacity units (WCU); "
-					      "AWS allows at most %d",
-			     name, acl->capacity, SK_WCU_MAX);
+		st = sk_fail(err, SK_E_LIMIT,
+		             "%s: the web ACL needs %" PRIu64 " capacity units (WCU); "
+		             "AWS allows at most %d",
+		             name, acl->capacity, SK_WCU_MAX);
 	if (st == SK_OK && !acl->wrapped && L.search_strings > 0 &&
-	    L.search_b64_printable == L.search_strings &&
-	    L.opt->search_encoding == SK_SEARCH_AUTO)
-		warn(&L, "%s: every SearchString decodes as base64 to printable text, but this document "
-			 "is not wrapped as the AWS CLI prints it, so they are read as plain text; if "
-			 "they are base64, use --search-string-encoding base64",
-		     name);
+	    L.search_b64_printable == L.search_strings && L.opt->search_encoding == SK_SEARCH_AUTO)
+		warn(
+		    &L,
+		    "%s: every SearchString decodes as base64 to printable text, but this document "
+		    "is not wrapped as the AWS CLI prints it, so they are read as plain text; if "
+		    "they are base64, use --search-string-encoding base64",
+		    name);
 	docs_free(&L);
 	json_decref(root);
 	if (st) {
@@ -1571,7 +1640,7 @@ sk_status sk_acl_load(const char *name, const char *text, size_t n, const sk_loa
 }
 
 sk_status sk_acl_load_file(const char *path, const sk_load_options *opt, sk_acl **out,
-			   sk_buf *warnings, sk_error *err)
+                           sk_buf *warnings, sk_error *err)
 {
 	sk_buf b;
 	sk_buf_init(&b, SK_CAP_CONFIG_FILE);
@@ -1606,7 +1675,7 @@ static sk_status check_regex(loader *L, const char *path, const char *re)
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(code, msg, sizeof msg);
 		return fail(L, path, "invalid regular expression at offset %zu: %s", (size_t)off,
-			    (char *)msg);
+		            (char *)msg);
 	}
 	pcre2_code_free(c);
 	return SK_OK;

@@ -19,6 +19,10 @@ typedef struct sk_load_options {
 	const char *resources_dir; /* NULL: no folder */
 	sk_search_encoding search_encoding;
 	size_t body_limit; /* used when the ACL has no AssociationConfig */
+	/* When set, a rule with a problem is reported here (one line each) and
+	 * loading goes on with the next rule, so one run lists every problem;
+	 * the load still fails. */
+	sk_buf *problems;
 } sk_load_options;
 
 /* Loads from a JSON text already in memory; name is used in messages.

@@ -1,1 +1,1075 @@
+/* AWS WAF text transformations. Every one is a single left-to-right pass over
+ * the input into at most one arena buffer whose size is a small multiple of
+ * the input, so hostile inputs of many MB stay linear in time and memory.
+ * Where AWS documents a transformation only briefly, the behaviour follows
+ * the ModSecurity transformation of the same name; the choices made where
+ * both are vague are noted next to the code. */
 #include "waf/transform.h"
+
+#include <openssl/evp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+static const char *const tx_names[SK_TX__COUNT] = {
+    [SK_TX_NONE] = "NONE",
+    [SK_TX_COMPRESS_WHITE_SPACE] = "COMPRESS_WHITE_SPACE",
+    [SK_TX_HTML_ENTITY_DECODE] = "HTML_ENTITY_DECODE",
+    [SK_TX_LOWERCASE] = "LOWERCASE",
+    [SK_TX_CMD_LINE] = "CMD_LINE",
+    [SK_TX_URL_DECODE] = "URL_DECODE",
+    [SK_TX_URL_DECODE_UNI] = "URL_DECODE_UNI",
+    [SK_TX_BASE64_DECODE] = "BASE64_DECODE",
+    [SK_TX_BASE64_DECODE_EXT] = "BASE64_DECODE_EXT",
+    [SK_TX_HEX_DECODE] = "HEX_DECODE",
+    [SK_TX_MD5] = "MD5",
+    [SK_TX_REPLACE_COMMENTS] = "REPLACE_COMMENTS",
+    [SK_TX_ESCAPE_SEQ_DECODE] = "ESCAPE_SEQ_DECODE",
+    [SK_TX_SQL_HEX_DECODE] = "SQL_HEX_DECODE",
+    [SK_TX_CSS_DECODE] = "CSS_DECODE",
+    [SK_TX_JS_DECODE] = "JS_DECODE",
+    [SK_TX_NORMALIZE_PATH] = "NORMALIZE_PATH",
+    [SK_TX_NORMALIZE_PATH_WIN] = "NORMALIZE_PATH_WIN",
+    [SK_TX_REMOVE_NULLS] = "REMOVE_NULLS",
+    [SK_TX_REPLACE_NULLS] = "REPLACE_NULLS",
+    [SK_TX_UTF8_TO_UNICODE] = "UTF8_TO_UNICODE",
+};
+
+int sk_transform_from_name(const char *name)
+{
+	if (!name)
+		return -1;
+	for (int i = 0; i < SK_TX__COUNT; i++)
+		if (strcmp(name, tx_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *sk_transform_name(sk_transform t)
+{
+	if ((unsigned)t >= SK_TX__COUNT)
+		return NULL;
+	return tx_names[t];
+}
+
+/* ---- small helpers ---- */
+
+#define CP_MAX 0x10ffffu
+/* Past CP_MAX; digit loops saturate here so long digit runs cannot wrap. */
+#define CP_TOO_BIG 0x110000u
+
+static int hex_val(uint8_t c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static bool is_oct(uint8_t c)
+{
+	return c >= '0' && c <= '7';
+}
+
+static bool is_alnum(uint8_t c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* Value of the n hex digits at p, or -1 if one is not a hex digit. */
+static long hex_n(const uint8_t *p, size_t n)
+{
+	long v = 0;
+	for (size_t i = 0; i < n; i++) {
+		int h = hex_val(p[i]);
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+static bool is_surrogate(uint32_t cp)
+{
+	return cp >= 0xd800 && cp <= 0xdfff;
+}
+
+/* Writes cp (at most CP_MAX) as UTF-8. Lone surrogates are written in the
+ * same 3-byte form as other BMP code points rather than dropped, so the
+ * attack text stays visible to the rules. */
+static size_t put_utf8(uint8_t *d, uint32_t cp)
+{
+	if (cp < 0x80) {
+		d[0] = (uint8_t)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		d[0] = (uint8_t)(0xc0 | (cp >> 6));
+		d[1] = (uint8_t)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		d[0] = (uint8_t)(0xe0 | (cp >> 12));
+		d[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
+		d[2] = (uint8_t)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	d[0] = (uint8_t)(0xf0 | (cp >> 18));
+	d[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3f));
+	d[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
+	d[3] = (uint8_t)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* Full-width ASCII (U+FF01..U+FF5E) is how IIS-style %u and JS/CSS escapes
+ * smuggle '<' and friends past ASCII rules, so those fold to ASCII. */
+static size_t put_unicode(uint8_t *d, uint32_t cp)
+{
+	if (cp >= 0xff01 && cp <= 0xff5e)
+		cp -= 0xfee0;
+	return put_utf8(d, cp);
+}
+
+/* Output buffer for at most mul * n + extra bytes; NULL on overflow or when
+ * the arena is full. */
+static uint8_t *out_buf(sk_arena *a, size_t n, size_t mul, size_t extra)
+{
+	if (n > (SIZE_MAX - extra) / mul)
+		return NULL;
+	return sk_arena_alloc(a, n * mul + extra);
+}
+
+/* Hands back the input itself when nothing changed, so callers can tell
+ * cheaply and later steps see the original bytes. */
+static sk_status finish(sk_str in, const uint8_t *d, size_t o, sk_str *out)
+{
+	if (o == in.n && memcmp(d, in.p, o) == 0)
+		*out = in;
+	else
+		*out = sk_str_make(d, o);
+	return SK_OK;
+}
+
+/* True when some byte of in is in set: the cheap test that lets most
+ * transformations skip the copy on inputs they would not change. */
+static bool has_any(sk_str in, const char *set, size_t set_n)
+{
+	bool hit[256] = {false};
+	for (size_t i = 0; i < set_n; i++)
+		hit[(uint8_t)set[i]] = true;
+	for (size_t i = 0; i < in.n; i++)
+		if (hit[in.p[i]])
+			return true;
+	return false;
+}
+
+#define HAS_ANY(in, lit) has_any(in, lit, sizeof(lit) - 1)
+
+/* ---- COMPRESS_WHITE_SPACE ---- */
+
+/* Length of the white-space unit at p[i], 0 if none. NBSP counts both as the
+ * Latin-1 byte and as its UTF-8 form C2 A0. */
+static size_t ws_len(const uint8_t *p, size_t i, size_t n)
+{
+	switch (p[i]) {
+	case ' ':
+	case '\t':
+	case '\n':
+	case '\r':
+	case '\v':
+	case '\f':
+	case 0xa0: return 1;
+	case 0xc2: return (i + 1 < n && p[i + 1] == 0xa0) ? 2 : 0;
+	default: return 0;
+	}
+}
+
+static sk_status tx_compress_ws(sk_str in, sk_arena *a, sk_str *out)
+{
+	/* Unchanged only when every white-space unit is a lone ' '. */
+	bool change = false, prev_ws = false;
+	for (size_t i = 0; i < in.n && !change;) {
+		size_t w = ws_len(in.p, i, in.n);
+		change = w && (w > 1 || in.p[i] != ' ' || prev_ws);
+		prev_ws = w != 0;
+		i += w ? w : 1;
+	}
+	if (!change) {
+		*out = in;
+		return SK_OK;
+	}
+	uint8_t *d = out_buf(a, in.n, 1, 0);
+	if (!d)
+		return SK_E_NOMEM;
+	size_t o = 0;
+	prev_ws = false;
+	for (size_t i = 0; i < in.n;) {
+		size_t w = ws_len(in.p, i, in.n);
+		if (w) {
+			if (!prev_ws)
+				d[o++] = ' ';
+			prev_ws = true;
+			i += w;
+		} else {
+			d[o++] = in.p[i++];
+			prev_ws = false;
+		}
+	}
+	return finish(in, d, o, out);
+}
+
+/* ---- HTML_ENTITY_DECODE ---- */
+
+typedef struct entity {
+	const char *name;
+	uint32_t cp;
+	/* Decoded even without ';', as browsers do for these legacy names. */
+	bool bare;
+} entity;
+
+/* The names attackers use to hide markup and script punctuation, the
+ * HTML 4 Latin-1 set that shows up in text, and common typography. Names
+ * are case-sensitive as in HTML; the lower-case &tab; and &newline; are not
+ * HTML names but are listed because filters are probed with them. */
+static const entity entities[] = {
+    {"quot", 0x22, true},
+    {"QUOT", 0x22, true},
+    {"amp", 0x26, true},
+    {"AMP", 0x26, true},
+    {"lt", 0x3c, true},
+    {"LT", 0x3c, true},
+    {"gt", 0x3e, true},
+    {"GT", 0x3e, true},
+    {"nbsp", 0xa0, true},
+    {"apos", 0x27, false},
+    {"Tab", 0x09, false},
+    {"tab", 0x09, false},
+    {"NewLine", 0x0a, false},
+    {"newline", 0x0a, false},
+    {"excl", 0x21, false},
+    {"num", 0x23, false},
+    {"dollar", 0x24, false},
+    {"percnt", 0x25, false},
+    {"lpar", 0x28, false},
+    {"rpar", 0x29, false},
+    {"ast", 0x2a, false},
+    {"midast", 0x2a, false},
+    {"plus", 0x2b, false},
+    {"comma", 0x2c, false},
+    {"period", 0x2e, false},
+    {"sol", 0x2f, false},
+    {"colon", 0x3a, false},
+    {"semi", 0x3b, false},
+    {"equals", 0x3d, false},
+    {"quest", 0x3f, false},
+    {"commat", 0x40, false},
+    {"lsqb", 0x5b, false},
+    {"lbrack", 0x5b, false},
+    {"bsol", 0x5c, false},
+    {"rsqb", 0x5d, false},
+    {"rbrack", 0x5d, false},
+    {"Hat", 0x5e, false},
+    {"lowbar", 0x5f, false},
+    {"UnderBar", 0x5f, false},
+    {"grave", 0x60, false},
+    {"DiacriticalGrave", 0x60, false},
+    {"lcub", 0x7b, false},
+    {"lbrace", 0x7b, false},
+    {"verbar", 0x7c, false},
+    {"vert", 0x7c, false},
+    {"VerticalLine", 0x7c, false},
+    {"rcub", 0x7d, false},
+    {"rbrace", 0x7d, false},
+    {"NonBreakingSpace", 0xa0, false},
+    {"iexcl", 0xa1, false},
+    {"cent", 0xa2, false},
+    {"pound", 0xa3, false},
+    {"curren", 0xa4, false},
+    {"yen", 0xa5, false},
+    {"brvbar", 0xa6, false},
+    {"sect", 0xa7, false},
+    {"uml", 0xa8, false},
+    {"copy", 0xa9, false},
+    {"ordf", 0xaa, false},
+    {"laquo", 0xab, false},
+    {"not", 0xac, false},
+    {"shy", 0xad, false},
+    {"reg", 0xae, false},
+    {"macr", 0xaf, false},
+    {"deg", 0xb0, false},
+    {"plusmn", 0xb1, false},
+    {"sup2", 0xb2, false},
+    {"sup3", 0xb3, false},
+    {"acute", 0xb4, false},
+    {"micro", 0xb5, false},
+    {"para", 0xb6, false},
+    {"middot", 0xb7, false},
+    {"cedil", 0xb8, false},
+    {"sup1", 0xb9, false},
+    {"ordm", 0xba, false},
+    {"raquo", 0xbb, false},
+    {"frac14", 0xbc, false},
+    {"frac12", 0xbd, false},
+    {"frac34", 0xbe, false},
+    {"iquest", 0xbf, false},
+    {"times", 0xd7, false},
+    {"divide", 0xf7, false},
+    {"ensp", 0x2002, false},
+    {"emsp", 0x2003, false},
+    {"thinsp", 0x2009, false},
+    {"zwnj", 0x200c, false},
+    {"zwj", 0x200d, false},
+    {"lrm", 0x200e, false},
+    {"rlm", 0x200f, false},
+    {"dash", 0x2010, false},
+    {"hyphen", 0x2010, false},
+    {"ndash", 0x2013, false},
+    {"mdash", 0x2014, false},
+    {"lsquo", 0x2018, false},
+    {"rsquo", 0x2019, false},
+    {"sbquo", 0x201a, false},
+    {"ldquo", 0x201c, false},
+    {"rdquo", 0x201d, false},
+    {"bdquo", 0x201e, false},
+    {"bull", 0x2022, false},
+    {"hellip", 0x2026, false},
+    {"lsaquo", 0x2039, false},
+    {"rsaquo", 0x203a, false},
+    {"euro", 0x20ac, false},
+    {"trade", 0x2122, false},
+    {"larr", 0x2190, false},
+    {"rarr", 0x2192, false},
+    {"minus", 0x2212, false},
+};
+
+/* Longest name above; a longer letter run cannot be an entity. */
+#define ENTITY_NAME_MAX 16
+
+static const entity *entity_find(const uint8_t *name, size_t n)
+{
+	for (size_t i = 0; i < sizeof entities / sizeof entities[0]; i++)
+		if (strlen(entities[i].name) == n && memcmp(entities[i].name, name, n) == 0)
+			return &entities[i];
+	return NULL;
+}
+
+/* Decodes the entity at s (s[0] == '&'). On success sets *cp and *used (the
+ * bytes taken, ';' included) and returns true. */
+static bool entity_decode(const uint8_t *s, size_t m, uint32_t *cp, size_t *used)
+{
+	size_t j;
+	if (m >= 2 && s[1] == '#') {
+		bool hex = m >= 3 && (s[2] | 0x20) == 'x';
+		unsigned base = hex ? 16 : 10;
+		j = hex ? 3 : 2;
+		size_t start = j;
+		uint32_t v = 0;
+		for (; j < m; j++) {
+			int h = hex_val(s[j]);
+			if (h < 0 || (unsigned)h >= base)
+				break;
+			v = v * base + (unsigned)h;
+			if (v > CP_MAX)
+				v = CP_TOO_BIG;
+		}
+		/* No digits, NUL, surrogates and values past Unicode stay as
+		 * text: there is no character a browser would give them. */
+		if (j == start || v == 0 || v > CP_MAX || is_surrogate(v))
+			return false;
+		if (j < m && s[j] == ';')
+			j++;
+		*cp = v;
+		*used = j;
+		return true;
+	}
+	for (j = 1; j < m && j <= ENTITY_NAME_MAX && is_alnum(s[j]); j++)
+		;
+	if (j == 1 || (j < m && is_alnum(s[j])))
+		return false;
+	const entity *e = entity_find(s + 1, j - 1);
+	if (!e)
+		return false;
+	if (j < m && s[j] == ';')
+		j++;
+	else if (!e->bare)
+		return false;
+	*cp = e->cp;
+	*used = j;
+	return true;
+}
+
+static sk_status tx_html_entity_decode(sk_str in, sk_arena *a, sk_str *out)
+{
+	if (!memchr(in.p, '&', in.n)) {
+		*out = in;
+		return SK_OK;
+	}
+	/* Every entity is at least as long as its UTF-8 form. */
+	uint8_t *d = out_buf(a, in.n, 1, 0);
+	if (!d)
+		return SK_E_NOMEM;
+	size_t o = 0;
+	for (size_t i = 0; i < in.n;) {
+		uint32_t cp;
+		size_t used;
+		if (in.p[i] == '&' && entity_decode(in.p + i, in.n - i, &cp, &used)) {
+			o += put_utf8(d + o, cp);
+			i += used;
+		} else {
+			d[o++] = in.p[i++];
+		}
+	}
+	return finish(in, d, o, out);
+}
+
+/* ---- LOWERCASE ---- */
+
+static sk_status tx_lowercase(sk_str in, sk_arena *a, sk_str *out)
+{
+	size_t i = 0;
+	while (i < in.n && !(in.p[i] >= 'A' && in.p[i] <= 'Z'))
+		i++;
+	if (i == in.n) {
+		*out = in;
+		return SK_OK;
+	}
+	uint8_t *d = out_buf(a, in.n, 1, 0);
+	if (!d)
+		return SK_E_NOMEM;
+	memcpy(d, in.p, i);
+	for (; i < in.n; i++)
+		d[i] = sk_lower(in.p[i]);
+	*out = sk_str_make(d, in.n);
+	return SK_OK;
+}
+
+/* ---- CMD_LINE ---- */
+
+/* AWS lists the space rules one after another without saying how they
+ * interact; like ModSecurity, white space, ',' and ';' are all separators
+ * here: a run of them becomes one space, or nothing when it stands right
+ * before '/' or '('. Deleted characters do not end a run. */
+static sk_status tx_cmd_line(sk_str in, sk_arena *a, sk_str *out)
+{
+	uint8_t *d = out_buf(a, in.n, 1, 1);
+	if (!d)
+		return SK_E_NOMEM;
+	size_t o = 0;
+	bool pending = false;
+	for (size_t i = 0; i < in.n; i++) {
+		uint8_t c = in.p[i];
+		switch (c) {
+		case '\\':
+		case '"':
+		case '\'':
+		case '^': break;
+		case ' ':
+		case '\t':
+		case '\n':
+		case '\r':
+		case '\v':
+		case '\f':
+		case ',':
+		case ';': pending = true; break;
+		case '/':
+		case '(':
+			pending = false;
+			d[o++] = c;
+			break;
+		default:
+			if (pending)
+				d[o++] = ' ';
+			pending = false;
+			d[o++] = sk_lower(c);
+			break;
+		}
+	}
+	if (pending)
+		d[o++] = ' ';
+	return finish(in, d, o, out);
+}
+
+/* ---- URL_DECODE, URL_DECODE_UNI ---- */
+
+static sk_status tx_url_decode(sk_str in, sk_arena *a, sk_str *out, bool uni)
+{
+	if (!HAS_ANY(in, "%+")) {
+		*out = in;
+		return SK_OK;
+	}
+	/* %uXXXX (6 bytes) gives at most 3 bytes of UTF-8. */
+	uint8_t *d = out_buf(a, in.n, 1, 0);
+	if (!d)
+		return SK_E_NOMEM;
+	size_t o = 0;
+	for (size_t i = 0; i < in.n;) {
+		uint8_t c = in.p[i];
+		long v;
+		if (c == '+') {
+			d[o++] = ' ';
+			i++;
+		} else if (c == '%' && in.n - i >= 3 && (v = hex_n(in.p + i + 1, 2)) >= 0) {
+			d[o++] = (uint8_t)v;
+			i += 3;
+		} else if (uni && c == '%' && in.n - i >= 6 && (in.p[i + 1] | 0x20) == 'u' &&
+		           (v = hex_n(in.p + i + 2, 4)) >= 0) {
+			o += put_unicode(d + o, (uint32_t)v);
+			i += 6;
+		} else {
+			/* Invalid escapes stay as they are. */
+			d[o++] = c;
+			i++;
+		}
+	}
+	return finish(in, d, o, out);
+}
+
+/* ---- BASE64_DECODE, BASE64_DECODE_EXT ---- */
+
+static int b64_val(uint8_t c, bool ext)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || (ext && c == '-'))
+		return 62;
+	if (c == '/' || (ext && c == '_'))
+		return 63;
+	return -1;
+}
+
+/* Writes what the k (< 4) sextets in acc hold; a lone sextet holds no whole
+ * byte and is dropped. */
+static size_t b64_flush(uint8_t *d, uint32_t acc, int k)
+{
+	if (k == 2) {
+		d[0] = (uint8_t)(acc >> 4);
+		return 1;
+	}
+	if (k == 3) {
+		d[0] = (uint8_t)(acc >> 10);
+		d[1] = (uint8_t)(acc >> 2);
+		return 2;
+	}
+	return 0;
+}
+
+/* Plain: decodes up to the first byte outside the alphabet ('=' included)
+ * and returns what was decoded so far; missing padding is fine.
+ * Ext: both the standard and the URL-safe alphabet ('-' and '_'), and every
+ * other byte is skipped, except that '=' ends the current group, so
+ * concatenated padded blocks ("QQ==QQ==") decode block by block. */
+static sk_status tx_base64_decode(sk_str in, sk_arena *a, sk_str *out, bool ext)
+{
+	uint8_t *d = out_buf(a, in.n / 4, 3, 3);
+	if (!d)
+		return SK_E_NOMEM;
+	size_t o = 0;
+	uint32_t acc = 0;
+	int k = 0;
+	for (size_t i = 0; i < in.n; i++) {
+		int v = b64_val(in.p[i], ext);
+		if (v < 0) {
+			if (!ext)
+				break;
+			if (in.p[i] == '=') {
+				o += b64_flush(d + o, acc, k);
+				acc = 0;
+				k = 0;
+			}
+			continue;
+		}
+		acc = (acc << 6) | (uint32_t)v;
+		if (++k == 4) {
+			d[o++] = (uint8_t)(acc >> 16);
+			d[o++] = (uint8_t)(acc >> 8);
+			d[o++] = (uint8_t)acc;
+			acc = 0;
+			k = 0;
+		}
+	}
+	o += b64_flush(d + o, acc, k);
+	*out = sk_str_make(d, o);
+	return SK_OK;
+}
+
+/* ---- HEX_DECODE ---- */
+
+/* Each pair of hex digits becomes a byte; anything else (a non-hex byte, a
+ * hex digit without a partner) is copied through, so mixed text survives. */
+static sk_status tx_hex_decode(sk_str in, sk_arena *a, sk_str *out)
+{
+	uint8_t *d = out_buf(a, in.n, 1, 0);
+	if (!d)
+		return SK_E_NOMEM;
+	size_t o = 0;
+	for (size_t i = 0; i < in.n;) {
+		long v;
+		if (in.n - i >= 2 && (v = hex_n(in.p + i, 2)) >= 0) {
+			d[o++] = (uint8_t)v;
+			i += 2;
+		} else {
+			d[o++] = in.p[i++];
+		}
+	}
+	return finish(in, d, o, out);
+}
+
+/* ---- MD5 ---- */
+
+static sk_status tx_md5(sk_str in, sk_arena *a, sk_str *out)
+{
+	static const uint8_t empty[1];
+	uint8_t *d = sk_arena_alloc(a, EVP_MAX_MD_SIZE);
+	if (!d)
+		return SK_E_NOMEM;
+	unsigned len = 0;
+	if (!EVP_Digest(in.n ? in.p : empty, in.n, d, &len, EVP_md5(), NULL) || len != 16)
+		return SK_E_UNSUPPORTED; /* e.g. MD5 disabled by a FIPS provider */
+	*out = sk_str_make(d, len);
+	return SK_OK;
+}
+
+/* ---- REPLACE_COMMENTS ---- */
+
+/* An unterminated comment runs to the end, as it would for a SQL parser;
+ * a stray closing marker is ordinary text. */
+static sk_status tx_replace_comments(sk_str in, sk_arena *a, sk_str *out)
+{
+	uint8_t *d = out_buf(a, in.n, 1, 0);
+	if (!d)
+		return SK_E_NOMEM;
+	size_t o = 0;
+	for (size_t i = 0; i < in.n;) {
+		if (in.p[i] != '/' || i + 1 >= in.n || in.p[i + 1] != '*') {
+			d[o++] = in.p[i++];
+			continue;
+		}
+		size_t j = i + 2;
+		while (j + 1 < in.n && !(in.p[j] == '*' && in.p[j + 1] == '/'))
+			j++;
+		d[o++] = ' ';
+		i = j + 1 < in.n ? j + 2 : in.n;
+	}
+	return finish(in, d, o, out);
+}
+
+/* ---- shared by the backslash decoders ---- */
+
+/* The C control escapes; 0 when c is not one. */
+static uint8_t c_control(uint8_t c)
+{
+	switch (c) {
+	case 'a': return '\a';
+	case 'b': return '\b';
+	case 'f': return '\f';
+	case 'n': return '\n';
+	case 'r': return '\r';
+	case 't': return '\t';
+	case 'v': return '\v';
+	default: return 0;
+	}
+}
+
+/* 1-3 octal digits at p[0..m) whose value fits a byte (so "\400" is "\40"
+ * then "0"). Returns the digits used; *v the value. p[0] must be octal. */
+static size_t octal_byte(const uint8_t *p, size_t m, unsigned *v)
+{
+	unsigned x = (unsigned)(p[0] - '0');
+	size_t k = 1;
+	while (k < 3 && k < m && is_oct(p[k]) && x * 8 + (unsigned)(p[k] - '0') <= 0377) {
+		x = x * 8 + (unsigned)(p[k] - '0');
+		k++;
+	}
+	*v = x;
+	return k;
+}
+
+/* ---- ESCAPE_SEQ_DECODE ---- */
+
+/* A trailing lone backslash has nothing to escape and is kept. */
+static sk_status tx_escape_seq_decode(sk_str in, sk_arena *a, sk_str *out)
+{
+	if (!memchr(in.p, '\\', in.n)) {
+		*out = in;
+		return SK_OK;
+	}
+	uint8_t *d = out_buf(a, in.n, 1, 0);
+	if (!d)
+		return SK_E_NOMEM;
+	size_t o = 0;
+	for (size_t i = 0; i < in.n;) {
+		if (in.p[i] != '\\' || i + 1 >= in.n) {
+			d[o++] = in.p[i++];
+			continue;
+		}
+		uint8_t e = in.p[i + 1], ctl = c_control(e);
+		if (ctl) {
+			d[o++] = ctl;
+			i += 2;
+		} else if (e == 'x' && i + 2 < in.n && hex_val(in.p[i + 2]) >= 0) {
+			unsigned v = (unsigned)hex_val(in.p[i + 2]);
+			i += 3;
+			if (i < in.n && hex_val(in.p[i]) >= 0)
+				v = v * 16 + (unsigned)hex_val(in.p[i++]);
+			d[o++] = (uint8_t)v;
+		} else if (is_oct(e)) {
+			unsigned v;
+			i += 1 + octal_byte(in.p + i + 1, in.n - i - 1, &v);
+			d[o++] = (uint8_t)v;
+		} else {
+			/* \\ \? \' \" and every invalid escape: the character. */
+			d[o++] = e;
+			i += 2;
+		}
+	}
+	return finish(in, d, o, out);
+}
+
+/* ---- SQL_HEX_DECODE ---- */
+
+/* 0x followed by at least two hex digits: the whole pairs become bytes and an
+ * odd last digit stays as text. */
+static sk_status tx_sql_hex_decode(sk_str in, sk_arena *a, sk_str *out)
+{
+	if (!HAS_ANY(in, "xX")) {
+		*out = in;
+		return SK_OK;
+	}
+	uint8_t *d = out_buf(a, in.n, 1, 0);
+	if (!d)
+		return SK_E_NOMEM;
+	size_t o = 0;
+	for (size_t i = 0; i < in.n;) {
+		if (in.p[i] == '0' && i + 1 < in.n && (in.p[i + 1] | 0x20) == 'x') {
+			size_t j = i + 2;
+			while (j < in.n && hex_val(in.p[j]) >= 0)
+				j++;
+			size_t pairs = (j - i - 2) / 2;
+			if (pairs) {
+				for (size_t k = 0; k < pairs; k++)
+					d[o++] = (uint8_t)hex_n(in.p + i + 2 + 2 * k, 2);
+				i += 2 + 2 * pairs;
+				continue;
+			}
+		}
+		d[o++] = in.p[i++];
+	}
+	return finish(in, d, o, out);
+}
+
+/* ---- CSS_DECODE ---- */
+
+static bool css_ws(uint8_t c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* CSS 2.1 / Syntax 3: "\" + 1-6 hex digits (+ one optional white space,
+ * CR LF counting as one) is a code point; NUL, surrogates and values past
+ * Unicode become U+FFFD as in browsers. "\" + newline is a line
+ * continuation and vanishes; "\" + anything else is that byte. A trailing
+ * lone backslash is kept. */
+static sk_status tx_css_decode(sk_str in, sk_arena *a, sk_str *out)
+{
+	if (!memchr(in.p, '\\', in.n)) {
+		*out = in;
+		return SK_OK;
+	}
+	/* "\0" (2 bytes) becomes U+FFFD (3 bytes): the worst ratio. */
+	uint8_t *d = out_buf(a, in.n / 2, 3, 2);
+	if (!d)
+		return SK_E_NOMEM;
+	size_t o = 0;
+	for (size_t i = 0; i < in.n;) {
+		if (in.p[i] != '\\' || i + 1 >= in.n) {
+			d[o++] = in.p[i++];
+			continue;
+		}
+		uint8_t e = in.p[i + 1];
+		if (hex_val(e) >= 0) {
+			size_t j = i + 1;
+			uint32_t v = 0;
+			for (; j < in.n && j < i + 7 && hex_val(in.p[j]) >= 0; j++)
+				v = v * 16 + (uint32_t)hex_val(in.p[j]);
+			if (j + 1 < in.n && in.p[j] == '\r' && in.p[j + 1] == '\n')
+				j += 2;
+			else if (j < in.n && css_ws(in.p[j]))
+				j++;
+			if (v == 0 || v > CP_MAX || is_surrogate(v))
+				v = 0xfffd;
+			o += put_unicode(d + o, v);
+			i = j;
+		} else if (e == '\n' || e == '\f') {
+			i += 2;
+		} else if (e == '\r') {
+			i += 2;
+			if (i < in.n && in.p[i] == '\n')
+				i++;
+		} else {
+			d[o++] = e;
+			i += 2;
+		}
+	}
+	return finish(in, d, o, out);
+}
+
+/* ---- JS_DECODE ---- */
+
+/* \uXXXX at p (p[0] == '\\'), m bytes available; -1 if not one. */
+static long js_u4(const uint8_t *p, size_t m)
+{
+	if (m < 6 || p[0] != '\\' || p[1] != 'u')
+		return -1;
+	return hex_n(p + 2, 4);
+}
+
+/* JS escapes: \uXXXX (a surrogate pair written as two of them is joined),
+ * \u{X...} (ES2015), \xHH and \OOO (legacy octal) as raw bytes like the C
+ * escapes, and the C control letters. An invalid escape ("\u12", "\xg")
+ * gives its character without the backslash; a trailing lone backslash is
+ * kept. */
+static sk_status tx_js_decode(sk_str in, sk_arena *a, sk_str *out)
+{
+	if (!memchr(in.p, '\\', in.n)) {
+		*out = in;
+		return SK_OK;
+	}
+	uint8_t *d = out_buf(a, in.n, 1, 0);
+	if (!d)
+		return SK_E_NOMEM;
+	size_t o = 0;
+	for (size_t i = 0; i < in.n;) {
+		if (in.p[i] != '\\' || i + 1 >= in.n) {
+			d[o++] = in.p[i++];
+			continue;
+		}
+		uint8_t e = in.p[i + 1], ctl = c_control(e);
+		long v;
+		if ((v = js_u4(in.p + i, in.n - i)) >= 0) {
+			uint32_t cp = (uint32_t)v;
+			i += 6;
+			long lo = (cp >= 0xd800 && cp <= 0xdbff) ? js_u4(in.p + i, in.n - i) : -1;
+			if (lo >= 0xdc00 && lo <= 0xdfff) {
+				cp = 0x10000 + ((cp - 0xd800) << 10) + ((uint32_t)lo - 0xdc00);
+				i += 6;
+			}
+			o += put_unicode(d + o, cp);
+		} else if (e == 'u' && i + 2 < in.n && in.p[i + 2] == '{') {
+			size_t j = i + 3;
+			uint32_t cp = 0;
+			for (; j < in.n && hex_val(in.p[j]) >= 0; j++) {
+				cp = cp * 16 + (uint32_t)hex_val(in.p[j]);
+				if (cp > CP_MAX)
+					cp = CP_TOO_BIG;
+			}
+			if (j > i + 3 && j < in.n && in.p[j] == '}' && cp <= CP_MAX) {
+				o += put_unicode(d + o, cp);
+				i = j + 1;
+			} else {
+				d[o++] = 'u';
+				i += 2;
+			}
+		} else if (e == 'x' && in.n - i >= 4 && (v = hex_n(in.p + i + 2, 2)) >= 0) {
+			d[o++] = (uint8_t)v;
+			i += 4;
+		} else if (is_oct(e)) {
+			unsigned ov;
+			i += 1 + octal_byte(in.p + i + 1, in.n - i - 1, &ov);
+			d[o++] = (uint8_t)ov;
+		} else if (ctl) {
+			d[o++] = ctl;
+			i += 2;
+		} else {
+			d[o++] = e;
+			i += 2;
+		}
+	}
+	return finish(in, d, o, out);
+}
+
+/* ---- NORMALIZE_PATH, NORMALIZE_PATH_WIN ---- */
+
+/* Separators collapse to one '/', "." segments go, ".." removes the segment
+ * before it. A ".." with nothing left to remove is dropped, whether the path
+ * is absolute ("/../a" -> "/a") or relative ("../a" -> "a"), so no path
+ * climbs out of where it starts. A trailing separator, "." or ".." leaves a
+ * trailing '/'. A relative path that resolves to nothing ("a/..") gives "".
+ * Win: '\' is a separator too and comes out as '/'. */
+static sk_status tx_normalize_path(sk_str in, sk_arena *a, sk_str *out, bool win)
+{
+	if (in.n == 0) {
+		*out = in;
+		return SK_OK;
+	}
+	/* Each name gets a '/' after it; the last one may be taken back. */
+	uint8_t *d = out_buf(a, in.n, 1, 1);
+	if (!d)
+		return SK_E_NOMEM;
+#define IS_SEP(c) ((c) == '/' || (win && (c) == '\\'))
+	size_t o = 0, base = 0;
+	if (IS_SEP(in.p[0])) {
+		d[o++] = '/';
+		base = 1;
+	}
+	bool last_dir = false;
+	for (size_t i = 0;;) {
+		while (i < in.n && IS_SEP(in.p[i]))
+			i++;
+		if (i == in.n)
+			break;
+		size_t s = i;
+		while (i < in.n && !IS_SEP(in.p[i]))
+			i++;
+		size_t len = i - s;
+		if (len == 1 && in.p[s] == '.') {
+			last_dir = true;
+		} else if (len == 2 && in.p[s] == '.' && in.p[s + 1] == '.') {
+			last_dir = true;
+			if (o > base) {
+				o--;
+				while (o > base && d[o - 1] != '/')
+					o--;
+			}
+		} else {
+			memcpy(d + o, in.p + s, len);
+			o += len;
+			d[o++] = '/';
+			last_dir = false;
+		}
+	}
+	if (!last_dir && !IS_SEP(in.p[in.n - 1]) && o > base)
+		o--;
+#undef IS_SEP
+	return finish(in, d, o, out);
+}
+
+/* ---- REMOVE_NULLS, REPLACE_NULLS ---- */
+
+static sk_status tx_nulls(sk_str in, sk_arena *a, sk_str *out, bool replace)
+{
+	const uint8_t *z = memchr(in.p, 0, in.n);
+	if (!z) {
+		*out = in;
+		return SK_OK;
+	}
+	uint8_t *d = out_buf(a, in.n, 1, 0);
+	if (!d)
+		return SK_E_NOMEM;
+	size_t o = (size_t)(z - in.p);
+	memcpy(d, in.p, o);
+	for (size_t i = o; i < in.n; i++) {
+		if (in.p[i])
+			d[o++] = in.p[i];
+		else if (replace)
+			d[o++] = ' ';
+	}
+	*out = sk_str_make(d, o);
+	return SK_OK;
+}
+
+/* ---- UTF8_TO_UNICODE ---- */
+
+/* Decodes the sequence at p: length (2-4) and *cp, or 0 when p[0] does not
+ * start one. Overlong forms and surrogates are decoded on purpose, since
+ * "C0 AF" for '/' is exactly what this transformation must expose. Lead
+ * bytes F5-F7 give values past Unicode (up to 0x1FFFFF), written as is. */
+static size_t utf8_seq(const uint8_t *p, size_t m, uint32_t *cp)
+{
+	uint8_t c = p[0];
+	size_t len;
+	uint32_t v;
+	if (c >= 0xc0 && c <= 0xdf)
+		len = 2, v = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, v = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf7)
+		len = 4, v = c & 0x07;
+	else
+		return 0;
+	if (m < len)
+		return 0;
+	for (size_t k = 1; k < len; k++) {
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (p[k] & 0x3f);
+	}
+	*cp = v;
+	return len;
+}
+
+/* Each multi-byte sequence becomes %uXXXX (lower-case hex, at least four
+ * digits); ASCII and bytes that start no valid sequence are copied. */
+static sk_status tx_utf8_to_unicode(sk_str in, sk_arena *a, sk_str *out)
+{
+	size_t i = 0;
+	while (i < in.n && in.p[i] < 0x80)
+		i++;
+	if (i == in.n) {
+		*out = in;
+		return SK_OK;
+	}
+	/* Two bytes give six ("%uXXXX"); four give at most eight. */
+	uint8_t *d = out_buf(a, in.n, 3, 0);
+	if (!d)
+		return SK_E_NOMEM;
+	static const char hex[] = "0123456789abcdef";
+	memcpy(d, in.p, i);
+	size_t o = i;
+	while (i < in.n) {
+		uint32_t cp;
+		size_t len = in.p[i] >= 0x80 ? utf8_seq(in.p + i, in.n - i, &cp) : 0;
+		if (!len) {
+			d[o++] = in.p[i++];
+			continue;
+		}
+		i += len;
+		d[o++] = '%';
+		d[o++] = 'u';
+		int digits = cp > 0xfffff ? 6 : cp > 0xffff ? 5 : 4;
+		for (int k = digits - 1; k >= 0; k--)
+			d[o++] = (uint8_t)hex[(cp >> (4 * k)) & 0xf];
+	}
+	return finish(in, d, o, out);
+}
+
+/* ---- dispatch ---- */
+
+sk_status sk_transform_apply(sk_transform t, sk_str in, sk_arena *a, sk_str *out)
+{
+	/* Nothing can come out of nothing, except a digest. */
+	if (in.n == 0 && t != SK_TX_MD5) {
+		*out = in;
+		return SK_OK;
+	}
+	switch (t) {
+	case SK_TX_NONE: *out = in; return SK_OK;
+	case SK_TX_COMPRESS_WHITE_SPACE: return tx_compress_ws(in, a, out);
+	case SK_TX_HTML_ENTITY_DECODE: return tx_html_entity_decode(in, a, out);
+	case SK_TX_LOWERCASE: return tx_lowercase(in, a, out);
+	case SK_TX_CMD_LINE: return tx_cmd_line(in, a, out);
+	case SK_TX_URL_DECODE: return tx_url_decode(in, a, out, false);
+	case SK_TX_URL_DECODE_UNI: return tx_url_decode(in, a, out, true);
+	case SK_TX_BASE64_DECODE: return tx_base64_decode(in, a, out, false);
+	case SK_TX_BASE64_DECODE_EXT: return tx_base64_decode(in, a, out, true);
+	case SK_TX_HEX_DECODE: return tx_hex_decode(in, a, out);
+	case SK_TX_MD5: return tx_md5(in, a, out);
+	case SK_TX_REPLACE_COMMENTS: return tx_replace_comments(in, a, out);
+	case SK_TX_ESCAPE_SEQ_DECODE: return tx_escape_seq_decode(in, a, out);
+	case SK_TX_SQL_HEX_DECODE: return tx_sql_hex_decode(in, a, out);
+	case SK_TX_CSS_DECODE: return tx_css_decode(in, a, out);
+	case SK_TX_JS_DECODE: return tx_js_decode(in, a, out);
+	case SK_TX_NORMALIZE_PATH: return tx_normalize_path(in, a, out, false);
+	case SK_TX_NORMALIZE_PATH_WIN: return tx_normalize_path(in, a, out, true);
+	case SK_TX_REMOVE_NULLS: return tx_nulls(in, a, out, false);
+	case SK_TX_REPLACE_NULLS: return tx_nulls(in, a, out, true);
+	case SK_TX_UTF8_TO_UNICODE: return tx_utf8_to_unicode(in, a, out);
+	case SK_TX__COUNT: break;
+	}
+	return SK_E_INVALID;
+}
