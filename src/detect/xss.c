@@ -1,1 +1,650 @@
+/* Cross-site scripting detector.
+ *
+ * An HTML tokenizer in the spirit of the HTML5 parsing rules: '<' followed
+ * by a letter opens a tag, attributes are separated by space or '/', values
+ * may be quoted or bare, and a tag left open at the end of the input still
+ * counts. Each tag is judged by what a browser would do with it: run a
+ * script (<script>, event handler attributes), load a document or plugin
+ * (<iframe>, <object>, <embed>, <base>), follow a script URL (javascript:,
+ * vbscript:, data:text/html after entity and control-character folding) or
+ * evaluate CSS expressions. Outside tags we look for input that breaks out
+ * of an attribute value into an event handler, out of a JavaScript string
+ * into a call, and for client-side template expressions that reach the
+ * Function constructor. */
+#include <string.h>
+
 #include "detect/detect.h"
+
+#define MAX_NAME  32
+#define MAX_TAGS  4096 /* tags examined; bounds the work on huge inputs */
+#define SCAN_VAL  256  /* bytes of an attribute value we fold for a scheme */
+
+static int lower(int c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+}
+
+static bool is_alpha(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_alnum(int c)
+{
+	return is_alpha(c) || (c >= '0' && c <= '9');
+}
+
+static bool is_html_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0;
+}
+
+static bool eq_ci(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
+
+static bool starts_ci(const char *s, const char *pre)
+{
+	return strncmp(s, pre, strlen(pre)) == 0;
+}
+
+/* Finds needle (lower case) in p[0..n) ignoring case. */
+static const uint8_t *find_ci(const uint8_t *p, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+	if (k == 0 || n < k)
+		return NULL;
+	for (size_t i = 0; i + k <= n; i++) {
+		if (lower(p[i]) != needle[0])
+			continue;
+		size_t j = 1;
+		while (j < k && lower(p[i + j]) == needle[j])
+			j++;
+		if (j == k)
+			return p + i;
+	}
+	return NULL;
+}
+
+/* Decodes one character reference at p[0..n) (p[0] == '&'). Returns the
+ * code point (or -1) and sets *used. Only the references that matter for
+ * hiding a scheme or a call are known by name. */
+static int entity(const uint8_t *p, size_t n, size_t *used)
+{
+	static const struct {
+		const char *name;
+		int cp;
+	} named[] = {{"colon", ':'},  {"tab", '\t'},   {"newline", '\n'}, {"lpar", '('},
+		     {"rpar", ')'},   {"quot", '"'},   {"apos", '\''},    {"amp", '&'},
+		     {"lt", '<'},     {"gt", '>'},     {"sol", '/'},      {"bsol", '\\'},
+		     {"nbsp", 0xa0},  {"period", '.'}, {"grave", '`'},    {"equals", '='}};
+	size_t i = 1;
+	if (i < n && p[i] == '#') {
+		i++;
+		int base = 10;
+		if (i < n && (p[i] == 'x' || p[i] == 'X')) {
+			base = 16;
+			i++;
+		}
+		long v = 0;
+		size_t s = i;
+		while (i < n && i < s + 10) {
+			int c = p[i], d;
+			if (c >= '0' && c <= '9')
+				d = c - '0';
+			else if (base == 16 && is_alpha(c) && lower(c) <= 'f')
+				d = lower(c) - 'a' + 10;
+			else
+				break;
+			v = v * base + d;
+			i++;
+		}
+		if (i == s)
+			return -1;
+		if (i < n && p[i] == ';')
+			i++;
+		*used = i;
+		return v > 0x10ffff ? -1 : (int)v;
+	}
+	char nm[12];
+	size_t k = 0;
+	while (i < n && k < sizeof nm - 1 && is_alpha(p[i]))
+		nm[k++] = (char)lower(p[i++]);
+	nm[k] = 0;
+	for (size_t j = 0; j < sizeof named / sizeof named[0]; j++) {
+		if (strcmp(nm, named[j].name) == 0) {
+			if (i < n && p[i] == ';')
+				i++;
+			*used = i;
+			return named[j].cp;
+		}
+	}
+	return -1;
+}
+
+/* Folds the start of a URL the way a browser reads it: character
+ * references decoded, leading spaces and controls dropped, tabs and
+ * newlines inside removed, lower-cased. Writes at most cap-1 bytes. */
+static void fold_url(const uint8_t *p, size_t n, char *out, size_t cap)
+{
+	size_t o = 0;
+	if (n > SCAN_VAL)
+		n = SCAN_VAL;
+	for (size_t i = 0; i < n && o + 1 < cap;) {
+		int c = p[i];
+		size_t used = 1;
+		if (c == '&') {
+			int e = entity(p + i, n - i, &used);
+			if (e >= 0)
+				c = e;
+			else
+				used = 1;
+		} else if (c == '\\' && i + 1 < n && (p[i + 1] == 'u' || p[i + 1] == 'x')) {
+			/* \u0061 / \x61 escapes inside attribute-breaking JS */
+			c = '\\';
+		}
+		i += used;
+		if (c <= 0x20 || c == 0x7f || c == 0xa0)
+			continue; /* browsers strip these around and inside schemes */
+		out[o++] = (char)lower(c < 0x80 ? c : '?');
+	}
+	out[o] = 0;
+}
+
+static const char *script_scheme(const char *u)
+{
+	if (starts_ci(u, "javascript:"))
+		return "javascript:";
+	if (starts_ci(u, "vbscript:"))
+		return "vbscript:";
+	if (starts_ci(u, "livescript:"))
+		return "livescript:";
+	if (starts_ci(u, "mocha:"))
+		return "mocha:";
+	if (starts_ci(u, "data:")) {
+		/* images are inert; anything else may be a document or script */
+		if (starts_ci(u, "data:image/") && !starts_ci(u, "data:image/svg"))
+			return NULL;
+		return "data:";
+	}
+	return NULL;
+}
+
+/* CSS that runs script: IE expression() and behaviours, Mozilla bindings,
+ * and script URLs in url() or @import. Comments and escapes folded. */
+static const char *css_danger(const uint8_t *p, size_t n)
+{
+	char buf[512];
+	size_t o = 0;
+	for (size_t i = 0; i < n && o + 1 < sizeof buf; i++) {
+		if (p[i] == '/' && i + 1 < n && p[i + 1] == '*') {
+			const uint8_t *e = find_ci(p + i + 2, n - i - 2, "*/");
+			i = e ? (size_t)(e - p) + 1 : n;
+			continue;
+		}
+		int c = p[i];
+		if (c == '&') {
+			size_t used = 1;
+			int e = entity(p + i, n - i, &used);
+			if (e >= 0) {
+				c = e;
+				i += used - 1;
+			}
+		}
+		if (c == '\\' || is_html_space(c))
+			continue;
+		buf[o++] = (char)lower(c < 0x80 ? c : '?');
+	}
+	buf[o] = 0;
+	if (strstr(buf, "expression("))
+		return "CSS expression()";
+	if (strstr(buf, "javascript:") || strstr(buf, "vbscript:"))
+		return "a script URL in CSS";
+	if (strstr(buf, "behavior:") || strstr(buf, "-moz-binding"))
+		return "a CSS behaviour/binding";
+	if (strstr(buf, "@import"))
+		return "CSS @import";
+	return NULL;
+}
+
+/* DOM event names, without the "on". */
+static const char *const events[] = {
+    "abort",         "activate",      "afterprint",    "animationend",  "animationstart",
+    "auxclick",      "beforeprint",   "beforeunload",  "begin",         "blur",
+    "canplay",       "change",        "click",         "contextmenu",   "copy",
+    "cut",           "dblclick",      "drag",          "dragend",       "dragenter",
+    "dragleave",     "dragover",      "dragstart",     "drop",          "end",
+    "error",         "focus",         "focusin",       "focusout",      "hashchange",
+    "input",         "invalid",       "keydown",       "keypress",      "keyup",
+    "load",          "loadstart",     "message",       "mousedown",     "mouseenter",
+    "mouseleave",    "mousemove",     "mouseout",      "mouseover",     "mouseup",
+    "mousewheel",    "paste",         "pageshow",      "play",          "pointerdown",
+    "pointerenter",  "pointerover",   "popstate",      "readystatechange", "repeat",
+    "reset",         "resize",        "scroll",        "search",        "select",
+    "show",          "start",         "submit",        "toggle",        "touchstart",
+    "transitionend", "unload",        "wheel",         "beforescriptexecute",
+    "afterscriptexecute", "propertychange", "filterchange", "webkitanimationend",
+    "webkittransitionend", "finish", "bounce", "loadend", "progress", "timeupdate",
+    "volumechange", "seeked", "seeking",
+};
+
+static bool is_event_name(const char *n)
+{
+	if (n[0] != 'o' || n[1] != 'n')
+		return false;
+	for (size_t i = 0; i < sizeof events / sizeof events[0]; i++)
+		if (strcmp(n + 2, events[i]) == 0)
+			return true;
+	return false;
+}
+
+/* In a tag, any on* attribute is an event handler to the browser, known
+ * name or not (new events keep appearing). */
+static bool is_handler_attr(const char *n)
+{
+	if (n[0] != 'o' || n[1] != 'n' || strlen(n) < 5)
+		return false;
+	for (const char *c = n + 2; *c; c++)
+		if (!is_alpha(*c))
+			return false;
+	return true;
+}
+
+/* Framework attributes whose value is evaluated as code. */
+static bool is_framework_code_attr(const char *n)
+{
+	return starts_ci(n, "ng-") || starts_ci(n, "v-on:") || starts_ci(n, "x-on:") ||
+	       starts_ci(n, "x-init") || (n[0] == '@' && is_alpha(n[1])) ||
+	       starts_ci(n, "data-ng-");
+}
+
+static bool is_url_attr(const char *n)
+{
+	static const char *const urls[] = {"href",       "src",      "action",  "formaction",
+					   "data",       "xlink:href", "background", "poster",
+					   "lowsrc",     "dynsrc",   "codebase", "code",
+					   "value",      "to",       "from",    "values",
+					   "by",         "folder",   "ping",    "cite",
+					   "longdesc",   "archive",  "classid", "xml:base"};
+	for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++)
+		if (strcmp(n, urls[i]) == 0)
+			return true;
+	return false;
+}
+
+typedef struct attr {
+	char name[MAX_NAME];
+	const uint8_t *val;
+	size_t vlen;
+	bool has_val;
+	size_t off, end; /* name start .. value end, as input offsets */
+} attr;
+
+static void set_match(sk_detect_match *m, size_t off, size_t end, const char *a, const char *b,
+		      const char *c, const char *d)
+{
+	if (!m)
+		return;
+	m->off = off;
+	m->len = end > off ? end - off : 1;
+	size_t pos = 0;
+	const char *parts[4] = {a, b, c, d};
+	for (int i = 0; i < 4; i++) {
+		if (!parts[i])
+			continue;
+		size_t l = strlen(parts[i]);
+		if (pos + l >= sizeof m->reason)
+			l = sizeof m->reason - 1 - pos;
+		memcpy(m->reason + pos, parts[i], l);
+		pos += l;
+	}
+	m->reason[pos] = 0;
+}
+
+/* Reads a name (tag or attribute) from p[i..n), lower-cased, NULs
+ * skipped; stops at space, '/', '>' and, for attributes, '='. */
+static size_t read_name(const uint8_t *p, size_t n, size_t i, char *out, bool attr_name)
+{
+	size_t o = 0;
+	for (; i < n; i++) {
+		int c = p[i];
+		if (c == 0)
+			continue;
+		if (is_html_space(c) || c == '/' || c == '>' || (attr_name && c == '=' && o > 0))
+			break;
+		if (!attr_name && c == '<')
+			break;
+		if (o + 1 < MAX_NAME)
+			out[o++] = (char)lower(c);
+	}
+	out[o] = 0;
+	return i;
+}
+
+/* Tags that run or load active content by being there. */
+static const char *active_tag(const char *t)
+{
+	static const char *const tags[] = {"script", "iframe", "frame",  "object", "embed",
+					   "applet", "base",   "import", "frameset", "isindex",
+					   "vmlframe", "xss"};
+	for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++)
+		if (strcmp(t, tags[i]) == 0)
+			return tags[i];
+	return NULL;
+}
+
+/* Judges the tag at p[lt] == '<'. Returns true on a finding; *next gets
+ * the offset to continue scanning from. */
+static bool judge_tag(const uint8_t *p, size_t n, size_t lt, size_t *next, sk_detect_match *m)
+{
+	char tag[MAX_NAME];
+	size_t i = read_name(p, n, lt + 1, tag, false);
+	*next = i;
+	if (!tag[0])
+		return false;
+	/* <script> and its kin need no attribute to be dangerous (<base> and
+	 * <frame> do: checked below); "xss" is a name no real page uses */
+	const char *act = active_tag(tag);
+	bool style = eq_ci(tag, "style");
+	bool meta = eq_ci(tag, "meta");
+	bool link = eq_ci(tag, "link");
+	if (act && (eq_ci(act, "script") || eq_ci(act, "object") || eq_ci(act, "embed") ||
+		    eq_ci(act, "applet") || eq_ci(act, "import") || eq_ci(act, "vmlframe"))) {
+		set_match(m, lt, i, "<", tag, "> tag runs or embeds active content", NULL);
+		return true;
+	}
+	attr a;
+	bool has_src = false, meta_refresh = false, link_import = false;
+	for (int count = 0; i < n && count < 64; count++) {
+		while (i < n && (is_html_space(p[i]) || p[i] == '/' || p[i] == '"' || p[i] == '\''))
+			i++;
+		if (i >= n || p[i] == '>' || p[i] == '<')
+			break;
+		memset(&a, 0, sizeof a);
+		a.off = i;
+		i = read_name(p, n, i, a.name, true);
+		size_t j = i;
+		while (j < n && is_html_space(p[j]))
+			j++;
+		if (j < n && p[j] == '=') {
+			j++;
+			while (j < n && is_html_space(p[j]))
+				j++;
+			a.has_val = true;
+			if (j < n && (p[j] == '"' || p[j] == '\'' || p[j] == '`')) {
+				uint8_t q = p[j++];
+				size_t s = j;
+				while (j < n && p[j] != q)
+					j++;
+				a.val = p + s;
+				a.vlen = j - s;
+				if (j < n)
+					j++;
+			} else {
+				size_t s = j;
+				while (j < n && !is_html_space(p[j]) && p[j] != '>')
+					j++;
+				a.val = p + s;
+				a.vlen = j - s;
+			}
+			i = j;
+		}
+		a.end = i;
+		if (!a.name[0]) {
+			i++;
+			continue;
+		}
+		if (is_handler_attr(a.name) && a.has_val && a.vlen > 0) {
+			set_match(m, a.off, a.end, "event handler attribute ", a.name, " in <",
+				  tag);
+			if (m) {
+				size_t l = strlen(m->reason);
+				if (l + 5 < sizeof m->reason)
+					memcpy(m->reason + l, "> tag", 6);
+			}
+			return true;
+		}
+		if (is_framework_code_attr(a.name) && a.has_val && a.vlen > 0 &&
+		    !starts_ci(a.name, "ng-app") && !starts_ci(a.name, "ng-controller") &&
+		    !starts_ci(a.name, "ng-model") && !starts_ci(a.name, "ng-class") &&
+		    !starts_ci(a.name, "ng-if") && !starts_ci(a.name, "ng-repeat") &&
+		    !starts_ci(a.name, "ng-show") && !starts_ci(a.name, "ng-hide") &&
+		    !starts_ci(a.name, "ng-bind") && !starts_ci(a.name, "ng-src") &&
+		    !starts_ci(a.name, "ng-href")) {
+			set_match(m, a.off, a.end, "framework code attribute ", a.name, " in <",
+				  tag);
+			return true;
+		}
+		if (!a.has_val)
+			continue;
+		char u[48];
+		fold_url(a.val, a.vlen, u, sizeof u);
+		if (is_url_attr(a.name) || eq_ci(a.name, "content") || eq_ci(a.name, "srcdoc")) {
+			const char *sch = script_scheme(u);
+			/* content="0;url=javascript:..." */
+			if (!sch && meta) {
+				const uint8_t *up = find_ci(a.val, a.vlen, "url=");
+				if (up) {
+					fold_url(up + 4, a.vlen - (size_t)(up + 4 - a.val), u,
+						 sizeof u);
+					sch = script_scheme(u);
+				}
+			}
+			if (sch && (is_url_attr(a.name) || meta)) {
+				set_match(m, a.off, a.end, sch, " URL in ", a.name,
+					  " attribute");
+				return true;
+			}
+		}
+		if (eq_ci(a.name, "srcdoc") && find_ci(a.val, a.vlen, "<")) {
+			set_match(m, a.off, a.end, "srcdoc document in <", tag, "> tag", NULL);
+			return true;
+		}
+		if (eq_ci(a.name, "style")) {
+			const char *why = css_danger(a.val, a.vlen);
+			if (why) {
+				set_match(m, a.off, a.end, why, " in style attribute of <", tag,
+					  ">");
+				return true;
+			}
+		}
+		if (eq_ci(a.name, "src") || eq_ci(a.name, "srcdoc") || eq_ci(a.name, "href"))
+			has_src = true;
+		if (meta && eq_ci(a.name, "http-equiv") && find_ci(a.val, a.vlen, "refresh"))
+			meta_refresh = true;
+		if (link && eq_ci(a.name, "rel") && find_ci(a.val, a.vlen, "import"))
+			link_import = true;
+	}
+	*next = i;
+	if (act && has_src) {
+		set_match(m, lt, i, "<", tag, "> tag loads a document from src/href", NULL);
+		return true;
+	}
+	if (link_import) {
+		set_match(m, lt, i, "<link rel=import> loads an HTML document", NULL, NULL, NULL);
+		return true;
+	}
+	(void)meta_refresh;
+	if (style) {
+		/* the style sheet runs to </style> */
+		size_t s = i < n ? i + 1 : n;
+		const uint8_t *e = find_ci(p + s, n - s, "</style");
+		size_t len = e ? (size_t)(e - (p + s)) : n - s;
+		const char *why = css_danger(p + s, len);
+		if (why) {
+			set_match(m, lt, s + len, why, " in <style> element", NULL, NULL);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Input that closes an attribute value and goes on with an event handler:
+ * " onmouseover=alert(1) x=" or ' autofocus onfocus=...  */
+static bool attribute_break(const uint8_t *p, size_t n, sk_detect_match *m)
+{
+	const uint8_t *q = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '"' || p[i] == '\'' || p[i] == '`') {
+			q = p + i;
+			break;
+		}
+	}
+	if (!q)
+		return false;
+	for (size_t i = (size_t)(q - p) + 1; i + 3 < n; i++) {
+		if (lower(p[i]) != 'o' || lower(p[i + 1]) != 'n')
+			continue;
+		int b = p[i - 1];
+		if (!(is_html_space(b) || b == '/' || b == '"' || b == '\''))
+			continue;
+		char name[MAX_NAME];
+		size_t e = read_name(p, n, i, name, true);
+		size_t j = e;
+		while (j < n && is_html_space(p[j]))
+			j++;
+		if (j >= n || p[j] != '=' || !is_event_name(name))
+			continue;
+		j++;
+		while (j < n && is_html_space(p[j]))
+			j++;
+		if (j < n && p[j] != '>' && !is_html_space(p[j])) {
+			set_match(m, (size_t)(q - p), e, "closes an attribute value, then event handler ",
+				  name, NULL, NULL);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Calls that a script injection uses to prove itself or to act. */
+static size_t js_sink_at(const uint8_t *p, size_t n)
+{
+	static const char *const sinks[] = {
+	    "alert",      "prompt",      "confirm",   "eval",       "settimeout",
+	    "setinterval", "function",   "fetch",     "atob",       "import",
+	    "document.write", "document.cookie", "document.location", "window.location",
+	    "location.href", "location=", "constructor", "string.fromcharcode", "top[",
+	    "window[", "self[", "this[", "parent["};
+	for (size_t s = 0; s < sizeof sinks / sizeof sinks[0]; s++) {
+		size_t k = strlen(sinks[s]);
+		if (n < k)
+			continue;
+		size_t i = 0;
+		for (; i < k; i++)
+			if (lower(p[i]) != sinks[s][i])
+				break;
+		if (i < k)
+			continue;
+		/* function names need a call: alert(1), alert`1` */
+		if (is_alpha(sinks[s][k - 1]) && !strchr(sinks[s], '.')) {
+			size_t j = k;
+			while (j < n && (p[j] == ' ' || p[j] == '\t'))
+				j++;
+			if (j >= n || (p[j] != '(' && p[j] != '`'))
+				continue;
+			return j + 1;
+		}
+		return k;
+	}
+	return 0;
+}
+
+/* Input that closes a JavaScript string and continues with code:
+ * ';alert(1)//   "-alert(1)-"   \";confirm(1)// */
+static bool js_break(const uint8_t *p, size_t n, sk_detect_match *m)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] != '\'' && p[i] != '"' && p[i] != '`')
+			continue;
+		size_t j = i + 1;
+		int ops = 0;
+		while (j < n && j < i + 8) {
+			int c = p[j];
+			if (c == ';' || c == '+' || c == '-' || c == '*' || c == ',' || c == '|' ||
+			    c == '&' || c == ')' || c == '}' || c == '^' || c == '%' || c == '/') {
+				ops++;
+				j++;
+			} else if (c == ' ' || c == '\t') {
+				j++;
+			} else {
+				break;
+			}
+		}
+		if (ops == 0 || j >= n)
+			continue;
+		/* '/' alone would also be a path; need a real operator */
+		size_t e = js_sink_at(p + j, n - j);
+		if (e) {
+			set_match(m, i, j + e, "closes a JavaScript string, then calls code", NULL,
+				  NULL, NULL);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* {{ ... }} expressions in Angular/Vue templates that reach code. */
+static bool template_injection(const uint8_t *p, size_t n, sk_detect_match *m)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (p[i] != '{' || p[i + 1] != '{')
+			continue;
+		size_t lim = n - i > 512 ? 512 : n - i;
+		const uint8_t *e = find_ci(p + i + 2, lim - 2, "}}");
+		size_t len = e ? (size_t)(e - (p + i + 2)) : lim - 2;
+		const uint8_t *b = p + i + 2;
+		if (find_ci(b, len, "constructor") || find_ci(b, len, "$eval") ||
+		    find_ci(b, len, "$on") || find_ci(b, len, "__proto__") ||
+		    find_ci(b, len, "alert(") || find_ci(b, len, "prompt(") ||
+		    find_ci(b, len, "confirm(") || find_ci(b, len, "$emit")) {
+			set_match(m, i, i + 2 + len + 2 > n ? n : i + 2 + len + 2,
+				  "template expression reaches code", NULL, NULL, NULL);
+			return true;
+		}
+		i += 1;
+	}
+	return false;
+}
+
+bool sk_detect_xss(const uint8_t *p, size_t n, sk_detect_match *m)
+{
+	if (!p || n == 0)
+		return false;
+	int tags = 0;
+	for (size_t i = 0; i < n && tags < MAX_TAGS; i++) {
+		if (p[i] != '<')
+			continue;
+		size_t j = i + 1;
+		while (j < n && p[j] == 0)
+			j++;
+		if (j >= n)
+			break;
+		if (p[j] == '/' || p[j] == '!' || p[j] == '?')
+			continue; /* end tags, comments, declarations: read on inside */
+		if (!is_alpha(p[j]))
+			continue;
+		tags++;
+		size_t next;
+		if (judge_tag(p, n, i, &next, m))
+			return true;
+		if (next > i + 1)
+			i = next - 1;
+	}
+	/* a whole value that is a script URL, used as a link or redirect */
+	char u[48];
+	fold_url(p, n, u, sizeof u);
+	const char *sch = script_scheme(u);
+	if (sch && !starts_ci(sch, "data:")) {
+		set_match(m, 0, n < 64 ? n : 64, "value is a ", sch, " URL", NULL);
+		return true;
+	}
+	if (attribute_break(p, n, m))
+		return true;
+	if (js_break(p, n, m))
+		return true;
+	if (template_injection(p, n, m))
+		return true;
+	return false;
+}

@@ -327,10 +327,12 @@ sk_status sk_explain_hit(const sk_hit *h, sk_buf *b)
 		bool named = s->field->kind == SK_FTM_SINGLE_HEADER || s->field->kind == SK_FTM_HEADERS ||
 			     s->field->kind == SK_FTM_COOKIES || s->field->kind == SK_FTM_SINGLE_QUERY_ARG ||
 			     s->field->kind == SK_FTM_ALL_QUERY_ARGS || s->field->kind == SK_FTM_JSON_BODY;
-		if (!st && named && h->name.n) {
+		/* A single header or argument is named by the rule even when absent. */
+		sk_str name = h->name.n || !s->field->name ? h->name : sk_str_cstr(s->field->name);
+		if (!st && named && name.n) {
 			st = sk_buf_putc(b, ' ');
 			if (!st)
-				st = put_excerpt(b, h->name, 60);
+				st = put_excerpt(b, name, 60);
 		}
 		for (int i = 0; i < s->chain.n && !st; i++)
 			st = sk_buf_printf(b, "%s%s", i ? "," : " after ",
