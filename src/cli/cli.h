@@ -17,6 +17,7 @@ typedef struct acl_opts {
 	const char *geoip;     /* --geoip FILE */
 	sk_search_encoding enc;
 	bool count_only;
+	bool all_problems; /* report every broken rule, not just the first */
 } acl_opts;
 
 /* If argv[*i] is an ACL option, consumes it (and its value) and returns 1;

@@ -21,7 +21,7 @@ static void usage(FILE *f)
 
 static int validate(int argc, char **argv)
 {
-	acl_opts ao = {0};
+	acl_opts ao = {.all_problems = true};
 	for (int i = 0; i < argc; i++) {
 		int r = acl_opts_parse(&ao, argc, argv, &i);
 		if (r < 0)

@@ -51,7 +51,11 @@ int acl_opts_parse(acl_opts *o, int argc, char **argv, int *i)
 
 int load_program(const acl_opts *o, sk_program **out)
 {
-	sk_load_options lo = {.resources_dir = o->resources, .search_encoding = o->enc};
+	sk_buf problems;
+	sk_buf_init(&problems, 1 << 20);
+	sk_load_options lo = {.resources_dir = o->resources,
+			      .search_encoding = o->enc,
+			      .problems = o->all_problems ? &problems : NULL};
 	sk_acl *acl = NULL;
 	sk_error err = {0};
 	sk_buf warnings;
@@ -65,6 +69,14 @@ int load_program(const acl_opts *o, sk_program **out)
 	if (warnings.n)
 		fprintf(stderr, "%.*s", (int)warnings.n, (char *)warnings.p);
 	sk_buf_free(&warnings);
+	/* Each collected problem is a line; the final message sums them up
+	 * (or is the error that stopped the load). */
+	for (char *line = (char *)problems.p; line && *line;) {
+		char *nl = strchr(line, '\n');
+		fprintf(stderr, "sekisho: %.*s\n", (int)(nl ? nl - line : (long)strlen(line)), line);
+		line = nl ? nl + 1 : line + strlen(line);
+	}
+	sk_buf_free(&problems);
 	if (st) {
 		fprintf(stderr, "sekisho: %s\n", err.msg);
 		return EXIT_USAGE;

@@ -464,8 +464,10 @@ static bool skip_space(lexer *lx, uint8_t *flags)
 			lx->exec = false;
 			continue;
 		}
+		if (i >= n)
+			return comm;
 		bool line = (p[i] == '#') || (i + 1 < n && p[i] == '-' && p[i + 1] == '-');
-		if (i < n && line) {
+		if (line) {
 			size_t j = i;
 			while (j < n && p[j] != '\n')
 				j++;
@@ -527,7 +529,7 @@ static bool lex_next(lexer *lx, tok *t)
 				e++;
 			t->flags |= TF_HEXLIT;
 		} else if (c == '0' && i + 2 < n && (p[i + 1] == 'b' || p[i + 1] == 'B') &&
-			   (p[i + 2] == '0' || p[i + 2] == '1')) {
+		           (p[i + 2] == '0' || p[i + 2] == '1')) {
 			e = i + 2;
 			while (e < n && (p[e] == '0' || p[e] == '1'))
 				e++;
@@ -564,8 +566,8 @@ static bool lex_next(lexer *lx, tok *t)
 		}
 	} else if (is_word_start(c)) {
 		e = i;
-		while (e < n && (is_word(p[e]) ||
-				 (p[e] == '.' && e + 1 < n && (is_word(p[e + 1]) || p[e + 1] == '.'))))
+		while (e < n && (is_word(p[e]) || (p[e] == '.' && e + 1 < n &&
+		                                   (is_word(p[e + 1]) || p[e + 1] == '.'))))
 			e++;
 		size_t wl = e - i;
 		/* N'..', X'..', B'..', E'..' and _charset'..' literals */
@@ -700,15 +702,9 @@ static bool lex_next(lexer *lx, tok *t)
 		case '-':
 		case '/':
 		case '%':
-		case '^':
-			t->sub = OP_ARITH;
-			break;
-		case '~':
-			t->sub = OP_NOT;
-			break;
-		default:
-			t->type = T_OTHER;
-			break;
+		case '^': t->sub = OP_ARITH; break;
+		case '~': t->sub = OP_NOT; break;
+		default: t->type = T_OTHER; break;
 		}
 	}
 	t->len = (uint32_t)(e - i);
@@ -719,30 +715,30 @@ static bool lex_next(lexer *lx, tok *t)
 /* ---- the walk ---- */
 
 enum feature {
-	F_UNION,     /* UNION [ALL] SELECT */
-	F_STACK,     /* ; followed by a statement */
-	F_STMT,      /* the input is itself a statement */
-	F_FN_STRONG, /* sleep(), benchmark(), extractvalue(), load_file() ... */
-	F_OUTFILE,   /* INTO OUTFILE / DUMPFILE */
-	F_SUBQ,      /* (SELECT ... */
-	F_LOGIC,     /* AND / OR / XOR / && / || with a complete right side */
-	F_TAUT,      /* comparison between two literals: 1=1, 'a'='a' */
-	F_CMP,       /* comparison with a complete right side */
-	F_ARITH,     /* arithmetic operator with a complete right side */
-	F_CLAUSE,    /* ORDER BY, GROUP BY, HAVING, LIMIT, PROCEDURE, FROM ... */
-	F_FN_INFO,   /* version(), char(), concat(), substring() ... */
-	F_FN_ANY,    /* any call */
-	F_CASE,      /* CASE WHEN */
-	F_SYSVAR,    /* @@version */
-	F_SCHEMA,    /* information_schema, mysql.user, sysobjects ... */
-	F_HEX,       /* hex-encoded string literal */
-	F_COMMENT,   /* a comment ends the input after a complete expression */
-	F_INLINE,    /* inline comment between tokens */
-	F_LOGIC_LIT, /* logic operator with a literal operand: 1 or 1 */
+	F_UNION,      /* UNION [ALL] SELECT */
+	F_STACK,      /* ; followed by a statement */
+	F_STMT,       /* the input is itself a statement */
+	F_FN_STRONG,  /* sleep(), benchmark(), extractvalue(), load_file() ... */
+	F_OUTFILE,    /* INTO OUTFILE / DUMPFILE */
+	F_SUBQ,       /* (SELECT ... */
+	F_LOGIC,      /* AND / OR / XOR / && / || with a complete right side */
+	F_TAUT,       /* comparison between two literals: 1=1, 'a'='a' */
+	F_CMP,        /* comparison with a complete right side */
+	F_ARITH,      /* arithmetic operator with a complete right side */
+	F_CLAUSE,     /* ORDER BY, GROUP BY, HAVING, LIMIT, PROCEDURE, FROM ... */
+	F_FN_INFO,    /* version(), char(), concat(), substring() ... */
+	F_FN_ANY,     /* any call */
+	F_CASE,       /* CASE WHEN */
+	F_SYSVAR,     /* @@version */
+	F_SCHEMA,     /* information_schema, mysql.user, sysobjects ... */
+	F_HEX,        /* hex-encoded string literal */
+	F_COMMENT,    /* a comment ends the input after a complete expression */
+	F_INLINE,     /* inline comment between tokens */
+	F_LOGIC_LIT,  /* logic operator with a literal operand: 1 or 1 */
 	F_LOGIC_WORD, /* logic operator between plain words: "black and white" */
-	F_SUBQ_OP,   /* (SELECT ... in an operand position: =(SELECT, AND(SELECT */
-	F_STAR,      /* SELECT * */
-	F_CMP_WORD,  /* LIKE, IN, IS, REGEXP comparison */
+	F_SUBQ_OP,    /* (SELECT ... in an operand position: =(SELECT, AND(SELECT */
+	F_STAR,       /* SELECT * */
+	F_CMP_WORD,   /* LIKE, IN, IS, REGEXP comparison */
 	F_COUNT
 };
 
@@ -797,9 +793,9 @@ static bool is_schema_name(const uint8_t *p, const tok *t)
 /* Word kinds that may follow DROP / CREATE / ALTER / TRUNCATE. */
 static bool is_object_word(const uint8_t *p, const tok *t)
 {
-	static const char *const objs[] = {"TABLE",    "DATABASE", "SCHEMA", "USER",
-					   "VIEW",     "INDEX",    "LOGIN",  "TRIGGER",
-					   "FUNCTION", "EVENT",    "TEMPORARY"};
+	static const char *const objs[] = {"TABLE",    "DATABASE", "SCHEMA",   "USER",
+	                                   "VIEW",     "INDEX",    "LOGIN",    "TRIGGER",
+	                                   "FUNCTION", "EVENT",    "TEMPORARY"};
 	char buf[MAX_WORD];
 	if ((t->type != T_IDENT && t->type != T_KW) || !upper_word(p + t->off, t->len, buf))
 		return t->type == T_KW && t->kw == K_PROCEDURE;
@@ -832,9 +828,9 @@ static int statement_at(const walk *w, int i)
 	case K_SELECT: return 1;
 	case K_INSERT:
 		return a && a->type == T_KW && a->kw == K_INTO && b &&
-				       (b->type == T_IDENT || b->type == T_KW)
-			   ? 2
-			   : 0;
+		               (b->type == T_IDENT || b->type == T_KW)
+		           ? 2
+		           : 0;
 	case K_UPDATE:
 		return a && a->type == T_IDENT && b && b->type == T_KW && b->kw == K_SET ? 2 : 0;
 	case K_DELETE:
@@ -843,50 +839,45 @@ static int statement_at(const walk *w, int i)
 	case K_CREATE:
 	case K_ALTER:
 		return a && is_object_word(w->p, a) && b &&
-				       (b->type == T_IDENT || b->type == T_KW || b->type == T_VAR)
-			   ? 2
-			   : 0;
-	case K_TRUNCATE:
-		return a && (a->type == T_IDENT || word_is(w->p, a, "TABLE")) ? 2 : 0;
+		               (b->type == T_IDENT || b->type == T_KW || b->type == T_VAR)
+		           ? 2
+		           : 0;
+	case K_TRUNCATE: return a && (a->type == T_IDENT || word_is(w->p, a, "TABLE")) ? 2 : 0;
 	case K_EXEC:
 		/* a stored procedure (xp_, sp_, qualified), a variable or a string */
-		return a && ((a->type == T_IDENT &&
-			      (has_prefix_ci(w->p + a->off, a->len, "XP_") ||
-			       has_prefix_ci(w->p + a->off, a->len, "SP_") ||
-			       memchr(w->p + a->off, '.', a->len))) ||
-			     a->type == T_VAR || a->type == T_LPAREN)
-			   ? 2
-			   : 0;
+		return a && ((a->type == T_IDENT && (has_prefix_ci(w->p + a->off, a->len, "XP_") ||
+		                                     has_prefix_ci(w->p + a->off, a->len, "SP_") ||
+		                                     memchr(w->p + a->off, '.', a->len))) ||
+		             a->type == T_VAR || a->type == T_LPAREN)
+		           ? 2
+		           : 0;
 	case K_DECLARE: return a && a->type == T_VAR ? 2 : 0;
 	case K_SET:
 		return a && (a->type == T_VAR || a->type == T_IDENT) && b && b->type == T_OP &&
-				       (b->sub == OP_CMP || b->sub == OP_ASSIGN)
-			   ? 2
-			   : 0;
+		               (b->sub == OP_CMP || b->sub == OP_ASSIGN)
+		           ? 2
+		           : 0;
 	case K_SHUTDOWN: return !a || a->type == T_COMMENT || a->type == T_SEMI ? 2 : 0;
-	case K_WAITFOR:
-		return a && (word_is(w->p, a, "DELAY") || word_is(w->p, a, "TIME")) ? 2 : 0;
+	case K_WAITFOR: return a && (word_is(w->p, a, "DELAY") || word_is(w->p, a, "TIME")) ? 2 : 0;
 	case K_IF:
 	case K_WHILE:
 		return a && (a->type == T_LPAREN || (a->type == T_OP && a->sub == OP_NOT) ||
-			     a->type == T_NUM || a->type == T_VAR ||
-			     (a->type == T_KW && a->kw == K_EXISTS))
-			   ? 2
-			   : 0;
+		             a->type == T_NUM || a->type == T_VAR ||
+		             (a->type == T_KW && a->kw == K_EXISTS))
+		           ? 2
+		           : 0;
 	case K_CALL:
 	case K_DO: return a && (a->flags & TF_FUNC) ? 2 : 0;
 	case K_GRANT:
 	case K_REVOKE: return a && (a->type == T_KW || a->type == T_IDENT) ? 2 : 0;
 	case K_KILL: return a && a->type == T_NUM ? 2 : 0;
-	case K_LOAD:
-		return a && (word_is(w->p, a, "DATA") || word_is(w->p, a, "XML")) ? 2 : 0;
+	case K_LOAD: return a && (word_is(w->p, a, "DATA") || word_is(w->p, a, "XML")) ? 2 : 0;
 	case K_SHOW:
 		return a && (word_is(w->p, a, "TABLES") || word_is(w->p, a, "DATABASES") ||
-			     word_is(w->p, a, "GRANTS") || word_is(w->p, a, "VARIABLES"))
-			   ? 2
-			   : 0;
-	case K_BEGIN:
-		return a && ((a->flags & TF_FUNC) || statement_at(w, i + 1)) ? 2 : 0;
+		             word_is(w->p, a, "GRANTS") || word_is(w->p, a, "VARIABLES"))
+		           ? 2
+		           : 0;
+	case K_BEGIN: return a && ((a->flags & TF_FUNC) || statement_at(w, i + 1)) ? 2 : 0;
 	default: return 0;
 	}
 }
@@ -907,9 +898,9 @@ static bool union_at(walk *w, int i, int *sel, int last_operand)
 		return false;
 	const tok *a = j + 1 < k ? &t[j + 1] : NULL;
 	bool word_left = last_operand < 0 || t[last_operand].type == T_IDENT;
-	bool strong = !word_left || (a && (a->type != T_IDENT || (a->flags & TF_FUNC) ||
-					   (j + 2 < k && (t[j + 2].type == T_COMMA ||
-							  t[j + 2].type == T_KW))));
+	bool strong = !word_left ||
+	              (a && (a->type != T_IDENT || (a->flags & TF_FUNC) ||
+	                     (j + 2 < k && (t[j + 2].type == T_COMMA || t[j + 2].type == T_KW))));
 	if (strong)
 		feat(w, F_UNION, i);
 	*sel = j;
@@ -955,8 +946,8 @@ static void walk_tokens(walk *w, int first)
 				if (c->type == T_IDENT && is_schema_name(w->p, c))
 					feat(w, F_SCHEMA, i);
 				if (c->type == T_IDENT && (word_is(w->p, c, "CURRENT_USER") ||
-							   word_is(w->p, c, "SYSTEM_USER") ||
-							   word_is(w->p, c, "SESSION_USER")))
+				                           word_is(w->p, c, "SYSTEM_USER") ||
+				                           word_is(w->p, c, "SESSION_USER")))
 					feat(w, F_FN_INFO, i);
 				if (c->type != T_IDENT && clause[depth] == CL_SELECT)
 					feat(w, F_STAR, i);
@@ -989,9 +980,9 @@ static void walk_tokens(walk *w, int first)
 				continue;
 			}
 			if ((c->type == T_IDENT ||
-			     (c->type == T_KW && (c->kw == K_IF || c->kw == K_LEFT || c->kw == K_RIGHT ||
-						  c->kw == K_REPLACE || c->kw == K_INSERT ||
-						  c->kw == K_VALUES))) &&
+			     (c->type == T_KW &&
+			      (c->kw == K_IF || c->kw == K_LEFT || c->kw == K_RIGHT ||
+			       c->kw == K_REPLACE || c->kw == K_INSERT || c->kw == K_VALUES))) &&
 			    (c->flags & TF_FUNC) && nx && nx->type == T_LPAREN) {
 				int fc = fn_lookup(w->p + c->off, c->len);
 				feat(w, F_FN_ANY, i);
@@ -1020,7 +1011,8 @@ static void walk_tokens(walk *w, int first)
 					feat(w, F_SUBQ, i);
 					const tok *a = i + 2 < k ? &t[i + 2] : NULL;
 					if (i > 0 && t[i - 1].type != T_LPAREN && a &&
-					    (is_operand(a) || a->type == T_STAR || a->type == T_LPAREN ||
+					    (is_operand(a) || a->type == T_STAR ||
+					     a->type == T_LPAREN ||
 					     (a->type == T_KW && a->kw == K_TOP)))
 						feat(w, F_SUBQ_OP, i);
 				}
@@ -1030,8 +1022,9 @@ static void walk_tokens(walk *w, int first)
 				st = ST_V;
 				continue;
 			case T_OP:
-				if (c->sub == OP_NOT || (c->sub == OP_ARITH && c->len == 1 &&
-							 (w->p[c->off] == '-' || w->p[c->off] == '+')))
+				if (c->sub == OP_NOT ||
+				    (c->sub == OP_ARITH && c->len == 1 &&
+				     (w->p[c->off] == '-' || w->p[c->off] == '+')))
 					continue;
 				break;
 			case T_KW:
@@ -1041,10 +1034,15 @@ static void walk_tokens(walk *w, int first)
 					while (i + 1 < k && t[i + 1].type == T_KW &&
 					       (t[i + 1].kw == K_ALL || t[i + 1].kw == K_DISTINCT))
 						i++;
-					if (i + 2 < k && t[i + 1].type == T_KW && t[i + 1].kw == K_TOP)
+					if (i + 2 < k && t[i + 1].type == T_KW &&
+					    t[i + 1].kw == K_TOP)
 						i += 2;
 					continue;
 				case K_CASE: feat(w, F_CASE, i); continue;
+				case K_WHEN:
+					if (i > 0 && t[i - 1].type == T_KW && t[i - 1].kw == K_CASE)
+						continue;
+					break;
 				case K_EXISTS:
 				case K_BINARY: continue;
 				case K_UNION: {
@@ -1068,8 +1066,7 @@ static void walk_tokens(walk *w, int first)
 				if (i == 0 || t[i - 1].type == T_SEMI)
 					goto semi;
 				break;
-			case T_RPAREN:
-				break;
+			case T_RPAREN: break;
 			default: break;
 			}
 			w->err = true;
@@ -1080,8 +1077,9 @@ static void walk_tokens(walk *w, int first)
 		/* ST_V: an operand is complete */
 		if (logic_word >= 0 && logic_word + 2 == i &&
 		    ((c->type == T_OP && c->sub == OP_CMP) ||
-		     (c->type == T_KW && (c->kw == K_LIKE || c->kw == K_RLIKE || c->kw == K_IN ||
-					  c->kw == K_REGEXP || c->kw == K_IS || c->kw == K_BETWEEN))))
+		     (c->type == T_KW &&
+		      (c->kw == K_LIKE || c->kw == K_RLIKE || c->kw == K_IN || c->kw == K_REGEXP ||
+		       c->kw == K_IS || c->kw == K_BETWEEN))))
 			feat(w, F_LOGIC, logic_word);
 		/* T-SQL runs a statement written right after a value: '... EXEC */
 		if (w->quoted && depth <= 0 && c->type == T_KW) {
@@ -1098,14 +1096,16 @@ static void walk_tokens(walk *w, int first)
 				logic_lit = last_operand >= 0 && is_literal(&t[last_operand]);
 			} else if (c->sub == OP_CMP) {
 				pend_cmp = i;
-				cmp_lit_l = last_operand >= 0 && is_literal(&t[last_operand]) &&
-					    (last_operand == 0 || t[last_operand - 1].type != T_OP ||
-					     t[last_operand - 1].sub != OP_ARITH);
+				cmp_lit_l =
+				    last_operand >= 0 && is_literal(&t[last_operand]) &&
+				    (last_operand == 0 || t[last_operand - 1].type != T_OP ||
+				     t[last_operand - 1].sub != OP_ARITH);
 			} else if (c->sub == OP_NOT) {
 				/* x NOT LIKE / NOT IN / NOT BETWEEN */
 				if (nx && nx->type == T_KW &&
 				    (nx->kw == K_LIKE || nx->kw == K_IN || nx->kw == K_BETWEEN ||
-				     nx->kw == K_REGEXP || nx->kw == K_RLIKE || nx->kw == K_ILIKE)) {
+				     nx->kw == K_REGEXP || nx->kw == K_RLIKE ||
+				     nx->kw == K_ILIKE)) {
 					continue;
 				}
 				goto error;
@@ -1194,7 +1194,10 @@ static void walk_tokens(walk *w, int first)
 			clause[depth] = CL_EXPR;
 			st = ST_E;
 			continue;
-		case K_JOIN: clause[depth] = CL_FROM; st = ST_E; continue;
+		case K_JOIN:
+			clause[depth] = CL_FROM;
+			st = ST_E;
+			continue;
 		case K_INNER:
 		case K_LEFT:
 		case K_RIGHT:
@@ -1222,7 +1225,8 @@ static void walk_tokens(walk *w, int first)
 			st = ST_E;
 			continue;
 		case K_INTO:
-			if (nx && nx->type == T_KW && (nx->kw == K_OUTFILE || nx->kw == K_DUMPFILE)) {
+			if (nx && nx->type == T_KW &&
+			    (nx->kw == K_OUTFILE || nx->kw == K_DUMPFILE)) {
 				feat(w, F_OUTFILE, i);
 				i++;
 				st = ST_E;
@@ -1252,9 +1256,11 @@ static void walk_tokens(walk *w, int first)
 			}
 			goto error;
 		case K_IS:
-			if (!nx || (nx->type == T_KW && (nx->kw == K_NULL || nx->kw == K_TRUE ||
-							  nx->kw == K_FALSE)) ||
-			    (nx->type == T_OP && nx->sub == OP_NOT) || word_is(w->p, nx, "UNKNOWN")) {
+			if (!nx ||
+			    (nx->type == T_KW &&
+			     (nx->kw == K_NULL || nx->kw == K_TRUE || nx->kw == K_FALSE)) ||
+			    (nx->type == T_OP && nx->sub == OP_NOT) ||
+			    word_is(w->p, nx, "UNKNOWN")) {
 				pend_cmp = i;
 				cmp_lit_l = false;
 				st = ST_E;
@@ -1315,7 +1321,7 @@ static void walk_tokens(walk *w, int first)
 		st = ST_V;
 		continue;
 
-	semi: {
+	semi : {
 		if (i + 1 >= k)
 			return;
 		if (t[i + 1].type == T_COMMENT) {
@@ -1385,8 +1391,13 @@ static bool judge_quoted(const walk *w, sk_sqli_level level, verdict *v)
 	const tok *last = &w->t[w->k - 1];
 	if (w->k > 1 && last->type == T_STR && (last->flags & TF_OPEN) && last->len == 1)
 		body--;
-	if (!w->err && t1 && t1->type == T_COMMENT && w->p[t1->off] != '#' &&
-	    is_clean_comment(w, t1)) {
+	/* x'--  x')--  : only closing parentheses before the comment */
+	int ci = 1;
+	while (ci < w->k && w->t[ci].type == T_RPAREN)
+		ci++;
+	const tok *tc = ci < w->k ? &w->t[ci] : NULL;
+	if (!w->err && tc && tc->type == T_COMMENT && w->p[tc->off] != '#' &&
+	    is_clean_comment(w, tc)) {
 		v->feature = F_COMMENT;
 		return true;
 	}
@@ -1399,8 +1410,8 @@ static bool judge_quoted(const walk *w, sk_sqli_level level, verdict *v)
 		return true;
 	}
 	if (!w->err && body >= 2) {
-		static const int weak[] = {F_SUBQ,    F_LOGIC,  F_CMP,    F_CLAUSE,
-					   F_CASE,    F_FN_INFO, F_SCHEMA, F_SYSVAR};
+		static const int weak[] = {F_SUBQ, F_LOGIC,   F_CMP,    F_CLAUSE,
+		                           F_CASE, F_FN_INFO, F_SCHEMA, F_SYSVAR};
 		for (size_t i = 0; i < sizeof weak / sizeof weak[0]; i++) {
 			if (any(w, weak[i])) {
 				v->feature = weak[i];
@@ -1410,8 +1421,9 @@ static bool judge_quoted(const walk *w, sk_sqli_level level, verdict *v)
 	}
 	if (level == SK_SQLI_HIGH && t1) {
 		if (!w->err && (any(w, F_ARITH) || any(w, F_LOGIC_WORD) || any(w, F_COMMENT))) {
-			v->feature = any(w, F_ARITH) ? F_ARITH : any(w, F_LOGIC_WORD) ? F_LOGIC_WORD
-										      : F_COMMENT;
+			v->feature = any(w, F_ARITH)        ? F_ARITH
+			             : any(w, F_LOGIC_WORD) ? F_LOGIC_WORD
+			                                    : F_COMMENT;
 			return true;
 		}
 		/* a closing quote right before SQL syntax */
@@ -1440,8 +1452,7 @@ static int strong_call_anywhere(const uint8_t *p, const tok *t, int k)
 			d--;
 		/* benchmark(count, expr), pg_sleep(5), load_file('/etc/passwd'):
 		 * the first argument is not a plain name (C's BENCHMARK(BM_x)) */
-		bool call = (t[i].flags & TF_FUNC) != 0 && i + 2 < k &&
-			    t[i + 2].type != T_IDENT;
+		bool call = (t[i].flags & TF_FUNC) != 0 && i + 2 < k && t[i + 2].type != T_IDENT;
 		if (call && n != 5 && fn_lookup(s, n) == FN_STRONG)
 			return i;
 		if (d > 0 && call && fn_lookup(s + d, n - d) == FN_STRONG && n - d != 5)
@@ -1640,7 +1651,8 @@ static int tokenize(const uint8_t *p, size_t n, uint8_t quote, tok *toks)
 		}
 		if (i >= n)
 			return -1;
-		toks[0] = (tok){.type = T_STR, .flags = TF_BOUNDARY, .off = 0, .len = (uint32_t)(i + 1)};
+		toks[0] =
+		    (tok){.type = T_STR, .flags = TF_BOUNDARY, .off = 0, .len = (uint32_t)(i + 1)};
 		lx.i = i + 1;
 		k = 1;
 	}

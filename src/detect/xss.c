@@ -15,9 +15,9 @@
 
 #include "detect/detect.h"
 
-#define MAX_NAME  32
-#define MAX_TAGS  4096 /* tags examined; bounds the work on huge inputs */
-#define SCAN_VAL  256  /* bytes of an attribute value we fold for a scheme */
+#define MAX_NAME 32
+#define MAX_TAGS 4096 /* tags examined; bounds the work on huge inputs */
+#define SCAN_VAL 256  /* bytes of an attribute value we fold for a scheme */
 
 static int lower(int c)
 {
@@ -27,11 +27,6 @@ static int lower(int c)
 static bool is_alpha(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_alnum(int c)
-{
-	return is_alpha(c) || (c >= '0' && c <= '9');
 }
 
 static bool is_html_space(int c)
@@ -75,10 +70,10 @@ static int entity(const uint8_t *p, size_t n, size_t *used)
 	static const struct {
 		const char *name;
 		int cp;
-	} named[] = {{"colon", ':'},  {"tab", '\t'},   {"newline", '\n'}, {"lpar", '('},
-		     {"rpar", ')'},   {"quot", '"'},   {"apos", '\''},    {"amp", '&'},
-		     {"lt", '<'},     {"gt", '>'},     {"sol", '/'},      {"bsol", '\\'},
-		     {"nbsp", 0xa0},  {"period", '.'}, {"grave", '`'},    {"equals", '='}};
+	} named[] = {{"colon", ':'}, {"tab", '\t'},   {"newline", '\n'}, {"lpar", '('},
+	             {"rpar", ')'},  {"quot", '"'},   {"apos", '\''},    {"amp", '&'},
+	             {"lt", '<'},    {"gt", '>'},     {"sol", '/'},      {"bsol", '\\'},
+	             {"nbsp", 0xa0}, {"period", '.'}, {"grave", '`'},    {"equals", '='}};
 	size_t i = 1;
 	if (i < n && p[i] == '#') {
 		i++;
@@ -192,7 +187,28 @@ static const char *css_danger(const uint8_t *p, size_t n)
 				i += used - 1;
 			}
 		}
-		if (c == '\\' || is_html_space(c))
+		if (c == '\\') {
+			/* CSS escape: up to six hex digits and an optional space */
+			size_t j = i + 1, v = 0, d = 0;
+			while (j < n && d < 6) {
+				int h = lower(p[j]);
+				if (h >= '0' && h <= '9')
+					v = v * 16 + (size_t)(h - '0');
+				else if (h >= 'a' && h <= 'f')
+					v = v * 16 + (size_t)(h - 'a' + 10);
+				else
+					break;
+				j++;
+				d++;
+			}
+			if (d == 0)
+				continue;
+			if (j < n && is_html_space(p[j]))
+				j++;
+			i = j - 1;
+			c = v < 0x80 ? (int)v : '?';
+		}
+		if (is_html_space(c))
 			continue;
 		buf[o++] = (char)lower(c < 0x80 ? c : '?');
 	}
@@ -201,7 +217,7 @@ static const char *css_danger(const uint8_t *p, size_t n)
 		return "CSS expression()";
 	if (strstr(buf, "javascript:") || strstr(buf, "vbscript:"))
 		return "a script URL in CSS";
-	if (strstr(buf, "behavior:") || strstr(buf, "-moz-binding"))
+	if (strstr(buf, "behavior:") || strstr(buf, "behaviour:") || strstr(buf, "-moz-binding"))
 		return "a CSS behaviour/binding";
 	if (strstr(buf, "@import"))
 		return "CSS @import";
@@ -210,23 +226,88 @@ static const char *css_danger(const uint8_t *p, size_t n)
 
 /* DOM event names, without the "on". */
 static const char *const events[] = {
-    "abort",         "activate",      "afterprint",    "animationend",  "animationstart",
-    "auxclick",      "beforeprint",   "beforeunload",  "begin",         "blur",
-    "canplay",       "change",        "click",         "contextmenu",   "copy",
-    "cut",           "dblclick",      "drag",          "dragend",       "dragenter",
-    "dragleave",     "dragover",      "dragstart",     "drop",          "end",
-    "error",         "focus",         "focusin",       "focusout",      "hashchange",
-    "input",         "invalid",       "keydown",       "keypress",      "keyup",
-    "load",          "loadstart",     "message",       "mousedown",     "mouseenter",
-    "mouseleave",    "mousemove",     "mouseout",      "mouseover",     "mouseup",
-    "mousewheel",    "paste",         "pageshow",      "play",          "pointerdown",
-    "pointerenter",  "pointerover",   "popstate",      "readystatechange", "repeat",
-    "reset",         "resize",        "scroll",        "search",        "select",
-    "show",          "start",         "submit",        "toggle",        "touchstart",
-    "transitionend", "unload",        "wheel",         "beforescriptexecute",
-    "afterscriptexecute", "propertychange", "filterchange", "webkitanimationend",
-    "webkittransitionend", "finish", "bounce", "loadend", "progress", "timeupdate",
-    "volumechange", "seeked", "seeking",
+    "abort",
+    "activate",
+    "afterprint",
+    "animationend",
+    "animationstart",
+    "auxclick",
+    "beforeprint",
+    "beforeunload",
+    "begin",
+    "blur",
+    "canplay",
+    "change",
+    "click",
+    "contextmenu",
+    "copy",
+    "cut",
+    "dblclick",
+    "drag",
+    "dragend",
+    "dragenter",
+    "dragleave",
+    "dragover",
+    "dragstart",
+    "drop",
+    "end",
+    "error",
+    "focus",
+    "focusin",
+    "focusout",
+    "hashchange",
+    "input",
+    "invalid",
+    "keydown",
+    "keypress",
+    "keyup",
+    "load",
+    "loadstart",
+    "message",
+    "mousedown",
+    "mouseenter",
+    "mouseleave",
+    "mousemove",
+    "mouseout",
+    "mouseover",
+    "mouseup",
+    "mousewheel",
+    "paste",
+    "pageshow",
+    "play",
+    "pointerdown",
+    "pointerenter",
+    "pointerover",
+    "popstate",
+    "readystatechange",
+    "repeat",
+    "reset",
+    "resize",
+    "scroll",
+    "search",
+    "select",
+    "show",
+    "start",
+    "submit",
+    "toggle",
+    "touchstart",
+    "transitionend",
+    "unload",
+    "wheel",
+    "beforescriptexecute",
+    "afterscriptexecute",
+    "propertychange",
+    "filterchange",
+    "webkitanimationend",
+    "webkittransitionend",
+    "finish",
+    "bounce",
+    "loadend",
+    "progress",
+    "timeupdate",
+    "volumechange",
+    "seeked",
+    "seeking",
 };
 
 static bool is_event_name(const char *n)
@@ -261,12 +342,11 @@ static bool is_framework_code_attr(const char *n)
 
 static bool is_url_attr(const char *n)
 {
-	static const char *const urls[] = {"href",       "src",      "action",  "formaction",
-					   "data",       "xlink:href", "background", "poster",
-					   "lowsrc",     "dynsrc",   "codebase", "code",
-					   "value",      "to",       "from",    "values",
-					   "by",         "folder",   "ping",    "cite",
-					   "longdesc",   "archive",  "classid", "xml:base"};
+	static const char *const urls[] = {
+	    "href",       "src",    "action",   "formaction", "data",     "xlink:href",
+	    "background", "poster", "lowsrc",   "dynsrc",     "codebase", "code",
+	    "value",      "to",     "from",     "values",     "by",       "folder",
+	    "ping",       "cite",   "longdesc", "archive",    "classid",  "xml:base"};
 	for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++)
 		if (strcmp(n, urls[i]) == 0)
 			return true;
@@ -282,7 +362,7 @@ typedef struct attr {
 } attr;
 
 static void set_match(sk_detect_match *m, size_t off, size_t end, const char *a, const char *b,
-		      const char *c, const char *d)
+                      const char *c, const char *d)
 {
 	if (!m)
 		return;
@@ -325,9 +405,9 @@ static size_t read_name(const uint8_t *p, size_t n, size_t i, char *out, bool at
 /* Tags that run or load active content by being there. */
 static const char *active_tag(const char *t)
 {
-	static const char *const tags[] = {"script", "iframe", "frame",  "object", "embed",
-					   "applet", "base",   "import", "frameset", "isindex",
-					   "vmlframe", "xss"};
+	static const char *const tags[] = {"script",   "iframe", "frame",  "object",   "embed",
+	                                   "applet",   "base",   "import", "frameset", "isindex",
+	                                   "vmlframe", "xml",    "link"};
 	for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++)
 		if (strcmp(t, tags[i]) == 0)
 			return tags[i];
@@ -336,7 +416,8 @@ static const char *active_tag(const char *t)
 
 /* Judges the tag at p[lt] == '<'. Returns true on a finding; *next gets
  * the offset to continue scanning from. */
-static bool judge_tag(const uint8_t *p, size_t n, size_t lt, size_t *next, sk_detect_match *m)
+static bool judge_tag(const uint8_t *p, size_t n, size_t lt, size_t *next, size_t *rescan,
+                      sk_detect_match *m)
 {
 	char tag[MAX_NAME];
 	size_t i = read_name(p, n, lt + 1, tag, false);
@@ -349,8 +430,8 @@ static bool judge_tag(const uint8_t *p, size_t n, size_t lt, size_t *next, sk_de
 	bool style = eq_ci(tag, "style");
 	bool meta = eq_ci(tag, "meta");
 	bool link = eq_ci(tag, "link");
-	if (act && (eq_ci(act, "script") || eq_ci(act, "object") || eq_ci(act, "embed") ||
-		    eq_ci(act, "applet") || eq_ci(act, "import") || eq_ci(act, "vmlframe"))) {
+	bool end_tag = p[lt] == '/';
+	if (act && eq_ci(act, "script") && !end_tag) {
 		set_match(m, lt, i, "<", tag, "> tag runs or embeds active content", NULL);
 		return true;
 	}
@@ -397,7 +478,7 @@ static bool judge_tag(const uint8_t *p, size_t n, size_t lt, size_t *next, sk_de
 		}
 		if (is_handler_attr(a.name) && a.has_val && a.vlen > 0) {
 			set_match(m, a.off, a.end, "event handler attribute ", a.name, " in <",
-				  tag);
+			          tag);
 			if (m) {
 				size_t l = strlen(m->reason);
 				if (l + 5 < sizeof m->reason)
@@ -413,7 +494,7 @@ static bool judge_tag(const uint8_t *p, size_t n, size_t lt, size_t *next, sk_de
 		    !starts_ci(a.name, "ng-bind") && !starts_ci(a.name, "ng-src") &&
 		    !starts_ci(a.name, "ng-href")) {
 			set_match(m, a.off, a.end, "framework code attribute ", a.name, " in <",
-				  tag);
+			          tag);
 			return true;
 		}
 		if (!a.has_val)
@@ -427,13 +508,12 @@ static bool judge_tag(const uint8_t *p, size_t n, size_t lt, size_t *next, sk_de
 				const uint8_t *up = find_ci(a.val, a.vlen, "url=");
 				if (up) {
 					fold_url(up + 4, a.vlen - (size_t)(up + 4 - a.val), u,
-						 sizeof u);
+					         sizeof u);
 					sch = script_scheme(u);
 				}
 			}
 			if (sch && (is_url_attr(a.name) || meta)) {
-				set_match(m, a.off, a.end, sch, " URL in ", a.name,
-					  " attribute");
+				set_match(m, a.off, a.end, sch, " URL in ", a.name, " attribute");
 				return true;
 			}
 		}
@@ -445,13 +525,50 @@ static bool judge_tag(const uint8_t *p, size_t n, size_t lt, size_t *next, sk_de
 			const char *why = css_danger(a.val, a.vlen);
 			if (why) {
 				set_match(m, a.off, a.end, why, " in style attribute of <", tag,
-					  ">");
+				          ">");
 				return true;
 			}
 		}
-		if (eq_ci(a.name, "src") || eq_ci(a.name, "srcdoc") || eq_ci(a.name, "href"))
+		if (eq_ci(a.name, "attributename")) {
+			char an[MAX_NAME];
+			size_t l = a.vlen < MAX_NAME - 1 ? a.vlen : MAX_NAME - 1;
+			for (size_t q = 0; q < l; q++)
+				an[q] = (char)lower(a.val[q]);
+			an[l] = 0;
+			if (is_handler_attr(an) || strstr(an, "href")) {
+				set_match(m, a.off, a.end, "SVG animation sets ", an, " in <", tag);
+				return true;
+			}
+		}
+		if (eq_ci(a.name, "dataformatas") && find_ci(a.val, a.vlen, "html")) {
+			set_match(m, a.off, a.end, "data binding renders HTML in <", tag, ">",
+			          NULL);
+			return true;
+		}
+		if (style && eq_ci(a.name, "type") && find_ci(a.val, a.vlen, "script")) {
+			set_match(m, a.off, a.end, "<style> typed as script", NULL, NULL, NULL);
+			return true;
+		}
+		if (meta && eq_ci(a.name, "content")) {
+			char c[160];
+			fold_url(a.val, a.vlen, c, sizeof c);
+			if (strstr(c, "javascript:") || strstr(c, "vbscript:") ||
+			    strstr(c, "url=data:") || strstr(c, ";data:")) {
+				set_match(m, a.off, a.end,
+				          "<meta> content redirects to a script URL", NULL, NULL,
+				          NULL);
+				return true;
+			}
+		}
+		if (eq_ci(a.name, "src") || eq_ci(a.name, "srcdoc") || eq_ci(a.name, "href") ||
+		    eq_ci(a.name, "data") || eq_ci(a.name, "code") || eq_ci(a.name, "classid") ||
+		    eq_ci(a.name, "type"))
 			has_src = true;
-		if (meta && eq_ci(a.name, "http-equiv") && find_ci(a.val, a.vlen, "refresh"))
+		if (a.vlen && memchr(a.val, '<', a.vlen) && !*rescan)
+			*rescan = (size_t)(a.val - p) +
+			          (size_t)((const uint8_t *)memchr(a.val, '<', a.vlen) - a.val);
+		if (meta && eq_ci(a.name, "http-equiv") &&
+		    (find_ci(a.val, a.vlen, "link") || find_ci(a.val, a.vlen, "set-cookie")))
 			meta_refresh = true;
 		if (link && eq_ci(a.name, "rel") && find_ci(a.val, a.vlen, "import"))
 			link_import = true;
@@ -465,7 +582,10 @@ static bool judge_tag(const uint8_t *p, size_t n, size_t lt, size_t *next, sk_de
 		set_match(m, lt, i, "<link rel=import> loads an HTML document", NULL, NULL, NULL);
 		return true;
 	}
-	(void)meta_refresh;
+	if (meta_refresh) {
+		set_match(m, lt, i, "<meta http-equiv> sets a link or cookie", NULL, NULL, NULL);
+		return true;
+	}
 	if (style) {
 		/* the style sheet runs to </style> */
 		size_t s = i < n ? i + 1 : n;
@@ -491,9 +611,7 @@ static bool attribute_break(const uint8_t *p, size_t n, sk_detect_match *m)
 			break;
 		}
 	}
-	if (!q)
-		return false;
-	for (size_t i = (size_t)(q - p) + 1; i + 3 < n; i++) {
+	for (size_t i = q ? (size_t)(q - p) + 1 : 1; i + 3 < n; i++) {
 		if (lower(p[i]) != 'o' || lower(p[i + 1]) != 'n')
 			continue;
 		int b = p[i - 1];
@@ -509,9 +627,13 @@ static bool attribute_break(const uint8_t *p, size_t n, sk_detect_match *m)
 		j++;
 		while (j < n && is_html_space(p[j]))
 			j++;
-		if (j < n && p[j] != '>' && !is_html_space(p[j])) {
-			set_match(m, (size_t)(q - p), e, "closes an attribute value, then event handler ",
-				  name, NULL, NULL);
+		/* without a quote to close, the value must look like code */
+		if (j < n && p[j] != '>' && !is_html_space(p[j]) &&
+		    (q || memchr(p + j, '(', n - j > 64 ? 64 : n - j) ||
+		     memchr(p + j, '`', n - j > 64 ? 64 : n - j))) {
+			set_match(m, q ? (size_t)(q - p) : i, e,
+			          "closes an attribute value, then event handler ", name, NULL,
+			          NULL);
 			return true;
 		}
 	}
@@ -521,12 +643,29 @@ static bool attribute_break(const uint8_t *p, size_t n, sk_detect_match *m)
 /* Calls that a script injection uses to prove itself or to act. */
 static size_t js_sink_at(const uint8_t *p, size_t n)
 {
-	static const char *const sinks[] = {
-	    "alert",      "prompt",      "confirm",   "eval",       "settimeout",
-	    "setinterval", "function",   "fetch",     "atob",       "import",
-	    "document.write", "document.cookie", "document.location", "window.location",
-	    "location.href", "location=", "constructor", "string.fromcharcode", "top[",
-	    "window[", "self[", "this[", "parent["};
+	static const char *const sinks[] = {"alert",
+	                                    "prompt",
+	                                    "confirm",
+	                                    "eval",
+	                                    "settimeout",
+	                                    "setinterval",
+	                                    "function",
+	                                    "fetch",
+	                                    "atob",
+	                                    "import",
+	                                    "document.write",
+	                                    "document.cookie",
+	                                    "document.location",
+	                                    "window.location",
+	                                    "location.href",
+	                                    "location=",
+	                                    "constructor",
+	                                    "string.fromcharcode",
+	                                    "top[",
+	                                    "window[",
+	                                    "self[",
+	                                    "this[",
+	                                    "parent["};
 	for (size_t s = 0; s < sizeof sinks / sizeof sinks[0]; s++) {
 		size_t k = strlen(sinks[s]);
 		if (n < k)
@@ -578,7 +717,7 @@ static bool js_break(const uint8_t *p, size_t n, sk_detect_match *m)
 		size_t e = js_sink_at(p + j, n - j);
 		if (e) {
 			set_match(m, i, j + e, "closes a JavaScript string, then calls code", NULL,
-				  NULL, NULL);
+			          NULL, NULL);
 			return true;
 		}
 	}
@@ -600,7 +739,7 @@ static bool template_injection(const uint8_t *p, size_t n, sk_detect_match *m)
 		    find_ci(b, len, "alert(") || find_ci(b, len, "prompt(") ||
 		    find_ci(b, len, "confirm(") || find_ci(b, len, "$emit")) {
 			set_match(m, i, i + 2 + len + 2 > n ? n : i + 2 + len + 2,
-				  "template expression reaches code", NULL, NULL, NULL);
+			          "template expression reaches code", NULL, NULL, NULL);
 			return true;
 		}
 		i += 1;
@@ -621,15 +760,23 @@ bool sk_detect_xss(const uint8_t *p, size_t n, sk_detect_match *m)
 			j++;
 		if (j >= n)
 			break;
-		if (p[j] == '/' || p[j] == '!' || p[j] == '?')
-			continue; /* end tags, comments, declarations: read on inside */
+		if (p[j] == '!')
+			continue; /* comments, declarations: read on inside */
+		/* end tags and processing instructions carry attributes too:
+		 * </a onmousemove=...>, <?xml-stylesheet href=...?> */
+		if ((p[j] == '/' || p[j] == '?') && j + 1 < n && is_alpha(p[j + 1]))
+			j++;
 		if (!is_alpha(p[j]))
 			continue;
 		tags++;
-		size_t next;
-		if (judge_tag(p, n, i, &next, m))
+		size_t next, rescan = 0;
+		if (judge_tag(p, n, j - 1, &next, &rescan, m))
 			return true;
-		if (next > i + 1)
+		/* a tag hidden in an attribute value is read too: browsers
+		 * differ, and the value may be reused unquoted */
+		if (rescan > i)
+			i = rescan - 1;
+		else if (next > i + 1)
 			i = next - 1;
 	}
 	/* a whole value that is a script URL, used as a link or redirect */

@@ -1352,6 +1352,8 @@ static sk_status load_rule(loader *L, json_t *arr, const char *ap, bool in_group
 	rule->path = rp;
 	TRY(get_int(L, r, rp, "Priority", true, 0, INT32_MAX, &rule->priority));
 	for (size_t j = 0; j < i; j++) {
+		if (!rules[j].name) /* a rule that failed to load */
+			continue;
 		if (rules[j].priority == rule->priority)
 			return fail(L, sub(L, rp, "Priority"),
 			            "priority %" PRId64 " is also used by rule \"%s\"",

@@ -3,14 +3,259 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
 
-static void placeholder(void **state)
+#include "detect/detect.h"
+
+/* Attacks that must be caught at LOW (and so at HIGH too). */
+static const char *const attacks[] = {
+    "' OR '1'='1",
+    "' or 1=1--",
+    "' or 1=1 -- ",
+    "\" or \"\"=\"",
+    "admin'--",
+    "admin' -- ",
+    "admin')--",
+    "x' OR 'x'='x",
+    "') or ('a'='a",
+    "1' and 1=2 union select null, version()--",
+    "-1 UNION ALL SELECT 1,2,3",
+    "-5 union select username, password from users",
+    "1 union select 1,group_concat(table_name) from information_schema.tables",
+    "0 UNION SELECT @@version",
+    "1) union (select 1,2)--",
+    "union select password from accounts where 1",
+    "1; DROP TABLE users",
+    "1'; DROP TABLE users; --",
+    "x'; exec master..xp_cmdshell 'dir'--",
+    "1; SHUTDOWN --",
+    "1'; WAITFOR DELAY '0:0:5'--",
+    "1 WAITFOR DELAY '0:0:5'",
+    "1' AND SLEEP(5)--",
+    "1 and sleep(5)",
+    "1 AND BENCHMARK(5000000,MD5(1))",
+    "'; select pg_sleep(10)--",
+    "1' AND EXTRACTVALUE(1,CONCAT(0x5c,(SELECT version())))--",
+    "1 and updatexml(1,concat(0x7e,user()),1)",
+    "1' union select load_file('/etc/passwd')--",
+    "1' into outfile '/var/www/shell.php'--",
+    "1 AND 1=1",
+    "1 AND 1=2",
+    "5 or 2>1",
+    "1 AND ASCII(SUBSTRING((SELECT password FROM users LIMIT 1),1,1))>64",
+    "1 and substring(version(),1,1)=5",
+    "1' AND (SELECT COUNT(*) FROM users) > 0 --",
+    "1 or 1=(select top 1 name from sysobjects)",
+    "(CASE WHEN 1=1 THEN 1 ELSE 0 END)",
+    "1 order by 5--",
+    "-3 order by 1",
+    "1' order by 3#",
+    "1' GROUP BY 1 HAVING 1=1--",
+    "' or username like '%admin%",
+    "' OR TRUE--",
+    "1' || '1'='1",
+    "x' && 'y'='y",
+    "1'/**/OR/**/1=1#",
+    "1/*!50000UNION*//*!50000SELECT*/1,2",
+    "1 /*!union*/ select 1",
+    "-1\nUNION\nSELECT 1,2",
+    "1 union--\nselect 1,2",
+    "DECLARE @s varchar(8000); SET @s=0x73656c656374; EXEC(@s)",
+    "select * from users where id=1",
+    "SELECT user, password FROM mysql.user",
+    "'; INSERT INTO users VALUES('a','b')--",
+    "1'; UPDATE users SET role='admin' WHERE id=1--",
+    "'; DELETE FROM sessions--",
+    "1' and convert(int, @@version)=1--",
+    "x' and (select 1 from dual where 1=1)='1",
+    "1 AND (SELECT 1 FROM (SELECT SLEEP(5))a)",
+    "'=' or ''='",
+    "1' OR '1'='1' /*",
+    "aa'or 1=1#",
+    "username'exec master..xp_cmdshell 'ping 10.0.0.1'--",
+};
+
+/* Weaker signals: only HIGH must flag these. */
+static const char *const high_only[] = {
+    "1 or 1", "x' or", "1/*", "1 - ORD('A')", "char(65)", "a'+'b",
+};
+
+/* Benign text that must pass at LOW. */
+static const char *const benign[] = {
+    "don't",
+    "O'Reilly's book",
+    "it's 5 o'clock",
+    "Rock 'n' roll",
+    "I can't believe it's not butter",
+    "select the best option and update your profile",
+    "drop me a line",
+    "union of sets",
+    "order by date",
+    "Please select all that apply",
+    "delete my account please",
+    "insert coin to continue",
+    "the credit union select account",
+    "\"exact phrase\" -exclude",
+    "\"quoted words\" and more",
+    "1-2",
+    "555-123-4567",
+    "24-7-team",
+    "a-b--c",
+    "my-blog-post--draft",
+    "2024-01-15",
+    "v1.2.3",
+    "3.14159",
+    "john.doe@example.com",
+    "https://example.com/search?q=shoes&page=2",
+    "/api/v1/items?sort=-created&limit=20",
+    "{\"name\": \"Alice\", \"age\": 30}",
+    "[1, 2, 3]",
+    "true",
+    "null",
+    "Hello, world!",
+    "C# developer with 5 years",
+    "issue #123 is fixed",
+    "price: $5 - $10",
+    "5' 10\" tall",
+    "the 'big' one or the small one",
+    "Tom & Jerry",
+    "rock and roll",
+    "black or white",
+    "cats and dogs; birds too",
+    "It's great -- really",
+    "Unpacking and Installation -- quick overview",
+    "if (a == b) { return 1; }",
+    "for (int i = 0; i < n; i++)",
+    "x = y + 1;",
+    "SELECT your plan below",
+    "Where is George?",
+    "1 BY 1 INCH PILLOWS",
+    "AS FOR ME AND MY HOUSE",
+    "NOT ALL WHO WANDER",
+    "sleep 8 hours",
+    "User's guide (2nd edition)",
+    "Q&A session at 5pm",
+    "10% off",
+    "He said \"hi\" and left",
+    "foo bar'# blah",
+    "Movin' on t-shirt",
+    "50/50 chance",
+    "The simplest way is to run `configure' from the directory.",
+    "AIX (5.1 and 5.3, using cc and gcc)",
+    "8-bit Limit (BRK)",
+    "I'm -- as they say -- done",
+    "100 - 20 = 80",
+    "key=value; other=thing",
+};
+
+static void attacks_low(void **state)
 {
 	(void)state;
+	int bad = 0;
+	for (size_t i = 0; i < sizeof attacks / sizeof attacks[0]; i++) {
+		sk_detect_match m;
+		memset(&m, 0, sizeof m);
+		const char *s = attacks[i];
+		bool low = sk_detect_sqli((const uint8_t *)s, strlen(s), SK_SQLI_LOW, &m);
+		bool high = sk_detect_sqli((const uint8_t *)s, strlen(s), SK_SQLI_HIGH, NULL);
+		if (!low || !high || !m.reason[0] || m.off + m.len > strlen(s)) {
+			print_error("missed: %s\n", s);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
+static void weak_signals_high_only(void **state)
+{
+	(void)state;
+	int bad = 0;
+	for (size_t i = 0; i < sizeof high_only / sizeof high_only[0]; i++) {
+		const char *s = high_only[i];
+		bool low = sk_detect_sqli((const uint8_t *)s, strlen(s), SK_SQLI_LOW, NULL);
+		bool high = sk_detect_sqli((const uint8_t *)s, strlen(s), SK_SQLI_HIGH, NULL);
+		if (low || !high) {
+			print_error("level mismatch (low=%d high=%d): %s\n", low, high, s);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
+static void benign_low(void **state)
+{
+	(void)state;
+	int bad = 0;
+	for (size_t i = 0; i < sizeof benign / sizeof benign[0]; i++) {
+		sk_detect_match m;
+		const char *s = benign[i];
+		if (sk_detect_sqli((const uint8_t *)s, strlen(s), SK_SQLI_LOW, &m)) {
+			print_error("false positive at LOW: %s (%s)\n", s, m.reason);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
+static void benign_mostly_pass_high(void **state)
+{
+	(void)state;
+	size_t flagged = 0, total = sizeof benign / sizeof benign[0];
+	for (size_t i = 0; i < total; i++) {
+		const char *s = benign[i];
+		if (sk_detect_sqli((const uint8_t *)s, strlen(s), SK_SQLI_HIGH, NULL))
+			flagged++;
+	}
+	assert_true(flagged * 5 <= total); /* at most a fifth */
+}
+
+static void match_points_at_decision(void **state)
+{
+	(void)state;
+	const char *s = "abc' UNION SELECT 1,2--";
+	sk_detect_match m;
+	assert_true(sk_detect_sqli((const uint8_t *)s, strlen(s), SK_SQLI_LOW, &m));
+	assert_int_equal(m.off, 3); /* the quote that closes */
+	assert_non_null(strstr(m.reason, "UNION SELECT"));
+	assert_non_null(strstr(m.reason, "single-quoted"));
+}
+
+static void not_nul_terminated_and_empty(void **state)
+{
+	(void)state;
+	assert_false(sk_detect_sqli((const uint8_t *)"", 0, SK_SQLI_HIGH, NULL));
+	assert_false(sk_detect_sqli(NULL, 0, SK_SQLI_LOW, NULL));
+	/* only the first 8 bytes count: "1 or 1=1" follows */
+	const char *s = "hello 12 or 1=1";
+	assert_false(sk_detect_sqli((const uint8_t *)s, 8, SK_SQLI_LOW, NULL));
+	char buf[4] = {'\'', '-', '-', ' '};
+	assert_true(sk_detect_sqli((const uint8_t *)buf, sizeof buf, SK_SQLI_LOW, NULL));
+}
+
+static void large_input_is_bounded(void **state)
+{
+	(void)state;
+	static uint8_t big[1 << 20];
+	for (size_t i = 0; i < sizeof big; i++)
+		big[i] = (uint8_t)("lorem ipsum dolor sit amet, it's ok "[i % 36]);
+	assert_false(sk_detect_sqli(big, sizeof big, SK_SQLI_LOW, NULL));
+	memset(big, '\'', sizeof big);
+	(void)sk_detect_sqli(big, sizeof big, SK_SQLI_HIGH, NULL);
+	memset(big, '(', sizeof big);
+	(void)sk_detect_sqli(big, sizeof big, SK_SQLI_HIGH, NULL);
 }
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {cmocka_unit_test(placeholder)};
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(attacks_low),
+	    cmocka_unit_test(weak_signals_high_only),
+	    cmocka_unit_test(benign_low),
+	    cmocka_unit_test(benign_mostly_pass_high),
+	    cmocka_unit_test(match_points_at_decision),
+	    cmocka_unit_test(not_nul_terminated_and_empty),
+	    cmocka_unit_test(large_input_is_bounded),
+	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
