@@ -44,7 +44,8 @@ static void decode_all(sk_request *req)
 	if (sk_request_json(req, &items, &n, &valid) == SK_OK) {
 		CHECK(valid || n == 0 || req->body.n > 0);
 		for (size_t i = 0; i < n; i++)
-			CHECK(items[i].text.n <= req->body.n);
+			CHECK(items[i].text.n <= req->body.n ||
+			      items[i].text.n <= 32); /* numbers are re-rendered */
 	}
 	(void)sk_request_body_kind(req);
 	bool found;
@@ -58,7 +59,7 @@ static int within(sk_str s, const uint8_t *p, size_t n)
 
 /* Parses p[0..n) in a fresh arena. */
 static sk_status parse(const uint8_t *p, size_t n, unsigned flags, const sk_http_limits *lim,
-		       size_t *consumed, size_t *body_n, int decode)
+                       size_t *consumed, size_t *body_n, int decode)
 {
 	sk_arena *a = sk_arena_create(4096, (size_t)64 << 20);
 	CHECK(a);
@@ -96,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sk_http_limits lim;
 	sk_http_limits_default(&lim);
 	static const unsigned flag_sets[] = {0, SK_HTTP_LENIENT_EOL, SK_HTTP_BODY_TO_EOF,
-					     SK_HTTP_LENIENT_EOL | SK_HTTP_BODY_TO_EOF};
+	                                     SK_HTTP_LENIENT_EOL | SK_HTTP_BODY_TO_EOF};
 	size_t strict_consumed = 0, strict_body = 0;
 	sk_status strict = SK_AGAIN;
 	for (size_t f = 0; f < sizeof flag_sets / sizeof flag_sets[0]; f++) {

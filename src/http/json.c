@@ -177,14 +177,14 @@ static sk_status flatten(sk_request *req, sk_json_item **v, size_t *n, bool *val
 	json_t *root = json_loadb((const char *)req->body.p, req->body.n, flags, &jerr);
 	if (!root && json_error_code(&jerr) == json_error_numeric_overflow)
 		root = json_loadb((const char *)req->body.p, req->body.n,
-				  flags | JSON_DECODE_INT_AS_REAL, &jerr);
+		                  flags | JSON_DECODE_INT_AS_REAL, &jerr);
 	if (!root)
 		return SK_OK;
 
 	struct flat f = {.a = req->arena};
 	size_t budget = req->body.n > (SIZE_MAX - POINTER_SLACK) / 16
-				? SIZE_MAX
-				: req->body.n * 16 + POINTER_SLACK;
+	                    ? SIZE_MAX
+	                    : req->body.n * 16 + POINTER_SLACK;
 	f.ptr_budget = budget;
 	/* A pointer is never longer than twice the body (escapes) plus the
 	 * array indexes. */

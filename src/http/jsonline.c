@@ -9,7 +9,7 @@
 #include "http/internal.h"
 
 static sk_status get_string(sk_request *req, json_t *root, const char *key, const char *dflt,
-			    sk_str *out, sk_error *err)
+                            sk_str *out, sk_error *err)
 {
 	json_t *v = json_object_get(root, key);
 	const char *s = dflt;
@@ -38,7 +38,7 @@ static sk_status header_value(sk_arena *a, json_t *v, sk_str *out)
 		n = json_string_length(v);
 	} else if (json_is_integer(v)) {
 		n = (size_t)snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT,
-				     json_integer_value(v));
+		                     json_integer_value(v));
 		s = num;
 	} else if (json_is_real(v)) {
 		n = (size_t)snprintf(num, sizeof num, "%.17g", json_real_value(v));
@@ -64,7 +64,7 @@ static sk_status get_headers(sk_request *req, json_t *h, sk_error *err)
 		count = json_array_size(h);
 	else
 		return sk_fail(err, SK_E_INVALID,
-			       "headers: expected an object or an array of [name, value]");
+		               "headers: expected an object or an array of [name, value]");
 	if (count == 0)
 		return SK_OK;
 	sk_header *v = sk_arena_alloc(req->arena, count * sizeof *v);
@@ -84,7 +84,7 @@ static sk_status get_headers(sk_request *req, json_t *h, sk_error *err)
 			v[n].name = sk_str_make(name, klen);
 			if ((st = header_value(req->arena, val, &v[n].value)) != SK_OK)
 				return sk_fail(err, st, "headers.%s: expected a string or a number",
-					       name);
+				               name);
 			n++;
 		}
 	} else {
@@ -95,18 +95,19 @@ static sk_status get_headers(sk_request *req, json_t *h, sk_error *err)
 			if (!json_is_array(pair) || json_array_size(pair) != 2 ||
 			    !json_is_string(json_array_get(pair, 0)))
 				return sk_fail(err, SK_E_INVALID,
-					       "headers[%zu]: expected [name, value]", i);
+				               "headers[%zu]: expected [name, value]", i);
 			json_t *name = json_array_get(pair, 0);
 			char *d = sk_arena_strndup(req->arena, json_string_value(name),
-						   json_string_length(name));
+			                           json_string_length(name));
 			if (!d)
 				return sk_fail(err, SK_E_NOMEM, "headers: out of memory");
 			v[n].name = sk_str_make(d, json_string_length(name));
 			st = header_value(req->arena, json_array_get(pair, 1), &v[n].value);
 			if (st != SK_OK)
-				return sk_fail(err, st, "headers[%zu]: value: expected a string or a "
-							"number",
-					       i);
+				return sk_fail(err, st,
+				               "headers[%zu]: value: expected a string or a "
+				               "number",
+				               i);
 			n++;
 		}
 	}
@@ -157,7 +158,7 @@ sk_status sk_request_from_json(const char *text, size_t n, sk_request *req, sk_e
 	json_t *root = json_loadb(text, n, JSON_ALLOW_NUL | JSON_DECODE_ANY, &jerr);
 	if (!root)
 		return sk_fail(err, SK_E_INVALID, "line %d, column %d: %s", jerr.line, jerr.column,
-			       jerr.text);
+		               jerr.text);
 	sk_status st;
 	if (!json_is_object(root)) {
 		st = sk_fail(err, SK_E_INVALID, "expected a JSON object");

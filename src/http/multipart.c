@@ -18,9 +18,9 @@
 
 #include "http/internal.h"
 
-#define MAX_PARTS 1000
+#define MAX_PARTS        1000
 #define MAX_PART_HEADERS 64
-#define MAX_BOUNDARY 70
+#define MAX_BOUNDARY     70
 
 static bool is_ows(uint8_t c)
 {
@@ -136,7 +136,8 @@ static bool boundary_ok(sk_str b)
 		return false;
 	for (size_t i = 0; i < b.n; i++) {
 		uint8_t c = b.p[i];
-		bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+		bool alnum =
+		    (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 		if (!alnum && (c == 0 || !strchr("'()+_,-./:=? ", c)))
 			return false;
 	}
@@ -175,8 +176,8 @@ static sk_status decode_ext_value(sk_arena *a, sk_str v, sk_str *out, bool *ok)
 	size_t k = 0;
 	for (size_t i = 0; i < enc.n; i++) {
 		int h, l;
-		if (enc.p[i] == '%' && i + 2 < enc.n &&
-		    (h = hexval(enc.p[i + 1])) >= 0 && (l = hexval(enc.p[i + 2])) >= 0) {
+		if (enc.p[i] == '%' && i + 2 < enc.n && (h = hexval(enc.p[i + 1])) >= 0 &&
+		    (l = hexval(enc.p[i + 2])) >= 0) {
 			d[k++] = (uint8_t)(h << 4 | l);
 			i += 2;
 		} else {
@@ -268,7 +269,7 @@ static sk_status parse_part(sk_arena *a, sk_str s, sk_part *p, bool *ok)
 			continue;
 		}
 		sk_header h = {sk_str_make(line.p, k),
-			       sk_str_trim(sk_str_make(line.p + k + 1, line.n - k - 1))};
+		               sk_str_trim(sk_str_make(line.p + k + 1, line.n - k - 1))};
 		hs[nh++] = h;
 		if (sk_str_ieq_cstr(h.name, "content-disposition")) {
 			if (have_cd)
@@ -314,7 +315,8 @@ static sk_status parse_part(sk_arena *a, sk_str s, sk_part *p, bool *ok)
 		p->filename = d.filename_ext;
 	else if (d.has_filename)
 		p->filename = d.filename;
-	p->is_file = d.has_filename || d.has_filename_ext || (have_ct && !textual_type(p->content_type));
+	p->is_file =
+	    d.has_filename || d.has_filename_ext || (have_ct && !textual_type(p->content_type));
 	return SK_OK;
 }
 
@@ -340,8 +342,8 @@ static sk_status parse_multipart(sk_request *req, sk_part **out, size_t *nout, b
 	struct boundary_ctx bc = {.ok = true};
 	bool params_ok = true;
 	if (semi) {
-		sk_status st = each_param(req->arena, ct, (size_t)(semi - ct.p), on_ct_param, &bc,
-					  &params_ok);
+		sk_status st =
+		    each_param(req->arena, ct, (size_t)(semi - ct.p), on_ct_param, &bc, &params_ok);
 		if (st != SK_OK)
 			return st;
 	}
@@ -397,8 +399,8 @@ static sk_status parse_multipart(sk_request *req, sk_part **out, size_t *nout, b
 		}
 		if (n == cap) {
 			size_t nc = cap ? cap * 2 : 8;
-			sk_part *np =
-				sk_arena_realloc(req->arena, parts, cap * sizeof *parts, nc * sizeof *parts);
+			sk_part *np = sk_arena_realloc(req->arena, parts, cap * sizeof *parts,
+			                               nc * sizeof *parts);
 			if (!np)
 				return SK_E_NOMEM;
 			parts = np;
@@ -406,8 +408,8 @@ static sk_status parse_multipart(sk_request *req, sk_part **out, size_t *nout, b
 		}
 		sk_part *p = &parts[n++];
 		memset(p, 0, sizeof *p);
-		sk_status st = parse_part(req->arena, sk_str_make(body.p + start, end - start), p,
-					  &valid);
+		sk_status st =
+		    parse_part(req->arena, sk_str_make(body.p + start, end - start), p, &valid);
 		if (st != SK_OK)
 			return st;
 		if (d == body.n)

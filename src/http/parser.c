@@ -79,7 +79,7 @@ enum line_res { LINE_OK, LINE_AGAIN, LINE_LONG };
  * *next the start of the next line, and *bare tells whether the LF came
  * without a CR. */
 static enum line_res find_line(const uint8_t *p, size_t n, size_t pos, size_t window, size_t *end,
-			       size_t *next, bool *bare)
+                               size_t *next, bool *bare)
 {
 	size_t avail = n - pos;
 	size_t look = avail < window ? avail : window;
@@ -118,8 +118,8 @@ static size_t scheme_prefix(sk_str t)
 	if (t.n == 0 || !is_alpha(t.p[0]))
 		return 0;
 	size_t i = 1;
-	while (i < t.n && (is_alpha(t.p[i]) || is_digit(t.p[i]) || t.p[i] == '+' ||
-			   t.p[i] == '-' || t.p[i] == '.'))
+	while (i < t.n && (is_alpha(t.p[i]) || is_digit(t.p[i]) || t.p[i] == '+' || t.p[i] == '-' ||
+	                   t.p[i] == '.'))
 		i++;
 	if (t.n - i < 3 || memcmp(t.p + i, "://", 3) != 0)
 		return 0;
@@ -168,7 +168,7 @@ static sk_status check_target(sk_str m, sk_str t, size_t line, sk_error *err)
 		if (sk_str_eq(m, SK_STR_LIT("OPTIONS")))
 			return SK_OK;
 		return sk_fail(err, SK_E_INVALID,
-			       "line %zu: request-target '*' is only allowed with OPTIONS", line);
+		               "line %zu: request-target '*' is only allowed with OPTIONS", line);
 	}
 	if (connect) {
 		/* authority-form: host ":" port */
@@ -187,74 +187,77 @@ static sk_status check_target(sk_str m, sk_str t, size_t line, sk_error *err)
 		return SK_OK;
 	bad_authority:
 		return sk_fail(err, SK_E_INVALID,
-			       "line %zu: CONNECT needs an authority-form target (host:port)", line);
+		               "line %zu: CONNECT needs an authority-form target (host:port)",
+		               line);
 	}
 	size_t s = scheme_prefix(t);
 	if (!s)
 		return sk_fail(err, SK_E_INVALID,
-			       "line %zu: request-target must start with '/' or be an absolute URI",
-			       line);
+		               "line %zu: request-target must start with '/' or be an absolute URI",
+		               line);
 	size_t i = s;
 	while (i < t.n && t.p[i] != '/' && t.p[i] != '?' && t.p[i] != '#') {
 		if (t.p[i] == '@')
 			return sk_fail(err, SK_E_INVALID,
-				       "line %zu: userinfo ('@') in an absolute request-target", line);
+			               "line %zu: userinfo ('@') in an absolute request-target",
+			               line);
 		if (!is_authority_char(t.p[i]))
 			return sk_fail(err, SK_E_INVALID,
-				       "line %zu: invalid character 0x%02x in the authority of the "
-				       "request-target",
-				       line, t.p[i]);
+			               "line %zu: invalid character 0x%02x in the authority of the "
+			               "request-target",
+			               line, t.p[i]);
 		i++;
 	}
 	if (i == s)
-		return sk_fail(err, SK_E_INVALID, "line %zu: absolute request-target without a host",
-			       line);
+		return sk_fail(err, SK_E_INVALID,
+		               "line %zu: absolute request-target without a host", line);
 	return SK_OK;
 }
 
 static sk_status parse_request_line(const uint8_t *l, size_t len, size_t line, struct head *h,
-				    sk_error *err)
+                                    sk_error *err)
 {
 	size_t i = 0;
 	while (i < len && sk_http_is_tchar(l[i]))
 		i++;
 	if (i == 0)
 		return sk_fail(err, SK_E_INVALID,
-			       "line %zu: request line does not start with a method (byte 0x%02x)",
-			       line, len ? l[0] : 0);
+		               "line %zu: request line does not start with a method (byte 0x%02x)",
+		               line, len ? l[0] : 0);
 	if (i == len)
 		return sk_fail(err, SK_E_INVALID, "line %zu: request line has no request-target",
-			       line);
+		               line);
 	if (l[i] != ' ')
-		return sk_fail(err, SK_E_INVALID, "line %zu: invalid character 0x%02x in the method",
-			       line, l[i]);
+		return sk_fail(err, SK_E_INVALID,
+		               "line %zu: invalid character 0x%02x in the method", line, l[i]);
 	h->method = sk_str_make(l, i);
 	size_t t0 = ++i;
 	while (i < len && l[i] > 0x20 && l[i] < 0x7f)
 		i++;
 	if (i == t0)
 		return sk_fail(err, SK_E_INVALID,
-			       "line %zu: empty request-target (exactly one space expected)", line);
+		               "line %zu: empty request-target (exactly one space expected)", line);
 	h->target = sk_str_make(l + t0, i - t0);
 	if (i == len)
 		return sk_fail(err, SK_E_UNSUPPORTED,
-			       "line %zu: request line without an HTTP version (HTTP/0.9 is not "
-			       "supported)",
-			       line);
+		               "line %zu: request line without an HTTP version (HTTP/0.9 is not "
+		               "supported)",
+		               line);
 	if (l[i] != ' ')
 		return sk_fail(err, SK_E_INVALID,
-			       "line %zu: invalid character 0x%02x in the request-target", line, l[i]);
+		               "line %zu: invalid character 0x%02x in the request-target", line,
+		               l[i]);
 	const uint8_t *v = l + i + 1;
 	size_t vn = len - i - 1;
 	if (vn != 8 || memcmp(v, "HTTP/", 5) != 0 || !is_digit(v[5]) || v[6] != '.' ||
 	    !is_digit(v[7])) {
 		char buf[64];
 		return sk_fail(err, SK_E_INVALID, "line %zu: malformed HTTP version \"%s\"", line,
-			       shown(sk_str_make(v, vn), buf));
+		               shown(sk_str_make(v, vn), buf));
 	}
 	if (v[5] != '1' || (v[7] != '0' && v[7] != '1'))
 		return sk_fail(err, SK_E_UNSUPPORTED, "line %zu: HTTP/%c.%c is not supported", line,
-			       v[5], v[7]);
+		               v[5], v[7]);
 	h->version = sk_str_make(v, vn);
 	h->major = 1;
 	h->minor = (uint8_t)(v[7] - '0');
@@ -264,7 +267,7 @@ static sk_status parse_request_line(const uint8_t *l, size_t len, size_t line, s
 /* A request line without its end yet: reject early what can never become
  * valid (a TLS handshake, binary junk) instead of waiting for the limit. */
 static sk_status check_partial_request_line(const uint8_t *l, size_t len, size_t line,
-					    sk_error *err)
+                                            sk_error *err)
 {
 	size_t i = 0;
 	while (i < len && sk_http_is_tchar(l[i]))
@@ -272,26 +275,26 @@ static sk_status check_partial_request_line(const uint8_t *l, size_t len, size_t
 	if (i == len)
 		return SK_AGAIN;
 	if (l[i] != ' ')
-		return sk_fail(err, SK_E_INVALID, "line %zu: invalid character 0x%02x in the method",
-			       line, l[i]);
+		return sk_fail(err, SK_E_INVALID,
+		               "line %zu: invalid character 0x%02x in the method", line, l[i]);
 	i++;
 	while (i < len && l[i] > 0x20 && l[i] < 0x7f)
 		i++;
 	if (i == len || l[i] == ' ')
 		return SK_AGAIN;
-	return sk_fail(err, SK_E_INVALID, "line %zu: invalid character 0x%02x in the request-target",
-		       line, l[i]);
+	return sk_fail(err, SK_E_INVALID,
+	               "line %zu: invalid character 0x%02x in the request-target", line, l[i]);
 }
 
 /* "name: value" in l[0..len), without CR or LF. what is "header" or
  * "trailer". */
 static sk_status parse_field(const uint8_t *l, size_t len, size_t line, const char *what,
-			     sk_str *name, sk_str *value, sk_error *err)
+                             sk_str *name, sk_str *value, sk_error *err)
 {
 	if (l[0] == ' ' || l[0] == '\t')
 		return sk_fail(err, SK_E_INVALID,
-			       "line %zu: %s line starts with whitespace (obsolete line folding)",
-			       line, what);
+		               "line %zu: %s line starts with whitespace (obsolete line folding)",
+		               line, what);
 	size_t i = 0;
 	while (i < len && sk_http_is_tchar(l[i]))
 		i++;
@@ -299,10 +302,10 @@ static sk_status parse_field(const uint8_t *l, size_t len, size_t line, const ch
 		return sk_fail(err, SK_E_INVALID, "line %zu: %s line without a colon", line, what);
 	if (l[i] == ' ' || l[i] == '\t')
 		return sk_fail(err, SK_E_INVALID, "line %zu: whitespace before colon in %s name",
-			       line, what);
+		               line, what);
 	if (l[i] != ':')
 		return sk_fail(err, SK_E_INVALID, "line %zu: invalid character 0x%02x in %s name",
-			       line, l[i], what);
+		               line, l[i], what);
 	if (i == 0)
 		return sk_fail(err, SK_E_INVALID, "line %zu: empty %s name", line, what);
 	*name = sk_str_make(l, i);
@@ -311,74 +314,77 @@ static sk_status parse_field(const uint8_t *l, size_t len, size_t line, const ch
 		if (c == '\t' || (c >= 0x20 && c != 0x7f))
 			continue;
 		if (c == 0)
-			return sk_fail(err, SK_E_INVALID, "line %zu: NUL byte in %s value", line, what);
+			return sk_fail(err, SK_E_INVALID, "line %zu: NUL byte in %s value", line,
+			               what);
 		return sk_fail(err, SK_E_INVALID, "line %zu: control character 0x%02x in %s value",
-			       line, c, what);
+		               line, c, what);
 	}
 	*value = sk_str_trim(sk_str_make(l + i + 1, len - i - 1));
 	return SK_OK;
 }
 
 /* The checks every line of the head and of the trailers shares. */
-static sk_status check_line_end(const uint8_t *p, size_t pos, size_t end, bool bare,
-				unsigned flags, size_t line, sk_error *err)
+static sk_status check_line_end(const uint8_t *p, size_t pos, size_t end, bool bare, unsigned flags,
+                                size_t line, sk_error *err)
 {
 	if (bare && !(flags & SK_HTTP_LENIENT_EOL))
-		return sk_fail(err, SK_E_INVALID, "line %zu: line ends with a bare LF (CRLF expected)",
-			       line);
+		return sk_fail(err, SK_E_INVALID,
+		               "line %zu: line ends with a bare LF (CRLF expected)", line);
 	if (end > pos && memchr(p + pos, '\r', end - pos))
 		return sk_fail(err, SK_E_INVALID, "line %zu: bare CR (not followed by LF)", line);
 	return SK_OK;
 }
 
 static sk_status framing_header(struct head *h, sk_str name, sk_str value, size_t line,
-				bool *seen_te, unsigned *hosts, const sk_http_limits *lim,
-				sk_error *err)
+                                bool *seen_te, unsigned *hosts, const sk_http_limits *lim,
+                                sk_error *err)
 {
 	char buf[64];
 	if (sk_str_ieq_cstr(name, "content-length")) {
 		if (h->framing == FRAME_LENGTH)
-			return sk_fail(err, SK_E_INVALID, "line %zu: repeated Content-Length header",
-				       line);
+			return sk_fail(err, SK_E_INVALID,
+			               "line %zu: repeated Content-Length header", line);
 		if (*seen_te)
 			goto both;
 		if (value.n == 0)
 			return sk_fail(err, SK_E_INVALID, "line %zu: empty Content-Length", line);
 		if (value.n > 19)
-			return sk_fail(err, SK_E_INVALID, "line %zu: Content-Length has too many digits",
-				       line);
+			return sk_fail(err, SK_E_INVALID,
+			               "line %zu: Content-Length has too many digits", line);
 		uint64_t v = 0;
 		for (size_t i = 0; i < value.n; i++) {
 			if (!is_digit(value.p[i]))
-				return sk_fail(err, SK_E_INVALID,
-					       "line %zu: Content-Length \"%s\" is not a single number",
-					       line, shown(value, buf));
+				return sk_fail(
+				    err, SK_E_INVALID,
+				    "line %zu: Content-Length \"%s\" is not a single number", line,
+				    shown(value, buf));
 			v = v * 10 + (uint64_t)(value.p[i] - '0');
 		}
 		if (v > lim->max_body)
 			return sk_fail(err, SK_E_LIMIT,
-				       "line %zu: Content-Length %llu is larger than %zu bytes "
-				       "(max_body)",
-				       line, (unsigned long long)v, lim->max_body);
+			               "line %zu: Content-Length %llu is larger than %zu bytes "
+			               "(max_body)",
+			               line, (unsigned long long)v, lim->max_body);
 		h->framing = FRAME_LENGTH;
 		h->content_length = v;
 	} else if (sk_str_ieq_cstr(name, "transfer-encoding")) {
 		if (*seen_te)
 			return sk_fail(err, SK_E_INVALID,
-				       "line %zu: repeated Transfer-Encoding header", line);
+			               "line %zu: repeated Transfer-Encoding header", line);
 		if (h->framing == FRAME_LENGTH)
 			goto both;
 		*seen_te = true;
 		if (h->minor == 0)
-			return sk_fail(err, SK_E_INVALID,
-				       "line %zu: Transfer-Encoding in an HTTP/1.0 request (framing "
-				       "would be ambiguous)",
-				       line);
+			return sk_fail(
+			    err, SK_E_INVALID,
+			    "line %zu: Transfer-Encoding in an HTTP/1.0 request (framing "
+			    "would be ambiguous)",
+			    line);
 		if (!sk_str_ieq_cstr(value, "chunked"))
 			return sk_fail(err, SK_E_UNSUPPORTED,
-				       "line %zu: Transfer-Encoding \"%s\" is not supported (only "
-				       "\"chunked\")",
-				       line, shown(value, buf));
+			               "line %zu: Transfer-Encoding \"%s\" is not supported (only "
+			               "\"chunked\")",
+			               line, shown(value, buf));
 		h->framing = FRAME_CHUNKED;
 	} else if (sk_str_ieq_cstr(name, "host")) {
 		if (++*hosts > 1)
@@ -386,21 +392,21 @@ static sk_status framing_header(struct head *h, sk_str name, sk_str value, size_
 		for (size_t i = 0; i < value.n; i++)
 			if (!is_authority_char(value.p[i]))
 				return sk_fail(err, SK_E_INVALID,
-					       "line %zu: invalid character 0x%02x in Host", line,
-					       value.p[i]);
+				               "line %zu: invalid character 0x%02x in Host", line,
+				               value.p[i]);
 	}
 	return SK_OK;
 both:
 	return sk_fail(err, SK_E_INVALID,
-		       "line %zu: Content-Length and Transfer-Encoding together (request smuggling "
-		       "risk)",
-		       line);
+	               "line %zu: Content-Length and Transfer-Encoding together (request smuggling "
+	               "risk)",
+	               line);
 }
 
 /* Request line and header section. With out, stores the headers there (the
  * second pass, once the whole message is known to be there). */
 static sk_status parse_head(const uint8_t *p, size_t n, unsigned flags, const sk_http_limits *lim,
-			    struct head *h, sk_header *out, sk_error *err)
+                            struct head *h, sk_header *out, sk_error *err)
 {
 	bool lenient = flags & SK_HTTP_LENIENT_EOL;
 	size_t pos = 0, line = 1, end = 0, next = 0;
@@ -424,9 +430,9 @@ static sk_status parse_head(const uint8_t *p, size_t n, unsigned flags, const sk
 		line++;
 		if (pos > lim->max_request_line)
 			return sk_fail(err, SK_E_LIMIT,
-				       "line %zu: more than %zu bytes of empty lines before the "
-				       "request line (max_request_line)",
-				       line, lim->max_request_line);
+			               "line %zu: more than %zu bytes of empty lines before the "
+			               "request line (max_request_line)",
+			               line, lim->max_request_line);
 	}
 
 	switch (find_line(p, n, pos, sat_add(lim->max_request_line, 2), &end, &next, &bare)) {
@@ -453,9 +459,9 @@ static sk_status parse_head(const uint8_t *p, size_t n, unsigned flags, const sk
 		switch (find_line(p, n, pos, window, &end, &next, &bare)) {
 		case LINE_LONG:
 			return sk_fail(err, SK_E_LIMIT,
-				       "line %zu: header section larger than %zu bytes "
-				       "(max_header_bytes)",
-				       line, lim->max_header_bytes);
+			               "line %zu: header section larger than %zu bytes "
+			               "(max_header_bytes)",
+			               line, lim->max_header_bytes);
 		case LINE_AGAIN: return SK_AGAIN;
 		case LINE_OK: break;
 		}
@@ -464,8 +470,9 @@ static sk_status parse_head(const uint8_t *p, size_t n, unsigned flags, const sk
 		if (end == pos)
 			break;
 		if (h->nheaders >= lim->max_headers)
-			return sk_fail(err, SK_E_LIMIT, "line %zu: more than %zu headers (max_headers)",
-				       line, lim->max_headers);
+			return sk_fail(err, SK_E_LIMIT,
+			               "line %zu: more than %zu headers (max_headers)", line,
+			               lim->max_headers);
 		sk_str name, value;
 		if ((st = parse_field(p + pos, end - pos, line, "header", &name, &value, err)) !=
 		    SK_OK)
@@ -473,20 +480,22 @@ static sk_status parse_head(const uint8_t *p, size_t n, unsigned flags, const sk
 		if (out)
 			out[h->nheaders] = (sk_header){name, value};
 		h->nheaders++;
-		if ((st = framing_header(h, name, value, line, &seen_te, &hosts, lim, err)) != SK_OK)
+		if ((st = framing_header(h, name, value, line, &seen_te, &hosts, lim, err)) !=
+		    SK_OK)
 			return st;
 		pos = next;
 	}
 	if (h->minor == 1 && hosts == 0)
-		return sk_fail(err, SK_E_INVALID, "line %zu: HTTP/1.1 request without a Host header",
-			       line);
+		return sk_fail(err, SK_E_INVALID,
+		               "line %zu: HTTP/1.1 request without a Host header", line);
 	h->end = next;
 	return SK_OK;
 
 long_request_line:
-	return sk_fail(err, SK_E_LIMIT, "line %zu: request line longer than %zu bytes "
-			     "(max_request_line)",
-		       line, lim->max_request_line);
+	return sk_fail(err, SK_E_LIMIT,
+	               "line %zu: request line longer than %zu bytes "
+	               "(max_request_line)",
+	               line, lim->max_request_line);
 }
 
 static int hex_value(uint8_t c)
@@ -569,8 +578,8 @@ struct chunked {
 /* Checks (out NULL) or decodes (into out, c->total bytes) a chunked body
  * that starts at pos. */
 static sk_status scan_chunked(const uint8_t *p, size_t n, size_t pos, unsigned flags,
-			      const sk_http_limits *lim, uint8_t *out, struct chunked *c,
-			      sk_error *err)
+                              const sk_http_limits *lim, uint8_t *out, struct chunked *c,
+                              sk_error *err)
 {
 	bool lenient = flags & SK_HTTP_LENIENT_EOL;
 	size_t start = pos, total = 0, ext_bytes = 0, end = 0, next = 0;
@@ -581,52 +590,58 @@ static sk_status scan_chunked(const uint8_t *p, size_t n, size_t pos, unsigned f
 	for (;;) {
 		switch (find_line(p, n, pos, CHUNK_LINE_MAX, &end, &next, &bare)) {
 		case LINE_LONG:
-			return sk_fail(err, SK_E_LIMIT,
-				       "chunked body at byte %zu: chunk size line longer than %d bytes",
-				       pos, CHUNK_LINE_MAX);
+			return sk_fail(
+			    err, SK_E_LIMIT,
+			    "chunked body at byte %zu: chunk size line longer than %d bytes", pos,
+			    CHUNK_LINE_MAX);
 		case LINE_AGAIN: return SK_AGAIN;
 		case LINE_OK: break;
 		}
 		if (bare && !lenient)
-			return sk_fail(err, SK_E_INVALID,
-				       "chunked body at byte %zu: chunk size line ends with a bare LF",
-				       pos);
+			return sk_fail(
+			    err, SK_E_INVALID,
+			    "chunked body at byte %zu: chunk size line ends with a bare LF", pos);
 		if (memchr(p + pos, '\r', end - pos))
 			return sk_fail(err, SK_E_INVALID,
-				       "chunked body at byte %zu: bare CR in a chunk size line", pos);
+			               "chunked body at byte %zu: bare CR in a chunk size line",
+			               pos);
 		size_t i = pos, digits = 0;
 		uint64_t size = 0;
 		int d;
 		while (i < end && (d = hex_value(p[i])) >= 0) {
 			if (++digits > 16)
-				return sk_fail(err, SK_E_INVALID,
-					       "chunked body at byte %zu: chunk size has more than 16 "
-					       "hex digits",
-					       pos);
+				return sk_fail(
+				    err, SK_E_INVALID,
+				    "chunked body at byte %zu: chunk size has more than 16 "
+				    "hex digits",
+				    pos);
 			size = size << 4 | (uint64_t)d;
 			i++;
 		}
 		if (digits == 0)
 			return sk_fail(err, SK_E_INVALID,
-				       "chunked body at byte %zu: chunk size is not a hex number", pos);
+			               "chunked body at byte %zu: chunk size is not a hex number",
+			               pos);
 		if (!chunk_ext_ok(p + i, end - i))
-			return sk_fail(err, SK_E_INVALID,
-				       "chunked body at byte %zu: malformed chunk extension or junk "
-				       "after the chunk size",
-				       pos);
+			return sk_fail(
+			    err, SK_E_INVALID,
+			    "chunked body at byte %zu: malformed chunk extension or junk "
+			    "after the chunk size",
+			    pos);
 		ext_bytes += end - i;
 		if (ext_bytes > lim->max_header_bytes)
 			return sk_fail(err, SK_E_LIMIT,
-				       "chunked body at byte %zu: chunk extensions larger than %zu "
-				       "bytes in total (max_header_bytes)",
-				       pos, lim->max_header_bytes);
+			               "chunked body at byte %zu: chunk extensions larger than %zu "
+			               "bytes in total (max_header_bytes)",
+			               pos, lim->max_header_bytes);
 		pos = next;
 		if (size == 0)
 			break;
 		if (size > lim->max_body - total)
-			return sk_fail(err, SK_E_LIMIT,
-				       "chunked body at byte %zu: body larger than %zu bytes (max_body)",
-				       pos, lim->max_body);
+			return sk_fail(
+			    err, SK_E_LIMIT,
+			    "chunked body at byte %zu: body larger than %zu bytes (max_body)", pos,
+			    lim->max_body);
 		if (n - pos < size)
 			return SK_AGAIN;
 		if (out)
@@ -649,10 +664,11 @@ static sk_status scan_chunked(const uint8_t *p, size_t n, size_t pos, unsigned f
 			goto no_crlf;
 		}
 		if (pos - start - total > sat_add(total, lim->max_header_bytes))
-			return sk_fail(err, SK_E_LIMIT,
-				       "chunked body at byte %zu: %zu bytes of chunk framing for %zu "
-				       "bytes of data",
-				       pos, pos - start - total, total);
+			return sk_fail(
+			    err, SK_E_LIMIT,
+			    "chunked body at byte %zu: %zu bytes of chunk framing for %zu "
+			    "bytes of data",
+			    pos, pos - start - total, total);
 	}
 
 	/* Trailer section: checked like headers, then dropped. */
@@ -662,9 +678,9 @@ static sk_status scan_chunked(const uint8_t *p, size_t n, size_t pos, unsigned f
 		switch (find_line(p, n, pos, window, &end, &next, &bare)) {
 		case LINE_LONG:
 			return sk_fail(err, SK_E_LIMIT,
-				       "trailer line %zu: trailer section larger than %zu bytes "
-				       "(max_header_bytes)",
-				       line, lim->max_header_bytes);
+			               "trailer line %zu: trailer section larger than %zu bytes "
+			               "(max_header_bytes)",
+			               line, lim->max_header_bytes);
 		case LINE_AGAIN: return SK_AGAIN;
 		case LINE_OK: break;
 		}
@@ -675,9 +691,10 @@ static sk_status scan_chunked(const uint8_t *p, size_t n, size_t pos, unsigned f
 		if (end == pos)
 			break;
 		if (++count > lim->max_headers)
-			return sk_fail(err, SK_E_LIMIT,
-				       "trailer line %zu: more than %zu trailer fields (max_headers)",
-				       line, lim->max_headers);
+			return sk_fail(
+			    err, SK_E_LIMIT,
+			    "trailer line %zu: more than %zu trailer fields (max_headers)", line,
+			    lim->max_headers);
 		sk_str name, value;
 		if ((st = parse_field(p + pos, end - pos, line, "trailer", &name, &value, err)) !=
 		    SK_OK) {
@@ -692,14 +709,14 @@ static sk_status scan_chunked(const uint8_t *p, size_t n, size_t pos, unsigned f
 
 no_crlf:
 	return sk_fail(err, SK_E_INVALID,
-		       "chunked body at byte %zu: chunk data not followed by CRLF (wrong chunk "
-		       "size?)",
-		       pos);
+	               "chunked body at byte %zu: chunk data not followed by CRLF (wrong chunk "
+	               "size?)",
+	               pos);
 }
 
 sk_status sk_http_parse_request(const uint8_t *p, size_t n, unsigned flags,
-				const sk_http_limits *lim, sk_request *req, size_t *consumed,
-				sk_error *err)
+                                const sk_http_limits *lim, sk_request *req, size_t *consumed,
+                                sk_error *err)
 {
 	sk_http_limits deflim;
 	if (!lim) {
@@ -734,7 +751,8 @@ sk_status sk_http_parse_request(const uint8_t *p, size_t n, unsigned flags,
 		if (flags & SK_HTTP_BODY_TO_EOF) {
 			if (n - h.end > lim->max_body)
 				return sk_fail(err, SK_E_LIMIT,
-					       "body larger than %zu bytes (max_body)", lim->max_body);
+				               "body larger than %zu bytes (max_body)",
+				               lim->max_body);
 			body = sk_str_make(p + h.end, n - h.end);
 			end = n;
 		}

@@ -111,7 +111,7 @@ sk_status sk_request_cookies(sk_request *req, const sk_pair **v, size_t *n)
 			    req->headers[i].value.n == 0)
 				continue;
 			sk_status st =
-				split_pairs(req->arena, req->headers[i].value, ';', true, &pv, &pn);
+			    split_pairs(req->arena, req->headers[i].value, ';', true, &pv, &pn);
 			if (st != SK_OK)
 				return st;
 		}
@@ -166,9 +166,9 @@ static bool has_suffix(sk_str s, const char *suf)
 /* Textual application/ types that are better inspected as text than
  * skipped as binary. */
 static const char *const app_text[] = {
-	"application/javascript", "application/x-javascript", "application/ecmascript",
-	"application/graphql",    "application/sql",          "application/yaml",
-	"application/x-yaml",     "application/x-ndjson",     "application/jsonl",
+    "application/javascript", "application/x-javascript", "application/ecmascript",
+    "application/graphql",    "application/sql",          "application/yaml",
+    "application/x-yaml",     "application/x-ndjson",     "application/jsonl",
 };
 
 sk_body_kind sk_request_body_kind(const sk_request *req)
@@ -195,7 +195,7 @@ sk_body_kind sk_request_body_kind(const sk_request *req)
 		if (sk_str_ieq_cstr(mt, app_text[i]))
 			return SK_BODY_TEXT;
 	static const char *const binary_tops[] = {"application/", "image/", "audio/",
-						  "video/",       "font/",  "model/"};
+	                                          "video/",       "font/",  "model/"};
 	for (size_t i = 0; i < sizeof binary_tops / sizeof binary_tops[0]; i++)
 		if (has_prefix(mt, binary_tops[i]))
 			return SK_BODY_BINARY;

@@ -53,6 +53,7 @@ typedef struct loader {
 	size_t nmanaged;
 } loader;
 
+static sk_status failv(loader *L, const char *path, const char *fmt, va_list ap) SK_PRINTF(3, 0);
 static sk_status failv(loader *L, const char *path, const char *fmt, va_list ap)
 {
 	char msg[SK_ERROR_MSG_MAX];

@@ -38,19 +38,19 @@ static sk_status load(const char *text)
 	do {                                                                                       \
 		sk_str s_ = (slice);                                                               \
 		if (s_.n != strlen(lit) || (s_.n && memcmp(s_.p, lit, s_.n) != 0))                 \
-			fail_msg("got \"%.*s\", want \"%s\"", (int)s_.n, (const char *)s_.p,       \
-				 lit);                                                             \
+			fail_msg("got \"%.*s\", want \"%s\"", (int)s_.n, (const char *)s_.p, lit); \
 	} while (0)
 
 static void full_object_with_header_object(void **state)
 {
 	(void)state;
-	assert_int_equal(load("{\"method\": \"POST\", \"path\": \"/api/login?next=%2F&x=1#top\","
-			      " \"headers\": {\"Host\": \"example.com\", \"Content-Type\":"
-			      " \"application/json\", \"Content-Length\": 17, \"X-Real\": 1.5},"
-			      " \"body\": \"{\\\"user\\\":\\\"admin\\\"}\", \"client_ip\": \"203.0.113.9\","
-			      " \"http_version\": \"HTTP/1.0\", \"cat\": \"sqli\", \"n\": [1, 2]}"),
-			 SK_OK);
+	assert_int_equal(
+	    load("{\"method\": \"POST\", \"path\": \"/api/login?next=%2F&x=1#top\","
+	         " \"headers\": {\"Host\": \"example.com\", \"Content-Type\":"
+	         " \"application/json\", \"Content-Length\": 17, \"X-Real\": 1.5},"
+	         " \"body\": \"{\\\"user\\\":\\\"admin\\\"}\", \"client_ip\": \"203.0.113.9\","
+	         " \"http_version\": \"HTTP/1.0\", \"cat\": \"sqli\", \"n\": [1, 2]}"),
+	    SK_OK);
 	assert_str(req.method, "POST");
 	assert_str(req.target, "/api/login?next=%2F&x=1#top");
 	assert_str(req.path, "/api/login");
@@ -78,9 +78,10 @@ static void full_object_with_header_object(void **state)
 static void header_pairs_keep_repeats(void **state)
 {
 	(void)state;
-	assert_int_equal(load("{\"headers\": [[\"Cookie\", \"a=1\"], [\"X\", \"\"], [\"cookie\", \"b=2\"],"
-			      " [\"N\", 42]]}"),
-			 SK_OK);
+	assert_int_equal(
+	    load("{\"headers\": [[\"Cookie\", \"a=1\"], [\"X\", \"\"], [\"cookie\", \"b=2\"],"
+	         " [\"N\", 42]]}"),
+	    SK_OK);
 	assert_int_equal(req.nheaders, 4);
 	assert_str(req.headers[2].name, "cookie");
 	assert_str(req.headers[3].value, "42");
@@ -114,8 +115,8 @@ static void nul_in_body_and_values(void **state)
 {
 	(void)state;
 	assert_int_equal(load("{\"body\": \"a\\u0000b\", \"path\": \"/x\\u0000y?q\","
-			      " \"headers\": {\"X\": \"1\\u00002\"}}"),
-			 SK_OK);
+	                      " \"headers\": {\"X\": \"1\\u00002\"}}"),
+	                 SK_OK);
 	assert_int_equal(req.body.n, 3);
 	assert_memory_equal(req.body.p, "a\0b", 3);
 	assert_int_equal(req.path.n, 4);
@@ -143,34 +144,34 @@ static void errors(void **state)
 		const char *text;
 		const char *says;
 	} cases[] = {
-		{"[1, 2]", "expected a JSON object"},
-		{"\"GET\"", "expected a JSON object"},
-		{"{\"method\": 1}", "method: expected a string"},
-		{"{\"path\": []}", "path: expected a string"},
-		{"{\"body\": {}}", "body: expected a string"},
-		{"{\"client_ip\": 7}", "client_ip: expected a string"},
-		{"{\"client_ip\": \"0123456789012345678901234567890123456789012345678901234567890123"
-		 "\"}",
-		 "client_ip"},
-		{"{\"http_version\": \"HTTP/2\"}", "http_version"},
-		{"{\"http_version\": 1.1}", "http_version: expected a string"},
-		{"{\"headers\": \"Host: x\"}", "headers: expected an object or an array"},
-		{"{\"headers\": {\"Host\": [\"x\"]}}", "headers.Host: expected a string"},
-		{"{\"headers\": {\"Host\": true}}", "headers.Host"},
-		{"{\"headers\": [[\"A\", \"1\"], [\"B\", \"2\"], [\"C\"]]}",
-		 "headers[2]: expected [name, value]"},
-		{"{\"headers\": [\"A: 1\"]}", "headers[0]: expected [name, value]"},
-		{"{\"headers\": [[1, \"x\"]]}", "headers[0]: expected [name, value]"},
-		{"{\"headers\": [[\"A\", null]]}", "headers[0]: value"},
-		{"{\"method\": \"GET\",\n \"path\": }", "line 2, column"},
-		{"", "line"},
-		{"{} trailing", "line 1"},
+	    {"[1, 2]", "expected a JSON object"},
+	    {"\"GET\"", "expected a JSON object"},
+	    {"{\"method\": 1}", "method: expected a string"},
+	    {"{\"path\": []}", "path: expected a string"},
+	    {"{\"body\": {}}", "body: expected a string"},
+	    {"{\"client_ip\": 7}", "client_ip: expected a string"},
+	    {"{\"client_ip\": \"0123456789012345678901234567890123456789012345678901234567890123"
+	     "\"}",
+	     "client_ip"},
+	    {"{\"http_version\": \"HTTP/2\"}", "http_version"},
+	    {"{\"http_version\": 1.1}", "http_version: expected a string"},
+	    {"{\"headers\": \"Host: x\"}", "headers: expected an object or an array"},
+	    {"{\"headers\": {\"Host\": [\"x\"]}}", "headers.Host: expected a string"},
+	    {"{\"headers\": {\"Host\": true}}", "headers.Host"},
+	    {"{\"headers\": [[\"A\", \"1\"], [\"B\", \"2\"], [\"C\"]]}",
+	     "headers[2]: expected [name, value]"},
+	    {"{\"headers\": [\"A: 1\"]}", "headers[0]: expected [name, value]"},
+	    {"{\"headers\": [[1, \"x\"]]}", "headers[0]: expected [name, value]"},
+	    {"{\"headers\": [[\"A\", null]]}", "headers[0]: value"},
+	    {"{\"method\": \"GET\",\n \"path\": }", "line 2, column"},
+	    {"", "line"},
+	    {"{} trailing", "line 1"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		sk_status st = load(cases[i].text);
 		if (st != SK_E_INVALID || !strstr(err.msg, cases[i].says))
-			fail_msg("case %zu: status %d, message \"%s\" (want \"%s\")", i, st, err.msg,
-				 cases[i].says);
+			fail_msg("case %zu: status %d, message \"%s\" (want \"%s\")", i, st,
+			         err.msg, cases[i].says);
 	}
 }
 
@@ -186,13 +187,13 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(full_object_with_header_object),
-		T(header_pairs_keep_repeats),
-		T(defaults),
-		T(nul_in_body_and_values),
-		T(absolute_path_split),
-		T(errors),
-		T(no_arena),
+	    T(full_object_with_header_object),
+	    T(header_pairs_keep_repeats),
+	    T(defaults),
+	    T(nul_in_body_and_values),
+	    T(absolute_path_split),
+	    T(errors),
+	    T(no_arena),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -91,7 +91,7 @@ static void simple_get(void **state)
 {
 	(void)state;
 	const char *m = "GET /a/b?x=1&y=2#frag HTTP/1.1\r\nHost: example.com\r\n"
-			"User-Agent:  curl/8  \r\nAccept:*/*\r\nX-Empty:\r\n\r\n";
+	                "User-Agent:  curl/8  \r\nAccept:*/*\r\nX-Empty:\r\n\r\n";
 	assert_int_equal(parse(m), SK_OK);
 	assert_int_equal(consumed, strlen(m));
 	assert_str(req.method, "GET");
@@ -133,7 +133,8 @@ static void content_length_body(void **state)
 	assert_str(req.body, "hello");
 	assert_int_equal(consumed, strlen(m) - 5);
 	/* Leading zeros are still one number. */
-	assert_int_equal(parse("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 003\r\n\r\nabc"), SK_OK);
+	assert_int_equal(parse("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 003\r\n\r\nabc"),
+	                 SK_OK);
 	assert_str(req.body, "abc");
 	assert_int_equal(parse("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n"), SK_OK);
 	assert_int_equal(req.body.n, 0);
@@ -143,10 +144,10 @@ static void chunked_body(void **state)
 {
 	(void)state;
 	const char *m = "POST /up HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: Chunked\r\n\r\n"
-			"5;ext=1;q=\"a b\\\"c\"\r\nhello\r\n"
-			"1 ; x\r\n \r\n"
-			"00A\r\n0123456789\r\n"
-			"0\r\nX-Trailer: yes\r\nOther: 1\r\n\r\nNEXT";
+	                "5;ext=1;q=\"a b\\\"c\"\r\nhello\r\n"
+	                "1 ; x\r\n \r\n"
+	                "00A\r\n0123456789\r\n"
+	                "0\r\nX-Trailer: yes\r\nOther: 1\r\n\r\nNEXT";
 	assert_int_equal(parse(m), SK_OK);
 	assert_str(req.body, "hello 0123456789");
 	assert_int_equal(consumed, strlen(m) - 4);
@@ -154,13 +155,13 @@ static void chunked_body(void **state)
 	assert_int_equal(req.nheaders, 2);
 
 	const char *one = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
-			  "3\r\nabc\r\n0\r\n\r\n";
+	                  "3\r\nabc\r\n0\r\n\r\n";
 	assert_int_equal(parse(one), SK_OK);
 	assert_str(req.body, "abc");
 	assert_int_equal(consumed, strlen(one));
 
 	const char *none = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
-			   "0\r\n\r\n";
+	                   "0\r\n\r\n";
 	assert_int_equal(parse(none), SK_OK);
 	assert_int_equal(req.body.n, 0);
 	assert_int_equal(consumed, strlen(none));
@@ -172,7 +173,7 @@ static void pipelining(void **state)
 	const char *a = "POST /1 HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc";
 	const char *b = "GET /2 HTTP/1.1\r\nHost: h\r\n\r\n";
 	const char *c = "POST /3 HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
-			"2\r\nxy\r\n0\r\n\r\n";
+	                "2\r\nxy\r\n0\r\n\r\n";
 	char buf[512];
 	snprintf(buf, sizeof buf, "%s%s%s", a, b, c);
 	size_t off = 0, total = strlen(buf);
@@ -190,14 +191,14 @@ static void every_prefix_needs_more(void **state)
 {
 	(void)state;
 	static const char *const valid[] = {
-		"GET / HTTP/1.1\r\nHost: a\r\n\r\n",
-		"\r\n\r\nGET /x?y HTTP/1.0\r\n\r\n",
-		"POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n0123456789",
-		"POST /p HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
-		"4;a=b;c=\"d\"\r\nwiki\r\n5\r\npedia\r\n0;z\r\nT: v\r\n\r\n",
-		"OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n",
-		"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n",
-		"GET http://example.com/a HTTP/1.1\r\nHost: example.com\r\n\r\n",
+	    "GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+	    "\r\n\r\nGET /x?y HTTP/1.0\r\n\r\n",
+	    "POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n0123456789",
+	    "POST /p HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+	    "4;a=b;c=\"d\"\r\nwiki\r\n5\r\npedia\r\n0;z\r\nT: v\r\n\r\n",
+	    "OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n",
+	    "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n",
+	    "GET http://example.com/a HTTP/1.1\r\nHost: example.com\r\n\r\n",
 	};
 	for (size_t k = 0; k < sizeof valid / sizeof valid[0]; k++) {
 		size_t n = strlen(valid[k]);
@@ -205,14 +206,14 @@ static void every_prefix_needs_more(void **state)
 			sk_status st = parse_n(valid[k], i, 0);
 			if (st != SK_AGAIN)
 				fail_msg("message %zu, prefix %zu: status %d (%s)", k, i, st,
-					 err.msg);
+				         err.msg);
 		}
 		assert_int_equal(parse_n(valid[k], n, 0), SK_OK);
 		assert_int_equal(consumed, n);
 	}
 	/* The same with bare LF line ends, under the lenient flag. */
 	const char *lf = "POST /p HTTP/1.1\nHost: a\nTransfer-Encoding: chunked\n\n"
-			 "3\nabc\n0\n\n";
+	                 "3\nabc\n0\n\n";
 	for (size_t i = 0; i < strlen(lf); i++)
 		assert_int_equal(parse_n(lf, i, SK_HTTP_LENIENT_EOL), SK_AGAIN);
 	assert_int_equal(parse_n(lf, strlen(lf), SK_HTTP_LENIENT_EOL), SK_OK);
@@ -237,123 +238,122 @@ struct bad {
 	const char *says;
 };
 
-#define H "Host: h\r\n"
+#define H      "Host: h\r\n"
 #define B(lit) lit, sizeof(lit) - 1
 static const struct bad bad_messages[] = {
-	/* framing: the request smuggling family */
-	{"POST / HTTP/1.1\r\n" H "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", 0,
-	 SK_E_INVALID, "Content-Length and Transfer-Encoding together"},
-	{"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n", 0,
-	 SK_E_INVALID, "request smuggling"},
-	{"POST / HTTP/1.1\r\n" H "Content-Length: 3\r\nContent-Length: 3\r\n\r\nabc", 0, SK_E_INVALID,
-	 "repeated Content-Length"},
-	{"POST / HTTP/1.1\r\n" H "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 0,
-	 SK_E_INVALID, "repeated Content-Length"},
-	{"POST / HTTP/1.1\r\n" H "Content-Length: 3, 3\r\n\r\nabc", 0, SK_E_INVALID,
-	 "not a single number"},
-	{"POST / HTTP/1.1\r\n" H "Content-Length: +3\r\n\r\nabc", 0, SK_E_INVALID, "Content-Length"},
-	{"POST / HTTP/1.1\r\n" H "Content-Length: -1\r\n\r\n", 0, SK_E_INVALID, "Content-Length"},
-	{"POST / HTTP/1.1\r\n" H "Content-Length: 0x3\r\n\r\nabc", 0, SK_E_INVALID, "Content-Length"},
-	{"POST / HTTP/1.1\r\n" H "Content-Length: 3 3\r\n\r\nabc", 0, SK_E_INVALID, "Content-Length"},
-	{"POST / HTTP/1.1\r\n" H "Content-Length:\r\n\r\n", 0, SK_E_INVALID, "empty Content-Length"},
-	{"POST / HTTP/1.1\r\n" H "Content-Length: 99999999999999999999999\r\n\r\n", 0, SK_E_INVALID,
-	 "too many digits"},
-	{"POST / HTTP/1.1\r\n" H "Content-Length: 18446744073709551617\r\n\r\n", 0, SK_E_INVALID,
-	 "too many digits"},
-	{"POST / HTTP/1.1\r\n" H "Content-Length: 9999999999999999999\r\n\r\n", 0, SK_E_LIMIT,
-	 "max_body"},
-	{"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked, identity\r\n\r\n", 0,
-	 SK_E_UNSUPPORTED, "not supported"},
-	{"POST / HTTP/1.1\r\n" H "Transfer-Encoding: identity\r\n\r\n", 0, SK_E_UNSUPPORTED,
-	 "identity"},
-	{"POST / HTTP/1.1\r\n" H "Transfer-Encoding: xchunked\r\n\r\n", 0, SK_E_UNSUPPORTED,
-	 "xchunked"},
-	{"POST / HTTP/1.1\r\n" H "Transfer-Encoding: gzip, chunked\r\n\r\n", 0, SK_E_UNSUPPORTED,
-	 "gzip"},
-	{"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
-	 0, SK_E_INVALID, "repeated Transfer-Encoding"},
-	{"POST / HTTP/1.1\r\n" H "Transfer-Encoding:\r\n\r\n", 0, SK_E_UNSUPPORTED, "not supported"},
-	{"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 0, SK_E_INVALID,
-	 "HTTP/1.0"},
-	{"POST / HTTP/1.1\r\n" H "Transfer-Encoding : chunked\r\n\r\n", 0, SK_E_INVALID,
-	 "line 3: whitespace before colon in header name"},
-	{"POST / HTTP/1.1\r\n" H "Content-Length\t: 3\r\n\r\nabc", 0, SK_E_INVALID,
-	 "whitespace before colon"},
-	{"POST / HTTP/1.1\r\n" H "X: a\r\n Transfer-Encoding: chunked\r\n\r\n", 0, SK_E_INVALID,
-	 "obsolete line folding"},
-	{"POST / HTTP/1.1\r\n" H "X: a\r\n\tb\r\n\r\n", 0, SK_E_INVALID, "line folding"},
-	{"GET / HTTP/1.1\r\n" H "X: a\rb\r\n\r\n", 0, SK_E_INVALID, "bare CR"},
-	{"GET / HTTP/1.1\r\n" H "X: a\r\r\n\r\n", 0, SK_E_INVALID, "bare CR"},
-	{"GET / HTTP/1.1\r" H "\r\n", 0, SK_E_INVALID, "bare CR"},
-	{B("GET / HTTP/1.1\r\n" H "X: a\0b\r\n\r\n"), SK_E_INVALID, "NUL"},
-	{"GET / HTTP/1.1\r\n" H "X: a\x0b b\r\n\r\n", 0, SK_E_INVALID, "control character 0x0b"},
-	{"GET / HTTP/1.1\r\n" H "X: a\x7f\r\n\r\n", 0, SK_E_INVALID, "control character 0x7f"},
-	{"GET / HTTP/1.1\r\n" H "X@Y: a\r\n\r\n", 0, SK_E_INVALID, "invalid character 0x40"},
-	{"GET / HTTP/1.1\r\n" H ": a\r\n\r\n", 0, SK_E_INVALID, "empty header name"},
-	{"GET / HTTP/1.1\r\n" H "NoColon\r\n\r\n", 0, SK_E_INVALID, "without a colon"},
-	{"GET / HTTP/1.1\n" H "\r\n", 0, SK_E_INVALID, "bare LF"},
-	{"GET / HTTP/1.1\r\n" H "X: y\n\r\n", 0, SK_E_INVALID, "bare LF"},
-	/* chunked framing */
-	{"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\nzz\r\n", 0, SK_E_INVALID,
-	 "not a hex number"},
-	{"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\n-5\r\n", 0, SK_E_INVALID,
-	 "not a hex number"},
-	{"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\n0x5\r\n", 0, SK_E_INVALID,
-	 "junk after the chunk size"},
-	{"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\n5 \r\nhello\r\n0\r\n\r\n", 0,
-	 SK_E_INVALID, "chunk"},
-	{"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\n10000000000000000\r\n", 0,
-	 SK_E_INVALID, "more than 16 hex digits"},
-	{"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n", 0,
-	 SK_E_LIMIT, "max_body"},
-	{"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\n3\r\nabcd\r\n0\r\n\r\n", 0,
-	 SK_E_INVALID, "not followed by CRLF"},
-	{"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\n0\r\n\r\n", 0,
-	 SK_E_INVALID, "not followed by CRLF"},
-	{"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\n3\nabc\r\n0\r\n\r\n", 0,
-	 SK_E_INVALID, "bare LF"},
-	{"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\n3;\r\nabc\r\n0\r\n\r\n", 0,
-	 SK_E_INVALID, "chunk extension"},
-	{"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\n3;a=\"x\r\nabc\r\n0\r\n\r\n", 0,
-	 SK_E_INVALID, "chunk extension"},
-	{"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\n3;a\rb\r\nabc\r\n0\r\n\r\n", 0,
-	 SK_E_INVALID, "bare CR"},
-	{"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nT : x\r\n\r\n",
-	 0, SK_E_INVALID, "trailer section: line 1: whitespace before colon in trailer name"},
-	{"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\n0\r\n folded\r\n\r\n", 0,
-	 SK_E_INVALID, "folding"},
-	/* request line */
-	{"GET /\r\n\r\n", 0, SK_E_UNSUPPORTED, "HTTP/0.9"},
-	{"GET / HTTP/2.0\r\n\r\n", 0, SK_E_UNSUPPORTED, "HTTP/2.0"},
-	{"GET / HTTP/1.2\r\n" H "\r\n", 0, SK_E_UNSUPPORTED, "HTTP/1.2"},
-	{"GET / HTTP/0.9\r\n\r\n", 0, SK_E_UNSUPPORTED, "HTTP/0.9"},
-	{"GET / http/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "malformed HTTP version"},
-	{"GET / HTTP/1.1 \r\n" H "\r\n", 0, SK_E_INVALID, "malformed HTTP version"},
-	{"GET / HTTP/11\r\n" H "\r\n", 0, SK_E_INVALID, "malformed HTTP version"},
-	{"GET  / HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "empty request-target"},
-	{"GET /a b HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "malformed HTTP version"},
-	{"GET /a\tb HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "0x09 in the request-target"},
-	{"GET /a\x7f HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "0x7f in the request-target"},
-	{"GET /caf\xc3\xa9 HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "0xc3 in the request-target"},
-	{B("GET /a\0b HTTP/1.1\r\n" H "\r\n"), SK_E_INVALID, "0x00 in the request-target"},
-	{"G(T / HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "0x28 in the method"},
-	{" GET / HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "does not start with a method"},
-	{"GET * HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "only allowed with OPTIONS"},
-	{"GET foo HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "must start with '/'"},
-	{"GET http://user@evil/ HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "userinfo"},
-	{"GET http:///x HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "without a host"},
-	{"CONNECT /x HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "authority-form"},
-	{"CONNECT example.com HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "authority-form"},
-	{"CONNECT example.com:44a HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "authority-form"},
-	/* Host */
-	{"GET / HTTP/1.1\r\n\r\n", 0, SK_E_INVALID, "without a Host"},
-	{"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 0, SK_E_INVALID, "repeated Host"},
-	{"GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 0, SK_E_INVALID, "in Host"},
-	{"GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 0, SK_E_INVALID, "in Host"},
-	{"GET / HTTP/1.1\r\nHost: u@a\r\n\r\n", 0, SK_E_INVALID, "in Host"},
-	/* junk that can never become a request is refused before its end */
-	{B("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"), SK_E_INVALID, "method"},
-	{"GET /\x01", 0, SK_E_INVALID, "request-target"},
+    /* framing: the request smuggling family */
+    {"POST / HTTP/1.1\r\n" H "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", 0,
+     SK_E_INVALID, "Content-Length and Transfer-Encoding together"},
+    {"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n", 0,
+     SK_E_INVALID, "request smuggling"},
+    {"POST / HTTP/1.1\r\n" H "Content-Length: 3\r\nContent-Length: 3\r\n\r\nabc", 0, SK_E_INVALID,
+     "repeated Content-Length"},
+    {"POST / HTTP/1.1\r\n" H "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 0, SK_E_INVALID,
+     "repeated Content-Length"},
+    {"POST / HTTP/1.1\r\n" H "Content-Length: 3, 3\r\n\r\nabc", 0, SK_E_INVALID,
+     "not a single number"},
+    {"POST / HTTP/1.1\r\n" H "Content-Length: +3\r\n\r\nabc", 0, SK_E_INVALID, "Content-Length"},
+    {"POST / HTTP/1.1\r\n" H "Content-Length: -1\r\n\r\n", 0, SK_E_INVALID, "Content-Length"},
+    {"POST / HTTP/1.1\r\n" H "Content-Length: 0x3\r\n\r\nabc", 0, SK_E_INVALID, "Content-Length"},
+    {"POST / HTTP/1.1\r\n" H "Content-Length: 3 3\r\n\r\nabc", 0, SK_E_INVALID, "Content-Length"},
+    {"POST / HTTP/1.1\r\n" H "Content-Length:\r\n\r\n", 0, SK_E_INVALID, "empty Content-Length"},
+    {"POST / HTTP/1.1\r\n" H "Content-Length: 99999999999999999999999\r\n\r\n", 0, SK_E_INVALID,
+     "too many digits"},
+    {"POST / HTTP/1.1\r\n" H "Content-Length: 18446744073709551617\r\n\r\n", 0, SK_E_INVALID,
+     "too many digits"},
+    {"POST / HTTP/1.1\r\n" H "Content-Length: 9999999999999999999\r\n\r\n", 0, SK_E_LIMIT,
+     "max_body"},
+    {"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked, identity\r\n\r\n", 0, SK_E_UNSUPPORTED,
+     "not supported"},
+    {"POST / HTTP/1.1\r\n" H "Transfer-Encoding: identity\r\n\r\n", 0, SK_E_UNSUPPORTED,
+     "identity"},
+    {"POST / HTTP/1.1\r\n" H "Transfer-Encoding: xchunked\r\n\r\n", 0, SK_E_UNSUPPORTED,
+     "xchunked"},
+    {"POST / HTTP/1.1\r\n" H "Transfer-Encoding: gzip, chunked\r\n\r\n", 0, SK_E_UNSUPPORTED,
+     "gzip"},
+    {"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", 0,
+     SK_E_INVALID, "repeated Transfer-Encoding"},
+    {"POST / HTTP/1.1\r\n" H "Transfer-Encoding:\r\n\r\n", 0, SK_E_UNSUPPORTED, "not supported"},
+    {"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 0, SK_E_INVALID, "HTTP/1.0"},
+    {"POST / HTTP/1.1\r\n" H "Transfer-Encoding : chunked\r\n\r\n", 0, SK_E_INVALID,
+     "line 3: whitespace before colon in header name"},
+    {"POST / HTTP/1.1\r\n" H "Content-Length\t: 3\r\n\r\nabc", 0, SK_E_INVALID,
+     "whitespace before colon"},
+    {"POST / HTTP/1.1\r\n" H "X: a\r\n Transfer-Encoding: chunked\r\n\r\n", 0, SK_E_INVALID,
+     "obsolete line folding"},
+    {"POST / HTTP/1.1\r\n" H "X: a\r\n\tb\r\n\r\n", 0, SK_E_INVALID, "line folding"},
+    {"GET / HTTP/1.1\r\n" H "X: a\rb\r\n\r\n", 0, SK_E_INVALID, "bare CR"},
+    {"GET / HTTP/1.1\r\n" H "X: a\r\r\n\r\n", 0, SK_E_INVALID, "bare CR"},
+    {"GET / HTTP/1.1\r" H "\r\n", 0, SK_E_INVALID, "bare CR"},
+    {B("GET / HTTP/1.1\r\n" H "X: a\0b\r\n\r\n"), SK_E_INVALID, "NUL"},
+    {"GET / HTTP/1.1\r\n" H "X: a\x0b b\r\n\r\n", 0, SK_E_INVALID, "control character 0x0b"},
+    {"GET / HTTP/1.1\r\n" H "X: a\x7f\r\n\r\n", 0, SK_E_INVALID, "control character 0x7f"},
+    {"GET / HTTP/1.1\r\n" H "X@Y: a\r\n\r\n", 0, SK_E_INVALID, "invalid character 0x40"},
+    {"GET / HTTP/1.1\r\n" H ": a\r\n\r\n", 0, SK_E_INVALID, "empty header name"},
+    {"GET / HTTP/1.1\r\n" H "NoColon\r\n\r\n", 0, SK_E_INVALID, "without a colon"},
+    {"GET / HTTP/1.1\n" H "\r\n", 0, SK_E_INVALID, "bare LF"},
+    {"GET / HTTP/1.1\r\n" H "X: y\n\r\n", 0, SK_E_INVALID, "bare LF"},
+    /* chunked framing */
+    {"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\nzz\r\n", 0, SK_E_INVALID,
+     "not a hex number"},
+    {"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\n-5\r\n", 0, SK_E_INVALID,
+     "not a hex number"},
+    {"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\n0x5\r\n", 0, SK_E_INVALID,
+     "junk after the chunk size"},
+    {"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\n5 \r\nhello\r\n0\r\n\r\n", 0,
+     SK_E_INVALID, "chunk"},
+    {"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\n10000000000000000\r\n", 0,
+     SK_E_INVALID, "more than 16 hex digits"},
+    {"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n", 0,
+     SK_E_LIMIT, "max_body"},
+    {"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\n3\r\nabcd\r\n0\r\n\r\n", 0,
+     SK_E_INVALID, "not followed by CRLF"},
+    {"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\n0\r\n\r\n", 0,
+     SK_E_INVALID, "not followed by CRLF"},
+    {"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\n3\nabc\r\n0\r\n\r\n", 0,
+     SK_E_INVALID, "bare LF"},
+    {"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\n3;\r\nabc\r\n0\r\n\r\n", 0,
+     SK_E_INVALID, "chunk extension"},
+    {"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\n3;a=\"x\r\nabc\r\n0\r\n\r\n", 0,
+     SK_E_INVALID, "chunk extension"},
+    {"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\n3;a\rb\r\nabc\r\n0\r\n\r\n", 0,
+     SK_E_INVALID, "bare CR"},
+    {"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nT : x\r\n\r\n", 0,
+     SK_E_INVALID, "trailer section: line 1: whitespace before colon in trailer name"},
+    {"POST / HTTP/1.1\r\n" H "Transfer-Encoding: chunked\r\n\r\n0\r\n folded\r\n\r\n", 0,
+     SK_E_INVALID, "folding"},
+    /* request line */
+    {"GET /\r\n\r\n", 0, SK_E_UNSUPPORTED, "HTTP/0.9"},
+    {"GET / HTTP/2.0\r\n\r\n", 0, SK_E_UNSUPPORTED, "HTTP/2.0"},
+    {"GET / HTTP/1.2\r\n" H "\r\n", 0, SK_E_UNSUPPORTED, "HTTP/1.2"},
+    {"GET / HTTP/0.9\r\n\r\n", 0, SK_E_UNSUPPORTED, "HTTP/0.9"},
+    {"GET / http/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "malformed HTTP version"},
+    {"GET / HTTP/1.1 \r\n" H "\r\n", 0, SK_E_INVALID, "malformed HTTP version"},
+    {"GET / HTTP/11\r\n" H "\r\n", 0, SK_E_INVALID, "malformed HTTP version"},
+    {"GET  / HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "empty request-target"},
+    {"GET /a b HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "malformed HTTP version"},
+    {"GET /a\tb HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "0x09 in the request-target"},
+    {"GET /a\x7f HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "0x7f in the request-target"},
+    {"GET /caf\xc3\xa9 HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "0xc3 in the request-target"},
+    {B("GET /a\0b HTTP/1.1\r\n" H "\r\n"), SK_E_INVALID, "0x00 in the request-target"},
+    {"G(T / HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "0x28 in the method"},
+    {" GET / HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "does not start with a method"},
+    {"GET * HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "only allowed with OPTIONS"},
+    {"GET foo HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "must start with '/'"},
+    {"GET http://user@evil/ HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "userinfo"},
+    {"GET http:///x HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "without a host"},
+    {"CONNECT /x HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "authority-form"},
+    {"CONNECT example.com HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "authority-form"},
+    {"CONNECT example.com:44a HTTP/1.1\r\n" H "\r\n", 0, SK_E_INVALID, "authority-form"},
+    /* Host */
+    {"GET / HTTP/1.1\r\n\r\n", 0, SK_E_INVALID, "without a Host"},
+    {"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 0, SK_E_INVALID, "repeated Host"},
+    {"GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 0, SK_E_INVALID, "in Host"},
+    {"GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 0, SK_E_INVALID, "in Host"},
+    {"GET / HTTP/1.1\r\nHost: u@a\r\n\r\n", 0, SK_E_INVALID, "in Host"},
+    /* junk that can never become a request is refused before its end */
+    {B("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"), SK_E_INVALID, "method"},
+    {"GET /\x01", 0, SK_E_INVALID, "request-target"},
 };
 
 static void rejects_ambiguous_and_malformed(void **state)
@@ -365,7 +365,7 @@ static void rejects_ambiguous_and_malformed(void **state)
 		sk_status st = parse_n(b->msg, n, 0);
 		if (st != b->want || !strstr(err.msg, b->says))
 			fail_msg("case %zu: status %d (want %d), message \"%s\" (want \"%s\")", i,
-				 st, b->want, err.msg, b->says);
+			         st, b->want, err.msg, b->says);
 	}
 }
 
@@ -399,9 +399,9 @@ static void body_to_eof(void **state)
 	assert_str(req.body, "abc");
 	/* A request file written by hand. */
 	const char *file = "POST /login HTTP/1.1\nHost: h\nContent-Type: application/json\n\n"
-			   "{\"user\":\"admin\"}\n";
+	                   "{\"user\":\"admin\"}\n";
 	assert_int_equal(parse_n(file, strlen(file), SK_HTTP_LENIENT_EOL | SK_HTTP_BODY_TO_EOF),
-			 SK_OK);
+	                 SK_OK);
 	assert_str(req.body, "{\"user\":\"admin\"}\n");
 }
 
@@ -446,7 +446,7 @@ static void limits(void **state)
 	assert_int_equal(parse_lim(cl, strlen(cl), 0, &lim), SK_E_LIMIT);
 	assert_non_null(strstr(err.msg, "max_body"));
 	const char *ch = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
-			 "5\r\nhello\r\n5\r\nworld\r\n1\r\n";
+	                 "5\r\nhello\r\n5\r\nworld\r\n1\r\n";
 	assert_int_equal(parse_lim(ch, strlen(ch), 0, &lim), SK_E_LIMIT);
 	assert_non_null(strstr(err.msg, "max_body"));
 	const char *eof = "POST / HTTP/1.1\r\nHost: h\r\n\r\n0123456789A";
@@ -463,16 +463,16 @@ static void chunk_framing_is_bounded(void **state)
 	/* Long chunk extensions add up. */
 	char buf[8192];
 	int n = snprintf(buf, sizeof buf,
-			 "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n");
+	                 "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n");
 	for (int i = 0; i < 10; i++)
 		n += snprintf(buf + n, sizeof buf - (size_t)n,
-			      "1;aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\nx\r\n");
+		              "1;aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\nx\r\n");
 	n += snprintf(buf + n, sizeof buf - (size_t)n, "0\r\n\r\n");
 	assert_int_equal(parse_lim(buf, (size_t)n, 0, &lim), SK_E_LIMIT);
 	assert_non_null(strstr(err.msg, "chunk extensions"));
 	/* Many 1-byte chunks with padded sizes: framing outgrows the data. */
 	n = snprintf(buf, sizeof buf,
-		     "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n");
+	             "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n");
 	for (int i = 0; i < 200; i++)
 		n += snprintf(buf + n, sizeof buf - (size_t)n, "000000000000001\r\nx\r\n");
 	n += snprintf(buf + n, sizeof buf - (size_t)n, "0\r\n\r\n");
@@ -481,7 +481,7 @@ static void chunk_framing_is_bounded(void **state)
 	/* A chunk size line is bounded on its own. */
 	memset(buf, 0, sizeof buf);
 	n = snprintf(buf, sizeof buf,
-		     "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1");
+	             "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1");
 	memset(buf + n, '0', 5000);
 	assert_int_equal(parse_n(buf, (size_t)n + 5000, 0), SK_E_LIMIT);
 }
@@ -490,7 +490,7 @@ static void target_forms(void **state)
 {
 	(void)state;
 	assert_int_equal(parse("GET http://example.com:8080/a/b?q=1#f HTTP/1.1\r\nHost: x\r\n\r\n"),
-			 SK_OK);
+	                 SK_OK);
 	assert_str(req.target, "http://example.com:8080/a/b?q=1#f");
 	assert_str(req.path, "/a/b");
 	assert_str(req.query, "q=1");
@@ -518,7 +518,7 @@ static void header_values(void **state)
 {
 	(void)state;
 	const char *m = "GET / HTTP/1.1\r\nHost:h\r\nX-Obs: caf\xc3\xa9\r\nX-Tab:\tv\t1 \t\r\n"
-			"x-custom-TOKEN!#$%&'*+-.^_`|~: ok\r\n\r\n";
+	                "x-custom-TOKEN!#$%&'*+-.^_`|~: ok\r\n\r\n";
 	assert_int_equal(parse(m), SK_OK);
 	assert_int_equal(req.nheaders, 4);
 	assert_str(req.headers[0].value, "h");
@@ -550,9 +550,9 @@ static void keeps_client_ip(void **state)
 	sk_request_init(&req, arena);
 	strcpy(req.client_ip, "192.0.2.1");
 	const char *m = "GET / HTTP/1.0\r\n\r\n";
-	assert_int_equal(sk_http_parse_request((const uint8_t *)m, strlen(m), 0, NULL, &req,
-					       &consumed, &err),
-			 SK_OK);
+	assert_int_equal(
+	    sk_http_parse_request((const uint8_t *)m, strlen(m), 0, NULL, &req, &consumed, &err),
+	    SK_OK);
 	assert_string_equal(req.client_ip, "192.0.2.1");
 }
 
@@ -560,22 +560,22 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(simple_get),
-		T(http10_without_host),
-		T(content_length_body),
-		T(chunked_body),
-		T(pipelining),
-		T(every_prefix_needs_more),
-		T(again_sets_nothing),
-		T(rejects_ambiguous_and_malformed),
-		T(lenient_line_ends),
-		T(body_to_eof),
-		T(limits),
-		T(chunk_framing_is_bounded),
-		T(target_forms),
-		T(header_values),
-		T(leading_empty_lines),
-		T(keeps_client_ip),
+	    T(simple_get),
+	    T(http10_without_host),
+	    T(content_length_body),
+	    T(chunked_body),
+	    T(pipelining),
+	    T(every_prefix_needs_more),
+	    T(again_sets_nothing),
+	    T(rejects_ambiguous_and_malformed),
+	    T(lenient_line_ends),
+	    T(body_to_eof),
+	    T(limits),
+	    T(chunk_framing_is_bounded),
+	    T(target_forms),
+	    T(header_values),
+	    T(leading_empty_lines),
+	    T(keeps_client_ip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,7 +37,7 @@ static void build_n(const char *text, size_t n)
 	size_t consumed;
 	sk_error err = {0};
 	sk_status st = sk_http_parse_request(copy, n, SK_HTTP_LENIENT_EOL | SK_HTTP_BODY_TO_EOF,
-					     NULL, &req, &consumed, &err);
+	                                     NULL, &req, &consumed, &err);
 	if (st != SK_OK)
 		fail_msg("parse: %d %s", st, err.msg);
 }
@@ -53,8 +53,8 @@ static void build_body(const char *ctype, const char *body, size_t n)
 	char head[512];
 	int hn;
 	if (ctype)
-		hn = snprintf(head, sizeof head, "POST / HTTP/1.1\r\nHost: h\r\nContent-Type: %s\r\n\r\n",
-			      ctype);
+		hn = snprintf(head, sizeof head,
+		              "POST / HTTP/1.1\r\nHost: h\r\nContent-Type: %s\r\n\r\n", ctype);
 	else
 		hn = snprintf(head, sizeof head, "POST / HTTP/1.1\r\nHost: h\r\n\r\n");
 	char *all = malloc((size_t)hn + n + 1);
@@ -68,8 +68,7 @@ static void build_body(const char *ctype, const char *body, size_t n)
 	do {                                                                                       \
 		sk_str s_ = (slice);                                                               \
 		if (s_.n != strlen(lit) || (s_.n && memcmp(s_.p, lit, s_.n) != 0))                 \
-			fail_msg("got \"%.*s\", want \"%s\"", (int)s_.n, (const char *)s_.p,       \
-				 lit);                                                             \
+			fail_msg("got \"%.*s\", want \"%s\"", (int)s_.n, (const char *)s_.p, lit); \
 	} while (0)
 
 static void query_args(void **state)
@@ -155,33 +154,33 @@ static void body_kinds(void **state)
 		const char *ctype;
 		sk_body_kind want;
 	} cases[] = {
-		{"application/x-www-form-urlencoded", SK_BODY_FORM},
-		{"Application/X-WWW-Form-URLEncoded ; charset=utf-8", SK_BODY_FORM},
-		{"application/json", SK_BODY_JSON},
-		{"application/json; charset=utf-8", SK_BODY_JSON},
-		{"application/vnd.api+json", SK_BODY_JSON},
-		{"application/problem+JSON", SK_BODY_JSON},
-		{"text/json", SK_BODY_JSON},
-		{"multipart/form-data; boundary=x", SK_BODY_MULTIPART},
-		{"multipart/mixed", SK_BODY_MULTIPART},
-		{"application/xml", SK_BODY_XML},
-		{"text/xml", SK_BODY_XML},
-		{"application/soap+xml", SK_BODY_XML},
-		{"image/svg+xml", SK_BODY_XML},
-		{"text/plain", SK_BODY_TEXT},
-		{"text/html; charset=utf-8", SK_BODY_TEXT},
-		{"application/javascript", SK_BODY_TEXT},
-		{"application/graphql", SK_BODY_TEXT},
-		{"", SK_BODY_TEXT},
-		{"garbage", SK_BODY_TEXT},
-		{"application/octet-stream", SK_BODY_BINARY},
-		{"application/pdf", SK_BODY_BINARY},
-		{"application/zip", SK_BODY_BINARY},
-		{"application/x-protobuf", SK_BODY_BINARY},
-		{"image/png", SK_BODY_BINARY},
-		{"audio/mpeg", SK_BODY_BINARY},
-		{"video/mp4", SK_BODY_BINARY},
-		{"font/woff2", SK_BODY_BINARY},
+	    {"application/x-www-form-urlencoded", SK_BODY_FORM},
+	    {"Application/X-WWW-Form-URLEncoded ; charset=utf-8", SK_BODY_FORM},
+	    {"application/json", SK_BODY_JSON},
+	    {"application/json; charset=utf-8", SK_BODY_JSON},
+	    {"application/vnd.api+json", SK_BODY_JSON},
+	    {"application/problem+JSON", SK_BODY_JSON},
+	    {"text/json", SK_BODY_JSON},
+	    {"multipart/form-data; boundary=x", SK_BODY_MULTIPART},
+	    {"multipart/mixed", SK_BODY_MULTIPART},
+	    {"application/xml", SK_BODY_XML},
+	    {"text/xml", SK_BODY_XML},
+	    {"application/soap+xml", SK_BODY_XML},
+	    {"image/svg+xml", SK_BODY_XML},
+	    {"text/plain", SK_BODY_TEXT},
+	    {"text/html; charset=utf-8", SK_BODY_TEXT},
+	    {"application/javascript", SK_BODY_TEXT},
+	    {"application/graphql", SK_BODY_TEXT},
+	    {"", SK_BODY_TEXT},
+	    {"garbage", SK_BODY_TEXT},
+	    {"application/octet-stream", SK_BODY_BINARY},
+	    {"application/pdf", SK_BODY_BINARY},
+	    {"application/zip", SK_BODY_BINARY},
+	    {"application/x-protobuf", SK_BODY_BINARY},
+	    {"image/png", SK_BODY_BINARY},
+	    {"audio/mpeg", SK_BODY_BINARY},
+	    {"video/mp4", SK_BODY_BINARY},
+	    {"font/woff2", SK_BODY_BINARY},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		build_body(cases[i].ctype, "x", 1);
@@ -210,32 +209,33 @@ static void get_parts(const char *ctype, const char *body)
 static void multipart_text_and_files(void **state)
 {
 	(void)state;
-	const char *body = "preamble to ignore\r\n"
-			   "--XyZ\r\n"
-			   "Content-Disposition: form-data; name=\"title\"\r\n"
-			   "\r\n"
-			   "Hello\r\nworld\r\n"
-			   "--XyZ\r\n"
-			   "Content-Disposition: form-data; name=\"upload\"; filename=\"a\\\"b.php\"\r\n"
-			   "Content-Type: application/x-php\r\n"
-			   "\r\n"
-			   "<?php system($_GET['c']); ?>\r\n"
-			   "--XyZ  \r\n"
-			   "content-disposition: form-data; name=meta; filename*=UTF-8''%E2%82%AC.txt\r\n"
-			   "\r\n"
-			   "euro\r\n"
-			   "--XyZ\r\n"
-			   "Content-Disposition: form-data; name=\"blob\"\r\n"
-			   "Content-Type: image/png\r\n"
-			   "\r\n"
-			   "\x89PNG\r\n"
-			   "--XyZ\r\n"
-			   "Content-Disposition: form-data; name=\"j\"\r\n"
-			   "Content-Type: application/json\r\n"
-			   "\r\n"
-			   "{}\r\n"
-			   "--XyZ--\r\n"
-			   "epilogue --XyZ\r\n";
+	const char *body =
+	    "preamble to ignore\r\n"
+	    "--XyZ\r\n"
+	    "Content-Disposition: form-data; name=\"title\"\r\n"
+	    "\r\n"
+	    "Hello\r\nworld\r\n"
+	    "--XyZ\r\n"
+	    "Content-Disposition: form-data; name=\"upload\"; filename=\"a\\\"b.php\"\r\n"
+	    "Content-Type: application/x-php\r\n"
+	    "\r\n"
+	    "<?php system($_GET['c']); ?>\r\n"
+	    "--XyZ  \r\n"
+	    "content-disposition: form-data; name=meta; filename*=UTF-8''%E2%82%AC.txt\r\n"
+	    "\r\n"
+	    "euro\r\n"
+	    "--XyZ\r\n"
+	    "Content-Disposition: form-data; name=\"blob\"\r\n"
+	    "Content-Type: image/png\r\n"
+	    "\r\n"
+	    "\x89PNG\r\n"
+	    "--XyZ\r\n"
+	    "Content-Disposition: form-data; name=\"j\"\r\n"
+	    "Content-Type: application/json\r\n"
+	    "\r\n"
+	    "{}\r\n"
+	    "--XyZ--\r\n"
+	    "epilogue --XyZ\r\n";
 	get_parts("multipart/form-data; boundary=XyZ", body);
 	assert_true(parts_valid);
 	assert_int_equal(nparts, 5);
@@ -265,7 +265,7 @@ static void multipart_boundary_forms(void **state)
 {
 	(void)state;
 	const char *body = "--a'()+_,-./:=?b\r\nContent-Disposition: form-data; name=x\r\n\r\n1\r\n"
-			   "--a'()+_,-./:=?b--";
+	                   "--a'()+_,-./:=?b--";
 	get_parts("multipart/form-data; charset=utf-8; boundary=\"a'()+_,-./:=?b\"", body);
 	assert_true(parts_valid);
 	assert_int_equal(nparts, 1);
@@ -293,15 +293,15 @@ static void multipart_invalid(void **state)
 	(void)state;
 	const char *ok = "--b\r\nContent-Disposition: form-data; name=a\r\n\r\nA\r\n--b--\r\n";
 	static const char *const bad_types[] = {
-		"multipart/form-data",
-		"multipart/form-data; boundary=",
-		"multipart/form-data; boundary=\"\"",
-		"multipart/form-data; boundary=b; boundary=c",
-		"multipart/form-data; boundary=b c",
-		"multipart/form-data; boundary=b<c",
-		"multipart/form-data; boundary=0123456789012345678901234567890123456789012345678901"
-		"23456789012345678901",
-		"application/json; boundary=b",
+	    "multipart/form-data",
+	    "multipart/form-data; boundary=",
+	    "multipart/form-data; boundary=\"\"",
+	    "multipart/form-data; boundary=b; boundary=c",
+	    "multipart/form-data; boundary=b c",
+	    "multipart/form-data; boundary=b<c",
+	    "multipart/form-data; boundary=0123456789012345678901234567890123456789012345678901"
+	    "23456789012345678901",
+	    "application/json; boundary=b",
 	};
 	for (size_t i = 0; i < sizeof bad_types / sizeof bad_types[0]; i++) {
 		get_parts(bad_types[i], ok);
@@ -312,30 +312,30 @@ static void multipart_invalid(void **state)
 	assert_true(parts_valid);
 
 	static const char *const bad_bodies[] = {
-		/* no closing delimiter */
-		"--b\r\nContent-Disposition: form-data; name=a\r\n\r\nA\r\n",
-		"--b\r\nContent-Disposition: form-data; name=a\r\n\r\nA\r\n--b",
-		/* no delimiter at all */
-		"just text",
-		/* no Content-Disposition, or no name, or not form-data */
-		"--b\r\nContent-Type: text/plain\r\n\r\nA\r\n--b--",
-		"--b\r\nContent-Disposition: form-data; filename=x\r\n\r\nA\r\n--b--",
-		"--b\r\nContent-Disposition: attachment; name=a\r\n\r\nA\r\n--b--",
-		/* repeated parameters and headers */
-		"--b\r\nContent-Disposition: form-data; name=a; name=b\r\n\r\nA\r\n--b--",
-		"--b\r\nContent-Disposition: form-data; name=a\r\nContent-Disposition: form-data; "
-		"name=b\r\n\r\nA\r\n--b--",
-		"--b\r\nContent-Disposition: form-data; name=a\r\nContent-Type: a/b\r\n"
-		"Content-Type: c/d\r\n\r\nA\r\n--b--",
-		/* malformed headers */
-		"--b\r\nContent-Disposition : form-data; name=a\r\n\r\nA\r\n--b--",
-		"--b\r\nContent-Disposition: form-data;\r\n name=a\r\n\r\nA\r\n--b--",
-		"--b\r\nContent-Disposition: form-data; name=a\r\nno colon\r\n\r\nA\r\n--b--",
-		"--b\r\nContent-Disposition: form-data; name=\"a\r\n\r\nA\r\n--b--",
-		/* headers never end */
-		"--b\r\nContent-Disposition: form-data; name=a\r\n--b--",
-		/* junk after a delimiter */
-		"--b\r\nContent-Disposition: form-data; name=a\r\n\r\nA\r\n--bc\r\n\r\n--b--",
+	    /* no closing delimiter */
+	    "--b\r\nContent-Disposition: form-data; name=a\r\n\r\nA\r\n",
+	    "--b\r\nContent-Disposition: form-data; name=a\r\n\r\nA\r\n--b",
+	    /* no delimiter at all */
+	    "just text",
+	    /* no Content-Disposition, or no name, or not form-data */
+	    "--b\r\nContent-Type: text/plain\r\n\r\nA\r\n--b--",
+	    "--b\r\nContent-Disposition: form-data; filename=x\r\n\r\nA\r\n--b--",
+	    "--b\r\nContent-Disposition: attachment; name=a\r\n\r\nA\r\n--b--",
+	    /* repeated parameters and headers */
+	    "--b\r\nContent-Disposition: form-data; name=a; name=b\r\n\r\nA\r\n--b--",
+	    "--b\r\nContent-Disposition: form-data; name=a\r\nContent-Disposition: form-data; "
+	    "name=b\r\n\r\nA\r\n--b--",
+	    "--b\r\nContent-Disposition: form-data; name=a\r\nContent-Type: a/b\r\n"
+	    "Content-Type: c/d\r\n\r\nA\r\n--b--",
+	    /* malformed headers */
+	    "--b\r\nContent-Disposition : form-data; name=a\r\n\r\nA\r\n--b--",
+	    "--b\r\nContent-Disposition: form-data;\r\n name=a\r\n\r\nA\r\n--b--",
+	    "--b\r\nContent-Disposition: form-data; name=a\r\nno colon\r\n\r\nA\r\n--b--",
+	    "--b\r\nContent-Disposition: form-data; name=\"a\r\n\r\nA\r\n--b--",
+	    /* headers never end */
+	    "--b\r\nContent-Disposition: form-data; name=a\r\n--b--",
+	    /* junk after a delimiter */
+	    "--b\r\nContent-Disposition: form-data; name=a\r\n\r\nA\r\n--bc\r\n\r\n--b--",
 	};
 	for (size_t i = 0; i < sizeof bad_bodies / sizeof bad_bodies[0]; i++) {
 		get_parts("multipart/form-data; boundary=b", bad_bodies[i]);
@@ -344,13 +344,13 @@ static void multipart_invalid(void **state)
 	}
 	/* What was found is still there to inspect. */
 	get_parts("multipart/form-data; boundary=b",
-		  "--b\r\nContent-Disposition: form-data; name=a\r\n\r\nA\r\n--b\r\n"
-		  "Content-Disposition: form-data; name=hidden\r\n\r\n<script>");
+	          "--b\r\nContent-Disposition: form-data; name=a\r\n\r\nA\r\n--b\r\n"
+	          "Content-Disposition: form-data; name=hidden\r\n\r\n<script>");
 	assert_false(parts_valid);
 	assert_int_equal(nparts, 2);
 	assert_str(parts[1].data, "<script>");
 	get_parts("multipart/form-data; boundary=b",
-		  "--b\r\nContent-Disposition: form-data; name=a\r\n<script>\r\n--b--");
+	          "--b\r\nContent-Disposition: form-data; name=a\r\n<script>\r\n--b--");
 	assert_false(parts_valid);
 	assert_int_equal(nparts, 1);
 	assert_str(parts[0].data, "Content-Disposition: form-data; name=a\r\n<script>");
@@ -403,7 +403,7 @@ static void json_flattening(void **state)
 {
 	(void)state;
 	get_json("{\"user\": {\"name\": \"a\\\"b\", \"roles\": [\"admin\", 7, -1.5, true, null]},"
-		 " \"a/b\": false, \"m~n\": 1e3, \"\": {}, \"z\": [[], [0.1]]}");
+	         " \"a/b\": false, \"m~n\": 1e3, \"\": {}, \"z\": [[], [0.1]]}");
 	assert_true(json_valid);
 	size_t i = 0;
 	expect_item(i++, "/user", "user", true);
@@ -454,8 +454,8 @@ static void json_scalars_and_nul(void **state)
 static void json_invalid(void **state)
 {
 	(void)state;
-	static const char *const bad[] = {"", "{", "{\"a\":}", "[1,]", "nul", "{} {}",
-					  "{\"a\\u0000\": 1}", "'x'", "[1e999]"};
+	static const char *const bad[] = {
+	    "", "{", "{\"a\":}", "[1,]", "nul", "{} {}", "{\"a\\u0000\": 1}", "'x'", "[1e999]"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		get_json(bad[i]);
 		if (json_valid || nitems != 0)
@@ -496,18 +496,18 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(query_args),
-		T(cookies),
-		T(form_fields),
-		T(body_kinds),
-		T(multipart_text_and_files),
-		T(multipart_boundary_forms),
-		T(multipart_invalid),
-		T(multipart_part_limit),
-		T(json_flattening),
-		T(json_scalars_and_nul),
-		T(json_invalid),
-		T(json_depth_limit),
+	    T(query_args),
+	    T(cookies),
+	    T(form_fields),
+	    T(body_kinds),
+	    T(multipart_text_and_files),
+	    T(multipart_boundary_forms),
+	    T(multipart_invalid),
+	    T(multipart_part_limit),
+	    T(json_flattening),
+	    T(json_scalars_and_nul),
+	    T(json_invalid),
+	    T(json_depth_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,46 @@
+/* Private helpers shared by the files of src/http; not part of the API. */
+#ifndef SK_HTTP_INTERNAL_H
+#define SK_HTTP_INTERNAL_H
+
+#include "http/request.h"
+
+/* Sets req->path, query and fragment from req->target: the path is the
+ * target up to '?' or '#' (for an absolute-form target, the path component
+ * after the authority, "/" when empty); query and fragment never include
+ * their '?' / '#'. Used by the parser and by the JSON line reader so both
+ * split the same way. */
+void sk_http_split_target(sk_request *req);
+
+/* Resets every field but the arena and client_ip (the caller may have set
+ * the peer address before parsing). */
+void sk_http_request_clear(sk_request *req);
+
+/* RFC 9110 token character. */
+static inline bool sk_http_is_tchar(uint8_t c)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+		return true;
+	switch (c) {
+	case '!':
+	case '#':
+	case '$':
+	case '%':
+	case '&':
+	case '\'':
+	case '*':
+	case '+':
+	case '-':
+	case '.':
+	case '^':
+	case '_':
+	case '`':
+	case '|':
+	case '~': return true;
+	default: return false;
+	}
+}
+
+/* The media type of a Content-Type value: up to ';', trimmed. */
+sk_str sk_http_media_type(sk_str content_type);
+
+#endif
