@@ -26,7 +26,7 @@ typedef struct lane_state {
 	bool done, scanned;
 	sk_str *vals; /* transformed, parallel to the field's values */
 	uint64_t *bits;
-	int32_t *first; /* pattern id -> index of the first value that matched */
+	int32_t *first;    /* pattern id -> index of the first value that matched */
 	int8_t det[DET_N]; /* -1 not run, 0 no, 1 yes */
 	int32_t det_idx[DET_N];
 	sk_detect_match det_m[DET_N];
@@ -60,7 +60,7 @@ typedef struct ev {
 		if ((n) == (cap)) {                                                                \
 			size_t nc_ = (cap) ? (cap)*2 : 8;                                          \
 			void *np_ = sk_arena_realloc((e)->a, (arr), (cap) * sizeof *(arr),         \
-						     nc_ * sizeof *(arr));                         \
+			                             nc_ * sizeof *(arr));                         \
 			if (!np_)                                                                  \
 				return -1;                                                         \
 			(arr) = np_;                                                               \
@@ -80,7 +80,8 @@ static field_state *field(ev *e, const sk_field *f)
 {
 	field_state *fs = &e->fs[f->slot];
 	if (!fs->done) {
-		if (sk_field_extract(e->p->fields[f->slot], e->req, e->p->acl->body_limit, e->a, &fs->fv))
+		if (sk_field_extract(e->p->fields[f->slot], e->req, e->p->acl->body_limit, e->a,
+		                     &fs->fv))
 			return NULL;
 		fs->done = true;
 		const sk_field *pf = e->p->fields[f->slot];
@@ -130,7 +131,7 @@ typedef struct scan_ctx {
 } scan_ctx;
 
 static int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
-		    void *ctx)
+                    void *ctx)
 {
 	(void)from;
 	(void)to;
@@ -156,15 +157,15 @@ static int scan(ev *e, int idx, lane_state *ls, size_t nvals)
 	for (size_t i = 0; i < nvals; i++) {
 		const char *d = ls->vals[i].p ? (const char *)ls->vals[i].p : "";
 		scan_ctx c = {ls, (int32_t)i};
-		if (l->db && hs_scan(l->db, d, (unsigned)ls->vals[i].n, 0, e->s->hs, on_match, &c) !=
-				     HS_SUCCESS)
+		if (l->db && hs_scan(l->db, d, (unsigned)ls->vals[i].n, 0, e->s->hs, on_match,
+		                     &c) != HS_SUCCESS)
 			return -1;
 		for (int k = 0; k < l->npcre; k++) {
 			int id = l->pcre_ids[k];
 			if (ls->bits[id / 64] & (1ull << (id % 64)))
 				continue;
-			int rc = pcre2_match(l->pcre[id], (PCRE2_SPTR)d, ls->vals[i].n, 0, 0, e->s->md,
-					     e->s->mctx);
+			int rc = pcre2_match(l->pcre[id], (PCRE2_SPTR)d, ls->vals[i].n, 0, 0,
+			                     e->s->md, e->s->mctx);
 			if (rc >= 0) {
 				ls->bits[id / 64] |= 1ull << (id % 64);
 				ls->first[id] = (int32_t)i;
@@ -180,7 +181,7 @@ static int scan(ev *e, int idx, lane_state *ls, size_t nvals)
 /* ---- hits ---- */
 
 static int push_hit(ev *e, const sk_stmt *s, sk_str name, sk_str value, size_t off, size_t len,
-		    const char *reason)
+                    const char *reason)
 {
 	GROW(e, e->hits, e->nhits, e->hits_cap);
 	sk_hit *h = &e->hits[e->nhits++];
@@ -193,23 +194,37 @@ static int push_hit(ev *e, const sk_stmt *s, sk_str name, sk_str value, size_t o
 	return 1;
 }
 
+static bool is_word_byte(uint8_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
 static void locate_pattern(ev *e, const sk_lane *l, int id, sk_str v, size_t *off, size_t *len)
 {
 	const sk_stmt *s = l->pat_stmt[id];
 	*off = 0;
 	*len = v.n;
 	if (s->type == SK_ST_BYTE_MATCH) {
-		for (size_t i = 0; i + s->search_n <= v.n; i++)
-			if (memcmp(v.p + i, s->search, s->search_n) == 0) {
-				*off = i;
-				*len = s->search_n;
-				if (s->position != SK_POS_ENDS_WITH)
-					return;
-			}
+		for (size_t i = 0; i + s->search_n <= v.n; i++) {
+			if (memcmp(v.p + i, s->search, s->search_n) != 0)
+				continue;
+			/* The occurrence that matched: a word for CONTAINS_WORD,
+			 * the last one for ENDS_WITH. */
+			size_t end = i + s->search_n;
+			if (s->position == SK_POS_CONTAINS_WORD &&
+			    ((i > 0 && is_word_byte(v.p[i - 1])) ||
+			     (end < v.n && is_word_byte(v.p[end]))))
+				continue;
+			*off = i;
+			*len = s->search_n;
+			if (s->position != SK_POS_ENDS_WITH)
+				return;
+		}
 		return;
 	}
-	if (l->pcre[id] &&
-	    pcre2_match(l->pcre[id], v.p ? v.p : (PCRE2_SPTR) "", v.n, 0, 0, e->s->md, e->s->mctx) >= 0) {
+	if (l->pcre[id] && pcre2_match(l->pcre[id], v.p ? v.p : (PCRE2_SPTR) "", v.n, 0, 0,
+	                               e->s->md, e->s->mctx) >= 0) {
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(e->s->md);
 		if (ov[0] <= ov[1] && ov[1] <= v.n) {
 			*off = ov[0];
@@ -244,13 +259,13 @@ static int eval_field_stmt(ev *e, const sk_stmt *s)
 		if (f->oversize == SK_OVERSIZE_NO_MATCH)
 			return 0;
 		return push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0,
-				"larger than the inspection limit (OversizeHandling MATCH)");
+		                "larger than the inspection limit (OversizeHandling MATCH)");
 	}
 	if (fs->fv.json_fallback)
 		return fs->fv.json_fallback == 1
-			       ? push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0,
-					  "body is not valid JSON (InvalidFallbackBehavior MATCH)")
-			       : 0;
+		           ? push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0,
+		                      "body is not valid JSON (InvalidFallbackBehavior MATCH)")
+		           : 0;
 	size_t n = fs->fv.n;
 	switch (s->type) {
 	case SK_ST_BYTE_MATCH:
@@ -268,7 +283,7 @@ static int eval_field_stmt(ev *e, const sk_stmt *s)
 			char why[160];
 			if (s->type == SK_ST_REGEX_SET)
 				snprintf(why, sizeof why, "pattern %d of regex pattern set %s",
-					 id - s->pat_base, s->regex_set->name);
+				         id - s->pat_base, s->regex_set->name);
 			else
 				why[0] = 0;
 			return push_hit(e, s, fs->fv.names[vi], ls->vals[vi], off, len, why);
@@ -277,16 +292,19 @@ static int eval_field_stmt(ev *e, const sk_stmt *s)
 	}
 	case SK_ST_SQLI:
 	case SK_ST_XSS: {
-		int d = s->type == SK_ST_XSS ? DET_XSS : s->sensitivity ? DET_SQLI_HIGH : DET_SQLI_LOW;
+		int d = s->type == SK_ST_XSS ? DET_XSS
+		        : s->sensitivity     ? DET_SQLI_HIGH
+		                             : DET_SQLI_LOW;
 		if (ls->det[d] < 0) {
 			ls->det[d] = 0;
 			for (size_t i = 0; i < n; i++) {
 				sk_detect_match *m = &ls->det_m[d];
-				bool hit = d == DET_XSS ? sk_detect_xss(ls->vals[i].p, ls->vals[i].n, m)
-							: sk_detect_sqli(ls->vals[i].p, ls->vals[i].n,
-									 d == DET_SQLI_HIGH ? SK_SQLI_HIGH
-											    : SK_SQLI_LOW,
-									 m);
+				bool hit = d == DET_XSS
+				               ? sk_detect_xss(ls->vals[i].p, ls->vals[i].n, m)
+				               : sk_detect_sqli(ls->vals[i].p, ls->vals[i].n,
+				                                d == DET_SQLI_HIGH ? SK_SQLI_HIGH
+				                                                   : SK_SQLI_LOW,
+				                                m);
 				if (hit) {
 					ls->det[d] = 1;
 					ls->det_idx[d] = (int32_t)i;
@@ -307,13 +325,14 @@ static int eval_field_stmt(ev *e, const sk_stmt *s)
 			if (size_ok(s->cmp, ls->vals[i].n, s->size)) {
 				char why[96];
 				snprintf(why, sizeof why, "size %zu is %s %llu", ls->vals[i].n,
-					 (const char *[]){"=", "!=", "<=", "<", ">=", ">"}[s->cmp],
-					 (unsigned long long)s->size);
+				         (const char *[]){"=", "!=", "<=", "<", ">=", ">"}[s->cmp],
+				         (unsigned long long)s->size);
 				return push_hit(e, s, fs->fv.names[i], SK_STR_NULL, 0, 0, why);
 			}
 		/* A missing field has size 0 for AWS. */
 		if (n == 0 && size_ok(s->cmp, 0, s->size))
-			return push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0, "field absent (size 0)");
+			return push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0,
+			                "field absent (size 0)");
 		return 0;
 	default: return 0;
 	}
@@ -334,8 +353,8 @@ static int client_ip(ev *e, uint8_t out[16])
 
 /* Calls fn for each address the forwarded config selects; returns 1 when
  * fn said yes for one, 0 when none, -2 when the header gave no address. */
-static int forwarded_each(ev *e, const sk_forwarded *fw, bool (*fn)(ev *, const uint8_t *, const void *),
-			  const void *arg)
+static int forwarded_each(ev *e, const sk_forwarded *fw,
+                          bool (*fn)(ev *, const uint8_t *, const void *), const void *arg)
 {
 	bool found = false;
 	sk_str h = sk_request_header(e->req, fw->header, &found);
@@ -412,16 +431,17 @@ static bool in_countries(ev *e, const uint8_t *ip, const void *arg)
 }
 
 static int eval_addr_stmt(ev *e, const sk_stmt *s, bool (*fn)(ev *, const uint8_t *, const void *),
-			  const void *arg, const char *what)
+                          const void *arg, const char *what)
 {
 	int r;
 	if (s->fwd.header) {
 		r = forwarded_each(e, &s->fwd, fn, arg);
 		if (r == -2)
 			return s->fwd.fallback_match
-				       ? push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0,
-						  "no valid address in the forwarded header (FallbackBehavior MATCH)")
-				       : 0;
+			           ? push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0,
+			                      "no valid address in the forwarded header "
+			                      "(FallbackBehavior MATCH)")
+			           : 0;
 	} else {
 		uint8_t ip[16];
 		r = client_ip(e, ip) && fn(e, ip, arg);
@@ -519,16 +539,20 @@ static uint64_t rate_key(ev *e, const sk_stmt *s)
 		case SK_RKEY_QUERY_ARG:
 			found = false;
 			if ((rk->kind == SK_RKEY_COOKIE ? sk_request_cookies(e->req, &pv, &pn)
-							: sk_request_args(e->req, &pv, &pn)))
+			                                : sk_request_args(e->req, &pv, &pn)))
 				return 0;
 			for (size_t i = 0; i < pn && !found; i++)
-				if (rk->kind == SK_RKEY_COOKIE ? sk_str_eq(pv[i].name, sk_str_cstr(rk->name))
-							       : sk_str_ieq_cstr(pv[i].name, rk->name)) {
+				if (rk->kind == SK_RKEY_COOKIE
+				        ? sk_str_eq(pv[i].name, sk_str_cstr(rk->name))
+				        : sk_str_ieq_cstr(pv[i].name, rk->name)) {
 					v = pv[i].value;
 					found = true;
 				}
 			break;
-		case SK_RKEY_QUERY_STRING: v = e->req->query; found = v.n > 0; break;
+		case SK_RKEY_QUERY_STRING:
+			v = e->req->query;
+			found = v.n > 0;
+			break;
 		case SK_RKEY_URI_PATH: v = e->req->path; break;
 		case SK_RKEY_LABEL_NAMESPACE: {
 			found = false;
@@ -585,8 +609,10 @@ static uint64_t rate_count(sk_rate_table *t, int window_sec, uint64_t key, int64
 		if (shift >= SK_RATE_BUCKETS) {
 			memset(r->counts, 0, sizeof r->counts);
 		} else {
-			memmove(r->counts, r->counts + shift, (size_t)(SK_RATE_BUCKETS - shift) * sizeof r->counts[0]);
-			memset(r->counts + SK_RATE_BUCKETS - shift, 0, (size_t)shift * sizeof r->counts[0]);
+			memmove(r->counts, r->counts + shift,
+			        (size_t)(SK_RATE_BUCKETS - shift) * sizeof r->counts[0]);
+			memset(r->counts + SK_RATE_BUCKETS - shift, 0,
+			       (size_t)shift * sizeof r->counts[0]);
 		}
 		r->bucket0 += shift;
 	}
@@ -619,7 +645,7 @@ static int eval_rate(ev *e, const sk_stmt *s)
 		return 0;
 	char why[160];
 	snprintf(why, sizeof why, "%llu requests in %d s, over the limit of %llu",
-		 (unsigned long long)n, s->window_sec, (unsigned long long)s->limit);
+	         (unsigned long long)n, s->window_sec, (unsigned long long)s->limit);
 	return push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0, why);
 }
 
@@ -634,7 +660,8 @@ static int eval_stmt(ev *e, const sk_stmt *s)
 	case SK_ST_SQLI:
 	case SK_ST_XSS:
 	case SK_ST_SIZE: return eval_field_stmt(e, s);
-	case SK_ST_IP_SET: return eval_addr_stmt(e, s, in_set, s->ip_set, "client address is in the IP set");
+	case SK_ST_IP_SET:
+		return eval_addr_stmt(e, s, in_set, s->ip_set, "client address is in the IP set");
 	case SK_ST_GEO: return eval_addr_stmt(e, s, in_countries, s, "country matches");
 	case SK_ST_LABEL:
 		for (size_t i = 0; i < e->nlabels; i++)
@@ -663,7 +690,8 @@ static int eval_stmt(ev *e, const sk_stmt *s)
 			return r;
 		if (r)
 			return 0;
-		return push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0, "the negated statement did not match");
+		return push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0,
+		                "the negated statement did not match");
 	case SK_ST_RATE: return eval_rate(e, s);
 	case SK_ST_MANAGED_GROUP:
 	case SK_ST_GROUP_REF: return 0; /* handled at rule level */
@@ -690,7 +718,8 @@ static int insert_headers(ev *e, const sk_action *a)
 {
 	for (size_t i = 0; i < a->ninsert_headers; i++) {
 		GROW(e, e->ins, e->nins, e->ins_cap);
-		e->ins[e->nins].name = sk_arena_printf(e->a, "x-amzn-waf-%s", a->insert_headers[i].name);
+		e->ins[e->nins].name =
+		    sk_arena_printf(e->a, "x-amzn-waf-%s", a->insert_headers[i].name);
 		e->ins[e->nins].value = a->insert_headers[i].value;
 		if (!e->ins[e->nins].name)
 			return -1;
@@ -700,7 +729,7 @@ static int insert_headers(ev *e, const sk_action *a)
 }
 
 static int record(ev *e, const sk_rule *rule, const sk_rule *grule, const sk_group *g,
-		  sk_action_type act, sk_action_type own, size_t mark, bool terminating)
+                  sk_action_type act, sk_action_type own, size_t mark, bool terminating)
 {
 	GROW(e, e->matches, e->nmatches, e->matches_cap);
 	sk_rule_match *m = &e->matches[e->nmatches++];
@@ -712,7 +741,9 @@ static int record(ev *e, const sk_rule *rule, const sk_rule *grule, const sk_gro
 	m->overridden = act != own;
 	m->terminating = terminating;
 	m->nhits = e->nhits - mark;
-	m->hits = m->nhits ? (sk_hit *)sk_arena_dup(e->a, e->hits + mark, m->nhits * sizeof *m->hits) : NULL;
+	m->hits = m->nhits
+	              ? (sk_hit *)sk_arena_dup(e->a, e->hits + mark, m->nhits * sizeof *m->hits)
+	              : NULL;
 	if (m->nhits && !m->hits)
 		return -1;
 	e->nhits = mark;
@@ -777,7 +808,8 @@ static int eval_group_rule(ev *e, const sk_rule *rule)
 			}
 		sk_action_type t = excluded ? SK_ACT_COUNT : effective(e, act->type);
 		if (!terminates(t)) {
-			if (insert_headers(e, act) || record(e, rule, gr, g, t, gr->action.type, mark, false))
+			if (insert_headers(e, act) ||
+			    record(e, rule, gr, g, t, gr->action.type, mark, false))
 				return -1;
 			continue;
 		}
@@ -791,7 +823,9 @@ static int eval_group_rule(ev *e, const sk_rule *rule)
 			return -1;
 		if (t == SK_ACT_ALLOW && insert_headers(e, act))
 			return -1;
-		finish(e, act, g);
+		/* An override's action comes from the web ACL (its response
+		 * body key names one of the web ACL's bodies). */
+		finish(e, act, act == &gr->action ? g : NULL);
 		return 1;
 	}
 	return 0;
@@ -835,7 +869,7 @@ static int eval_rules(ev *e)
 }
 
 sk_status sk_evaluate(const sk_program *p, sk_scratch *s, sk_request *req, int64_t now_ms,
-		      sk_verdict *out, sk_error *err)
+                      sk_verdict *out, sk_error *err)
 {
 	memset(out, 0, sizeof *out);
 	ev e = {.p = p, .s = s, .req = req, .a = req->arena, .now = now_ms, .err = err, .v = out};
@@ -851,7 +885,9 @@ sk_status sk_evaluate(const sk_program *p, sk_scratch *s, sk_request *req, int64
 		const sk_action *d = &p->acl->default_action;
 		out->act = d;
 		out->action = p->opt.count_only ? SK_ACT_ALLOW : d->type;
-		out->status = out->action == SK_ACT_ALLOW ? 200 : d->response_code ? d->response_code : 403;
+		out->status = out->action == SK_ACT_ALLOW ? 200
+		              : d->response_code          ? d->response_code
+		                                          : 403;
 		if (out->action == SK_ACT_ALLOW && insert_headers(&e, d))
 			return sk_fail(err, SK_E_NOMEM, "out of memory");
 	}

@@ -64,6 +64,15 @@ void sk_ip_ranges_sort(sk_ip_range *r, size_t n)
 		qsort(r, n, sizeof *r, range_cmp);
 }
 
+/* IPv4 lives in the IPv4-mapped block ::ffff:0:0/96. An IPv6 range that
+ * spans that block (::/8 say) must not match IPv4 clients: AWS keeps the
+ * two families apart. Ranges inside the block are IPv4 ranges. */
+static bool in_v4_block(const uint8_t ip[16])
+{
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	return memcmp(ip, mapped, 12) == 0;
+}
+
 bool sk_ip_ranges_contain(const sk_ip_range *r, size_t n, const uint8_t ip[16])
 {
 	/* Ranges may nest, so after the binary search for the last range
@@ -77,8 +86,10 @@ bool sk_ip_ranges_contain(const sk_ip_range *r, size_t n, const uint8_t ip[16])
 		else
 			hi = mid;
 	}
+	bool v4 = in_v4_block(ip);
 	for (size_t i = lo; i-- > 0;)
-		if (memcmp(ip, r[i].hi, 16) <= 0)
+		if (memcmp(ip, r[i].hi, 16) <= 0 && in_v4_block(r[i].lo) == v4 &&
+		    in_v4_block(r[i].hi) == v4)
 			return true;
 	return false;
 }

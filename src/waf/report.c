@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "waf/field.h"
+#include "waf/program.h"
 
 /* ---- JSON strings from request bytes ---- */
 
@@ -96,11 +97,12 @@ static json_t *match_details(const sk_rule_match *m)
 		if (h->stmt->type != SK_ST_SQLI && h->stmt->type != SK_ST_XSS)
 			continue;
 		json_t *d = json_object(), *data = json_array();
-		json_object_set_new(d, "conditionType",
-				    json_string(h->stmt->type == SK_ST_SQLI ? "SQL_INJECTION" : "XSS"));
+		json_object_set_new(
+		    d, "conditionType",
+		    json_string(h->stmt->type == SK_ST_SQLI ? "SQL_INJECTION" : "XSS"));
 		if (h->stmt->type == SK_ST_SQLI)
 			json_object_set_new(d, "sensitivityLevel",
-					    json_string(h->stmt->sensitivity ? "HIGH" : "LOW"));
+			                    json_string(h->stmt->sensitivity ? "HIGH" : "LOW"));
 		json_object_set_new(d, "location", json_string(sk_field_location(h->stmt->field)));
 		size_t s = h->off, end = h->off + h->len;
 		if (end > h->value.n)
@@ -112,12 +114,31 @@ static json_t *match_details(const sk_rule_match *m)
 			while (k < end && h->value.p[k] != ' ' && h->value.p[k] != '\t')
 				k++;
 			if (k > b)
-				json_array_append_new(data, jbytes(sk_str_make(h->value.p + b, k - b)));
+				json_array_append_new(data,
+				                      jbytes(sk_str_make(h->value.p + b, k - b)));
 		}
 		json_object_set_new(d, "matchedData", data);
 		json_array_append_new(arr, d);
 	}
 	return arr;
+}
+
+/* How the rule group statement of m overrides m's group rule: whether it
+ * is excluded (ExcludedRules: Count) and the action that applies before
+ * the OverrideAction, as eval.c decides them. */
+static sk_action_type group_rule_action(const sk_rule_match *m, bool *excluded)
+{
+	const sk_stmt *gs = m->rule->stmt;
+	sk_action_type t = m->group_rule->action.type;
+	*excluded = false;
+	for (size_t k = 0; k < gs->noverrides; k++)
+		if (strcmp(gs->overrides[k].rule, m->group_rule->name) == 0) {
+			if (gs->overrides[k].action)
+				t = gs->overrides[k].action->type;
+			else
+				*excluded = true;
+		}
+	return *excluded ? SK_ACT_COUNT : t;
 }
 
 static json_t *nonterm_entry(const sk_rule_match *m, bool in_group)
@@ -127,7 +148,8 @@ static json_t *nonterm_entry(const sk_rule_match *m, bool in_group)
 	json_object_set_new(o, "ruleId", json_string(r->name));
 	json_object_set_new(o, "action", json_string(sk_action_name(m->action)));
 	if (m->overridden)
-		json_object_set_new(o, "overriddenAction", json_string(sk_action_name(m->rule_action)));
+		json_object_set_new(o, "overriddenAction",
+		                    json_string(sk_action_name(m->rule_action)));
 	json_t *d = match_details(m);
 	json_object_set_new(o, "ruleMatchDetails", json_array_size(d) ? d : json_array());
 	if (!json_array_size(d))
@@ -145,8 +167,9 @@ static json_t *sekisho_reasons(const sk_verdict *v)
 			sk_buf_init(&b, 4096);
 			json_t *o = json_object();
 			char name[300];
-			snprintf(name, sizeof name, "%s%s%s", m->rule->name, m->group_rule ? "/" : "",
-				 m->group_rule ? m->group_rule->name : "");
+			snprintf(name, sizeof name, "%s%s%s", m->rule->name,
+			         m->group_rule ? "/" : "",
+			         m->group_rule ? m->group_rule->name : "");
 			json_object_set_new(o, "rule", json_string(name));
 			json_object_set_new(o, "action", json_string(sk_action_name(m->action)));
 			if (sk_explain_hit(&m->hits[k], &b) == SK_OK)
@@ -159,7 +182,7 @@ static json_t *sekisho_reasons(const sk_verdict *v)
 }
 
 sk_status sk_log_record(const sk_program *p, const sk_request *req, const sk_verdict *v,
-			const sk_log_options *opt, sk_buf *out)
+                        const sk_log_options *opt, sk_buf *out)
 {
 	const sk_acl *acl = sk_program_acl(p);
 	json_t *r = json_object();
@@ -168,13 +191,14 @@ sk_status sk_log_record(const sk_program *p, const sk_request *req, const sk_ver
 	json_object_set_new(r, "formatVersion", json_integer(1));
 	json_object_set_new(r, "webaclId", json_string(acl->arn ? acl->arn : acl->name));
 	const sk_rule_match *t = v->terminating >= 0 ? &v->matches[v->terminating] : NULL;
-	json_object_set_new(r, "terminatingRuleId", json_string(t ? t->rule->name : "Default_Action"));
+	json_object_set_new(r, "terminatingRuleId",
+	                    json_string(t ? t->rule->name : "Default_Action"));
 	json_object_set_new(r, "terminatingRuleType", json_string(t ? rule_type(t) : "REGULAR"));
 	json_object_set_new(r, "action", json_string(sk_action_name(v->action)));
 	json_t *tmd = t && !t->group ? match_details(t) : json_array();
 	json_object_set_new(r, "terminatingRuleMatchDetails", tmd);
 	json_object_set_new(r, "httpSourceName",
-			    json_string(opt->http_source_name ? opt->http_source_name : "-"));
+	                    json_string(opt->http_source_name ? opt->http_source_name : "-"));
 	json_object_set_new(r, "httpSourceId", json_string("-"));
 
 	/* One entry per group that matched anything, in evaluation order. */
@@ -187,12 +211,17 @@ sk_status sk_log_record(const sk_program *p, const sk_request *req, const sk_ver
 			if (m->rule->stmt->type == SK_ST_RATE && m->terminating) {
 				json_t *o = json_object();
 				const sk_stmt *s = m->rule->stmt;
-				static const char *const agg[] = {"IP", "FORWARDED_IP", "CUSTOM_KEYS", "CONSTANT"};
-				json_object_set_new(o, "rateBasedRuleId", json_string(m->rule->name));
-				json_object_set_new(o, "rateBasedRuleName", json_string(m->rule->name));
+				static const char *const agg[] = {"IP", "FORWARDED_IP",
+				                                  "CUSTOM_KEYS", "CONSTANT"};
+				json_object_set_new(o, "rateBasedRuleId",
+				                    json_string(m->rule->name));
+				json_object_set_new(o, "rateBasedRuleName",
+				                    json_string(m->rule->name));
 				json_object_set_new(o, "limitKey", json_string(agg[s->agg]));
-				json_object_set_new(o, "maxRateAllowed", json_integer((json_int_t)s->limit));
-				json_object_set_new(o, "evaluationWindowSec", json_integer(s->window_sec));
+				json_object_set_new(o, "maxRateAllowed",
+				                    json_integer((json_int_t)s->limit));
+				json_object_set_new(o, "evaluationWindowSec",
+				                    json_integer(s->window_sec));
 				json_array_append_new(rates, o);
 			}
 			continue;
@@ -213,20 +242,43 @@ sk_status sk_log_record(const sk_program *p, const sk_request *req, const sk_ver
 			json_object_set_new(g, "customerConfig", json_null());
 			json_array_append_new(groups, g);
 		}
-		bool group_terminal = m->terminating ||
-				      (m->action == SK_ACT_COUNT && m->rule_action != SK_ACT_COUNT &&
-				       m->rule->override_count);
+		/* The group's terminating rule: the one that ended the web ACL, or
+		 * the one whose terminating action the rule's OverrideAction
+		 * Count turned into Count (eval.c stops the group there). */
+		bool excluded;
+		sk_action_type own = group_rule_action(m, &excluded);
+		bool group_terminal =
+		    m->terminating || (m->rule->override_count && !p->opt.count_only &&
+		                       m->action == SK_ACT_COUNT && own != SK_ACT_COUNT);
 		if (group_terminal) {
 			json_t *o = json_object();
 			json_object_set_new(o, "ruleId", json_string(m->group_rule->name));
-			json_object_set_new(o, "action", json_string(sk_action_name(m->rule_action)));
-			if (!m->terminating)
+			if (m->terminating) {
+				json_object_set_new(o, "action",
+				                    json_string(sk_action_name(m->action)));
+				if (m->overridden)
+					json_object_set_new(
+					    o, "overriddenAction",
+					    json_string(sk_action_name(m->rule_action)));
+			} else {
+				json_object_set_new(o, "action", json_string(sk_action_name(own)));
 				json_object_set_new(o, "overriddenAction", json_string("COUNT"));
+			}
 			json_object_set_new(o, "ruleMatchDetails", match_details(m));
 			json_object_set_new(g, "terminatingRule", o);
+		} else if (excluded) {
+			json_t *ex = json_object_get(g, "excludedRules");
+			if (!json_is_array(ex)) {
+				ex = json_array();
+				json_object_set_new(g, "excludedRules", ex);
+			}
+			json_t *o = json_object();
+			json_object_set_new(o, "exclusionType", json_string("EXCLUDED_AS_COUNT"));
+			json_object_set_new(o, "ruleId", json_string(m->group_rule->name));
+			json_array_append_new(ex, o);
 		} else {
 			json_array_append_new(json_object_get(g, "nonTerminatingMatchingRules"),
-					      nonterm_entry(m, true));
+			                      nonterm_entry(m, true));
 		}
 	}
 	json_object_set_new(r, "ruleGroupList", groups);
@@ -254,9 +306,10 @@ sk_status sk_log_record(const sk_program *p, const sk_request *req, const sk_ver
 		json_t *h = json_object();
 		const sk_header *x = &req->headers[i];
 		bool redact = opt->redact_auth && (sk_str_ieq_cstr(x->name, "authorization") ||
-						   sk_str_ieq_cstr(x->name, "cookie"));
+		                                   sk_str_ieq_cstr(x->name, "cookie"));
 		json_object_set_new(h, "name", jbytes(x->name));
-		json_object_set_new(h, "value", redact ? json_string("REDACTED") : jbytes(x->value));
+		json_object_set_new(h, "value",
+		                    redact ? json_string("REDACTED") : jbytes(x->value));
 		json_array_append_new(hs, h);
 	}
 	json_object_set_new(hr, "headers", hs);
@@ -324,9 +377,10 @@ sk_status sk_explain_hit(const sk_hit *h, sk_buf *b)
 	sk_status st = SK_OK;
 	if (s->field) {
 		st = sk_buf_puts(b, sk_field_describe(s->field));
-		bool named = s->field->kind == SK_FTM_SINGLE_HEADER || s->field->kind == SK_FTM_HEADERS ||
-			     s->field->kind == SK_FTM_COOKIES || s->field->kind == SK_FTM_SINGLE_QUERY_ARG ||
-			     s->field->kind == SK_FTM_ALL_QUERY_ARGS || s->field->kind == SK_FTM_JSON_BODY;
+		bool named =
+		    s->field->kind == SK_FTM_SINGLE_HEADER || s->field->kind == SK_FTM_HEADERS ||
+		    s->field->kind == SK_FTM_COOKIES || s->field->kind == SK_FTM_SINGLE_QUERY_ARG ||
+		    s->field->kind == SK_FTM_ALL_QUERY_ARGS || s->field->kind == SK_FTM_JSON_BODY;
 		/* A single header or argument is named by the rule even when absent. */
 		sk_str name = h->name.n || !s->field->name ? h->name : sk_str_cstr(s->field->name);
 		if (!st && named && name.n) {
@@ -336,7 +390,7 @@ sk_status sk_explain_hit(const sk_hit *h, sk_buf *b)
 		}
 		for (int i = 0; i < s->chain.n && !st; i++)
 			st = sk_buf_printf(b, "%s%s", i ? "," : " after ",
-					   sk_transform_name((sk_transform)s->chain.tx[i]));
+			                   sk_transform_name((sk_transform)s->chain.tx[i]));
 		if (st)
 			return st;
 		st = sk_buf_puts(b, ": ");
@@ -345,7 +399,7 @@ sk_status sk_explain_hit(const sk_hit *h, sk_buf *b)
 		return st;
 	sk_str m = h->value.p ? sk_str_make(h->value.p + h->off, h->len) : SK_STR_NULL;
 	static const char *const pos[] = {"equals", "starts with", "ends with", "contains",
-					  "contains the word"};
+	                                  "contains the word"};
 	switch (s->type) {
 	case SK_ST_BYTE_MATCH:
 		if (!h->value.p)
@@ -363,8 +417,9 @@ sk_status sk_explain_hit(const sk_hit *h, sk_buf *b)
 		return st ? st : put_excerpt(b, m, 80);
 	case SK_ST_SQLI:
 	case SK_ST_XSS:
-		st = sk_buf_printf(b, "%s (%s)", s->type == SK_ST_SQLI ? "SQL injection" : "cross-site scripting",
-				   h->reason[0] ? h->reason : "detector matched");
+		st = sk_buf_printf(b, "%s (%s)",
+		                   s->type == SK_ST_SQLI ? "SQL injection" : "cross-site scripting",
+		                   h->reason[0] ? h->reason : "detector matched");
 		if (!st && h->value.p) {
 			st = sk_buf_puts(b, " at ");
 			if (!st)
@@ -378,9 +433,10 @@ sk_status sk_explain_hit(const sk_hit *h, sk_buf *b)
 sk_status sk_explain(const sk_verdict *v, sk_buf *b)
 {
 	const sk_rule_match *t = v->terminating >= 0 ? &v->matches[v->terminating] : NULL;
-	sk_status st = sk_buf_printf(b, "%-9s %d %s%s%s", sk_action_name(v->action), v->status,
-				     t ? t->rule->name : "Default_Action", t && t->group_rule ? "/" : "",
-				     t && t->group_rule ? t->group_rule->name : "");
+	sk_status st =
+	    sk_buf_printf(b, "%-9s %d %s%s%s", sk_action_name(v->action), v->status,
+	                  t ? t->rule->name : "Default_Action", t && t->group_rule ? "/" : "",
+	                  t && t->group_rule ? t->group_rule->name : "");
 	for (size_t i = 0; t && i < t->nhits && !st; i++) {
 		st = sk_buf_puts(b, i ? "; and " : ": ");
 		if (!st)
@@ -392,8 +448,9 @@ sk_status sk_explain(const sk_verdict *v, sk_buf *b)
 		if (m == t)
 			continue;
 		st = sk_buf_printf(b, "%s%s%s%s%s", first ? " [counted: " : ", ", m->rule->name,
-				   m->group_rule ? "/" : "", m->group_rule ? m->group_rule->name : "",
-				   m->overridden ? " (overridden)" : "");
+		                   m->group_rule ? "/" : "",
+		                   m->group_rule ? m->group_rule->name : "",
+		                   m->overridden ? " (overridden)" : "");
 		first = false;
 	}
 	if (!first && !st)

@@ -1,0 +1,899 @@
+/* Statements and evaluation semantics: every statement type against
+ * requests that should and should not match, then priority order, Count,
+ * default actions, custom responses, CAPTCHA/Challenge, inserted headers
+ * and count-only mode. */
+#include "harness.h"
+#include "rules/default_acl.h"
+
+#define TX_NONE "[{`Priority`:0,`Type`:`NONE`}]"
+#define BYTE(field, pos, str)                                                                      \
+	"{`ByteMatchStatement`:{`SearchString`:`" str "`,`FieldToMatch`:" field                    \
+	",`TextTransformations`:" TX_NONE ",`PositionalConstraint`:`" pos "`}}"
+#define BYTE64(field, pos, b64)                                                                    \
+	"{`ByteMatchStatement`:{`SearchStringBase64`:`" b64 "`,`FieldToMatch`:" field              \
+	",`TextTransformations`:" TX_NONE ",`PositionalConstraint`:`" pos "`}}"
+#define URI         "{`UriPath`:{}}"
+#define QS          "{`QueryString`:{}}"
+#define BODY        "{`Body`:{}}"
+#define HDR(n)      "{`SingleHeader`:{`Name`:`" n "`}}"
+#define REQ_PATH(p) "{`path`:`" p "`}"
+#define REQ_IP(ip)  "{`path`:`/`,`client_ip`:`" ip "`}"
+
+/* ---- ByteMatch ---- */
+
+static void byte_exactly(void **state)
+{
+	(void)state;
+	tctx t;
+	t_open1(&t, BYTE(URI, "EXACTLY", "/a"));
+	assert_true(t_blocks(&t, REQ_PATH("/a")));
+	assert_true(t_blocks(&t, REQ_PATH("/a?x=1"))); /* the query is not the path */
+	assert_false(t_blocks(&t, REQ_PATH("/ab")));
+	assert_false(t_blocks(&t, REQ_PATH("/x/a")));
+	assert_false(t_blocks(&t, REQ_PATH("/A")));
+	t_close(&t);
+}
+
+static void byte_exactly_empty_field(void **state)
+{
+	(void)state;
+	tctx t;
+	t_open1(&t, BYTE(QS, "EXACTLY", "x"));
+	assert_false(t_blocks(&t, REQ_PATH("/p")));  /* empty query string */
+	assert_false(t_blocks(&t, REQ_PATH("/p?"))); /* present but empty */
+	assert_true(t_blocks(&t, REQ_PATH("/p?x")));
+	assert_false(t_blocks(&t, REQ_PATH("/p?xx")));
+	t_close(&t);
+	/* An absent header gives no value at all. */
+	t_open1(&t, BYTE(HDR("x-a"), "EXACTLY", "v"));
+	assert_false(t_blocks(&t, REQ_PATH("/")));
+	assert_false(t_blocks(&t, "{`headers`:{`x-a`:``}}"));
+	assert_true(t_blocks(&t, "{`headers`:{`x-a`:`v`}}"));
+	t_close(&t);
+}
+
+static void byte_starts_ends_contains(void **state)
+{
+	(void)state;
+	tctx t;
+	t_open1(&t, BYTE(URI, "STARTS_WITH", "/api"));
+	assert_true(t_blocks(&t, REQ_PATH("/api")));
+	assert_true(t_blocks(&t, REQ_PATH("/api/v1")));
+	assert_false(t_blocks(&t, REQ_PATH("/x/api")));
+	t_close(&t);
+
+	t_open1(&t, BYTE(URI, "ENDS_WITH", ".php"));
+	assert_true(t_blocks(&t, REQ_PATH("/index.php")));
+	assert_true(t_blocks(&t, REQ_PATH("/.php")));
+	assert_false(t_blocks(&t, REQ_PATH("/index.php/x")));
+	assert_false(t_blocks(&t, REQ_PATH("/index.phps")));
+	t_close(&t);
+
+	t_open1(&t, BYTE(URI, "CONTAINS", "etc/passwd"));
+	assert_true(t_blocks(&t, REQ_PATH("/etc/passwd")));
+	assert_true(t_blocks(&t, REQ_PATH("/a/../../etc/passwd/x")));
+	assert_false(t_blocks(&t, REQ_PATH("/etc/pass")));
+	assert_false(t_blocks(&t, REQ_PATH("/ETC/PASSWD"))); /* case sensitive */
+	t_close(&t);
+}
+
+static void byte_contains_word(void **state)
+{
+	(void)state;
+	tctx t;
+	t_open1(&t, BYTE(HDR("x-w"), "CONTAINS_WORD", "admin"));
+	const char *yes[] = {
+	    "admin",         /* whole field */
+	    "admin x",       /* at the start */
+	    "x admin",       /* at the end */
+	    "x-admin-y",     /* between non-word characters */
+	    "/admin/",       /* slashes */
+	    "a_admin admin", /* the second occurrence is a word */
+	    "1.admin.2",
+	};
+	const char *no[] = {
+	    "administrator", "xadmin", "admin_", "_admin", "admin9", "9admin", "ADMIN", "",
+	};
+	char req[256];
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		snprintf(req, sizeof req, "{`headers`:{`x-w`:`%s`}}", yes[i]);
+		if (!t_blocks(&t, req))
+			fail_msg("CONTAINS_WORD admin should match \"%s\"", yes[i]);
+	}
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
+		snprintf(req, sizeof req, "{`headers`:{`x-w`:`%s`}}", no[i]);
+		if (t_blocks(&t, req))
+			fail_msg("CONTAINS_WORD admin should not match \"%s\"", no[i]);
+	}
+	/* The explanation points at the occurrence that is a word. */
+	const sk_verdict *v = t_eval(&t, "{`headers`:{`x-w`:`a_admin admin`}}");
+	assert_int_equal(t_terminating(v)->hits[0].off, 8);
+	assert_int_equal(t_terminating(v)->hits[0].len, 5);
+	t_close(&t);
+	/* A search string with '_' is one word. */
+	t_open1(&t, BYTE(HDR("x-w"), "CONTAINS_WORD", "a_b"));
+	assert_true(t_blocks(&t, "{`headers`:{`x-w`:`x a_b y`}}"));
+	assert_false(t_blocks(&t, "{`headers`:{`x-w`:`x a_bc y`}}"));
+	t_close(&t);
+}
+
+static void byte_base64_bytes(void **state)
+{
+	(void)state;
+	tctx t;
+	/* "YQBi" is a NUL b */
+	t_open1(&t, BYTE64(BODY, "CONTAINS", "YQBi"));
+	assert_true(t_blocks(&t, "{`method`:`POST`,`body`:`xa\\u0000by`}"));
+	assert_false(t_blocks(&t, "{`method`:`POST`,`body`:`xaby`}"));
+	assert_false(t_blocks(&t, "{`method`:`POST`,`body`:`xa\\u0000`}"));
+	t_close(&t);
+	/* A lone NUL, EXACTLY. */
+	t_open1(&t, BYTE64(BODY, "EXACTLY", "AA=="));
+	assert_true(t_blocks(&t, "{`method`:`POST`,`body`:`\\u0000`}"));
+	assert_false(t_blocks(&t, "{`method`:`POST`,`body`:`\\u0000\\u0000`}"));
+	t_close(&t);
+	/* Bytes above 0x7f: "w78=" is C3 BF, U+00FF in UTF-8. */
+	t_open1(&t, BYTE64(BODY, "ENDS_WITH", "w78="));
+	assert_true(t_blocks(&t, "{`method`:`POST`,`body`:`ab\\u00ff`}"));
+	assert_false(t_blocks(&t, "{`method`:`POST`,`body`:`\\u00ffab`}"));
+	t_close(&t);
+}
+
+static void byte_with_transformations(void **state)
+{
+	(void)state;
+	tctx t;
+	t_open1(&t,
+	        "{`ByteMatchStatement`:{`SearchString`:`<script`,`FieldToMatch`:{`QueryString`:{}},"
+	        "`TextTransformations`:[{`Priority`:2,`Type`:`LOWERCASE`},"
+	        "{`Priority`:1,`Type`:`URL_DECODE`}],`PositionalConstraint`:`CONTAINS`}}");
+	assert_true(t_blocks(&t, REQ_PATH("/?q=%3CScRiPt%3E")));
+	assert_false(t_blocks(&t, REQ_PATH("/?q=script")));
+	t_close(&t);
+}
+
+/* ---- RegexMatch, RegexPatternSetReference ---- */
+
+static void regex_match_on_vectorscan(void **state)
+{
+	(void)state;
+	tctx t;
+	t_open1(&t, "{`RegexMatchStatement`:{`RegexString`:`^/user/[0-9]+$`,`FieldToMatch`:" URI
+	            ",`TextTransformations`:" TX_NONE "}}");
+	size_t lanes, hs, pcre;
+	sk_program_stats(t.p, &lanes, &hs, &pcre);
+	assert_int_equal(lanes, 1);
+	assert_int_equal(hs, 1);
+	assert_int_equal(pcre, 0);
+	assert_true(t_blocks(&t, REQ_PATH("/user/42")));
+	assert_false(t_blocks(&t, REQ_PATH("/user/42/x")));
+	assert_false(t_blocks(&t, REQ_PATH("/user/")));
+	t_close(&t);
+}
+
+static void regex_match_on_pcre(void **state)
+{
+	(void)state;
+	tctx t;
+	/* A backreference: Vectorscan refuses it, PCRE2 runs it. */
+	t_open1(&t, "{`RegexMatchStatement`:{`RegexString`:`/(ab)\\\\1`,`FieldToMatch`:" URI
+	            ",`TextTransformations`:" TX_NONE "}}");
+	size_t lanes, hs, pcre;
+	sk_program_stats(t.p, &lanes, &hs, &pcre);
+	assert_int_equal(pcre, 1);
+	assert_int_equal(hs, 0);
+	assert_true(t_blocks(&t, REQ_PATH("/abab")));
+	assert_false(t_blocks(&t, REQ_PATH("/abba")));
+	t_close(&t);
+
+	/* A lookahead next to a plain regex in the same lane. */
+	const char *acl =
+	    "{`Name`:`t`,`DefaultAction`:{`Allow`:{}},`Rules`:["
+	    "{`Name`:`look`,`Priority`:0,`Statement`:{`RegexMatchStatement`:{`RegexString`:"
+	    "`foo(?=bar)`,`FieldToMatch`:" URI ",`TextTransformations`:" TX_NONE "}},"
+	    "`Action`:{`Block`:{}}},"
+	    "{`Name`:`plain`,`Priority`:1,`Statement`:{`RegexMatchStatement`:{`RegexString`:"
+	    "`baz[0-9]`,`FieldToMatch`:" URI ",`TextTransformations`:" TX_NONE "}},"
+	    "`Action`:{`Block`:{}}}]}";
+	t_open(&t, acl);
+	sk_program_stats(t.p, &lanes, &hs, &pcre);
+	assert_int_equal(lanes, 1);
+	assert_int_equal(hs, 1);
+	assert_int_equal(pcre, 1);
+	const sk_verdict *v = t_eval(&t, REQ_PATH("/foobar"));
+	assert_int_equal(v->action, SK_ACT_BLOCK);
+	assert_string_equal(t_terminating(v)->rule->name, "look");
+	assert_int_equal(t_terminating(v)->hits[0].off, 1);
+	assert_int_equal(t_terminating(v)->hits[0].len, 3);
+	v = t_eval(&t, REQ_PATH("/foobaz1"));
+	assert_string_equal(t_terminating(v)->rule->name, "plain");
+	v = t_eval(&t, REQ_PATH("/foobaz"));
+	assert_int_equal(v->action, SK_ACT_ALLOW);
+	t_close(&t);
+}
+
+static void regex_pattern_set(void **state)
+{
+	(void)state;
+	tctx t;
+	t_open1(&t, "{`RegexPatternSetReferenceStatement`:{`ARN`:`arn:aws:wafv2:us-east-1:"
+	            "123456789012:regional/regexpatternset/bad-paths/"
+	            "22222222-aaaa-4bbb-8ccc-000000000001`,`FieldToMatch`:" URI
+	            ",`TextTransformations`:" TX_NONE "}}");
+	assert_true(t_blocks(&t, REQ_PATH("/wp-admin/x")));
+	assert_true(t_blocks(&t, REQ_PATH("/db.bak")));
+	assert_true(t_blocks(&t, REQ_PATH("/x.old")));
+	assert_false(t_blocks(&t, REQ_PATH("/x/wp-admin")));
+	assert_false(t_blocks(&t, REQ_PATH("/db.bak.txt")));
+	const sk_verdict *v = t_eval(&t, REQ_PATH("/db.old"));
+	assert_contains(t_terminating(v)->hits[0].reason,
+	                "pattern 1 of regex pattern set bad-paths");
+	t_close(&t);
+}
+
+/* ---- SQLi, XSS ---- */
+
+static void sqli_low_high(void **state)
+{
+	(void)state;
+	const char *lv[] = {"LOW", "HIGH"};
+	for (int i = 0; i < 2; i++) {
+		char stmt[256];
+		snprintf(stmt, sizeof stmt,
+		         "{`SqliMatchStatement`:{`FieldToMatch`:{`SingleHeader`:{`Name`:`x-q`}},"
+		         "`TextTransformations`:" TX_NONE ",`SensitivityLevel`:`%s`}}",
+		         lv[i]);
+		tctx t;
+		t_open1(&t, stmt);
+		assert_true(t_blocks(&t, "{`headers`:{`x-q`:`1' OR '1'='1`}}"));
+		assert_true(
+		    t_blocks(&t, "{`headers`:{`x-q`:`1 UNION SELECT password FROM users--`}}"));
+		assert_false(t_blocks(&t, "{`headers`:{`x-q`:`hello`}}"));
+		assert_false(t_blocks(&t, "{`headers`:{`x-other`:`1' OR '1'='1`}}"));
+		t_close(&t);
+	}
+}
+
+static void xss_match(void **state)
+{
+	(void)state;
+	tctx t;
+	t_open1(&t, "{`XssMatchStatement`:{`FieldToMatch`:{`SingleQueryArgument`:{`Name`:`q`}},"
+	            "`TextTransformations`:[{`Priority`:0,`Type`:`URL_DECODE`}]}}");
+	assert_true(t_blocks(&t, REQ_PATH("/?q=%3Cscript%3Ealert(1)%3C/script%3E")));
+	assert_true(t_blocks(&t, REQ_PATH("/?q=<script>alert(1)</script>")));
+	assert_false(t_blocks(&t, REQ_PATH("/?q=hello")));
+	assert_false(t_blocks(&t, REQ_PATH("/?other=<script>alert(1)</script>")));
+	t_close(&t);
+}
+
+/* ---- SizeConstraint ---- */
+
+static void size_constraint_operators(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *op;
+		bool at4, at0; /* header of 4 bytes; header absent (size 0) */
+	} cases[] = {
+	    {"EQ", true, false}, {"NE", false, true}, {"LE", true, true},
+	    {"LT", false, true}, {"GE", true, false}, {"GT", false, false},
+	};
+	for (size_t i = 0; i < 6; i++) {
+		char stmt[256];
+		snprintf(
+		    stmt, sizeof stmt,
+		    "{`SizeConstraintStatement`:{`FieldToMatch`:{`SingleHeader`:{`Name`:`x-s`}},"
+		    "`ComparisonOperator`:`%s`,`Size`:4,`TextTransformations`:" TX_NONE "}}",
+		    cases[i].op);
+		tctx t;
+		t_open1(&t, stmt);
+		if (t_blocks(&t, "{`headers`:{`x-s`:`abcd`}}") != cases[i].at4)
+			fail_msg("%s 4 on a 4-byte header", cases[i].op);
+		if (t_blocks(&t, "{`headers`:{`x-o`:`abcd`}}") != cases[i].at0)
+			fail_msg("%s 4 on an absent header", cases[i].op);
+		/* 3 bytes: below 4 */
+		bool lt = strcmp(cases[i].op, "NE") == 0 || strcmp(cases[i].op, "LE") == 0 ||
+		          strcmp(cases[i].op, "LT") == 0;
+		if (t_blocks(&t, "{`headers`:{`x-s`:`abc`}}") != lt)
+			fail_msg("%s 4 on a 3-byte header", cases[i].op);
+		t_close(&t);
+	}
+	/* Size after transformations: "%41%42" decodes to 2 bytes. */
+	assert_true(t_match("{`SizeConstraintStatement`:{`FieldToMatch`:{`QueryString`:{}},"
+	                    "`ComparisonOperator`:`EQ`,`Size`:2,`TextTransformations`:"
+	                    "[{`Priority`:0,`Type`:`URL_DECODE`}]}}",
+	                    REQ_PATH("/?%41%42")));
+	/* An absent body has size 0. */
+	assert_true(t_match("{`SizeConstraintStatement`:{`FieldToMatch`:{`Body`:{}},"
+	                    "`ComparisonOperator`:`EQ`,`Size`:0,`TextTransformations`:" TX_NONE
+	                    "}}",
+	                    REQ_PATH("/")));
+}
+
+/* ---- IPSetReference ---- */
+
+#define IPSET_V4                                                                                   \
+	"`arn:aws:wafv2:us-east-1:123456789012:regional/ipset/office-v4/"                          \
+	"11111111-aaaa-4bbb-8ccc-000000000001`"
+#define IPSET_V6                                                                                   \
+	"`arn:aws:wafv2:us-east-1:123456789012:regional/ipset/office-v6/"                          \
+	"11111111-aaaa-4bbb-8ccc-000000000002`"
+
+static void ip_set_v4_v6(void **state)
+{
+	(void)state;
+	tctx t;
+	t_open1(&t, "{`IPSetReferenceStatement`:{`ARN`:" IPSET_V4 "}}");
+	assert_true(t_blocks(&t, REQ_IP("192.0.2.0")));
+	assert_true(t_blocks(&t, REQ_IP("192.0.2.255")));
+	assert_true(t_blocks(&t, REQ_IP("198.51.100.7")));
+	assert_false(t_blocks(&t, REQ_IP("192.0.1.255")));
+	assert_false(t_blocks(&t, REQ_IP("192.0.3.0")));
+	assert_false(t_blocks(&t, REQ_IP("198.51.100.6")));
+	assert_false(t_blocks(&t, REQ_IP("198.51.100.8")));
+	assert_false(t_blocks(&t, REQ_IP("2001:db8::1")));
+	assert_false(t_blocks(&t, REQ_PATH("/"))); /* no client address */
+	t_close(&t);
+
+	t_open1(&t, "{`IPSetReferenceStatement`:{`ARN`:" IPSET_V6 "}}");
+	assert_true(t_blocks(&t, REQ_IP("2001:db8::")));
+	assert_true(t_blocks(&t, REQ_IP("2001:db8:ffff:ffff:ffff:ffff:ffff:ffff")));
+	assert_true(t_blocks(&t, REQ_IP("2001:db9::1")));
+	assert_false(t_blocks(&t, REQ_IP("2001:db9::2")));
+	assert_false(t_blocks(&t, REQ_IP("2001:db7:ffff:ffff:ffff:ffff:ffff:ffff")));
+	assert_true(t_blocks(&t, REQ_IP("::1"))); /* in ::/8 */
+	/* ::/8 holds the IPv4-mapped block, but an IPv6 set never matches an
+	 * IPv4 client, in either spelling. */
+	assert_false(t_blocks(&t, REQ_IP("192.0.2.1")));
+	assert_false(t_blocks(&t, REQ_IP("::ffff:192.0.2.1")));
+	t_close(&t);
+
+	/* Found by name too. */
+	assert_true(
+	    t_match("{`IPSetReferenceStatement`:{`ARN`:`office-v4`}}", REQ_IP("192.0.2.9")));
+}
+
+static void ip_set_forwarded(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *pos;
+		bool first_out, last_out; /* "203.0.113.1, 192.0.2.5" / reversed */
+	} cases[] = {{"FIRST", false, true}, {"LAST", true, false}, {"ANY", true, true}};
+	for (size_t i = 0; i < 3; i++) {
+		for (int fb = 0; fb < 2; fb++) {
+			char stmt[512];
+			snprintf(stmt, sizeof stmt,
+			         "{`IPSetReferenceStatement`:{`ARN`:" IPSET_V4
+			         ",`IPSetForwardedIPConfig`:{`HeaderName`:`X-Forwarded-For`,"
+			         "`FallbackBehavior`:`%s`,`Position`:`%s`}}}",
+			         fb ? "MATCH" : "NO_MATCH", cases[i].pos);
+			tctx t;
+			t_open1(&t, stmt);
+			if (t_blocks(&t, "{`client_ip`:`10.0.0.1`,`headers`:{`x-forwarded-for`:"
+			                 "`203.0.113.1, 192.0.2.5`}}") != cases[i].first_out)
+				fail_msg("%s with the set member last", cases[i].pos);
+			if (t_blocks(&t, "{`client_ip`:`10.0.0.1`,`headers`:{`X-Forwarded-For`:"
+			                 "`192.0.2.5,203.0.113.1`}}") != cases[i].last_out)
+				fail_msg("%s with the set member first", cases[i].pos);
+			/* The client address is not looked at. */
+			assert_false(t_blocks(&t, "{`client_ip`:`192.0.2.1`,`headers`:{"
+			                          "`x-forwarded-for`:`203.0.113.1`}}"));
+			/* No header, or nothing valid in it: the fallback. */
+			if (t_blocks(&t, "{`client_ip`:`192.0.2.1`}") != (fb == 1))
+				fail_msg("%s fallback without the header", cases[i].pos);
+			if (t_blocks(&t, "{`headers`:{`x-forwarded-for`:`unknown`}}") != (fb == 1))
+				fail_msg("%s fallback with garbage", cases[i].pos);
+			t_close(&t);
+		}
+	}
+}
+
+/* ---- GeoMatch ---- */
+
+static void geo_without_database(void **state)
+{
+	(void)state;
+	tctx t;
+	t_open1(&t, "{`GeoMatchStatement`:{`CountryCodes`:[`US`,`JP`]}}");
+	const sk_verdict *v = t_eval(&t, REQ_IP("8.8.8.8"));
+	assert_int_equal(v->action, SK_ACT_ALLOW);
+	assert_string_equal(v->country, "--");
+	assert_false(t_blocks(&t, REQ_PATH("/")));
+	t_close(&t);
+	assert_true(t_match("{`NotStatement`:{`Statement`:{`GeoMatchStatement`:{`CountryCodes`:"
+	                    "[`US`]}}}}",
+	                    REQ_IP("8.8.8.8")));
+}
+
+/* ---- LabelMatch ---- */
+
+static void label_match_order_and_scopes(void **state)
+{
+	(void)state;
+	const char *acl =
+	    "{`Name`:`t`,`DefaultAction`:{`Allow`:{}},`Rules`:["
+	    "{`Name`:`after`,`Priority`:20,`Statement`:{`LabelMatchStatement`:{`Scope`:`LABEL`,"
+	    "`Key`:`tag`}},`Action`:{`Block`:{}}},"
+	    "{`Name`:`before`,`Priority`:0,`Statement`:{`LabelMatchStatement`:{`Scope`:`LABEL`,"
+	    "`Key`:`tag`}},`Action`:{`Block`:{}}},"
+	    "{`Name`:`tagger`,`Priority`:10,`Statement`:" BYTE(
+	        URI, "CONTAINS",
+	        "tagme") ","
+	                 "`Action`:{`Count`:{}},`RuleLabels`:[{`Name`:`tag`},{`Name`:`ns1:ns2:deep`"
+	                 "}]},"
+	                 "{`Name`:`ns`,`Priority`:15,`Statement`:{`LabelMatchStatement`:{`Scope`:`"
+	                 "NAMESPACE`,"
+	                 "`Key`:`ns1:`}},`Action`:{`Count`:{}},`RuleLabels`:[{`Name`:`saw-ns`}]},"
+	                 "{`Name`:`ns-inner`,`Priority`:16,`Statement`:{`LabelMatchStatement`:{`"
+	                 "Scope`:"
+	                 "`NAMESPACE`,`Key`:`ns1:ns2:`}},`Action`:{`Count`:{}},`RuleLabels`:[{`"
+	                 "Name`:`saw-inner`}]},"
+	                 "{`Name`:`label-with-ns`,`Priority`:17,`Statement`:{`LabelMatchStatement`:"
+	                 "{`Scope`:"
+	                 "`LABEL`,`Key`:`ns2:deep`}},`Action`:{`Count`:{}},`RuleLabels`:[{`Name`:`"
+	                 "saw-deep`}]},"
+	                 "{`Name`:`full`,`Priority`:18,`Statement`:{`LabelMatchStatement`:{`Scope`:"
+	                 "`LABEL`,"
+	                 "`Key`:`awswaf:000000000000:webacl:t:ns1:ns2:deep`}},`Action`:{`Count`:{}}"
+	                 ","
+	                 "`RuleLabels`:[{`Name`:`saw-full`}]},"
+	                 "{`Name`:`wrong`,`Priority`:19,`Statement`:{`LabelMatchStatement`:{`Scope`"
+	                 ":`LABEL`,"
+	                 "`Key`:`ns1`}},`Action`:{`Count`:{}},`RuleLabels`:[{`Name`:`saw-wrong`}]}"
+	                 "]}";
+	tctx t;
+	t_open(&t, acl);
+	const sk_verdict *v = t_eval(&t, REQ_PATH("/tagme"));
+	assert_int_equal(v->action, SK_ACT_BLOCK);
+	assert_string_equal(t_terminating(v)->rule->name, "after");
+	assert_true(t_has_label(v, "awswaf:000000000000:webacl:t:tag"));
+	assert_true(t_has_label(v, "awswaf:000000000000:webacl:t:ns1:ns2:deep"));
+	assert_true(t_has_label(v, "awswaf:000000000000:webacl:t:saw-ns"));
+	assert_true(t_has_label(v, "awswaf:000000000000:webacl:t:saw-inner"));
+	assert_true(t_has_label(v, "awswaf:000000000000:webacl:t:saw-deep"));
+	assert_true(t_has_label(v, "awswaf:000000000000:webacl:t:saw-full"));
+	assert_false(t_has_label(v, "awswaf:000000000000:webacl:t:saw-wrong"));
+	/* Labels are in the order added. */
+	assert_string_equal(v->labels[0], "awswaf:000000000000:webacl:t:tag");
+	v = t_eval(&t, REQ_PATH("/other"));
+	assert_int_equal(v->action, SK_ACT_ALLOW);
+	assert_int_equal(v->nlabels, 0);
+	t_close(&t);
+}
+
+/* ---- And, Or, Not ---- */
+
+static void and_or_not(void **state)
+{
+	(void)state;
+	const char *and_ = "{`AndStatement`:{`Statements`:[" BYTE(
+	    URI, "STARTS_WITH", "/a") "," BYTE(QS, "CONTAINS", "x") "]}}";
+	tctx t;
+	t_open1(&t, and_);
+	assert_true(t_blocks(&t, REQ_PATH("/a?x")));
+	assert_false(t_blocks(&t, REQ_PATH("/a?y")));
+	assert_false(t_blocks(&t, REQ_PATH("/b?x")));
+	const sk_verdict *v = t_eval(&t, REQ_PATH("/a?x"));
+	assert_int_equal(t_terminating(v)->nhits, 2); /* both explain the match */
+	t_close(&t);
+
+	const char *or_ = "{`OrStatement`:{`Statements`:[" BYTE(URI, "STARTS_WITH", "/a") "," BYTE(
+	    QS, "CONTAINS", "x") "]}}";
+	t_open1(&t, or_);
+	assert_true(t_blocks(&t, REQ_PATH("/a?y")));
+	assert_true(t_blocks(&t, REQ_PATH("/b?x")));
+	assert_false(t_blocks(&t, REQ_PATH("/b?y")));
+	t_close(&t);
+
+	const char *not_ = "{`NotStatement`:{`Statement`:{`AndStatement`:{`Statements`:[" BYTE(
+	    URI, "STARTS_WITH", "/a") "," BYTE(QS, "CONTAINS", "x") "]}}}}";
+	t_open1(&t, not_);
+	assert_false(t_blocks(&t, REQ_PATH("/a?x")));
+	assert_true(t_blocks(&t, REQ_PATH("/a?y")));
+	assert_true(t_blocks(&t, REQ_PATH("/b")));
+	v = t_eval(&t, REQ_PATH("/b"));
+	assert_int_equal(t_terminating(v)->nhits, 1);
+	t_close(&t);
+}
+
+/* ---- RateBased ---- */
+
+static void rate_constant_key(void **state)
+{
+	(void)state;
+	tctx t;
+	t_open1(&t, "{`RateBasedStatement`:{`Limit`:10,`EvaluationWindowSec`:60,"
+	            "`AggregateKeyType`:`CONSTANT`,`ScopeDownStatement`:" BYTE(URI, "STARTS_WITH",
+	                                                                       "/api") "}}");
+	int64_t now = T_NOW;
+	/* Outside the scope-down: never counted. */
+	for (int i = 0; i < 30; i++)
+		assert_int_equal(t_eval_at(&t, REQ_PATH("/web"), now + i)->action, SK_ACT_ALLOW);
+	t_close(&t);
+
+	/* Count exactly: 10 within the limit, the 11th over it. */
+	t_open1(&t, "{`RateBasedStatement`:{`Limit`:10,`EvaluationWindowSec`:60,"
+	            "`AggregateKeyType`:`CONSTANT`,`ScopeDownStatement`:" BYTE(URI, "STARTS_WITH",
+	                                                                       "/api") "}}");
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(t_eval_at(&t, REQ_PATH("/api/x"), now + i * 1000)->action,
+		                 SK_ACT_ALLOW);
+	const sk_verdict *v = t_eval_at(&t, REQ_PATH("/api/y"), now + 10000);
+	assert_int_equal(v->action, SK_ACT_BLOCK);
+	assert_contains(t_terminating(v)->hits[0].reason, "11 requests in 60 s");
+	/* Every client shares the constant key. */
+	v = t_eval_at(&t, "{`path`:`/api`,`client_ip`:`203.0.113.9`}", now + 11000);
+	assert_int_equal(v->action, SK_ACT_BLOCK);
+	/* Outside the scope-down still allowed while the API is limited. */
+	assert_int_equal(t_eval_at(&t, REQ_PATH("/web"), now + 11000)->action, SK_ACT_ALLOW);
+	/* Beyond the window the count starts over. */
+	v = t_eval_at(&t, REQ_PATH("/api"), now + 11000 + 61000);
+	assert_int_equal(v->action, SK_ACT_ALLOW);
+	t_close(&t);
+}
+
+static void rate_ip_key(void **state)
+{
+	(void)state;
+	tctx t;
+	t_open1(&t, "{`RateBasedStatement`:{`Limit`:10,`AggregateKeyType`:`IP`}}");
+	int64_t now = T_NOW;
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(t_eval_at(&t, REQ_IP("192.0.2.1"), now + i)->action, SK_ACT_ALLOW);
+	assert_int_equal(t_eval_at(&t, REQ_IP("192.0.2.1"), now + 20)->action, SK_ACT_BLOCK);
+	assert_int_equal(t_eval_at(&t, REQ_IP("192.0.2.1"), now + 30)->action, SK_ACT_BLOCK);
+	/* Another address has its own count. */
+	assert_int_equal(t_eval_at(&t, REQ_IP("192.0.2.2"), now + 40)->action, SK_ACT_ALLOW);
+	/* The default window is 300 s: still limited at 299 s... */
+	assert_int_equal(t_eval_at(&t, REQ_IP("192.0.2.1"), now + 290000)->action, SK_ACT_BLOCK);
+	/* ...and counted afresh once the early requests left the window. */
+	assert_int_equal(t_eval_at(&t, REQ_IP("192.0.2.1"), now + 600000 + 1)->action,
+	                 SK_ACT_ALLOW);
+	t_close(&t);
+}
+
+static void rate_custom_and_forwarded_keys(void **state)
+{
+	(void)state;
+	tctx t;
+	/* Keyed on a header: requests without it are not counted. */
+	t_open1(&t, "{`RateBasedStatement`:{`Limit`:10,`AggregateKeyType`:`CUSTOM_KEYS`,"
+	            "`CustomKeys`:[{`Header`:{`Name`:`x-api-key`,`TextTransformations`:"
+	            "[{`Priority`:0,`Type`:`LOWERCASE`}]}}]}}");
+	for (int i = 0; i < 10; i++)
+		assert_false(t_blocks(&t, "{`headers`:{`x-api-key`:`K1`}}"));
+	/* The key is read after LOWERCASE: k1 is K1. */
+	assert_true(t_blocks(&t, "{`headers`:{`x-api-key`:`k1`}}"));
+	assert_false(t_blocks(&t, "{`headers`:{`x-api-key`:`k2`}}"));
+	for (int i = 0; i < 20; i++)
+		assert_false(t_blocks(&t, REQ_PATH("/")));
+	t_close(&t);
+
+	/* FORWARDED_IP: the first address of the header. */
+	t_open1(&t, "{`RateBasedStatement`:{`Limit`:10,`AggregateKeyType`:`FORWARDED_IP`,"
+	            "`ForwardedIPConfig`:{`HeaderName`:`X-Forwarded-For`,"
+	            "`FallbackBehavior`:`NO_MATCH`}}}");
+	for (int i = 0; i < 10; i++)
+		assert_false(t_blocks(&t, "{`client_ip`:`10.0.0.1`,`headers`:{`x-forwarded-for`:"
+		                          "`203.0.113.5, 10.1.1.1`}}"));
+	assert_true(t_blocks(&t, "{`client_ip`:`10.0.0.2`,`headers`:{`x-forwarded-for`:"
+	                         "`203.0.113.5`}}"));
+	assert_false(t_blocks(&t, "{`client_ip`:`10.0.0.1`,`headers`:{`x-forwarded-for`:"
+	                          "`10.1.1.1, 203.0.113.5`}}"));
+	for (int i = 0; i < 20; i++)
+		assert_false(t_blocks(&t, "{`client_ip`:`10.0.0.1`}"));
+	t_close(&t);
+}
+
+/* ---- evaluation ---- */
+
+static void priority_order(void **state)
+{
+	(void)state;
+	const char *acl =
+	    "{`Name`:`t`,`DefaultAction`:{`Block`:{}},`Rules`:["
+	    "{`Name`:`late-block`,`Priority`:50,`Statement`:" BYTE(
+	        URI, "STARTS_WITH",
+	        "/") ","
+	             "`Action`:{`Block`:{}}},"
+	             "{`Name`:`early-allow`,`Priority`:3,`Statement`:" BYTE(
+	                 URI, "STARTS_WITH",
+	                 "/ok") ","
+	                        "`Action`:{`Allow`:{}}},"
+	                        "{`Name`:`first-count`,`Priority`:1,`Statement`:" BYTE(
+	                            URI, "STARTS_WITH",
+	                            "/") ","
+	                                 "`Action`:{`Count`:{}},`RuleLabels`:[{`Name`:`seen`}]}]}";
+	tctx t;
+	t_open(&t, acl);
+	const sk_acl *a = sk_program_acl(t.p);
+	assert_string_equal(a->rules[0].name, "first-count");
+	assert_string_equal(a->rules[2].name, "late-block");
+	const sk_verdict *v = t_eval(&t, REQ_PATH("/ok"));
+	assert_int_equal(v->action, SK_ACT_ALLOW);
+	assert_int_equal(v->status, 200);
+	assert_int_equal(v->nmatches, 2);
+	assert_string_equal(v->matches[0].rule->name, "first-count");
+	assert_int_equal(v->matches[0].action, SK_ACT_COUNT);
+	assert_false(v->matches[0].terminating);
+	assert_string_equal(v->matches[1].rule->name, "early-allow");
+	assert_true(v->matches[1].terminating);
+	assert_int_equal(v->terminating, 1);
+	assert_true(t_has_label(v, "awswaf:000000000000:webacl:t:seen"));
+
+	v = t_eval(&t, REQ_PATH("/x"));
+	assert_int_equal(v->action, SK_ACT_BLOCK);
+	assert_int_equal(v->status, 403);
+	assert_string_equal(t_terminating(v)->rule->name, "late-block");
+	t_close(&t);
+}
+
+static void default_actions(void **state)
+{
+	(void)state;
+	const char *allow = "{`Name`:`t`,`DefaultAction`:{`Allow`:{`CustomRequestHandling`:{"
+	                    "`InsertHeaders`:[{`Name`:`checked`,`Value`:`yes`}]}}},`Rules`:[]}";
+	tctx t;
+	t_open(&t, allow);
+	const sk_verdict *v = t_eval(&t, REQ_PATH("/"));
+	assert_int_equal(v->action, SK_ACT_ALLOW);
+	assert_int_equal(v->status, 200);
+	assert_int_equal(v->terminating, -1);
+	assert_int_equal(v->nmatches, 0);
+	assert_int_equal(v->ninserted, 1);
+	assert_string_equal(v->inserted[0].name, "x-amzn-waf-checked");
+	assert_string_equal(v->inserted[0].value, "yes");
+	t_close(&t);
+
+	const char *block = "{`Name`:`t`,`DefaultAction`:{`Block`:{`CustomResponse`:{"
+	                    "`ResponseCode`:401,`CustomResponseBodyKey`:`nope`}}},"
+	                    "`CustomResponseBodies`:{`nope`:{`ContentType`:`APPLICATION_JSON`,"
+	                    "`Content`:`{\\`error\\`:1}`}},`Rules`:[]}";
+	t_open(&t, block);
+	v = t_eval(&t, REQ_PATH("/"));
+	assert_int_equal(v->action, SK_ACT_BLOCK);
+	assert_int_equal(v->status, 401);
+	assert_int_equal(v->terminating, -1);
+	assert_non_null(v->act);
+	assert_non_null(v->act->body);
+	assert_string_equal(v->act->body->content_type, "application/json");
+	assert_string_equal(v->act->body->content, "{\"error\":1}");
+	t_close(&t);
+}
+
+static void custom_response(void **state)
+{
+	(void)state;
+	const char *acl =
+	    "{`Name`:`t`,`DefaultAction`:{`Allow`:{}},"
+	    "`CustomResponseBodies`:{`slow`:{`ContentType`:`TEXT_PLAIN`,"
+	    "`Content`:`slow down`}},`Rules`:["
+	    "{`Name`:`limit`,`Priority`:0,`Statement`:" BYTE(
+	        URI, "STARTS_WITH",
+	        "/api") ","
+	                "`Action`:{`Block`:{`CustomResponse`:{`ResponseCode`:429,"
+	                "`CustomResponseBodyKey`:`slow`,`ResponseHeaders`:[{`Name`:`Retry-After`,"
+	                "`Value`:`30`}]}}}}]}";
+	tctx t;
+	t_open(&t, acl);
+	const sk_verdict *v = t_eval(&t, REQ_PATH("/api"));
+	assert_int_equal(v->action, SK_ACT_BLOCK);
+	assert_int_equal(v->status, 429);
+	assert_int_equal(v->act->response_code, 429);
+	assert_string_equal(v->act->body->content, "slow down");
+	assert_string_equal(v->act->body->content_type, "text/plain");
+	assert_int_equal(v->act->nresponse_headers, 1);
+	assert_string_equal(v->act->response_headers[0].name, "Retry-After");
+	assert_string_equal(v->act->response_headers[0].value, "30");
+	t_close(&t);
+}
+
+static void captcha_and_challenge(void **state)
+{
+	(void)state;
+	const char *acl =
+	    "{`Name`:`t`,`DefaultAction`:{`Allow`:{}},`Rules`:["
+	    "{`Name`:`cap`,`Priority`:0,`Statement`:" BYTE(
+	        URI, "STARTS_WITH", "/login") ","
+	                                      "`Action`:{`Captcha`:{}}},"
+	                                      "{`Name`:`chal`,`Priority`:1,`Statement`:" BYTE(
+	                                          URI, "STARTS_WITH",
+	                                          "/shop") ","
+	                                                   "`Action`:{`Challenge`:{}}}]}";
+	tctx t;
+	t_open(&t, acl);
+	const sk_verdict *v = t_eval(&t, REQ_PATH("/login"));
+	assert_int_equal(v->action, SK_ACT_CAPTCHA);
+	assert_int_equal(v->status, 403);
+	assert_string_equal(sk_action_name(v->action), "CAPTCHA");
+	assert_true(t_terminating(v)->terminating);
+	v = t_eval(&t, REQ_PATH("/shop"));
+	assert_int_equal(v->action, SK_ACT_CHALLENGE);
+	assert_int_equal(v->status, 403);
+	assert_string_equal(sk_action_name(v->action), "CHALLENGE");
+	t_close(&t);
+}
+
+static void request_header_insertion(void **state)
+{
+	(void)state;
+	const char *acl =
+	    "{`Name`:`t`,`DefaultAction`:{`Allow`:{}},`Rules`:["
+	    "{`Name`:`mark`,`Priority`:0,`Statement`:" BYTE(
+	        URI, "STARTS_WITH",
+	        "/") ","
+	             "`Action`:{`Count`:{`CustomRequestHandling`:{`InsertHeaders`:"
+	             "[{`Name`:`seen`,`Value`:`1`}]}}}},"
+	             "{`Name`:`vip`,`Priority`:1,`Statement`:" BYTE(
+	                 URI, "STARTS_WITH",
+	                 "/vip") ","
+	                         "`Action`:{`Allow`:{`CustomRequestHandling`:{`InsertHeaders`:"
+	                         "[{`Name`:`user-class`,`Value`:`vip`},{`Name`:`b`,`Value`:`2`}]}}}"
+	                         "},"
+	                         "{`Name`:`blk`,`Priority`:2,`Statement`:" BYTE(
+	                             URI, "STARTS_WITH", "/bad") ","
+	                                                         "`Action`:{`Block`:{}}}]}";
+	tctx t;
+	t_open(&t, acl);
+	const sk_verdict *v = t_eval(&t, REQ_PATH("/vip"));
+	assert_int_equal(v->action, SK_ACT_ALLOW);
+	assert_int_equal(v->ninserted, 3);
+	assert_string_equal(v->inserted[0].name, "x-amzn-waf-seen");
+	assert_string_equal(v->inserted[1].name, "x-amzn-waf-user-class");
+	assert_string_equal(v->inserted[1].value, "vip");
+	assert_string_equal(v->inserted[2].name, "x-amzn-waf-b");
+	v = t_eval(&t, REQ_PATH("/bad"));
+	assert_int_equal(v->action, SK_ACT_BLOCK);
+	t_close(&t);
+}
+
+static void count_only_mode(void **state)
+{
+	(void)state;
+	const char *acl =
+	    "{`Name`:`t`,`DefaultAction`:{`Allow`:{}},`Rules`:["
+	    "{`Name`:`blk`,`Priority`:0,`Statement`:" BYTE(
+	        URI, "STARTS_WITH",
+	        "/bad") ","
+	                "`Action`:{`Block`:{}},`RuleLabels`:[{`Name`:`bad`}]},"
+	                "{`Name`:`cap`,`Priority`:1,`Statement`:" BYTE(
+	                    URI, "STARTS_WITH",
+	                    "/bad") ","
+	                            "`Action`:{`Captcha`:{}}},"
+	                            "{`Name`:`ok`,`Priority`:2,`Statement`:" BYTE(
+	                                URI, "STARTS_WITH", "/") ","
+	                                                         "`Action`:{`Allow`:{}}}]}";
+	sk_engine_options eo = {.count_only = true};
+	tctx t;
+	t_open_opts(&t, acl, NULL, &eo);
+	const sk_verdict *v = t_eval(&t, REQ_PATH("/bad"));
+	/* Block and Captcha are counted; evaluation goes on to the Allow. */
+	assert_int_equal(v->action, SK_ACT_ALLOW);
+	assert_int_equal(v->status, 200);
+	assert_int_equal(v->nmatches, 3);
+	assert_int_equal(v->matches[0].action, SK_ACT_COUNT);
+	assert_int_equal(v->matches[0].rule_action, SK_ACT_BLOCK);
+	assert_true(v->matches[0].overridden);
+	assert_false(v->matches[0].terminating);
+	assert_int_equal(v->matches[1].action, SK_ACT_COUNT);
+	assert_int_equal(v->matches[1].rule_action, SK_ACT_CAPTCHA);
+	assert_true(v->matches[2].terminating);
+	assert_true(t_has_label(v, "awswaf:000000000000:webacl:t:bad"));
+	t_close(&t);
+
+	/* A default Block lets the request through in count-only mode. */
+	t_open_opts(&t, "{`Name`:`t`,`DefaultAction`:{`Block`:{}},`Rules`:[]}", NULL, &eo);
+	v = t_eval(&t, REQ_PATH("/"));
+	assert_int_equal(v->action, SK_ACT_ALLOW);
+	assert_int_equal(v->status, 200);
+	t_close(&t);
+}
+
+/* Two rules reading the same field through the same chain share one lane;
+ * a different chain is another lane. */
+static void lanes_are_shared(void **state)
+{
+	(void)state;
+	const char *acl =
+	    "{`Name`:`t`,`DefaultAction`:{`Allow`:{}},`Rules`:["
+	    "{`Name`:`a`,`Priority`:0,`Statement`:" BYTE(
+	        URI, "CONTAINS",
+	        "aaa") ","
+	               "`Action`:{`Count`:{}}},"
+	               "{`Name`:`b`,`Priority`:1,`Statement`:" BYTE(
+	                   URI, "CONTAINS",
+	                   "bbb") ","
+	                          "`Action`:{`Count`:{}}},"
+	                          "{`Name`:`c`,`Priority`:2,`Statement`:{`ByteMatchStatement`:{`"
+	                          "SearchString`:"
+	                          "`ccc`,`FieldToMatch`:{`UriPath`:{}},`TextTransformations`:[{`"
+	                          "Priority`:0,"
+	                          "`Type`:`LOWERCASE`}],`PositionalConstraint`:`CONTAINS`}},"
+	                          "`Action`:{`Count`:{}}}]}";
+	tctx t;
+	t_open(&t, acl);
+	size_t lanes, hs, pcre;
+	sk_program_stats(t.p, &lanes, &hs, &pcre);
+	assert_int_equal(lanes, 2);
+	assert_int_equal(hs, 3);
+	const sk_verdict *v = t_eval(&t, REQ_PATH("/aaa/bbb/CCC"));
+	assert_int_equal(v->nmatches, 3);
+	v = t_eval(&t, REQ_PATH("/bbb"));
+	assert_int_equal(v->nmatches, 1);
+	assert_string_equal(v->matches[0].rule->name, "b");
+	t_close(&t);
+}
+
+/* The built-in default web ACL loads, compiles and does its job. */
+static void default_acl(void **state)
+{
+	(void)state;
+	tctx t;
+	t_open_opts(&t, sk_default_acl_json, NULL, NULL);
+#define UA "`headers`:{`User-Agent`:`Mozilla/5.0`}"
+	static const struct {
+		const char *req, *rule;
+	} cases[] = {
+	    {"{`path`:`/`}", "NoUserAgent_HEADER"},
+	    {"{`path`:`/?id=1%27%20OR%20%271%27=%271`," UA "}", "SQLi_QUERYARGUMENTS"},
+	    {"{`path`:`/?q=%3Cscript%3Ealert(1)%3C/script%3E`," UA "}",
+	     "CrossSiteScripting_QUERYARGUMENTS"},
+	    {"{`path`:`/static/..%2f..%2fetc/passwd`," UA "}", "GenericLFI_URIPATH_QUERYSTRING"},
+	    {"{`path`:`/`,`headers`:{`User-Agent`:`${jndi:ldap://x/a}`}}", "Log4JRCE"},
+	    {"{`method`:`POST`,`path`:`/c`," UA ",`body`:`<script>alert(1)</script>`}",
+	     "CrossSiteScripting_BODY"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const sk_verdict *v = t_eval(&t, cases[i].req);
+		if (v->action != SK_ACT_BLOCK ||
+		    strcmp(t_terminating(v)->rule->name, cases[i].rule))
+			fail_msg("%s: expected a block by %s", cases[i].req, cases[i].rule);
+	}
+	static const char *const fine[] = {
+	    "{`path`:`/index.html?page=2&sort=name`," UA "}",
+	    "{`method`:`POST`,`path`:`/form`," UA ",`body`:`name=O%27Brien&city=Paris`}",
+	    "{`path`:`/a/b/./c`," UA "}",
+	};
+	for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++)
+		if (t_eval(&t, fine[i])->action != SK_ACT_ALLOW)
+			fail_msg("%s: expected no block", fine[i]);
+#undef UA
+	t_close(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(byte_exactly),
+	    cmocka_unit_test(byte_exactly_empty_field),
+	    cmocka_unit_test(byte_starts_ends_contains),
+	    cmocka_unit_test(byte_contains_word),
+	    cmocka_unit_test(byte_base64_bytes),
+	    cmocka_unit_test(byte_with_transformations),
+	    cmocka_unit_test(regex_match_on_vectorscan),
+	    cmocka_unit_test(regex_match_on_pcre),
+	    cmocka_unit_test(regex_pattern_set),
+	    cmocka_unit_test(sqli_low_high),
+	    cmocka_unit_test(xss_match),
+	    cmocka_unit_test(size_constraint_operators),
+	    cmocka_unit_test(ip_set_v4_v6),
+	    cmocka_unit_test(ip_set_forwarded),
+	    cmocka_unit_test(geo_without_database),
+	    cmocka_unit_test(label_match_order_and_scopes),
+	    cmocka_unit_test(and_or_not),
+	    cmocka_unit_test(rate_constant_key),
+	    cmocka_unit_test(rate_ip_key),
+	    cmocka_unit_test(rate_custom_and_forwarded_keys),
+	    cmocka_unit_test(priority_order),
+	    cmocka_unit_test(default_actions),
+	    cmocka_unit_test(custom_response),
+	    cmocka_unit_test(captcha_and_challenge),
+	    cmocka_unit_test(request_header_insertion),
+	    cmocka_unit_test(count_only_mode),
+	    cmocka_unit_test(lanes_are_shared),
+	    cmocka_unit_test(default_acl),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
