@@ -40,7 +40,8 @@ bool sk_cidr_parse(const char *s, sk_ip_range *out)
 	char *end;
 	long bits = strtol(slash + 1, &end, 10);
 	bool v4 = memchr(s, ':', (size_t)(slash - s)) == NULL;
-	if (*end || end == slash + 1 || bits < 0 || bits > (v4 ? 32 : 128))
+	/* AWS refuses /0: a set that holds every address is a mistake. */
+	if (*end || end == slash + 1 || bits < 1 || bits > (v4 ? 32 : 128))
 		return false;
 	if (v4)
 		bits += 96;

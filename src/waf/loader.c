@@ -30,6 +30,17 @@ typedef struct res_doc {
 
 enum { RES_IP_SET, RES_REGEX_SET, RES_RULE_GROUP };
 
+/* What changes while a referenced document is read; saved and restored
+ * around it on every path, errors included, since collect mode goes on
+ * after an error. */
+typedef struct doc_ctx {
+	const char *file;
+	bool wrapped;
+	const char *label_ns;
+	const sk_body *bodies;
+	size_t nbodies;
+} doc_ctx;
+
 typedef struct loader {
 	sk_arena *a;
 	sk_error *err;
@@ -52,6 +63,20 @@ typedef struct loader {
 	} managed[32];
 	size_t nmanaged;
 } loader;
+
+static doc_ctx save_ctx(const loader *L)
+{
+	return (doc_ctx){L->file, L->wrapped, L->label_ns, L->bodies, L->nbodies};
+}
+
+static void restore_ctx(loader *L, const doc_ctx *c)
+{
+	L->file = c->file;
+	L->wrapped = c->wrapped;
+	L->label_ns = c->label_ns;
+	L->bodies = c->bodies;
+	L->nbodies = c->nbodies;
+}
 
 static sk_status failv(loader *L, const char *path, const char *fmt, va_list ap) SK_PRINTF(3, 0);
 static sk_status failv(loader *L, const char *path, const char *fmt, va_list ap)
@@ -130,6 +155,15 @@ static const char *type_name(const json_t *v)
 
 /* ---- typed getters: absent optional values give NULL / defaults ---- */
 
+/* The string's text, or NULL when v is not a string or holds a NUL (the
+ * document is parsed with NULs allowed so that they get a JSON path). */
+static const char *cstr(const json_t *v)
+{
+	if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v))
+		return NULL;
+	return json_string_value(v);
+}
+
 static sk_status get_obj(loader *L, json_t *o, const char *path, const char *key, bool required,
                          json_t **out)
 {
@@ -176,9 +210,9 @@ static sk_status get_str(loader *L, json_t *o, const char *path, const char *key
 	}
 	if (!json_is_string(v))
 		return fail(L, sub(L, path, key), "expected a string, found %s", type_name(v));
-	if (strlen(json_string_value(v)) != json_string_length(v))
+	if (!cstr(v))
 		return fail(L, sub(L, path, key), "a NUL character is not allowed here");
-	*out = json_string_value(v);
+	*out = cstr(v);
 	return SK_OK;
 }
 
@@ -305,7 +339,8 @@ static sk_status scan_dir(loader *L)
 		qsort(names, nnames, sizeof *names, name_cmp);
 	for (size_t i = 0; st == SK_OK && i < nnames; i++) {
 		json_error_t je;
-		json_t *root = json_load_file(names[i], JSON_REJECT_DUPLICATES, &je);
+		json_t *root =
+		    json_load_file(names[i], JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
 		if (!root) {
 			st = sk_fail(L->err, SK_E_INVALID, "%s:%d:%d: %s", names[i], je.line,
 			             je.column, je.text);
@@ -386,7 +421,7 @@ static sk_status find_res(loader *L, const char *path, int kind, const char *ref
 			const char *field = pass == 0 ? "ARN" : pass == 1 ? "Id" : "Name";
 			const char *want = pass == 0 ? ref : pass == 1 ? want_id : want_name;
 			json_t *v = json_object_get(d->body, field);
-			if (want && json_is_string(v) && strcmp(json_string_value(v), want) == 0) {
+			if (want && cstr(v) && strcmp(cstr(v), want) == 0) {
 				*out = d;
 				return SK_OK;
 			}
@@ -467,9 +502,10 @@ static sk_status load_names(loader *L, json_t *arr, const char *path, bool lower
 		return nomem(L);
 	for (size_t i = 0; i < n; i++) {
 		json_t *s = json_array_get(arr, i);
-		if (!json_is_string(s) || json_string_length(s) == 0)
-			return fail(L, idx(L, path, i), "expected a non-empty string");
-		v[i] = dupstr(L, json_string_value(s));
+		const char *t = cstr(s);
+		if (!t || !*t)
+			return fail(L, idx(L, path, i), "expected a non-empty string without NUL");
+		v[i] = dupstr(L, t);
 		if (lower)
 			for (char *p = v[i]; *p; p++)
 				*p = (char)tolower((unsigned char)*p);
@@ -506,16 +542,21 @@ static sk_status load_match_pattern(loader *L, json_t *o, const char *path, cons
 	return load_names(L, v, np, lower, &f->names, &f->nnames);
 }
 
-static void field_key(loader *L, sk_field *f)
+static sk_status field_key(loader *L, sk_field *f)
 {
-	char names[4096] = "";
-	for (size_t i = 0; i < f->nnames; i++) {
-		strncat(names, i ? "," : "", sizeof names - strlen(names) - 1);
-		strncat(names, f->names[i], sizeof names - strlen(names) - 1);
-	}
-	f->key = sk_arena_printf(L->a, "%d|%s|%d|%d|%d|%d|%s", (int)f->kind, f->name ? f->name : "",
-	                         (int)f->scope, (int)f->oversize, (int)f->pattern, (int)f->fallback,
-	                         names);
+	/* Names are length-prefixed, so no name can fake a separator. */
+	sk_buf names;
+	sk_buf_init(&names, SK_CAP_CONFIG_FILE);
+	sk_status st = SK_OK;
+	for (size_t i = 0; i < f->nnames && !st; i++)
+		st = sk_buf_printf(&names, "%zu:%s;", strlen(f->names[i]), f->names[i]);
+	if (!st)
+		f->key = sk_arena_printf(L->a, "%d|%s|%d|%d|%d|%d|%s", (int)f->kind,
+		                         f->name ? f->name : "", (int)f->scope, (int)f->oversize,
+		                         (int)f->pattern, (int)f->fallback,
+		                         names.p ? (char *)names.p : "");
+	sk_buf_free(&names);
+	return st || !f->key ? nomem(L) : SK_OK;
 }
 
 static sk_status load_field(loader *L, json_t *o, const char *path, sk_field **out)
@@ -604,7 +645,7 @@ static sk_status load_field(loader *L, json_t *o, const char *path, sk_field **o
 	}
 	default: break;
 	}
-	field_key(L, f);
+	TRY(field_key(L, f));
 	*out = f;
 	return SK_OK;
 }
@@ -641,14 +682,8 @@ static sk_status load_forwarded(loader *L, json_t *o, const char *path, const ch
 
 /* ---- referenced resources ---- */
 
-static sk_status load_ip_set(loader *L, res_doc *d, sk_ip_set **out)
+static sk_status load_ip_set_body(loader *L, res_doc *d, sk_ip_set **out)
 {
-	if (d->loaded) {
-		*out = d->loaded;
-		return SK_OK;
-	}
-	const char *saved = L->file;
-	L->file = d->file;
 	const char *path = d->wrapped ? "IPSet" : "";
 	sk_ip_set *s = sk_arena_calloc(L->a, sizeof *s);
 	json_t *arr;
@@ -669,29 +704,36 @@ static sk_status load_ip_set(loader *L, res_doc *d, sk_ip_set **out)
 	char *ap = sub(L, path, "Addresses");
 	for (size_t i = 0; i < n; i++) {
 		json_t *v = json_array_get(arr, i);
-		if (!json_is_string(v) || !sk_cidr_parse(json_string_value(v), &s->ranges[i]))
+		if (!cstr(v) || !sk_cidr_parse(cstr(v), &s->ranges[i]))
 			return fail(L, idx(L, ap, i),
-			            "expected an address range in CIDR notation "
+			            "expected an address range in CIDR notation, /1 to /32 or /128 "
 			            "(192.0.2.0/24 or 2001:db8::/32)");
 	}
 	s->n = n;
 	sk_ip_ranges_sort(s->ranges, s->n);
-	L->file = saved;
 	d->loaded = s;
 	*out = s;
 	return SK_OK;
 }
 
-static sk_status check_regex(loader *L, const char *path, const char *re);
-
-static sk_status load_regex_set(loader *L, res_doc *d, sk_regex_set **out)
+static sk_status load_ip_set(loader *L, res_doc *d, sk_ip_set **out)
 {
 	if (d->loaded) {
 		*out = d->loaded;
 		return SK_OK;
 	}
-	const char *saved = L->file;
+	doc_ctx saved = save_ctx(L);
 	L->file = d->file;
+	L->wrapped = d->wrapped;
+	sk_status st = load_ip_set_body(L, d, out);
+	restore_ctx(L, &saved);
+	return st;
+}
+
+static sk_status check_regex(loader *L, const char *path, const char *re);
+
+static sk_status load_regex_set_body(loader *L, res_doc *d, sk_regex_set **out)
+{
 	const char *path = d->wrapped ? "RegexPatternSet" : "";
 	sk_regex_set *s = sk_arena_calloc(L->a, sizeof *s);
 	json_t *arr;
@@ -719,10 +761,23 @@ static sk_status load_regex_set(loader *L, res_doc *d, sk_regex_set **out)
 		s->regexes[i] = dupstr(L, re);
 	}
 	s->n = n;
-	L->file = saved;
 	d->loaded = s;
 	*out = s;
 	return SK_OK;
+}
+
+static sk_status load_regex_set(loader *L, res_doc *d, sk_regex_set **out)
+{
+	if (d->loaded) {
+		*out = d->loaded;
+		return SK_OK;
+	}
+	doc_ctx saved = save_ctx(L);
+	L->file = d->file;
+	L->wrapped = d->wrapped;
+	sk_status st = load_regex_set_body(L, d, out);
+	restore_ctx(L, &saved);
+	return st;
 }
 
 static sk_status load_group_doc(loader *L, const char *file, json_t *body, const char *path,
@@ -872,7 +927,7 @@ static sk_status load_countries(loader *L, json_t *v, const char *path, sk_stmt 
 		return nomem(L);
 	for (size_t i = 0; i < n; i++) {
 		json_t *c = json_array_get(arr, i);
-		const char *cc = json_is_string(c) ? json_string_value(c) : "";
+		const char *cc = cstr(c) ? cstr(c) : "";
 		if (strlen(cc) != 2 || !isupper((unsigned char)cc[0]) ||
 		    !isupper((unsigned char)cc[1]))
 			return fail(L, idx(L, ap, i),
@@ -1030,13 +1085,9 @@ static sk_status load_group_stmt(loader *L, json_t *v, const char *path, bool in
 			if (d->loading)
 				return fail(L, path, "rule group \"%s\" refers to itself", arn);
 			d->loading = true;
-			const char *saved = L->file;
-			bool saved_wrapped = L->wrapped;
 			sk_status st =
 			    load_group_doc(L, d->file, d->body, d->wrapped ? "RuleGroup" : "",
 			                   d->wrapped, false, (sk_group **)&d->loaded);
-			L->file = saved;
-			L->wrapped = saved_wrapped;
 			d->loading = false;
 			if (st)
 				return st;
@@ -1462,15 +1513,9 @@ static const char *arn_account(loader *L, const char *arn)
 	return "000000000000";
 }
 
-static sk_status load_group_doc(loader *L, const char *file, json_t *body, const char *path,
-                                bool wrapped, bool managed, sk_group **out)
+static sk_status load_group_body(loader *L, json_t *body, const char *path, bool managed,
+                                 sk_group **out)
 {
-	const char *saved_file = L->file, *saved_ns = L->label_ns;
-	bool saved_wrapped = L->wrapped;
-	const sk_body *saved_bodies = L->bodies;
-	size_t saved_nbodies = L->nbodies;
-	L->file = file;
-	L->wrapped = wrapped;
 	if (!json_is_object(body))
 		return fail(L, path, "expected a RuleGroup object");
 	sk_group *g = sk_arena_calloc(L->a, sizeof *g);
@@ -1502,13 +1547,19 @@ static sk_status load_group_doc(loader *L, const char *file, json_t *body, const
 	L->bodies = g->bodies;
 	L->nbodies = g->nbodies;
 	TRY(load_rules(L, body, path, true, &g->rules, &g->nrules));
-	L->file = saved_file;
-	L->label_ns = saved_ns;
-	L->wrapped = saved_wrapped;
-	L->bodies = saved_bodies;
-	L->nbodies = saved_nbodies;
 	*out = g;
 	return SK_OK;
+}
+
+static sk_status load_group_doc(loader *L, const char *file, json_t *body, const char *path,
+                                bool wrapped, bool managed, sk_group **out)
+{
+	doc_ctx saved = save_ctx(L);
+	L->file = file;
+	L->wrapped = wrapped;
+	sk_status st = load_group_body(L, body, path, managed, out);
+	restore_ctx(L, &saved);
+	return st;
 }
 
 static size_t size_limit(const char *s)
@@ -1602,7 +1653,7 @@ sk_status sk_acl_load(const char *name, const char *text, size_t n, const sk_loa
 	static const sk_load_options defaults = {0};
 	json_error_t je;
 	*out = NULL;
-	json_t *root = json_loadb(text, n, JSON_REJECT_DUPLICATES, &je);
+	json_t *root = json_loadb(text, n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
 	if (!root)
 		return sk_fail(err, SK_E_INVALID, "%s:%d:%d: %s", name, je.line, je.column,
 		               je.text);

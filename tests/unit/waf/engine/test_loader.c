@@ -1,6 +1,7 @@
 /* The loader's complaints name the file, the JSON path and what was
  * expected; and the search string encodings of the two document forms. */
 #include "harness.h"
+#include "waf/ipaddr.h"
 
 #define TX_NONE    "[{`Priority`:0,`Type`:`NONE`}]"
 #define ACL(rules) "{`Name`:`t`,`DefaultAction`:{`Allow`:{}},`Rules`:[" rules "]}"
@@ -262,6 +263,75 @@ static void problems_mode_lists_every_broken_rule(void **state)
 	sk_buf_free(&problems);
 }
 
+static void nul_gets_a_json_path(void **state)
+{
+	(void)state;
+	/* The NUL is refused where it stands, with its JSON path. */
+	const char *m = t_load_error(ACL(RULE("ab", 0, BYTE_URI("CONTAINS", "a\\u0000b"))), NULL);
+	assert_contains(m, "t.json: Rules[0].Statement.ByteMatchStatement.SearchString: a NUL");
+}
+
+static void problems_after_a_broken_group_keep_the_acl_context(void **state)
+{
+	(void)state;
+	/* The group file fails to load; the web ACL rules after it must still
+	 * be read in the web ACL's own file and label context. */
+	const char *acl =
+	    ACL("{`Name`:`g`,`Priority`:0,`OverrideAction`:{`None`:{}},`Statement`:{"
+	        "`RuleGroupReferenceStatement`:{`ARN`:`bad`}}},"
+	        "{`Name`:`after`,`Priority`:1,`Action`:{`Block`:{}},`Statement`:{"
+	        "`ByteMatchStatement`:{`SearchString`:`x`,`FieldToMatch`:{`UriPath`:{}},"
+	        "`TextTransformations`:[{`Priority`:0,`Type`:`NONE`}],`PositionalConstraint`:`NOPE`"
+	        "}}}");
+	sk_buf problems;
+	sk_buf_init(&problems, 1 << 20);
+	sk_load_options lo = {.problems = &problems,
+	                      .resources_dir = SK_TEST_DATA "/engine/res-bad"};
+	sk_acl *a = NULL;
+	sk_error err;
+	assert_int_equal(t_load(acl, &lo, &a, NULL, &err), SK_E_INVALID);
+	const char *p = (const char *)problems.p;
+	assert_non_null(p);
+	assert_contains(p, "rulegroup-badb64.json: RuleGroup.Rules[0].Statement");
+	assert_contains(p, "\nt.json: Rules[1].Statement.ByteMatchStatement.PositionalConstraint");
+	sk_buf_free(&problems);
+}
+
+static void zero_prefix_ranges_are_refused(void **state)
+{
+	(void)state;
+	sk_ip_range r;
+	assert_false(sk_cidr_parse("0.0.0.0/0", &r));
+	assert_false(sk_cidr_parse("::/0", &r));
+	assert_true(sk_cidr_parse("0.0.0.0/1", &r));
+	assert_false(sk_cidr_parse("10.0.0.0/8\0junk" + 0, &r) == false); /* C string ends at NUL */
+}
+
+static void json_paths_with_commas_are_their_own_field(void **state)
+{
+	(void)state;
+	/* ["/a,/b"] and ["/a", "/b"] read different values. */
+	tctx t;
+	t_open(&t,
+	       ACL("{`Name`:`one`,`Priority`:0,`Action`:{`Count`:{}},`Statement`:{`"
+	           "ByteMatchStatement`:{"
+	           "`SearchString`:`x`,`FieldToMatch`:{`JsonBody`:{`MatchPattern`:{`IncludedPaths`:"
+	           "[`/a,/b`]},"
+	           "`MatchScope`:`VALUE`}},`TextTransformations`:[{`Priority`:0,`Type`:`NONE`}],"
+	           "`PositionalConstraint`:`CONTAINS`}},`RuleLabels`:[{`Name`:`one`}]},"
+	           "{`Name`:`two`,`Priority`:1,`Action`:{`Count`:{}},`Statement`:{`"
+	           "ByteMatchStatement`:{"
+	           "`SearchString`:`x`,`FieldToMatch`:{`JsonBody`:{`MatchPattern`:{`IncludedPaths`:"
+	           "[`/a`,`/b`]},"
+	           "`MatchScope`:`VALUE`}},`TextTransformations`:[{`Priority`:0,`Type`:`NONE`}],"
+	           "`PositionalConstraint`:`CONTAINS`}},`RuleLabels`:[{`Name`:`two`}]}"));
+	const sk_verdict *v = t_eval(&t, "{`method`:`POST`,`path`:`/`,`headers`:{`Content-Type`:"
+	                                 "`application/json`},`body`:`{\\`a\\`:\\`x\\`}`}");
+	assert_false(t_has_label(v, "awswaf:000000000000:webacl:t:one"));
+	assert_true(t_has_label(v, "awswaf:000000000000:webacl:t:two"));
+	t_close(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +350,10 @@ int main(void)
 	    cmocka_unit_test(capacity_costs),
 	    cmocka_unit_test(wrapped_reads_base64),
 	    cmocka_unit_test(problems_mode_lists_every_broken_rule),
+	    cmocka_unit_test(nul_gets_a_json_path),
+	    cmocka_unit_test(problems_after_a_broken_group_keep_the_acl_context),
+	    cmocka_unit_test(zero_prefix_ranges_are_refused),
+	    cmocka_unit_test(json_paths_with_commas_are_their_own_field),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
