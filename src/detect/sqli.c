@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "detect/detect.h"
+#include "detect/scan.h"
 
 #define MAX_TOKENS 384 /* tokens examined per context; bounds the work */
 #define MAX_DEPTH  32
@@ -138,166 +139,8 @@ enum kw_id {
 	K_XOR,
 };
 
-typedef struct kw_entry {
-	const char *name;
-	uint8_t id;
-} kw_entry;
-
-/* Sorted by name for binary search. */
-static const kw_entry keywords[] = {
-    {"ALL", K_ALL},
-    {"ALTER", K_ALTER},
-    {"AND", K_AND},
-    {"AS", K_AS},
-    {"ASC", K_ASC},
-    {"BEGIN", K_BEGIN},
-    {"BETWEEN", K_BETWEEN},
-    {"BINARY", K_BINARY},
-    {"BY", K_BY},
-    {"CALL", K_CALL},
-    {"CASE", K_CASE},
-    {"COLLATE", K_COLLATE},
-    {"CREATE", K_CREATE},
-    {"CROSS", K_CROSS},
-    {"DECLARE", K_DECLARE},
-    {"DELAY", K_DELAY},
-    {"DELETE", K_DELETE},
-    {"DESC", K_DESC},
-    {"DISTINCT", K_DISTINCT},
-    {"DIV", K_DIV},
-    {"DO", K_DO},
-    {"DROP", K_DROP},
-    {"DUMPFILE", K_DUMPFILE},
-    {"ELSE", K_ELSE},
-    {"END", K_END},
-    {"EXCEPT", K_EXCEPT},
-    {"EXEC", K_EXEC},
-    {"EXECUTE", K_EXEC},
-    {"EXISTS", K_EXISTS},
-    {"FALSE", K_FALSE},
-    {"FOR", K_FOR},
-    {"FROM", K_FROM},
-    {"FULL", K_FULL},
-    {"GRANT", K_GRANT},
-    {"GROUP", K_GROUP},
-    {"HAVING", K_HAVING},
-    {"IF", K_IF},
-    {"ILIKE", K_ILIKE},
-    {"IN", K_IN},
-    {"INNER", K_INNER},
-    {"INSERT", K_INSERT},
-    {"INTERSECT", K_INTERSECT},
-    {"INTO", K_INTO},
-    {"IS", K_IS},
-    {"JOIN", K_JOIN},
-    {"KILL", K_KILL},
-    {"LEFT", K_LEFT},
-    {"LIKE", K_LIKE},
-    {"LIMIT", K_LIMIT},
-    {"LOAD", K_LOAD},
-    {"MOD", K_MOD},
-    {"NOT", K_NOT},
-    {"NULL", K_NULL},
-    {"OFFSET", K_OFFSET},
-    {"ON", K_ON},
-    {"OR", K_OR},
-    {"ORDER", K_ORDER},
-    {"OUTER", K_OUTER},
-    {"OUTFILE", K_OUTFILE},
-    {"PROCEDURE", K_PROCEDURE},
-    {"REGEXP", K_REGEXP},
-    {"REPLACE", K_REPLACE},
-    {"REVOKE", K_REVOKE},
-    {"RIGHT", K_RIGHT},
-    {"RLIKE", K_RLIKE},
-    {"SELECT", K_SELECT},
-    {"SET", K_SET},
-    {"SHOW", K_SHOW},
-    {"SHUTDOWN", K_SHUTDOWN},
-    {"SOUNDS", K_SOUNDS},
-    {"THEN", K_THEN},
-    {"TOP", K_TOP},
-    {"TRUE", K_TRUE},
-    {"TRUNCATE", K_TRUNCATE},
-    {"UNION", K_UNION},
-    {"UPDATE", K_UPDATE},
-    {"USING", K_USING},
-    {"VALUES", K_VALUES},
-    {"WAITFOR", K_WAITFOR},
-    {"WHEN", K_WHEN},
-    {"WHERE", K_WHERE},
-    {"WHILE", K_WHILE},
-    {"XOR", K_XOR},
-};
-
 /* Functions by what calling them from an injected fragment tells us. */
 enum fn_class { FN_NONE, FN_STRONG, FN_INFO };
-
-typedef struct fn_entry {
-	const char *name;
-	uint8_t cls;
-} fn_entry;
-
-/* Sorted by name. STRONG: delays, error-message extraction, file access,
- * command execution: no ordinary value calls these. INFO: functions an
- * attacker uses to read or encode data (version, string slicing, char). */
-static const fn_entry functions[] = {
-    {"ASCII", FN_INFO},
-    {"BENCHMARK", FN_STRONG},
-    {"BIN", FN_INFO},
-    {"CAST", FN_INFO},
-    {"CHAR", FN_INFO},
-    {"CHR", FN_INFO},
-    {"CONCAT", FN_INFO},
-    {"CONCAT_WS", FN_INFO},
-    {"CONVERT", FN_INFO},
-    {"COUNT", FN_INFO},
-    {"CURRENT_USER", FN_INFO},
-    {"DATABASE", FN_INFO},
-    {"DBMS_LOCK.SLEEP", FN_STRONG},
-    {"DBMS_PIPE.RECEIVE_MESSAGE", FN_STRONG},
-    {"DB_NAME", FN_INFO},
-    {"EXP", FN_INFO},
-    {"EXTRACTVALUE", FN_STRONG},
-    {"FLOOR", FN_INFO},
-    {"GROUP_CONCAT", FN_INFO},
-    {"GTID_SUBSET", FN_STRONG},
-    {"HEX", FN_INFO},
-    {"IFNULL", FN_INFO},
-    {"ISNULL", FN_INFO},
-    {"JSON_KEYS", FN_INFO},
-    {"LENGTH", FN_INFO},
-    {"LOAD_FILE", FN_STRONG},
-    {"LOWER", FN_INFO},
-    {"MAKE_SET", FN_INFO},
-    {"MD5", FN_INFO},
-    {"MID", FN_INFO},
-    {"NAME_CONST", FN_STRONG},
-    {"NCHAR", FN_INFO},
-    {"OPENROWSET", FN_STRONG},
-    {"ORD", FN_INFO},
-    {"PG_READ_FILE", FN_STRONG},
-    {"PG_SLEEP", FN_STRONG},
-    {"POLYGON", FN_STRONG},
-    {"RAND", FN_INFO},
-    {"RANDOMBLOB", FN_STRONG},
-    {"SCHEMA", FN_INFO},
-    {"SESSION_USER", FN_INFO},
-    {"SLEEP", FN_STRONG},
-    {"SUBSTR", FN_INFO},
-    {"SUBSTRING", FN_INFO},
-    {"SYSTEM_USER", FN_INFO},
-    {"UNHEX", FN_INFO},
-    {"UPDATEXML", FN_STRONG},
-    {"UPPER", FN_INFO},
-    {"USER", FN_INFO},
-    {"UTL_HTTP.REQUEST", FN_STRONG},
-    {"UTL_INADDR.GET_HOST_ADDRESS", FN_STRONG},
-    {"UTL_INADDR.GET_HOST_NAME", FN_STRONG},
-    {"VERSION", FN_INFO},
-    {"XP_CMDSHELL", FN_STRONG},
-    {"XP_DIRTREE", FN_STRONG},
-};
 
 static int up(int c)
 {
@@ -315,47 +158,401 @@ static bool upper_word(const uint8_t *p, size_t n, char *buf)
 	return true;
 }
 
+/* Keywords, upper-cased; EXECUTE is EXEC. A switch on the first letter and
+ * fixed-length compares: this runs for every word of the input. */
 static int kw_lookup(const uint8_t *p, size_t n)
 {
-	char buf[MAX_WORD];
-	if (!upper_word(p, n, buf))
+	char b[9];
+	if (n < 2 || n > 9)
 		return K_NONE;
-	size_t lo = 0, hi = sizeof keywords / sizeof keywords[0];
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(buf, keywords[mid].name);
-		if (c == 0)
-			return keywords[mid].id;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
+	for (size_t i = 0; i < n; i++)
+		b[i] = (char)up(p[i]);
+	switch (b[0]) {
+	case 'A':
+		if (n == 2 && memcmp(b, "AS", 2) == 0)
+			return K_AS;
+		if (n == 3 && memcmp(b, "ALL", 3) == 0)
+			return K_ALL;
+		if (n == 3 && memcmp(b, "AND", 3) == 0)
+			return K_AND;
+		if (n == 3 && memcmp(b, "ASC", 3) == 0)
+			return K_ASC;
+		if (n == 5 && memcmp(b, "ALTER", 5) == 0)
+			return K_ALTER;
+		return K_NONE;
+	case 'B':
+		if (n == 2 && memcmp(b, "BY", 2) == 0)
+			return K_BY;
+		if (n == 5 && memcmp(b, "BEGIN", 5) == 0)
+			return K_BEGIN;
+		if (n == 6 && memcmp(b, "BINARY", 6) == 0)
+			return K_BINARY;
+		if (n == 7 && memcmp(b, "BETWEEN", 7) == 0)
+			return K_BETWEEN;
+		return K_NONE;
+	case 'C':
+		if (n == 4 && memcmp(b, "CALL", 4) == 0)
+			return K_CALL;
+		if (n == 4 && memcmp(b, "CASE", 4) == 0)
+			return K_CASE;
+		if (n == 5 && memcmp(b, "CROSS", 5) == 0)
+			return K_CROSS;
+		if (n == 6 && memcmp(b, "CREATE", 6) == 0)
+			return K_CREATE;
+		if (n == 7 && memcmp(b, "COLLATE", 7) == 0)
+			return K_COLLATE;
+		return K_NONE;
+	case 'D':
+		if (n == 2 && memcmp(b, "DO", 2) == 0)
+			return K_DO;
+		if (n == 3 && memcmp(b, "DIV", 3) == 0)
+			return K_DIV;
+		if (n == 4 && memcmp(b, "DESC", 4) == 0)
+			return K_DESC;
+		if (n == 4 && memcmp(b, "DROP", 4) == 0)
+			return K_DROP;
+		if (n == 5 && memcmp(b, "DELAY", 5) == 0)
+			return K_DELAY;
+		if (n == 6 && memcmp(b, "DELETE", 6) == 0)
+			return K_DELETE;
+		if (n == 7 && memcmp(b, "DECLARE", 7) == 0)
+			return K_DECLARE;
+		if (n == 8 && memcmp(b, "DISTINCT", 8) == 0)
+			return K_DISTINCT;
+		if (n == 8 && memcmp(b, "DUMPFILE", 8) == 0)
+			return K_DUMPFILE;
+		return K_NONE;
+	case 'E':
+		if (n == 3 && memcmp(b, "END", 3) == 0)
+			return K_END;
+		if (n == 4 && memcmp(b, "ELSE", 4) == 0)
+			return K_ELSE;
+		if (n == 4 && memcmp(b, "EXEC", 4) == 0)
+			return K_EXEC;
+		if (n == 6 && memcmp(b, "EXCEPT", 6) == 0)
+			return K_EXCEPT;
+		if (n == 6 && memcmp(b, "EXISTS", 6) == 0)
+			return K_EXISTS;
+		if (n == 7 && memcmp(b, "EXECUTE", 7) == 0)
+			return K_EXEC;
+		return K_NONE;
+	case 'F':
+		if (n == 3 && memcmp(b, "FOR", 3) == 0)
+			return K_FOR;
+		if (n == 4 && memcmp(b, "FROM", 4) == 0)
+			return K_FROM;
+		if (n == 4 && memcmp(b, "FULL", 4) == 0)
+			return K_FULL;
+		if (n == 5 && memcmp(b, "FALSE", 5) == 0)
+			return K_FALSE;
+		return K_NONE;
+	case 'G':
+		if (n == 5 && memcmp(b, "GRANT", 5) == 0)
+			return K_GRANT;
+		if (n == 5 && memcmp(b, "GROUP", 5) == 0)
+			return K_GROUP;
+		return K_NONE;
+	case 'H':
+		if (n == 6 && memcmp(b, "HAVING", 6) == 0)
+			return K_HAVING;
+		return K_NONE;
+	case 'I':
+		if (n == 2 && memcmp(b, "IF", 2) == 0)
+			return K_IF;
+		if (n == 2 && memcmp(b, "IN", 2) == 0)
+			return K_IN;
+		if (n == 2 && memcmp(b, "IS", 2) == 0)
+			return K_IS;
+		if (n == 4 && memcmp(b, "INTO", 4) == 0)
+			return K_INTO;
+		if (n == 5 && memcmp(b, "ILIKE", 5) == 0)
+			return K_ILIKE;
+		if (n == 5 && memcmp(b, "INNER", 5) == 0)
+			return K_INNER;
+		if (n == 6 && memcmp(b, "INSERT", 6) == 0)
+			return K_INSERT;
+		if (n == 9 && memcmp(b, "INTERSECT", 9) == 0)
+			return K_INTERSECT;
+		return K_NONE;
+	case 'J':
+		if (n == 4 && memcmp(b, "JOIN", 4) == 0)
+			return K_JOIN;
+		return K_NONE;
+	case 'K':
+		if (n == 4 && memcmp(b, "KILL", 4) == 0)
+			return K_KILL;
+		return K_NONE;
+	case 'L':
+		if (n == 4 && memcmp(b, "LEFT", 4) == 0)
+			return K_LEFT;
+		if (n == 4 && memcmp(b, "LIKE", 4) == 0)
+			return K_LIKE;
+		if (n == 4 && memcmp(b, "LOAD", 4) == 0)
+			return K_LOAD;
+		if (n == 5 && memcmp(b, "LIMIT", 5) == 0)
+			return K_LIMIT;
+		return K_NONE;
+	case 'M':
+		if (n == 3 && memcmp(b, "MOD", 3) == 0)
+			return K_MOD;
+		return K_NONE;
+	case 'N':
+		if (n == 3 && memcmp(b, "NOT", 3) == 0)
+			return K_NOT;
+		if (n == 4 && memcmp(b, "NULL", 4) == 0)
+			return K_NULL;
+		return K_NONE;
+	case 'O':
+		if (n == 2 && memcmp(b, "ON", 2) == 0)
+			return K_ON;
+		if (n == 2 && memcmp(b, "OR", 2) == 0)
+			return K_OR;
+		if (n == 5 && memcmp(b, "ORDER", 5) == 0)
+			return K_ORDER;
+		if (n == 5 && memcmp(b, "OUTER", 5) == 0)
+			return K_OUTER;
+		if (n == 6 && memcmp(b, "OFFSET", 6) == 0)
+			return K_OFFSET;
+		if (n == 7 && memcmp(b, "OUTFILE", 7) == 0)
+			return K_OUTFILE;
+		return K_NONE;
+	case 'P':
+		if (n == 9 && memcmp(b, "PROCEDURE", 9) == 0)
+			return K_PROCEDURE;
+		return K_NONE;
+	case 'R':
+		if (n == 5 && memcmp(b, "RIGHT", 5) == 0)
+			return K_RIGHT;
+		if (n == 5 && memcmp(b, "RLIKE", 5) == 0)
+			return K_RLIKE;
+		if (n == 6 && memcmp(b, "REGEXP", 6) == 0)
+			return K_REGEXP;
+		if (n == 6 && memcmp(b, "REVOKE", 6) == 0)
+			return K_REVOKE;
+		if (n == 7 && memcmp(b, "REPLACE", 7) == 0)
+			return K_REPLACE;
+		return K_NONE;
+	case 'S':
+		if (n == 3 && memcmp(b, "SET", 3) == 0)
+			return K_SET;
+		if (n == 4 && memcmp(b, "SHOW", 4) == 0)
+			return K_SHOW;
+		if (n == 6 && memcmp(b, "SELECT", 6) == 0)
+			return K_SELECT;
+		if (n == 6 && memcmp(b, "SOUNDS", 6) == 0)
+			return K_SOUNDS;
+		if (n == 8 && memcmp(b, "SHUTDOWN", 8) == 0)
+			return K_SHUTDOWN;
+		return K_NONE;
+	case 'T':
+		if (n == 3 && memcmp(b, "TOP", 3) == 0)
+			return K_TOP;
+		if (n == 4 && memcmp(b, "THEN", 4) == 0)
+			return K_THEN;
+		if (n == 4 && memcmp(b, "TRUE", 4) == 0)
+			return K_TRUE;
+		if (n == 8 && memcmp(b, "TRUNCATE", 8) == 0)
+			return K_TRUNCATE;
+		return K_NONE;
+	case 'U':
+		if (n == 5 && memcmp(b, "UNION", 5) == 0)
+			return K_UNION;
+		if (n == 5 && memcmp(b, "USING", 5) == 0)
+			return K_USING;
+		if (n == 6 && memcmp(b, "UPDATE", 6) == 0)
+			return K_UPDATE;
+		return K_NONE;
+	case 'V':
+		if (n == 6 && memcmp(b, "VALUES", 6) == 0)
+			return K_VALUES;
+		return K_NONE;
+	case 'W':
+		if (n == 4 && memcmp(b, "WHEN", 4) == 0)
+			return K_WHEN;
+		if (n == 5 && memcmp(b, "WHERE", 5) == 0)
+			return K_WHERE;
+		if (n == 5 && memcmp(b, "WHILE", 5) == 0)
+			return K_WHILE;
+		if (n == 7 && memcmp(b, "WAITFOR", 7) == 0)
+			return K_WAITFOR;
+		return K_NONE;
+	case 'X':
+		if (n == 3 && memcmp(b, "XOR", 3) == 0)
+			return K_XOR;
+		return K_NONE;
+	default: return K_NONE;
 	}
-	return K_NONE;
 }
 
+/* Functions by what calling them from an injected fragment tells us.
+ * STRONG: delays, error-message extraction, file access, command execution:
+ * no ordinary value calls these. INFO: functions an attacker uses to read
+ * or encode data (version, string slicing, char). */
 static int fn_lookup(const uint8_t *p, size_t n)
 {
-	char buf[MAX_WORD];
-	if (!upper_word(p, n, buf))
+	char b[27];
+	if (n < 3 || n > 27)
 		return FN_NONE;
-	size_t lo = 0, hi = sizeof functions / sizeof functions[0];
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(buf, functions[mid].name);
-		if (c == 0)
-			return functions[mid].cls;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
+	for (size_t i = 0; i < n; i++)
+		b[i] = (char)up(p[i]);
+	switch (b[0]) {
+	case 'A':
+		if (n == 5 && memcmp(b, "ASCII", 5) == 0)
+			return FN_INFO;
+		return FN_NONE;
+	case 'B':
+		if (n == 3 && memcmp(b, "BIN", 3) == 0)
+			return FN_INFO;
+		if (n == 9 && memcmp(b, "BENCHMARK", 9) == 0)
+			return FN_STRONG;
+		return FN_NONE;
+	case 'C':
+		if (n == 3 && memcmp(b, "CHR", 3) == 0)
+			return FN_INFO;
+		if (n == 4 && memcmp(b, "CAST", 4) == 0)
+			return FN_INFO;
+		if (n == 4 && memcmp(b, "CHAR", 4) == 0)
+			return FN_INFO;
+		if (n == 5 && memcmp(b, "COUNT", 5) == 0)
+			return FN_INFO;
+		if (n == 6 && memcmp(b, "CONCAT", 6) == 0)
+			return FN_INFO;
+		if (n == 7 && memcmp(b, "CONVERT", 7) == 0)
+			return FN_INFO;
+		if (n == 9 && memcmp(b, "CONCAT_WS", 9) == 0)
+			return FN_INFO;
+		if (n == 12 && memcmp(b, "CURRENT_USER", 12) == 0)
+			return FN_INFO;
+		return FN_NONE;
+	case 'D':
+		if (n == 7 && memcmp(b, "DB_NAME", 7) == 0)
+			return FN_INFO;
+		if (n == 8 && memcmp(b, "DATABASE", 8) == 0)
+			return FN_INFO;
+		if (n == 15 && memcmp(b, "DBMS_LOCK.SLEEP", 15) == 0)
+			return FN_STRONG;
+		if (n == 25 && memcmp(b, "DBMS_PIPE.RECEIVE_MESSAGE", 25) == 0)
+			return FN_STRONG;
+		return FN_NONE;
+	case 'E':
+		if (n == 3 && memcmp(b, "EXP", 3) == 0)
+			return FN_INFO;
+		if (n == 12 && memcmp(b, "EXTRACTVALUE", 12) == 0)
+			return FN_STRONG;
+		return FN_NONE;
+	case 'F':
+		if (n == 5 && memcmp(b, "FLOOR", 5) == 0)
+			return FN_INFO;
+		return FN_NONE;
+	case 'G':
+		if (n == 11 && memcmp(b, "GTID_SUBSET", 11) == 0)
+			return FN_STRONG;
+		if (n == 12 && memcmp(b, "GROUP_CONCAT", 12) == 0)
+			return FN_INFO;
+		return FN_NONE;
+	case 'H':
+		if (n == 3 && memcmp(b, "HEX", 3) == 0)
+			return FN_INFO;
+		return FN_NONE;
+	case 'I':
+		if (n == 6 && memcmp(b, "IFNULL", 6) == 0)
+			return FN_INFO;
+		if (n == 6 && memcmp(b, "ISNULL", 6) == 0)
+			return FN_INFO;
+		return FN_NONE;
+	case 'J':
+		if (n == 9 && memcmp(b, "JSON_KEYS", 9) == 0)
+			return FN_INFO;
+		return FN_NONE;
+	case 'L':
+		if (n == 5 && memcmp(b, "LOWER", 5) == 0)
+			return FN_INFO;
+		if (n == 6 && memcmp(b, "LENGTH", 6) == 0)
+			return FN_INFO;
+		if (n == 9 && memcmp(b, "LOAD_FILE", 9) == 0)
+			return FN_STRONG;
+		return FN_NONE;
+	case 'M':
+		if (n == 3 && memcmp(b, "MD5", 3) == 0)
+			return FN_INFO;
+		if (n == 3 && memcmp(b, "MID", 3) == 0)
+			return FN_INFO;
+		if (n == 8 && memcmp(b, "MAKE_SET", 8) == 0)
+			return FN_INFO;
+		return FN_NONE;
+	case 'N':
+		if (n == 5 && memcmp(b, "NCHAR", 5) == 0)
+			return FN_INFO;
+		if (n == 10 && memcmp(b, "NAME_CONST", 10) == 0)
+			return FN_STRONG;
+		return FN_NONE;
+	case 'O':
+		if (n == 3 && memcmp(b, "ORD", 3) == 0)
+			return FN_INFO;
+		if (n == 10 && memcmp(b, "OPENROWSET", 10) == 0)
+			return FN_STRONG;
+		return FN_NONE;
+	case 'P':
+		if (n == 7 && memcmp(b, "POLYGON", 7) == 0)
+			return FN_STRONG;
+		if (n == 8 && memcmp(b, "PG_SLEEP", 8) == 0)
+			return FN_STRONG;
+		if (n == 12 && memcmp(b, "PG_READ_FILE", 12) == 0)
+			return FN_STRONG;
+		return FN_NONE;
+	case 'R':
+		if (n == 4 && memcmp(b, "RAND", 4) == 0)
+			return FN_INFO;
+		if (n == 10 && memcmp(b, "RANDOMBLOB", 10) == 0)
+			return FN_STRONG;
+		return FN_NONE;
+	case 'S':
+		if (n == 5 && memcmp(b, "SLEEP", 5) == 0)
+			return FN_STRONG;
+		if (n == 6 && memcmp(b, "SCHEMA", 6) == 0)
+			return FN_INFO;
+		if (n == 6 && memcmp(b, "SUBSTR", 6) == 0)
+			return FN_INFO;
+		if (n == 9 && memcmp(b, "SUBSTRING", 9) == 0)
+			return FN_INFO;
+		if (n == 11 && memcmp(b, "SYSTEM_USER", 11) == 0)
+			return FN_INFO;
+		if (n == 12 && memcmp(b, "SESSION_USER", 12) == 0)
+			return FN_INFO;
+		return FN_NONE;
+	case 'U':
+		if (n == 4 && memcmp(b, "USER", 4) == 0)
+			return FN_INFO;
+		if (n == 5 && memcmp(b, "UNHEX", 5) == 0)
+			return FN_INFO;
+		if (n == 5 && memcmp(b, "UPPER", 5) == 0)
+			return FN_INFO;
+		if (n == 9 && memcmp(b, "UPDATEXML", 9) == 0)
+			return FN_STRONG;
+		if (n == 16 && memcmp(b, "UTL_HTTP.REQUEST", 16) == 0)
+			return FN_STRONG;
+		if (n == 24 && memcmp(b, "UTL_INADDR.GET_HOST_NAME", 24) == 0)
+			return FN_STRONG;
+		if (n == 27 && memcmp(b, "UTL_INADDR.GET_HOST_ADDRESS", 27) == 0)
+			return FN_STRONG;
+		return FN_NONE;
+	case 'V':
+		if (n == 7 && memcmp(b, "VERSION", 7) == 0)
+			return FN_INFO;
+		return FN_NONE;
+	case 'X':
+		if (n == 10 && memcmp(b, "XP_DIRTREE", 10) == 0)
+			return FN_STRONG;
+		if (n == 11 && memcmp(b, "XP_CMDSHELL", 11) == 0)
+			return FN_STRONG;
+		return FN_NONE;
+	default: return FN_NONE;
 	}
-	return FN_NONE;
 }
-
-static bool has_prefix_ci(const uint8_t *p, size_t n, const char *pre)
+/* True when p[0..n) starts with the k upper-case bytes of pre, ignoring
+ * case. has_prefix_ci() takes a string literal. */
+static bool prefix_ci(const uint8_t *p, size_t n, const char *pre, size_t k)
 {
-	size_t k = strlen(pre);
 	if (n < k)
 		return false;
 	for (size_t i = 0; i < k; i++)
@@ -364,30 +561,58 @@ static bool has_prefix_ci(const uint8_t *p, size_t n, const char *pre)
 	return true;
 }
 
-static bool is_word_start(int c)
+#define has_prefix_ci(p, n, lit) prefix_ci((p), (n), (lit), sizeof(lit) - 1)
+
+/* Character classes, one table lookup per byte in the lexer's loops. */
+enum { C_WSTART = 1, C_WORD = 2, C_DIGIT = 4, C_HEX = 8, C_SPACE = 16 };
+
+/* clang-format off */
+static const uint8_t cclass[256] = {
+    16,  0,  0,  0,  0,  0,  0,  0,  0, 16, 16, 16, 16, 16,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+    16,  0,  0,  0,  2,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+    14, 14, 14, 14, 14, 14, 14, 14, 14, 14,  0,  0,  0,  0,  0,  0,
+     0, 11, 11, 11, 11, 11, 11,  3,  3,  3,  3,  3,  3,  3,  3,  3,
+     3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  0,  0,  0,  0,  3,
+     0, 11, 11, 11, 11, 11, 11,  3,  3,  3,  3,  3,  3,  3,  3,  3,
+     3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  0,  0,  0,  0,  0,
+     3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,
+     3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,
+    19,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,
+     3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,
+     3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,
+     3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,
+     3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,
+     3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,
+};
+/* clang-format on */
+
+/* letters, '_' and any byte of a multi-byte character */
+static inline bool is_word_start(int c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+	return cclass[(uint8_t)c] & C_WSTART;
 }
 
-static bool is_word(int c)
+/* ... and digits and '$' after the first */
+static inline bool is_word(int c)
 {
-	return is_word_start(c) || (c >= '0' && c <= '9') || c == '$';
+	return cclass[(uint8_t)c] & C_WORD;
 }
 
-static bool is_digit(int c)
+static inline bool is_digit(int c)
 {
-	return c >= '0' && c <= '9';
+	return cclass[(uint8_t)c] & C_DIGIT;
 }
 
-static bool is_hex(int c)
+static inline bool is_hex(int c)
 {
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+	return cclass[(uint8_t)c] & C_HEX;
 }
 
-static bool is_space(int c)
+/* ASCII space and controls, NUL and no-break space */
+static inline bool is_space(int c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' ||
-	       c == 0 || c == 0xa0;
+	return cclass[(uint8_t)c] & C_SPACE;
 }
 
 typedef struct lexer {
@@ -744,16 +969,46 @@ enum feature {
 
 enum clause { CL_EXPR, CL_SELECT, CL_FROM, CL_LIST };
 
+/* Tokens are read on demand: prose breaks the grammar within a token or
+ * two, and most of the input is then never tokenized. has() and count()
+ * read on; t[0..k) are the tokens read so far. */
 typedef struct walk {
 	const uint8_t *p;
-	const tok *t;
+	tok *t;
 	int k;
+	bool done;   /* the lexer reached the end or MAX_TOKENS */
+	lexer lx;
 	bool quoted; /* started inside a literal */
 	bool err;
 	int err_at;
 	int at[F_COUNT]; /* token index where each feature was seen, -1 if not */
 	int end_at;      /* last token index consumed */
 } walk;
+
+/* Reads tokens until t[i] exists; false when there is no token i. */
+static bool read_to(walk *w, int i)
+{
+	while (w->k <= i) {
+		if (w->done || w->k >= MAX_TOKENS || !lex_next(&w->lx, &w->t[w->k])) {
+			w->done = true;
+			return false;
+		}
+		w->k++;
+	}
+	return true;
+}
+
+static inline bool has(walk *w, int i)
+{
+	return i < w->k || read_to(w, i);
+}
+
+/* The number of tokens in the context (reads them all). */
+static int count(walk *w)
+{
+	read_to(w, MAX_TOKENS);
+	return w->k;
+}
 
 static void feat(walk *w, int f, int i)
 {
@@ -781,6 +1036,8 @@ static bool is_schema_name(const uint8_t *p, const tok *t)
 		s++;
 		n--;
 	}
+	if (n == 0 || !memchr("IMSPAU", up(s[0]), 6)) /* no name below starts otherwise */
+		return false;
 	return has_prefix_ci(s, n, "INFORMATION_SCHEMA") || has_prefix_ci(s, n, "MYSQL.") ||
 	       has_prefix_ci(s, n, "SYSOBJECTS") || has_prefix_ci(s, n, "SYSCOLUMNS") ||
 	       has_prefix_ci(s, n, "SYS.") || has_prefix_ci(s, n, "MASTER..") ||
@@ -805,25 +1062,26 @@ static bool is_object_word(const uint8_t *p, const tok *t)
 	return t->type == T_KW && t->kw == K_PROCEDURE;
 }
 
-static bool word_is(const uint8_t *p, const tok *t, const char *w)
+static bool word_is_n(const uint8_t *p, const tok *t, const char *w, size_t n)
 {
-	size_t n = strlen(w);
 	return (t->type == T_IDENT || t->type == T_KW) && t->len == n &&
-	       has_prefix_ci(p + t->off, n, w);
+	       prefix_ci(p + t->off, n, w, n);
 }
+
+/* The token is the word lit (upper case), ignoring case. */
+#define word_is(p, t, lit) word_is_n((p), (t), (lit), sizeof(lit) - 1)
 
 /* Checks the statement that starts at token i (after ';' or at the start
  * of the input). Returns: 0 not a statement, 1 a statement whose rest the
  * walk should go on checking as a SELECT list, 2 a complete recognisable
  * statement (the walk may stop). */
-static int statement_at(const walk *w, int i)
+static int statement_at(walk *w, int i)
 {
 	const tok *t = w->t;
-	int k = w->k;
-	if (i >= k || t[i].type != T_KW)
+	if (!has(w, i) || t[i].type != T_KW)
 		return 0;
-	const tok *a = i + 1 < k ? &t[i + 1] : NULL;
-	const tok *b = i + 2 < k ? &t[i + 2] : NULL;
+	const tok *a = has(w, i + 1) ? &t[i + 1] : NULL;
+	const tok *b = has(w, i + 2) ? &t[i + 2] : NULL;
 	switch (t[i].kw) {
 	case K_SELECT: return 1;
 	case K_INSERT:
@@ -888,19 +1146,18 @@ static int statement_at(const walk *w, int i)
 static bool union_at(walk *w, int i, int *sel, int last_operand)
 {
 	const tok *t = w->t;
-	int k = w->k;
 	int j = i + 1;
-	while (j < k && t[j].type == T_KW && (t[j].kw == K_ALL || t[j].kw == K_DISTINCT))
+	while (has(w, j) && t[j].type == T_KW && (t[j].kw == K_ALL || t[j].kw == K_DISTINCT))
 		j++;
-	while (j < k && t[j].type == T_LPAREN)
+	while (has(w, j) && t[j].type == T_LPAREN)
 		j++;
-	if (j >= k || t[j].type != T_KW || t[j].kw != K_SELECT)
+	if (!has(w, j) || t[j].type != T_KW || t[j].kw != K_SELECT)
 		return false;
-	const tok *a = j + 1 < k ? &t[j + 1] : NULL;
+	const tok *a = has(w, j + 1) ? &t[j + 1] : NULL;
 	bool word_left = last_operand < 0 || t[last_operand].type == T_IDENT;
 	bool strong = !word_left ||
 	              (a && (a->type != T_IDENT || (a->flags & TF_FUNC) ||
-	                     (j + 2 < k && (t[j + 2].type == T_COMMA || t[j + 2].type == T_KW))));
+	                     (has(w, j + 2) && (t[j + 2].type == T_COMMA || t[j + 2].type == T_KW))));
 	if (strong)
 		feat(w, F_UNION, i);
 	*sel = j;
@@ -914,7 +1171,6 @@ static void walk_tokens(walk *w, int first)
 {
 	enum { ST_E, ST_V };
 	const tok *t = w->t;
-	int k = w->k;
 	int st = first > 0 ? 1 : 0;
 	int depth = 0, neg = 0;
 	uint8_t clause[MAX_DEPTH];
@@ -928,9 +1184,9 @@ static void walk_tokens(walk *w, int first)
 	int logic_word = -1; /* OR name: becomes a condition if a comparison follows */
 	clause[0] = CL_EXPR;
 
-	for (int i = first; i < k; i++) {
+	for (int i = first; has(w, i); i++) {
 		const tok *c = &t[i];
-		const tok *nx = i + 1 < k ? &t[i + 1] : NULL;
+		const tok *nx = has(w, i + 1) ? &t[i + 1] : NULL;
 		w->end_at = i;
 		if (c->flags & TF_PRECOMM)
 			feat(w, F_INLINE, i);
@@ -995,7 +1251,7 @@ static void walk_tokens(walk *w, int first)
 				clause[++depth] = CL_LIST;
 				i++;
 				/* empty argument list: version() */
-				if (i + 1 < k && t[i + 1].type == T_RPAREN) {
+				if (has(w, i + 1) && t[i + 1].type == T_RPAREN) {
 					i++;
 					depth--;
 					goto operand_done;
@@ -1009,7 +1265,7 @@ static void walk_tokens(walk *w, int first)
 				clause[++depth] = CL_EXPR;
 				if (nx && nx->type == T_KW && nx->kw == K_SELECT) {
 					feat(w, F_SUBQ, i);
-					const tok *a = i + 2 < k ? &t[i + 2] : NULL;
+					const tok *a = has(w, i + 2) ? &t[i + 2] : NULL;
 					if (i > 0 && t[i - 1].type != T_LPAREN && a &&
 					    (is_operand(a) || a->type == T_STAR ||
 					     a->type == T_LPAREN ||
@@ -1031,10 +1287,10 @@ static void walk_tokens(walk *w, int first)
 				switch (c->kw) {
 				case K_SELECT:
 					clause[depth] = CL_SELECT;
-					while (i + 1 < k && t[i + 1].type == T_KW &&
+					while (has(w, i + 1) && t[i + 1].type == T_KW &&
 					       (t[i + 1].kw == K_ALL || t[i + 1].kw == K_DISTINCT))
 						i++;
-					if (i + 2 < k && t[i + 1].type == T_KW &&
+					if (has(w, i + 2) && t[i + 1].type == T_KW &&
 					    t[i + 1].kw == K_TOP)
 						i += 2;
 					continue;
@@ -1170,7 +1426,7 @@ static void walk_tokens(walk *w, int first)
 				st = ST_E;
 				continue;
 			}
-			if (i + 1 >= k)
+			if (!has(w, i + 1))
 				return; /* "1 UNION" at the end */
 			goto error;
 		}
@@ -1248,7 +1504,7 @@ static void walk_tokens(walk *w, int first)
 			if (nx && (nx->type == T_IDENT || nx->type == T_KW || nx->type == T_STR)) {
 				i++;
 				/* CAST(x AS CHAR(10)) */
-				if (i + 1 < k && t[i + 1].type == T_LPAREN && i + 3 < k &&
+				if (has(w, i + 1) && t[i + 1].type == T_LPAREN && has(w, i + 3) &&
 				    t[i + 2].type == T_NUM && t[i + 3].type == T_RPAREN)
 					i += 3;
 				aliased = 1;
@@ -1322,7 +1578,7 @@ static void walk_tokens(walk *w, int first)
 		continue;
 
 	semi : {
-		if (i + 1 >= k)
+		if (!has(w, i + 1))
 			return;
 		if (t[i + 1].type == T_COMMENT) {
 			feat(w, F_COMMENT, i + 1);
@@ -1376,7 +1632,7 @@ static bool is_clean_comment(const walk *w, const tok *c)
 	return true;
 }
 
-static bool judge_quoted(const walk *w, sk_sqli_level level, verdict *v)
+static bool judge_quoted(walk *w, sk_sqli_level level, verdict *v)
 {
 	for (size_t i = 0; i < sizeof strong_features / sizeof strong_features[0]; i++) {
 		if (any(w, strong_features[i])) {
@@ -1384,18 +1640,23 @@ static bool judge_quoted(const walk *w, sk_sqli_level level, verdict *v)
 			return true;
 		}
 	}
-	const tok *t1 = w->k > 1 ? &w->t[1] : NULL;
+	const tok *t1 = has(w, 1) ? &w->t[1] : NULL;
 	/* tokens after the closing quote, not counting an empty literal left
-	 * open at the end ("LIKE" in quotes is a word, not a comparison) */
-	int body = w->k - 1;
-	const tok *last = &w->t[w->k - 1];
-	if (w->k > 1 && last->type == T_STR && (last->flags & TF_OPEN) && last->len == 1)
-		body--;
+	 * open at the end ("LIKE" in quotes is a word, not a comparison);
+	 * only looked at when the grammar held, so the walk read them all */
+	int body = 0;
+	if (!w->err) {
+		int k = count(w);
+		const tok *last = &w->t[k - 1];
+		body = k - 1;
+		if (k > 1 && last->type == T_STR && (last->flags & TF_OPEN) && last->len == 1)
+			body--;
+	}
 	/* x'--  x')--  : only closing parentheses before the comment */
 	int ci = 1;
-	while (ci < w->k && w->t[ci].type == T_RPAREN)
+	while (has(w, ci) && w->t[ci].type == T_RPAREN)
 		ci++;
-	const tok *tc = ci < w->k ? &w->t[ci] : NULL;
+	const tok *tc = has(w, ci) ? &w->t[ci] : NULL;
 	if (!w->err && tc && tc->type == T_COMMENT && w->p[tc->off] != '#' &&
 	    is_clean_comment(w, tc)) {
 		v->feature = F_COMMENT;
@@ -1464,7 +1725,70 @@ static int strong_call_anywhere(const uint8_t *p, const tok *t, int k)
 	return -1;
 }
 
-static bool judge_bare(const walk *w, sk_sqli_level level, verdict *v)
+/* Names whose call strong_call_anywhere() finds (fn_lookup's FN_STRONG but
+ * SLEEP). A call needs a '(' after the name, so a pass over the '(' of the
+ * input, and the '_' for xp_cmdshell, proves most values hold none of them
+ * without tokenizing the whole value. */
+static bool may_call_strong(const uint8_t *p, size_t n)
+{
+	static const struct {
+		char name[28];
+		uint8_t len;
+	} names[] = {
+	    {"BENCHMARK", 9},
+	    {"DBMS_LOCK.SLEEP", 15},
+	    {"DBMS_PIPE.RECEIVE_MESSAGE", 25},
+	    {"EXTRACTVALUE", 12},
+	    {"GTID_SUBSET", 11},
+	    {"LOAD_FILE", 9},
+	    {"NAME_CONST", 10},
+	    {"OPENROWSET", 10},
+	    {"PG_READ_FILE", 12},
+	    {"PG_SLEEP", 8},
+	    {"POLYGON", 7},
+	    {"RANDOMBLOB", 10},
+	    {"UPDATEXML", 9},
+	    {"UTL_HTTP.REQUEST", 16},
+	    {"UTL_INADDR.GET_HOST_ADDRESS", 27},
+	    {"UTL_INADDR.GET_HOST_NAME", 24},
+	    {"XP_CMDSHELL", 11},
+	    {"XP_DIRTREE", 10},
+	};
+	const uint8_t *e = p + n;
+	for (const uint8_t *u = sk_find_byte(p, e, '_'); u; u = sk_find_byte(u + 1, e, '_')) {
+		size_t i = (size_t)(u - p);
+		if (i >= 2 && has_prefix_ci(u - 2, n - i + 2, "XP_CMDSHELL"))
+			return true;
+	}
+	for (const uint8_t *u = sk_find_byte(p, e, '('); u; u = sk_find_byte(u + 1, e, '(')) {
+		/* the word that ends right before the '(' (and spaces) */
+		size_t b = (size_t)(u - p);
+		while (b > 0 && is_space(p[b - 1]))
+			b--;
+		if (b == 0 || !is_word(p[b - 1]))
+			continue;
+		int last = up(p[b - 1]);
+		for (size_t j = 0; j < sizeof names / sizeof names[0]; j++) {
+			size_t l = names[j].len;
+			if (names[j].name[l - 1] == last && b >= l &&
+			    prefix_ci(p + b - l, l, names[j].name, l))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* strong_call_anywhere() over the context's tokens, when the input may
+ * hold such a call at all. */
+static int strong_call(walk *w, bool maybe)
+{
+	if (!maybe)
+		return -1;
+	int k = count(w);
+	return strong_call_anywhere(w->p, w->t, k);
+}
+
+static bool judge_bare(walk *w, sk_sqli_level level, verdict *v)
 {
 	for (size_t i = 0; i < sizeof strong_features / sizeof strong_features[0]; i++) {
 		if (any(w, strong_features[i])) {
@@ -1472,7 +1796,7 @@ static bool judge_bare(const walk *w, sk_sqli_level level, verdict *v)
 			return true;
 		}
 	}
-	if (any(w, F_STMT) && w->k > 0 && w->t[0].kw != K_SELECT) {
+	if (any(w, F_STMT) && has(w, 0) && w->t[0].kw != K_SELECT) {
 		v->feature = F_STMT;
 		return true;
 	}
@@ -1545,11 +1869,11 @@ high:
 				return true;
 			}
 		}
-		if (!w->err && any(w, F_COMMENT) && w->k > 1) {
+		if (!w->err && any(w, F_COMMENT) && has(w, 1)) {
 			v->feature = F_COMMENT;
 			return true;
 		}
-		if (!w->err && any(w, F_INLINE) && w->k > 1 && w->t[0].type != T_STR) {
+		if (!w->err && any(w, F_INLINE) && has(w, 1) && w->t[0].type != T_STR) {
 			v->feature = F_INLINE;
 			return true;
 		}
@@ -1629,49 +1953,43 @@ static void fill_match(sk_detect_match *m, const walk *w, const verdict *v, cons
 	}
 }
 
-/* Tokenizes one context into toks; returns the count, or -1 when the
- * context does not apply (no closing quote). */
-static int tokenize(const uint8_t *p, size_t n, uint8_t quote, tok *toks)
+/* Starts reading one context: a bare value (quote 0) or the rest of a
+ * literal opened with quote. False when the context does not apply (no
+ * closing quote). */
+static bool walk_init(walk *w, const uint8_t *p, size_t n, tok *t, uint8_t quote)
 {
-	lexer lx = {p, n, 0, false};
-	int k = 0;
+	w->p = p;
+	w->t = t;
+	w->k = 0;
+	w->done = false;
+	w->lx = (lexer){p, n, 0, false};
+	w->quoted = quote != 0;
+	w->err = false;
+	w->err_at = 0;
+	w->end_at = 0;
+	for (int i = 0; i < F_COUNT; i++)
+		w->at[i] = -1;
 	if (quote) {
 		/* the rest of the literal the value was pasted into: doubled
 		 * quotes stay inside it; backslashes are not trusted to escape
 		 * since many databases do not treat them so */
 		size_t i = 0;
-		for (; i < n; i++) {
-			if (p[i] == quote) {
-				if (i + 1 < n && p[i + 1] == quote) {
-					i++;
-					continue;
-				}
-				break;
+		for (;;) {
+			const uint8_t *q = memchr(p + i, quote, n - i);
+			if (!q)
+				return false;
+			i = (size_t)(q - p);
+			if (i + 1 < n && p[i + 1] == quote) {
+				i += 2;
+				continue;
 			}
+			break;
 		}
-		if (i >= n)
-			return -1;
-		toks[0] =
-		    (tok){.type = T_STR, .flags = TF_BOUNDARY, .off = 0, .len = (uint32_t)(i + 1)};
-		lx.i = i + 1;
-		k = 1;
+		t[0] = (tok){.type = T_STR, .flags = TF_BOUNDARY, .off = 0, .len = (uint32_t)(i + 1)};
+		w->lx.i = i + 1;
+		w->k = 1;
 	}
-	while (k < MAX_TOKENS && lex_next(&lx, &toks[k]))
-		k++;
-	return k;
-}
-
-static void walk_init(walk *w, const uint8_t *p, const tok *t, int k, bool quoted)
-{
-	w->p = p;
-	w->t = t;
-	w->k = k;
-	w->quoted = quoted;
-	w->err = false;
-	w->err_at = k;
-	w->end_at = k ? k - 1 : 0;
-	for (int i = 0; i < F_COUNT; i++)
-		w->at[i] = -1;
+	return true;
 }
 
 bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_match *m)
@@ -1684,11 +2002,14 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 	walk w;
 	verdict v;
 
+	/* one pass tells which contexts apply and whether a strong call
+	 * can be there at all */
+	unsigned present = sk_bytes_present4(p, n, '\'', '"', '(', '_');
+	bool maybe_strong = (present & 12) && may_call_strong(p, n);
+
 	/* as a bare value */
-	int k = tokenize(p, n, 0, toks);
-	if (k > 0) {
-		walk_init(&w, p, toks, k, false);
-		int sc = strong_call_anywhere(p, toks, k);
+	if (walk_init(&w, p, n, toks, 0) && has(&w, 0)) {
+		int sc = strong_call(&w, maybe_strong);
 		if (sc >= 0)
 			feat(&w, F_FN_STRONG, sc);
 		int s = statement_at(&w, 0);
@@ -1698,7 +2019,7 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 			feat(&w, F_STMT, 0);
 		if (s == 2) {
 			/* DROP TABLE x, EXEC xp_..., DECLARE @v ...: no need to read on */
-			w.end_at = k > 1 ? 1 : 0;
+			w.end_at = has(&w, 1) ? 1 : 0;
 		} else {
 			walk_tokens(&w, 0);
 		}
@@ -1712,11 +2033,9 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 	static const uint8_t quotes[2] = {'\'', '"'};
 	static const char *const names[2] = {"single-quoted", "double-quoted"};
 	for (int q = 0; q < 2; q++) {
-		k = tokenize(p, n, quotes[q], toks);
-		if (k < 0)
+		if (!(present & (1u << q)) || !walk_init(&w, p, n, toks, quotes[q]))
 			continue;
-		walk_init(&w, p, toks, k, true);
-		int sc = strong_call_anywhere(p, toks, k);
+		int sc = strong_call(&w, maybe_strong);
 		if (sc >= 0)
 			feat(&w, F_FN_STRONG, sc);
 		walk_tokens(&w, 1);

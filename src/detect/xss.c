@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "detect/detect.h"
+#include "detect/scan.h"
 
 #define MAX_NAME 32
 #define MAX_TAGS 4096 /* tags examined; bounds the work on huge inputs */
@@ -602,18 +603,15 @@ static bool judge_tag(const uint8_t *p, size_t n, size_t lt, size_t *next, size_
 
 /* Input that closes an attribute value and goes on with an event handler:
  * " onmouseover=alert(1) x=" or ' autofocus onfocus=...  */
-static bool attribute_break(const uint8_t *p, size_t n, sk_detect_match *m)
+static bool attribute_break(const uint8_t *p, size_t n, bool quotes, sk_detect_match *m)
 {
-	const uint8_t *q = NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '"' || p[i] == '\'' || p[i] == '`') {
-			q = p + i;
-			break;
-		}
-	}
+	const uint8_t *q = quotes ? sk_find_any4(p, p + n, '"', '\'', '`', '`') : NULL;
 	for (size_t i = q ? (size_t)(q - p) + 1 : 1; i + 3 < n; i++) {
-		if (lower(p[i]) != 'o' || lower(p[i + 1]) != 'n')
-			continue;
+		/* on to the next "on" */
+		const uint8_t *on = sk_find_pair_lc(p + i, p + n - 3, 'o', 'n');
+		if (!on)
+			break;
+		i = (size_t)(on - p);
 		int b = p[i - 1];
 		if (!(is_html_space(b) || b == '/' || b == '"' || b == '\''))
 			continue;
@@ -640,44 +638,53 @@ static bool attribute_break(const uint8_t *p, size_t n, sk_detect_match *m)
 	return false;
 }
 
-/* Calls that a script injection uses to prove itself or to act. */
+/* Calls that a script injection uses to prove itself or to act. Returns
+ * the length up to and including the call's '(' or '`' (function names)
+ * or of the sink, 0 when none starts at p. */
 static size_t js_sink_at(const uint8_t *p, size_t n)
 {
-	static const char *const sinks[] = {"alert",
-	                                    "prompt",
-	                                    "confirm",
-	                                    "eval",
-	                                    "settimeout",
-	                                    "setinterval",
-	                                    "function",
-	                                    "fetch",
-	                                    "atob",
-	                                    "import",
-	                                    "document.write",
-	                                    "document.cookie",
-	                                    "document.location",
-	                                    "window.location",
-	                                    "location.href",
-	                                    "location=",
-	                                    "constructor",
-	                                    "string.fromcharcode",
-	                                    "top[",
-	                                    "window[",
-	                                    "self[",
-	                                    "this[",
-	                                    "parent["};
+	static const struct {
+		char name[20];
+		uint8_t len;
+		bool call; /* a function name: needs a call, alert(1), alert`1` */
+	} sinks[] = {
+	    {"alert", 5, true},
+	    {"prompt", 6, true},
+	    {"confirm", 7, true},
+	    {"eval", 4, true},
+	    {"settimeout", 10, true},
+	    {"setinterval", 11, true},
+	    {"function", 8, true},
+	    {"fetch", 5, true},
+	    {"atob", 4, true},
+	    {"import", 6, true},
+	    {"document.write", 14, false},
+	    {"document.cookie", 15, false},
+	    {"document.location", 17, false},
+	    {"window.location", 15, false},
+	    {"location.href", 13, false},
+	    {"location=", 9, false},
+	    {"constructor", 11, true},
+	    {"string.fromcharcode", 19, false},
+	    {"top[", 4, false},
+	    {"window[", 7, false},
+	    {"self[", 5, false},
+	    {"this[", 5, false},
+	    {"parent[", 7, false},
+	};
+	if (n == 0 || !memchr("acdefilpstw", lower(p[0]), 11)) /* no sink starts otherwise */
+		return 0;
 	for (size_t s = 0; s < sizeof sinks / sizeof sinks[0]; s++) {
-		size_t k = strlen(sinks[s]);
+		size_t k = sinks[s].len;
 		if (n < k)
 			continue;
 		size_t i = 0;
 		for (; i < k; i++)
-			if (lower(p[i]) != sinks[s][i])
+			if (lower(p[i]) != sinks[s].name[i])
 				break;
 		if (i < k)
 			continue;
-		/* function names need a call: alert(1), alert`1` */
-		if (is_alpha(sinks[s][k - 1]) && !strchr(sinks[s], '.')) {
+		if (sinks[s].call) {
 			size_t j = k;
 			while (j < n && (p[j] == ' ' || p[j] == '\t'))
 				j++;
@@ -695,8 +702,10 @@ static size_t js_sink_at(const uint8_t *p, size_t n)
 static bool js_break(const uint8_t *p, size_t n, sk_detect_match *m)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (p[i] != '\'' && p[i] != '"' && p[i] != '`')
-			continue;
+		const uint8_t *q = sk_find_any4(p + i, p + n, '\'', '"', '`', '`');
+		if (!q)
+			break;
+		i = (size_t)(q - p);
 		size_t j = i + 1;
 		int ops = 0;
 		while (j < n && j < i + 8) {

@@ -304,7 +304,7 @@ static void zero_prefix_ranges_are_refused(void **state)
 	assert_false(sk_cidr_parse("0.0.0.0/0", &r));
 	assert_false(sk_cidr_parse("::/0", &r));
 	assert_true(sk_cidr_parse("0.0.0.0/1", &r));
-	assert_false(sk_cidr_parse("10.0.0.0/8\0junk" + 0, &r) == false); /* C string ends at NUL */
+	assert_true(sk_cidr_parse("10.0.0.0/8", &r));
 }
 
 static void json_paths_with_commas_are_their_own_field(void **state)
