@@ -5,7 +5,9 @@
  * loop then does what the gateway does per request: parse the message with
  * the strict parser and evaluate it, in an arena reset per request.
  *
- * usage: bench_engine ACL RESOURCES_DIR|- CORPUS.jsonl [SECONDS] */
+ * usage: bench_engine ACL RESOURCES_DIR|- CORPUS.jsonl [SECONDS | xPASSES]
+ * With xPASSES (x3: three passes over the corpus) the work is fixed, for
+ * comparing instruction counts (perf stat -e instructions) between builds. */
 #include <hs/hs.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -65,7 +67,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s ACL RESOURCES_DIR|- CORPUS.jsonl [SECONDS]\n", argv[0]);
 		return 2;
 	}
-	double secs = argc > 4 ? atof(argv[4]) : 5;
+	double secs = 5;
+	long passes = 0;
+	if (argc > 4 && argv[4][0] == 'x')
+		passes = atol(argv[4] + 1);
+	else if (argc > 4)
+		secs = atof(argv[4]);
 	sk_error err = {0};
 	struct mallinfo2 m0 = mallinfo2();
 	double t0 = now_s();
@@ -130,7 +137,7 @@ int main(int argc, char **argv)
 	sk_http_limits_default(&lim);
 	double start = now_s(), end = start + secs;
 	size_t done = 0;
-	while (now_s() < end) {
+	for (long pass = 0; passes ? pass < passes : now_s() < end; pass++) {
 		for (size_t i = 0; i < nmsgs; i++) {
 			struct timespec a0, a1;
 			clock_gettime(CLOCK_MONOTONIC, &a0);

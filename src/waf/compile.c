@@ -38,7 +38,7 @@ static int field_slot(builder *b, sk_field *f)
 	return f->slot = (int)p->nfields++;
 }
 
-static int lane_of(builder *b, sk_field *f, const sk_chain *c)
+static int lane_of(builder *b, const sk_field *f, const sk_chain *c)
 {
 	sk_program *p = b->p;
 	for (size_t i = 0; i < p->nlanes; i++) {
@@ -65,6 +65,7 @@ static int lane_of(builder *b, sk_field *f, const sk_chain *c)
 	memset(&p->lanes[p->nlanes], 0, sizeof p->lanes[0]);
 	p->lanes[p->nlanes].field = f;
 	p->lanes[p->nlanes].chain = *c;
+	p->lanes[p->nlanes].parent = -1;
 	b->exprs[p->nlanes] = NULL;
 	b->flags[p->nlanes] = NULL;
 	return (int)p->nlanes++;
@@ -286,6 +287,20 @@ sk_status sk_program_compile(sk_acl *acl, const sk_engine_options *opt, sk_progr
 	sk_status st = SK_OK;
 	for (size_t i = 0; i < acl->nrules && !st; i++)
 		st = walk_stmt(&b, acl->rules[i].stmt);
+	/* Every lane gets a parent lane for its chain's prefix (created if no
+	 * statement uses it), so a prefix is transformed once per request. */
+	for (size_t i = 0; i < p->nlanes && !st; i++) {
+		sk_chain prefix = p->lanes[i].chain;
+		if (prefix.n < 2)
+			continue;
+		prefix.n--;
+		const sk_field *f = p->lanes[i].field;
+		int parent = lane_of(&b, f, &prefix);
+		if (parent < 0)
+			st = nomem(&b);
+		else
+			p->lanes[i].parent = parent;
+	}
 	for (size_t i = 0; i < p->nlanes && !st; i++)
 		st = build_lane(&b, (int)i);
 	free_builder(&b);

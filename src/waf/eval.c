@@ -110,12 +110,24 @@ static lane_state *lane(ev *e, int idx, field_state **fsp)
 	if (ls->done)
 		return ls;
 	size_t n = fs->fv.n;
+	/* Start from the parent lane's values when there is one: only the
+	 * last transformation is left to apply. */
+	const sk_str *src = fs->fv.vals;
+	int from = 0;
+	if (l->parent >= 0) {
+		field_state *pfs;
+		lane_state *pls = lane(e, l->parent, &pfs);
+		if (!pls)
+			return NULL;
+		src = pls->vals;
+		from = l->chain.n - 1;
+	}
 	ls->vals = sk_arena_alloc(e->a, (n ? n : 1) * sizeof *ls->vals);
 	if (!ls->vals)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		sk_str cur = fs->fv.vals[i];
-		for (int t = 0; t < l->chain.n; t++)
+		sk_str cur = src[i];
+		for (int t = from; t < l->chain.n; t++)
 			if (sk_transform_apply((sk_transform)l->chain.tx[t], cur, e->a, &cur))
 				return NULL;
 		ls->vals[i] = cur;

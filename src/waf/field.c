@@ -147,11 +147,13 @@ sk_status sk_field_extract(const sk_field *f, sk_request *req, size_t body_limit
 			return SK_OK;
 		return push(&c, SK_STR_LIT("body"), body_part(req, body_limit, &out->oversize));
 	case SK_FTM_JSON_BODY: return json_body(&c, f, req, body_limit);
-	case SK_FTM_SINGLE_HEADER:
+	case SK_FTM_SINGLE_HEADER: {
+		sk_str want = sk_str_cstr(f->name);
 		for (size_t i = 0; i < req->nheaders && !st; i++)
-			if (sk_str_ieq_cstr(req->headers[i].name, f->name))
+			if (sk_str_ieq(req->headers[i].name, want))
 				st = push(&c, req->headers[i].name, req->headers[i].value);
 		return st;
+	}
 	case SK_FTM_HEADERS:
 		/* sk_header and sk_pair have the same shape: name, value. */
 		return pairs(&c, f, (const sk_pair *)req->headers, req->nheaders, true);

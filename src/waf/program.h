@@ -13,6 +13,10 @@
 typedef struct sk_lane {
 	const sk_field *field; /* any field with this lane's key */
 	sk_chain chain;
+	/* The lane of the same field whose chain is this chain less its last
+	 * transformation, so shared prefixes are computed once per request;
+	 * -1 when the chain has one transformation (or none). */
+	int parent;
 	int npat;
 	const sk_stmt **pat_stmt; /* pattern id -> statement */
 	pcre2_code **pcre;        /* pattern id -> code for regexes (explanations, fallback) */
