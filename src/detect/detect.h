@@ -23,4 +23,22 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
  * that execute, event handler attributes, javascript: URLs, ...). */
 bool sk_detect_xss(const uint8_t *p, size_t n, sk_detect_match *m);
 
+/* ---- the registry: every detector by name, for rules that name one ---- */
+
+/* level: 0 LOW (high confidence, what managed rules use), 1 HIGH (catches
+ * more, more false positives); detectors without levels ignore it. */
+typedef bool (*sk_detect_fn)(const uint8_t *p, size_t n, int level, sk_detect_match *m);
+
+typedef struct sk_detector {
+	const char *name;  /* "SQLI", "XSS", ... as written in rules */
+	const char *label; /* short, in words: "SQL injection" */
+	sk_detect_fn fn;
+	const char *what; /* in words, for explanations and `rules show` */
+} sk_detector;
+
+/* NULL when no detector has that name. */
+const sk_detector *sk_detector_find(const char *name);
+/* All detectors; *n receives the count. Their index is stable for a build. */
+const sk_detector *sk_detector_list(size_t *n);
+
 #endif

@@ -71,6 +71,7 @@ typedef enum sk_stmt_type {
 	SK_ST_RATE,
 	SK_ST_MANAGED_GROUP,
 	SK_ST_GROUP_REF,
+	SK_ST_DETECTOR, /* sekisho's own: SekishoDetectorStatement */
 } sk_stmt_type;
 
 typedef enum { SK_POS_EXACTLY, SK_POS_STARTS_WITH, SK_POS_ENDS_WITH, SK_POS_CONTAINS, SK_POS_CONTAINS_WORD } sk_position;
@@ -151,7 +152,8 @@ struct sk_stmt {
 	sk_position position;
 	char *regex;              /* RegexMatch */
 	sk_regex_set *regex_set;  /* RegexPatternSetReference */
-	int sensitivity;          /* SqliMatch: 0 LOW, 1 HIGH */
+	int sensitivity;          /* SqliMatch, detectors: 0 LOW, 1 HIGH */
+	const struct sk_detector *detector; /* SqliMatch, XssMatch, SekishoDetector */
 	sk_cmp cmp;               /* SizeConstraint */
 	uint64_t size;
 

@@ -46,7 +46,8 @@ uint64_t sk_stmt_capacity(const sk_stmt *s)
 	case SK_ST_REGEX_MATCH: return field_cost(s, 3);
 	case SK_ST_REGEX_SET: return field_cost(s, 25);
 	case SK_ST_SQLI: return field_cost(s, s->sensitivity ? 30 : 20);
-	case SK_ST_XSS: return field_cost(s, 40);
+	case SK_ST_XSS:
+	case SK_ST_DETECTOR: return field_cost(s, 40); /* priced like AWS's XSS statement */
 	case SK_ST_SIZE: return field_cost(s, 1);
 	case SK_ST_IP_SET: return s->fwd.header && s->fwd.position == SK_FWD_ANY ? 5 : 1;
 	case SK_ST_GEO:

@@ -18,7 +18,15 @@ typedef struct field_state {
 	sk_field_values fv;
 } field_state;
 
-enum { DET_SQLI_LOW, DET_SQLI_HIGH, DET_XSS, DET_N };
+/* One detector's answer for one lane, kept for the request. */
+typedef struct det_answer {
+	struct det_answer *next;
+	const sk_detector *d;
+	int level;
+	bool hit;
+	int32_t idx; /* the value that hit */
+	sk_detect_match m;
+} det_answer;
 
 /* Per-request cache of one lane: transformed values, scan result, and
  * detector answers. */
@@ -27,9 +35,7 @@ typedef struct lane_state {
 	sk_str *vals; /* transformed, parallel to the field's values */
 	uint64_t *bits;
 	int32_t *first;    /* pattern id -> index of the first value that matched */
-	int8_t det[DET_N]; /* -1 not run, 0 no, 1 yes */
-	int32_t det_idx[DET_N];
-	sk_detect_match det_m[DET_N];
+	det_answer *dets; /* detectors already run on this lane's values */
 } lane_state;
 
 typedef struct ev {
@@ -132,7 +138,6 @@ static lane_state *lane(ev *e, int idx, field_state **fsp)
 				return NULL;
 		ls->vals[i] = cur;
 	}
-	memset(ls->det, -1, sizeof ls->det);
 	ls->done = true;
 	return ls;
 }
@@ -303,34 +308,30 @@ static int eval_field_stmt(ev *e, const sk_stmt *s)
 		return 0;
 	}
 	case SK_ST_SQLI:
-	case SK_ST_XSS: {
-		int d = s->type == SK_ST_XSS ? DET_XSS
-		        : s->sensitivity     ? DET_SQLI_HIGH
-		                             : DET_SQLI_LOW;
-		if (ls->det[d] < 0) {
-			ls->det[d] = 0;
-			for (size_t i = 0; i < n; i++) {
-				sk_detect_match *m = &ls->det_m[d];
-				bool hit = d == DET_XSS
-				               ? sk_detect_xss(ls->vals[i].p, ls->vals[i].n, m)
-				               : sk_detect_sqli(ls->vals[i].p, ls->vals[i].n,
-				                                d == DET_SQLI_HIGH ? SK_SQLI_HIGH
-				                                                   : SK_SQLI_LOW,
-				                                m);
-				if (hit) {
-					ls->det[d] = 1;
-					ls->det_idx[d] = (int32_t)i;
-					break;
+	case SK_ST_XSS:
+	case SK_ST_DETECTOR: {
+		det_answer *ans = ls->dets;
+		while (ans && !(ans->d == s->detector && ans->level == s->sensitivity))
+			ans = ans->next;
+		if (!ans) {
+			if (!(ans = sk_arena_calloc(e->a, sizeof *ans)))
+				return -1;
+			ans->d = s->detector;
+			ans->level = s->sensitivity;
+			for (size_t i = 0; i < n && !ans->hit; i++)
+				if (s->detector->fn(ls->vals[i].p, ls->vals[i].n, s->sensitivity, &ans->m)) {
+					ans->hit = true;
+					ans->idx = (int32_t)i;
 				}
-			}
+			ans->next = ls->dets;
+			ls->dets = ans;
 		}
-		if (!ls->det[d])
+		if (!ans->hit)
 			return 0;
-		int32_t vi = ls->det_idx[d];
-		const sk_detect_match *m = &ls->det_m[d];
-		size_t off = m->off <= ls->vals[vi].n ? m->off : 0;
-		size_t len = off + m->len <= ls->vals[vi].n ? m->len : ls->vals[vi].n - off;
-		return push_hit(e, s, fs->fv.names[vi], ls->vals[vi], off, len, m->reason);
+		sk_str val = ls->vals[ans->idx];
+		size_t off = ans->m.off <= val.n ? ans->m.off : 0;
+		size_t len = off + ans->m.len <= val.n ? ans->m.len : val.n - off;
+		return push_hit(e, s, fs->fv.names[ans->idx], val, off, len, ans->m.reason);
 	}
 	case SK_ST_SIZE:
 		for (size_t i = 0; i < n; i++)
@@ -671,7 +672,8 @@ static int eval_stmt(ev *e, const sk_stmt *s)
 	case SK_ST_REGEX_SET:
 	case SK_ST_SQLI:
 	case SK_ST_XSS:
-	case SK_ST_SIZE: return eval_field_stmt(e, s);
+	case SK_ST_SIZE:
+	case SK_ST_DETECTOR: return eval_field_stmt(e, s);
 	case SK_ST_IP_SET:
 		return eval_addr_stmt(e, s, in_set, s->ip_set, "client address is in the IP set");
 	case SK_ST_GEO: return eval_addr_stmt(e, s, in_countries, s, "country matches");

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/base64.h"
+#include "detect/detect.h"
 #include "waf/capacity.h"
 #include "waf/ipaddr.h"
 
@@ -875,6 +876,28 @@ static sk_status load_field_stmt(loader *L, json_t *v, const char *path, sk_stmt
 		e = 0;
 		TRY(get_enum(L, v, path, "SensitivityLevel", false, lv, &e));
 		s->sensitivity = e;
+		s->detector = sk_detector_find("SQLI");
+		break;
+	}
+	case SK_ST_XSS: s->detector = sk_detector_find("XSS"); break;
+	case SK_ST_DETECTOR: {
+		static const char *const lv[] = {"LOW", "HIGH", NULL};
+		const char *name;
+		TRY(get_str(L, v, path, "Detector", true, &name));
+		if (!(s->detector = sk_detector_find(name))) {
+			size_t n;
+			const sk_detector *all = sk_detector_list(&n);
+			char list[512] = "";
+			for (size_t i = 0; i < n; i++) {
+				strncat(list, i ? ", " : "", sizeof list - strlen(list) - 1);
+				strncat(list, all[i].name, sizeof list - strlen(list) - 1);
+			}
+			return fail(L, sub(L, path, "Detector"), "expected one of %s, found \"%s\"", list,
+				    name);
+		}
+		e = 0;
+		TRY(get_enum(L, v, path, "SensitivityLevel", false, lv, &e));
+		s->sensitivity = e;
 		break;
 	}
 	case SK_ST_SIZE: {
@@ -1156,6 +1179,7 @@ static const char *const STMT_NAMES[] = {
     "RateBasedStatement",
     "ManagedRuleGroupStatement",
     "RuleGroupReferenceStatement",
+    "SekishoDetectorStatement",
     "AsnMatchStatement",
     NULL,
 };
@@ -1174,7 +1198,7 @@ static sk_status load_stmt(loader *L, json_t *o, const char *path, bool in_group
 		return st;
 	}
 	char *vp = sub(L, path, STMT_NAMES[which]);
-	if (which == 15) {
+	if (which == 16) {
 		L->depth--;
 		return sk_fail(L->err, SK_E_UNSUPPORTED, "%s: %s: not supported yet", L->file, vp);
 	}
@@ -1195,7 +1219,8 @@ static sk_status load_stmt(loader *L, json_t *o, const char *path, bool in_group
 	case SK_ST_REGEX_SET:
 	case SK_ST_SQLI:
 	case SK_ST_XSS:
-	case SK_ST_SIZE: st = load_field_stmt(L, v, vp, s); break;
+	case SK_ST_SIZE:
+	case SK_ST_DETECTOR: st = load_field_stmt(L, v, vp, s); break;
 	case SK_ST_IP_SET: {
 		const char *arn;
 		res_doc *d;

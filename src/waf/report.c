@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "detect/detect.h"
 #include "waf/field.h"
 #include "waf/program.h"
 
@@ -94,13 +95,15 @@ static json_t *match_details(const sk_rule_match *m)
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < m->nhits; i++) {
 		const sk_hit *h = &m->hits[i];
-		if (h->stmt->type != SK_ST_SQLI && h->stmt->type != SK_ST_XSS)
+		/* AWS reports details for its SQLi and XSS statements; sekisho's
+		 * detector statement running those detectors reports the same. */
+		const sk_detector *det = h->stmt->detector;
+		bool is_sqli = det && strcmp(det->name, "SQLI") == 0;
+		if (!det || (!is_sqli && strcmp(det->name, "XSS") != 0))
 			continue;
 		json_t *d = json_object(), *data = json_array();
-		json_object_set_new(
-		    d, "conditionType",
-		    json_string(h->stmt->type == SK_ST_SQLI ? "SQL_INJECTION" : "XSS"));
-		if (h->stmt->type == SK_ST_SQLI)
+		json_object_set_new(d, "conditionType", json_string(is_sqli ? "SQL_INJECTION" : "XSS"));
+		if (is_sqli)
 			json_object_set_new(d, "sensitivityLevel",
 			                    json_string(h->stmt->sensitivity ? "HIGH" : "LOW"));
 		json_object_set_new(d, "location", json_string(sk_field_location(h->stmt->field)));
@@ -417,8 +420,8 @@ sk_status sk_explain_hit(const sk_hit *h, sk_buf *b)
 		return st ? st : put_excerpt(b, m, 80);
 	case SK_ST_SQLI:
 	case SK_ST_XSS:
-		st = sk_buf_printf(b, "%s (%s)",
-		                   s->type == SK_ST_SQLI ? "SQL injection" : "cross-site scripting",
+	case SK_ST_DETECTOR:
+		st = sk_buf_printf(b, "%s (%s)", s->detector->label,
 		                   h->reason[0] ? h->reason : "detector matched");
 		if (!st && h->value.p) {
 			st = sk_buf_puts(b, " at ");

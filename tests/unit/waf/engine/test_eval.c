@@ -269,6 +269,27 @@ static void xss_match(void **state)
 
 /* ---- SizeConstraint ---- */
 
+static void sekisho_detector_statement(void **state)
+{
+	(void)state;
+	/* sekisho's extension statement runs a detector by name, and shares
+	 * the answer with XssMatch on the same lane. */
+	const char *stmt = "{`SekishoDetectorStatement`:{`Detector`:`XSS`,`FieldToMatch`:" QS
+	                   ",`TextTransformations`:[{`Priority`:0,`Type`:`URL_DECODE`}]}}";
+	assert_true(t_match(stmt, REQ_PATH("/?q=%3Cscript%3Ealert(1)%3C/script%3E")));
+	assert_false(t_match(stmt, REQ_PATH("/?q=hello")));
+	const char *sq = "{`SekishoDetectorStatement`:{`Detector`:`SQLI`,`SensitivityLevel`:`HIGH`,"
+	                 "`FieldToMatch`:{`SingleQueryArgument`:{`Name`:`id`}},"
+	                 "`TextTransformations`:[{`Priority`:0,`Type`:`URL_DECODE`}]}}";
+	assert_true(t_match(sq, REQ_PATH("/?id=1'+OR+'1'='1")));
+	assert_false(t_match(sq, REQ_PATH("/?id=42")));
+	char *acl = t_acl1("{`SekishoDetectorStatement`:{`Detector`:`NOPE`,`FieldToMatch`:" QS
+	                   ",`TextTransformations`:" TX_NONE "}}");
+	const char *m = t_load_error(acl, NULL);
+	assert_contains(m, "SekishoDetectorStatement.Detector: expected one of SQLI, XSS");
+	free(acl);
+}
+
 static void size_constraint_operators(void **state)
 {
 	(void)state;
@@ -877,6 +898,7 @@ int main(void)
 	    cmocka_unit_test(regex_pattern_set),
 	    cmocka_unit_test(sqli_low_high),
 	    cmocka_unit_test(xss_match),
+	    cmocka_unit_test(sekisho_detector_statement),
 	    cmocka_unit_test(size_constraint_operators),
 	    cmocka_unit_test(ip_set_v4_v6),
 	    cmocka_unit_test(ip_set_forwarded),
