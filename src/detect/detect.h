@@ -23,6 +23,27 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
  * that execute, event handler attributes, javascript: URLs, ...). */
 bool sk_detect_xss(const uint8_t *p, size_t n, sk_detect_match *m);
 
+/* The detectors below share one signature; level 0 is LOW, 1 HIGH. */
+
+/* Path traversal and local file inclusion: ../ sequences (after
+ * normalisation and repeated decoding) and paths to system files. */
+bool sk_detect_path_traversal(const uint8_t *p, size_t n, int level, sk_detect_match *m);
+/* Requests for cloud instance metadata services (169.254.169.254 in every
+ * spelling: decimal, octal, hex, IPv6-mapped; and the providers' names). */
+bool sk_detect_ssrf(const uint8_t *p, size_t n, int level, sk_detect_match *m);
+/* Remote file inclusion: a URL whose host is an IPv4 address in any spelling. */
+bool sk_detect_rfi(const uint8_t *p, size_t n, int level, sk_detect_match *m);
+/* Unix shell command injection: command separators, substitution,
+ * backticks, $IFS, globbing, quote splitting. */
+bool sk_detect_command(const uint8_t *p, size_t n, int level, sk_detect_match *m);
+/* Windows cmd.exe and PowerShell command injection. */
+bool sk_detect_windows_command(const uint8_t *p, size_t n, int level, sk_detect_match *m);
+/* Log4j lookups (${jndi:...}) with their nested obfuscations. */
+bool sk_detect_log4j(const uint8_t *p, size_t n, int level, sk_detect_match *m);
+/* Java deserialization and expression-language injection (EL, SpEL, OGNL,
+ * class loader manipulation). */
+bool sk_detect_java(const uint8_t *p, size_t n, int level, sk_detect_match *m);
+
 /* ---- the registry: every detector by name, for rules that name one ---- */
 
 /* level: 0 LOW (high confidence, what managed rules use), 1 HIGH (catches
