@@ -9,8 +9,8 @@
 #include <stdint.h>
 
 typedef struct sk_detect_match {
-	size_t off, len;   /* the bytes that made the decision */
-	char reason[128];  /* in words, e.g. "quote closed, then OR 1=1 tautology" */
+	size_t off, len;  /* the bytes that made the decision */
+	char reason[128]; /* in words, e.g. "quote closed, then OR 1=1 tautology" */
 } sk_detect_match;
 
 typedef enum sk_sqli_level { SK_SQLI_LOW = 0, SK_SQLI_HIGH = 1 } sk_sqli_level;

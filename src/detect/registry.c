@@ -16,22 +16,25 @@ static bool xss(const uint8_t *p, size_t n, int level, sk_detect_match *m)
 }
 
 static const sk_detector detectors[] = {
-	{"SQLI", "SQL injection", sqli, "SQL injection: input that changes the structure of a SQL query"},
-	{"XSS", "cross-site scripting", xss, "cross-site scripting: input that runs script in an HTML page"},
-	{"PATH_TRAVERSAL", "path traversal", sk_detect_path_traversal,
-	 "path traversal and local file inclusion: ../ sequences and paths to system files"},
-	{"SSRF_METADATA", "request to a metadata service", sk_detect_ssrf,
-	 "server-side request forgery aimed at cloud instance metadata (169.254.169.254 in any spelling)"},
-	{"REMOTE_FILE_INCLUSION", "remote file inclusion", sk_detect_rfi,
-	 "remote file inclusion: a URL whose host is an IPv4 address"},
-	{"COMMAND_INJECTION", "shell command injection", sk_detect_command,
-	 "Unix shell command injection: separators, substitution, backticks, $IFS, globbing"},
-	{"WINDOWS_COMMAND_INJECTION", "Windows command injection", sk_detect_windows_command,
-	 "Windows cmd.exe and PowerShell command injection"},
-	{"LOG4J", "Log4j lookup", sk_detect_log4j,
-	 "Log4j JNDI lookups and their nested obfuscations (CVE-2021-44228)"},
-	{"JAVA_INJECTION", "Java code injection", sk_detect_java,
-	 "Java deserialization and expression-language injection (EL, SpEL, OGNL)"},
+    {"SQLI", "SQL injection", sqli,
+     "SQL injection: input that changes the structure of a SQL query"},
+    {"XSS", "cross-site scripting", xss,
+     "cross-site scripting: input that runs script in an HTML page"},
+    {"PATH_TRAVERSAL", "path traversal", sk_detect_path_traversal,
+     "path traversal and local file inclusion: ../ sequences and paths to system files"},
+    {"SSRF_METADATA", "request to a metadata service", sk_detect_ssrf,
+     "server-side request forgery aimed at cloud instance metadata (169.254.169.254 in any "
+     "spelling)"},
+    {"REMOTE_FILE_INCLUSION", "remote file inclusion", sk_detect_rfi,
+     "remote file inclusion: a URL whose host is an IPv4 address"},
+    {"COMMAND_INJECTION", "shell command injection", sk_detect_command,
+     "Unix shell command injection: separators, substitution, backticks, $IFS, globbing"},
+    {"WINDOWS_COMMAND_INJECTION", "Windows command injection", sk_detect_windows_command,
+     "Windows cmd.exe and PowerShell command injection"},
+    {"LOG4J", "Log4j lookup", sk_detect_log4j,
+     "Log4j JNDI lookups and their nested obfuscations (CVE-2021-44228)"},
+    {"JAVA_INJECTION", "Java code injection", sk_detect_java,
+     "Java deserialization and expression-language injection (EL, SpEL, OGNL)"},
 };
 
 const sk_detector *sk_detector_find(const char *name)

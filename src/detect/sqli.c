@@ -976,7 +976,7 @@ typedef struct walk {
 	const uint8_t *p;
 	tok *t;
 	int k;
-	bool done;   /* the lexer reached the end or MAX_TOKENS */
+	bool done; /* the lexer reached the end or MAX_TOKENS */
 	lexer lx;
 	bool quoted; /* started inside a literal */
 	bool err;
@@ -1155,9 +1155,10 @@ static bool union_at(walk *w, int i, int *sel, int last_operand)
 		return false;
 	const tok *a = has(w, j + 1) ? &t[j + 1] : NULL;
 	bool word_left = last_operand < 0 || t[last_operand].type == T_IDENT;
-	bool strong = !word_left ||
-	              (a && (a->type != T_IDENT || (a->flags & TF_FUNC) ||
-	                     (has(w, j + 2) && (t[j + 2].type == T_COMMA || t[j + 2].type == T_KW))));
+	bool strong =
+	    !word_left ||
+	    (a && (a->type != T_IDENT || (a->flags & TF_FUNC) ||
+	           (has(w, j + 2) && (t[j + 2].type == T_COMMA || t[j + 2].type == T_KW))));
 	if (strong)
 		feat(w, F_UNION, i);
 	*sel = j;
@@ -1725,10 +1726,10 @@ static int strong_call_anywhere(const uint8_t *p, const tok *t, int k)
 	return -1;
 }
 
-/* Names whose call strong_call_anywhere() finds (fn_lookup's FN_STRONG but
- * SLEEP). A call needs a '(' after the name, so a pass over the '(' of the
- * input, and the '_' for xp_cmdshell, proves most values hold none of them
- * without tokenizing the whole value. */
+/* Whether strong_call_anywhere() may find anything: the names whose call
+ * it finds (fn_lookup's FN_STRONG but SLEEP) need a '(' after them, so a
+ * pass over the '(' of the input, and the '_' for xp_cmdshell, proves most
+ * values hold none of them without tokenizing the whole value. */
 static bool may_call_strong(const uint8_t *p, size_t n)
 {
 	static const struct {
@@ -1760,7 +1761,12 @@ static bool may_call_strong(const uint8_t *p, size_t n)
 		if (i >= 2 && has_prefix_ci(u - 2, n - i + 2, "XP_CMDSHELL"))
 			return true;
 	}
+	int calls = 0;
 	for (const uint8_t *u = sk_find_byte(p, e, '('); u; u = sk_find_byte(u + 1, e, '(')) {
+		/* past a few hundred, reading the tokens (at most MAX_TOKENS
+		 * of them) is the cheaper answer */
+		if (++calls > 256)
+			return true;
 		/* the word that ends right before the '(' (and spaces) */
 		size_t b = (size_t)(u - p);
 		while (b > 0 && is_space(p[b - 1]))
@@ -1985,7 +1991,8 @@ static bool walk_init(walk *w, const uint8_t *p, size_t n, tok *t, uint8_t quote
 			}
 			break;
 		}
-		t[0] = (tok){.type = T_STR, .flags = TF_BOUNDARY, .off = 0, .len = (uint32_t)(i + 1)};
+		t[0] =
+		    (tok){.type = T_STR, .flags = TF_BOUNDARY, .off = 0, .len = (uint32_t)(i + 1)};
 		w->lx.i = i + 1;
 		w->k = 1;
 	}

@@ -500,9 +500,9 @@ static bool judge_tag(const uint8_t *p, size_t n, size_t lt, size_t *next, size_
 		}
 		if (!a.has_val)
 			continue;
-		char u[48];
-		fold_url(a.val, a.vlen, u, sizeof u);
 		if (is_url_attr(a.name) || eq_ci(a.name, "content") || eq_ci(a.name, "srcdoc")) {
+			char u[48];
+			fold_url(a.val, a.vlen, u, sizeof u);
 			const char *sch = script_scheme(u);
 			/* content="0;url=javascript:..." */
 			if (!sch && meta) {
@@ -734,22 +734,77 @@ static bool js_break(const uint8_t *p, size_t n, sk_detect_match *m)
 }
 
 /* {{ ... }} expressions in Angular/Vue templates that reach code. */
+/* Whether b[0..n) holds, ignoring case, one of the words by which a
+ * template expression reaches code. One pass over the bytes. */
+static bool template_code(const uint8_t *b, size_t n)
+{
+	static const struct {
+		char w[12];
+		uint8_t len;
+	} words[] = {{"constructor", 11}, {"$eval", 5},   {"$on", 3},      {"__proto__", 9},
+	             {"alert(", 6},       {"prompt(", 7}, {"confirm(", 8}, {"$emit", 5}};
+	for (size_t k = 0; k < n; k++) {
+		int c = lower(b[k]);
+		if (c != 'c' && c != '$' && c != '_' && c != 'a' && c != 'p')
+			continue;
+		for (size_t j = 0; j < sizeof words / sizeof words[0]; j++) {
+			size_t l = words[j].len, q = 1;
+			if (words[j].w[0] != c || n - k < l)
+				continue;
+			while (q < l && lower(b[k + q]) == words[j].w[q])
+				q++;
+			if (q == l)
+				return true;
+		}
+	}
+	return false;
+}
+
 static bool template_injection(const uint8_t *p, size_t n, sk_detect_match *m)
 {
+	/* Each "{{" looks at most 510 bytes ahead, to the first "}}". Two
+	 * memories keep a run of braces linear: where the next "}}" is, and
+	 * the last window found free of the words below (a word in a later
+	 * window that starts inside it must end past it). */
+	size_t close_from = 0, close_at = 0; /* first "}}" at or after close_from */
+	bool close_known = false;
+	size_t clean_start = 0, clean_end = 0;
 	for (size_t i = 0; i + 1 < n; i++) {
-		if (p[i] != '{' || p[i + 1] != '{')
+		const uint8_t *br = sk_find_byte(p + i, p + n - 1, '{');
+		if (!br)
+			break;
+		i = (size_t)(br - p);
+		if (p[i + 1] != '{')
 			continue;
 		size_t lim = n - i > 512 ? 512 : n - i;
-		const uint8_t *e = find_ci(p + i + 2, lim - 2, "}}");
-		size_t len = e ? (size_t)(e - (p + i + 2)) : lim - 2;
-		const uint8_t *b = p + i + 2;
-		if (find_ci(b, len, "constructor") || find_ci(b, len, "$eval") ||
-		    find_ci(b, len, "$on") || find_ci(b, len, "__proto__") ||
-		    find_ci(b, len, "alert(") || find_ci(b, len, "prompt(") ||
-		    find_ci(b, len, "confirm(") || find_ci(b, len, "$emit")) {
+		size_t start = i + 2;
+		if (!close_known || start < close_from || close_at < start) {
+			close_at = n;
+			for (const uint8_t *c = sk_find_byte(p + start, p + n, '}'); c;
+			     c = sk_find_byte(c + 1, p + n, '}')) {
+				if (c + 1 < p + n && c[1] == '}') {
+					close_at = (size_t)(c - p);
+					break;
+				}
+			}
+			close_from = start;
+			close_known = true;
+		}
+		size_t len = close_at + 2 <= i + lim ? close_at - start : lim - 2;
+		size_t end = start + len;
+		size_t from = start;
+		if (clean_end > start && clean_start <= start)
+			from = clean_end > start + 10 ? clean_end - 10 : start;
+		const uint8_t *b = p + from;
+		size_t bl = end > from ? end - from : 0;
+		if (template_code(b, bl)) {
 			set_match(m, i, i + 2 + len + 2 > n ? n : i + 2 + len + 2,
 			          "template expression reaches code", NULL, NULL, NULL);
 			return true;
+		}
+		if (end > clean_end) {
+			clean_start = start;
+			clean_end = end;
 		}
 		i += 1;
 	}
@@ -760,10 +815,15 @@ bool sk_detect_xss(const uint8_t *p, size_t n, sk_detect_match *m)
 {
 	if (!p || n == 0)
 		return false;
+	/* which of the checks below can find anything at all */
+	enum { LT = 1, EQ = 2, BRACE = 4, QUOTES = 8 | 16 | 32 };
+	unsigned has = sk_bytes_present8(p, n, '<', '=', '{', '\'', '"', '`', '<', '<');
 	int tags = 0;
-	for (size_t i = 0; i < n && tags < MAX_TAGS; i++) {
-		if (p[i] != '<')
-			continue;
+	for (size_t i = 0; (has & LT) && i < n && tags < MAX_TAGS; i++) {
+		const uint8_t *lt = sk_find_byte(p + i, p + n, '<');
+		if (!lt)
+			break;
+		i = (size_t)(lt - p);
 		size_t j = i + 1;
 		while (j < n && p[j] == 0)
 			j++;
@@ -788,19 +848,27 @@ bool sk_detect_xss(const uint8_t *p, size_t n, sk_detect_match *m)
 		else if (next > i + 1)
 			i = next - 1;
 	}
-	/* a whole value that is a script URL, used as a link or redirect */
-	char u[48];
-	fold_url(p, n, u, sizeof u);
-	const char *sch = script_scheme(u);
-	if (sch && !starts_ci(sch, "data:")) {
-		set_match(m, 0, n < 64 ? n : 64, "value is a ", sch, " URL", NULL);
-		return true;
+	/* a whole value that is a script URL, used as a link or redirect:
+	 * fold_url() starts with the first byte it keeps, and the schemes
+	 * taken here start with j, v, l or m (or a character reference) */
+	size_t f = 0;
+	while (f < n && f < SCAN_VAL && (p[f] <= 0x20 || p[f] == 0x7f || p[f] == 0xa0))
+		f++;
+	if (f < n && f < SCAN_VAL && memchr("&jvlm", lower(p[f]), 5)) {
+		char u[48];
+		fold_url(p, n, u, sizeof u);
+		const char *sch = script_scheme(u);
+		if (sch && !starts_ci(sch, "data:")) {
+			set_match(m, 0, n < 64 ? n : 64, "value is a ", sch, " URL", NULL);
+			return true;
+		}
 	}
-	if (attribute_break(p, n, m))
+	/* an event handler needs its '=', a string break its quote */
+	if ((has & EQ) && attribute_break(p, n, (has & QUOTES) != 0, m))
 		return true;
-	if (js_break(p, n, m))
+	if ((has & QUOTES) && js_break(p, n, m))
 		return true;
-	if (template_injection(p, n, m))
+	if ((has & BRACE) && template_injection(p, n, m))
 		return true;
 	return false;
 }

@@ -246,6 +246,49 @@ static void large_input_is_bounded(void **state)
 	(void)sk_detect_sqli(big, sizeof big, SK_SQLI_HIGH, NULL);
 }
 
+/* Findings far from the start of the value, or behind many '(' or words:
+ * the detector skips ahead on benign text and must not skip these. */
+static void found_anywhere(void **state)
+{
+	(void)state;
+	char buf[4096];
+	static const char *const tails[] = {
+	    "x.benchmark(5000000, md5(1))", "see master..xp_cmdshell now",
+	    "then DBMS_LOCK.SLEEP (5) and", "1 or pg_sleep(5)--",
+	    "'; select pg_sleep(10)--",     "' or 1=1--",
+	    "1'; DROP TABLE users; --",
+	};
+	static const char *const heads[] = {"", "hello world ", "it was fine (mostly) ",
+	                                    "(((((((((("};
+	for (size_t h = 0; h < sizeof heads / sizeof heads[0]; h++) {
+		for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++) {
+			size_t n = 0;
+			for (int r = 0; r < 20; r++) {
+				size_t l = strlen(heads[h]);
+				memcpy(buf + n, heads[h], l);
+				n += l;
+			}
+			size_t l = strlen(tails[t]);
+			memcpy(buf + n, tails[t], l);
+			n += l;
+			sk_detect_match m;
+			if (!sk_detect_sqli((const uint8_t *)buf, n, SK_SQLI_LOW, &m))
+				fail_msg("missed after %zu bytes of \"%s\": %s", n - l, heads[h],
+				         tails[t]);
+			assert_true(m.off + m.len <= n);
+		}
+	}
+	/* more '(' than the quick check looks at */
+	size_t n = 300;
+	memset(buf, '(', n);
+	memcpy(buf + n, "x benchmark(9,md5(1))", 21);
+	assert_true(sk_detect_sqli((const uint8_t *)buf, n + 21, SK_SQLI_LOW, NULL));
+	/* no quote, no call, no keyword: nothing to find, whatever the case */
+	assert_false(
+	    sk_detect_sqli((const uint8_t *)"Union Station, Select Hotel", 27, SK_SQLI_LOW, NULL));
+	assert_true(sk_detect_sqli((const uint8_t *)"1 uNiOn SeLeCt 1,2", 18, SK_SQLI_LOW, NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +299,7 @@ int main(void)
 	    cmocka_unit_test(match_points_at_decision),
 	    cmocka_unit_test(not_nul_terminated_and_empty),
 	    cmocka_unit_test(large_input_is_bounded),
+	    cmocka_unit_test(found_anywhere),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

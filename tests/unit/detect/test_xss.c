@@ -214,6 +214,51 @@ static void large_input_is_bounded(void **state)
 	(void)sk_detect_xss(big, sizeof big, NULL);
 }
 
+/* Findings far from the start of the value: the detector skips ahead on
+ * benign text and must not skip these. */
+static void found_anywhere(void **state)
+{
+	(void)state;
+	static char buf[8192];
+	static const char *const tails[] = {
+	    "<img src=x onerror=alert(1)>",
+	    "\" onmouseover=\"alert(1)",
+	    "';alert(1)//",
+	    "{{constructor.constructor('alert(1)')()}}",
+	    "<a href=\"&#106;avascript:alert(1)\">x</a>",
+	};
+	static const char *const heads[] = {
+	    "", "hello world on the table ", "a=b&c=d ", "{{", "{{ x }} ", "<p>x</p> "};
+	for (size_t h = 0; h < sizeof heads / sizeof heads[0]; h++) {
+		for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++) {
+			size_t n = 0;
+			for (int r = 0; r < 100; r++) {
+				size_t l = strlen(heads[h]);
+				memcpy(buf + n, heads[h], l);
+				n += l;
+			}
+			size_t l = strlen(tails[t]);
+			memcpy(buf + n, tails[t], l);
+			n += l;
+			sk_detect_match m;
+			if (!sk_detect_xss((const uint8_t *)buf, n, &m))
+				fail_msg("missed after %zu bytes of \"%s\": %s", n - l, heads[h],
+				         tails[t]);
+			assert_true(m.off + m.len <= n);
+		}
+	}
+	/* a whole value that is a script URL, however it starts */
+	static const char *const urls[] = {"javascript:alert(1)", "  \tJaVaScRiPt:alert(1)",
+	                                   "&#106;avascript:alert(1)", "\x01vbscript:msgbox(1)",
+	                                   "java\tscript:alert(1)"};
+	for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++)
+		assert_true(sk_detect_xss((const uint8_t *)urls[i], strlen(urls[i]), NULL));
+	assert_false(sk_detect_xss((const uint8_t *)"data:text/html,x", 16, NULL));
+	/* braces without code, however many */
+	memset(buf, '{', sizeof buf);
+	assert_false(sk_detect_xss((const uint8_t *)buf, sizeof buf, NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +267,7 @@ int main(void)
 	    cmocka_unit_test(reason_names_handler_and_tag),
 	    cmocka_unit_test(nul_and_length),
 	    cmocka_unit_test(large_input_is_bounded),
+	    cmocka_unit_test(found_anywhere),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
