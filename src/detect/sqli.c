@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "detect/detect.h"
-#include "detect/scan.h"
+#include "base/scan.h"
 
 #define MAX_TOKENS 384 /* tokens examined per context; bounds the work */
 #define MAX_DEPTH  32

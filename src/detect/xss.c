@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "detect/detect.h"
-#include "detect/scan.h"
+#include "base/scan.h"
 
 #define MAX_NAME 32
 #define MAX_TAGS 4096 /* tags examined; bounds the work on huge inputs */

@@ -6,6 +6,8 @@
  * both are vague are noted next to the code. */
 #include "waf/transform.h"
 
+#include "base/scan.h"
+
 #include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -176,28 +178,32 @@ static bool has_any(sk_str in, const char *set, size_t set_n)
 
 /* ---- COMPRESS_WHITE_SPACE ---- */
 
-/* Length of the white-space unit at p[i], 0 if none. NBSP counts both as the
- * Latin-1 byte and as its UTF-8 form C2 A0. */
-static size_t ws_len(const uint8_t *p, size_t i, size_t n)
+/* White-space classes: 1 a one-byte unit (space, tab, CR, LF, VT, FF, and
+ * NBSP as the Latin-1 byte), 2 the lead byte of NBSP in UTF-8 (C2 A0). */
+static const uint8_t ws_class[256] = {
+    ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1, [0xa0] = 1, [0xc2] = 2,
+};
+
+/* Length of the white-space unit at p[i], 0 if none. */
+static inline size_t ws_len(const uint8_t *p, size_t i, size_t n)
 {
-	switch (p[i]) {
-	case ' ':
-	case '\t':
-	case '\n':
-	case '\r':
-	case '\v':
-	case '\f':
-	case 0xa0: return 1;
-	case 0xc2: return (i + 1 < n && p[i + 1] == 0xa0) ? 2 : 0;
-	default: return 0;
-	}
+	uint8_t c = ws_class[p[i]];
+	if (c == 2)
+		return (i + 1 < n && p[i + 1] == 0xa0) ? 2 : 0;
+	return c;
 }
 
 static sk_status tx_compress_ws(sk_str in, sk_arena *a, sk_str *out)
 {
-	/* Unchanged only when every white-space unit is a lone ' '. */
+	/* Unchanged only when every white-space unit is a lone ' '. Most
+	 * bytes are not white space: skip them with one table load each. */
 	bool change = false, prev_ws = false;
 	for (size_t i = 0; i < in.n && !change;) {
+		if (!ws_class[in.p[i]]) {
+			prev_ws = false;
+			i++;
+			continue;
+		}
 		size_t w = ws_len(in.p, i, in.n);
 		change = w && (w > 1 || in.p[i] != ' ' || prev_ws);
 		prev_ws = w != 0;
@@ -213,7 +219,7 @@ static sk_status tx_compress_ws(sk_str in, sk_arena *a, sk_str *out)
 	size_t o = 0;
 	prev_ws = false;
 	for (size_t i = 0; i < in.n;) {
-		size_t w = ws_len(in.p, i, in.n);
+		size_t w = ws_class[in.p[i]] ? ws_len(in.p, i, in.n) : 0;
 		if (w) {
 			if (!prev_ws)
 				d[o++] = ' ';
@@ -357,7 +363,8 @@ static const entity entities[] = {
 static const entity *entity_find(const uint8_t *name, size_t n)
 {
 	for (size_t i = 0; i < sizeof entities / sizeof entities[0]; i++)
-		if (strlen(entities[i].name) == n && memcmp(entities[i].name, name, n) == 0)
+		if (entities[i].name[0] == name[0] && strlen(entities[i].name) == n &&
+		    memcmp(entities[i].name, name, n) == 0)
 			return &entities[i];
 	return NULL;
 }
@@ -441,9 +448,26 @@ static sk_status tx_html_entity_decode(sk_str in, sk_arena *a, sk_str *out)
 
 /* ---- LOWERCASE ---- */
 
+/* Bit 7 of each byte of the result is set where x holds 'A'..'Z'. Works
+ * on eight bytes at once; bytes >= 0x80 never count. */
+static inline uint64_t upper_mask(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t low7 = x & ~high;
+	uint64_t ge_a = low7 + ones * (0x80 - 'A');     /* bit 7 set where >= 'A' */
+	uint64_t gt_z = low7 + ones * (0x80 - 'Z' - 1); /* bit 7 set where > 'Z' */
+	return ge_a & ~gt_z & ~x & high;
+}
+
 static sk_status tx_lowercase(sk_str in, sk_arena *a, sk_str *out)
 {
 	size_t i = 0;
+	uint64_t w;
+	for (; i + 8 <= in.n; i += 8) {
+		memcpy(&w, in.p + i, 8);
+		if (upper_mask(w))
+			break;
+	}
 	while (i < in.n && !(in.p[i] >= 'A' && in.p[i] <= 'Z'))
 		i++;
 	if (i == in.n) {
@@ -454,6 +478,12 @@ static sk_status tx_lowercase(sk_str in, sk_arena *a, sk_str *out)
 	if (!d)
 		return SK_E_NOMEM;
 	memcpy(d, in.p, i);
+	/* 'A' | 0x20 == 'a': the mask's bit 7 shifted to bit 5. */
+	for (; i + 8 <= in.n; i += 8) {
+		memcpy(&w, in.p + i, 8);
+		w |= upper_mask(w) >> 2;
+		memcpy(d + i, &w, 8);
+	}
 	for (; i < in.n; i++)
 		d[i] = sk_lower(in.p[i]);
 	*out = sk_str_make(d, in.n);
@@ -521,9 +551,8 @@ static sk_status tx_url_decode(sk_str in, sk_arena *a, sk_str *out, bool uni)
 	size_t o = 0;
 	for (size_t i = 0; i < in.n;) {
 		/* Copy the run up to the next '%' or '+' in one go. */
-		size_t run = 0;
-		while (i + run < in.n && in.p[i + run] != '%' && in.p[i + run] != '+')
-			run++;
+		const uint8_t *next = sk_find_any4(in.p + i, in.p + in.n, '%', '+', '%', '+');
+		size_t run = next ? (size_t)(next - (in.p + i)) : in.n - i;
 		memcpy(d + o, in.p + i, run);
 		o += run;
 		i += run;

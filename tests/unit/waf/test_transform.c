@@ -482,9 +482,44 @@ static void megabyte_inputs_finish(void **state)
 	free(big);
 }
 
+/* LOWERCASE works eight bytes at a time: every byte value, at every
+ * position of a word, next to neighbours that could carry into it, must
+ * come out as the one-byte rule says. */
+static void lowercase_every_byte_every_lane(void **state)
+{
+	(void)state;
+	sk_arena *a = sk_arena_create(1 << 16, 0);
+	assert_non_null(a);
+	static const uint8_t neighbours[] = {0x00, 0x40, 0x5a, 0x5b, 0x7f, 0x80, 0xc1, 0xff};
+	uint8_t buf[19];
+	for (size_t nb = 0; nb < sizeof neighbours; nb++)
+		for (unsigned v = 0; v < 256; v++)
+			for (size_t pos = 0; pos < sizeof buf; pos++) {
+				memset(buf, neighbours[nb], sizeof buf);
+				buf[pos] = (uint8_t)v;
+				sk_str out;
+				assert_int_equal(sk_transform_apply(SK_TX_LOWERCASE,
+								    sk_str_make(buf, sizeof buf), a,
+								    &out),
+						 SK_OK);
+				assert_int_equal(out.n, sizeof buf);
+				for (size_t i = 0; i < sizeof buf; i++) {
+					uint8_t c = buf[i];
+					uint8_t want = c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+					if (out.p[i] != want)
+						fail_msg("byte 0x%02x at %zu next to 0x%02x gave 0x%02x",
+							 c, i, neighbours[nb], out.p[i]);
+				}
+				sk_arena_reset(a);
+			}
+	sk_arena_destroy(a);
+}
+
 int main(void)
 {
-	struct CMUnitTest tests[SK_TX__COUNT + 7] = {
+	enum { FIXED = 8 }; /* the tests listed by name below */
+	struct CMUnitTest tests[SK_TX__COUNT + FIXED] = {
+	    cmocka_unit_test(lowercase_every_byte_every_lane),
 	    cmocka_unit_test(chains_apply_in_order),
 	    cmocka_unit_test(names_round_trip),
 	    cmocka_unit_test(unknown_transform_is_invalid),
@@ -494,7 +529,7 @@ int main(void)
 	    cmocka_unit_test(megabyte_inputs_finish),
 	};
 	for (int t = 0; t < SK_TX__COUNT; t++)
-		tests[7 + t] = (struct CMUnitTest){sk_transform_name((sk_transform)t), table_cases,
+		tests[FIXED + t] = (struct CMUnitTest){sk_transform_name((sk_transform)t), table_cases,
 		                                   NULL, NULL, (void *)(intptr_t)t};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

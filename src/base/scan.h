@@ -1,0 +1,173 @@
+/* Byte search helpers: 16 bytes at a time with vector extensions (SSE2
+ * when available). Shared by the detectors and the transformations. */
+#ifndef SK_BASE_SCAN_H
+#define SK_BASE_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+/* The first c in [s, e), or NULL. A few bytes are looked at one by one
+ * before handing over to memchr: when hits are dense (an input made of
+ * '(' or '<') a call per hit would cost more than the bytes. */
+static inline const uint8_t *sk_find_byte(const uint8_t *s, const uint8_t *e, uint8_t c)
+{
+	for (int k = 0; k < 4; k++, s++) {
+		if (s >= e)
+			return NULL;
+		if (*s == c)
+			return s;
+	}
+	return s < e ? (const uint8_t *)memchr(s, c, (size_t)(e - s)) : NULL;
+}
+
+typedef uint8_t sk_u8x16 __attribute__((vector_size(16)));
+
+static inline sk_u8x16 sk_splat(uint8_t c)
+{
+	sk_u8x16 z = {0};
+	return z + c;
+}
+
+static inline unsigned sk_any_lane(sk_u8x16 v)
+{
+	uint64_t a, b;
+	memcpy(&a, &v, 8);
+	memcpy(&b, (const uint8_t *)&v + 8, 8);
+	return (a | b) != 0;
+}
+
+/* The index of the first lane of a comparison result that is set (all
+ * ones), 16 when none is. */
+static inline int sk_first_lane(sk_u8x16 v)
+{
+#ifdef __SSE2__
+	__m128i x;
+	memcpy(&x, &v, 16);
+	unsigned bits = (unsigned)_mm_movemask_epi8(x);
+	return bits ? __builtin_ctz(bits) : 16;
+#else
+	uint64_t h[2];
+	memcpy(h, &v, 16);
+	for (int k = 0; k < 2; k++) {
+		if (!h[k])
+			continue;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		return k * 8 + __builtin_clzll(h[k]) / 8;
+#else
+		return k * 8 + __builtin_ctzll(h[k]) / 8;
+#endif
+	}
+	return 16;
+#endif
+}
+
+/* Which of the bytes a, b, c, d (none of them NUL) occur in p[0..n): bit
+ * 0 for a, 1 for b, ... One pass, 16 bytes at a time, no branch per byte:
+ * the cheap question that lets a detector skip whole contexts. */
+static inline unsigned sk_bytes_present4(const uint8_t *p, size_t n, uint8_t a, uint8_t b,
+                                         uint8_t c, uint8_t d)
+{
+	const sk_u8x16 va = sk_splat(a), vb = sk_splat(b), vc = sk_splat(c), vd = sk_splat(d);
+	sk_u8x16 ma = {0}, mb = {0}, mc = {0}, md = {0}, x;
+	size_t i = 0;
+	for (; i + 16 <= n; i += 16) {
+		memcpy(&x, p + i, 16);
+		ma |= (sk_u8x16)(x == va);
+		mb |= (sk_u8x16)(x == vb);
+		mc |= (sk_u8x16)(x == vc);
+		md |= (sk_u8x16)(x == vd);
+	}
+	if (i < n) {
+		x = (sk_u8x16){0}; /* NUL is none of the four */
+		memcpy(&x, p + i, n - i);
+		ma |= (sk_u8x16)(x == va);
+		mb |= (sk_u8x16)(x == vb);
+		mc |= (sk_u8x16)(x == vc);
+		md |= (sk_u8x16)(x == vd);
+	}
+	return sk_any_lane(ma) | sk_any_lane(mb) << 1 | sk_any_lane(mc) << 2 | sk_any_lane(md) << 3;
+}
+
+/* The same for eight bytes: bit j for the j-th argument. */
+static inline unsigned sk_bytes_present8(const uint8_t *p, size_t n, uint8_t c0, uint8_t c1,
+                                         uint8_t c2, uint8_t c3, uint8_t c4, uint8_t c5, uint8_t c6,
+                                         uint8_t c7)
+{
+	const sk_u8x16 v0 = sk_splat(c0), v1 = sk_splat(c1), v2 = sk_splat(c2), v3 = sk_splat(c3);
+	const sk_u8x16 v4 = sk_splat(c4), v5 = sk_splat(c5), v6 = sk_splat(c6), v7 = sk_splat(c7);
+	sk_u8x16 m0 = {0}, m1 = {0}, m2 = {0}, m3 = {0}, m4 = {0}, m5 = {0}, m6 = {0}, m7 = {0};
+	sk_u8x16 x;
+	size_t i = 0;
+	for (;;) {
+		if (i + 16 <= n) {
+			memcpy(&x, p + i, 16);
+		} else if (i < n) {
+			x = (sk_u8x16){0};
+			memcpy(&x, p + i, n - i);
+		} else {
+			break;
+		}
+		i += 16;
+		m0 |= (sk_u8x16)(x == v0);
+		m1 |= (sk_u8x16)(x == v1);
+		m2 |= (sk_u8x16)(x == v2);
+		m3 |= (sk_u8x16)(x == v3);
+		m4 |= (sk_u8x16)(x == v4);
+		m5 |= (sk_u8x16)(x == v5);
+		m6 |= (sk_u8x16)(x == v6);
+		m7 |= (sk_u8x16)(x == v7);
+	}
+	return sk_any_lane(m0) | sk_any_lane(m1) << 1 | sk_any_lane(m2) << 2 |
+	       sk_any_lane(m3) << 3 | sk_any_lane(m4) << 4 | sk_any_lane(m5) << 5 |
+	       sk_any_lane(m6) << 6 | sk_any_lane(m7) << 7;
+}
+
+/* The first byte in [s, e) equal to a, b, c or d, or NULL. */
+static inline const uint8_t *sk_find_any4(const uint8_t *s, const uint8_t *e, uint8_t a, uint8_t b,
+                                          uint8_t c, uint8_t d)
+{
+	if (s < e && (*s == a || *s == b || *s == c || *s == d))
+		return s; /* dense hits: no vector set-up */
+	const sk_u8x16 va = sk_splat(a), vb = sk_splat(b), vc = sk_splat(c), vd = sk_splat(d);
+	for (; e - s >= 16; s += 16) {
+		sk_u8x16 x;
+		memcpy(&x, s, 16);
+		sk_u8x16 m = (sk_u8x16)(x == va) | (sk_u8x16)(x == vb) | (sk_u8x16)(x == vc) |
+		             (sk_u8x16)(x == vd);
+		int k = sk_first_lane(m);
+		if (k < 16)
+			return s + k;
+	}
+	for (; s < e; s++)
+		if (*s == a || *s == b || *s == c || *s == d)
+			return s;
+	return NULL;
+}
+
+/* The first i in [s, e) where i[0] and i[1], ASCII lower-cased, are the
+ * lower-case letters a and b. Reads up to e[0]: e must be inside the
+ * buffer. */
+static inline const uint8_t *sk_find_pair_lc(const uint8_t *s, const uint8_t *e, uint8_t a,
+                                             uint8_t b)
+{
+	const sk_u8x16 va = sk_splat(a), vb = sk_splat(b), lc = sk_splat(0x20);
+	for (; e - s >= 16; s += 16) {
+		sk_u8x16 x, y;
+		memcpy(&x, s, 16);
+		memcpy(&y, s + 1, 16);
+		sk_u8x16 m = (sk_u8x16)((x | lc) == va) & (sk_u8x16)((y | lc) == vb);
+		int k = sk_first_lane(m);
+		if (k < 16)
+			return s + k;
+	}
+	for (; s < e; s++)
+		if ((s[0] | 0x20) == a && (s[1] | 0x20) == b)
+			return s;
+	return NULL;
+}
+
+#endif
