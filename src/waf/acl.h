@@ -207,6 +207,7 @@ typedef struct sk_action {
 
 typedef struct sk_rule {
 	char *name;
+	char *description; /* sekisho's groups say what each rule catches */
 	int64_t priority;
 	sk_stmt *stmt;
 	bool has_action; /* plain rule; otherwise a group rule with OverrideAction */

@@ -77,6 +77,63 @@ static sk_str body_part(const sk_request *req, size_t limit, bool *oversize)
 	return b;
 }
 
+/* What Body inspects, by content (docs/acl.md): text an application reads
+ * (forms, JSON, XML, text, and the text parts of multipart bodies) whole,
+ * up to the limit; binary content (binary types, file parts) by its names,
+ * part headers and leading bytes only, and not counted toward the limit, so
+ * uploads neither trip text rules nor the size rule. */
+static sk_status body_values(collector *c, sk_request *req, size_t limit)
+{
+	if (req->body.n == 0)
+		return SK_OK;
+	sk_body_kind kind = sk_request_body_kind(req);
+	if (kind == SK_BODY_BINARY) {
+		sk_str lead = req->body;
+		if (lead.n > SK_INSPECT_LEADING_BYTES)
+			lead.n = SK_INSPECT_LEADING_BYTES;
+		return push(c, SK_STR_LIT("body (leading bytes)"), lead);
+	}
+	if (kind == SK_BODY_MULTIPART) {
+		const sk_part *parts;
+		size_t n;
+		bool valid;
+		sk_status st = sk_request_parts(req, &parts, &n, &valid);
+		if (st)
+			return st;
+		/* A body that is not clean multipart is inspected as text: what
+		 * the application makes of it is unknown. */
+		if (valid) {
+			size_t text = 0;
+			for (size_t i = 0; i < n && !st; i++) {
+				const sk_part *pt = &parts[i];
+				if (pt->is_file) {
+					sk_str lead = pt->data;
+					if (lead.n > SK_INSPECT_LEADING_BYTES)
+						lead.n = SK_INSPECT_LEADING_BYTES;
+					if (pt->filename.n)
+						st = push(c, SK_STR_LIT("file name"), pt->filename);
+					if (!st && pt->content_type.n)
+						st = push(c, SK_STR_LIT("file content type"), pt->content_type);
+					if (!st)
+						st = push(c, pt->name, lead);
+					continue;
+				}
+				sk_str v = pt->data;
+				if (text + v.n > limit) {
+					c->out->oversize = true;
+					v.n = limit - text;
+				}
+				text += v.n;
+				st = push(c, pt->name, v);
+				if (c->out->oversize)
+					break;
+			}
+			return st;
+		}
+	}
+	return push(c, SK_STR_LIT("body"), body_part(req, limit, &c->out->oversize));
+}
+
 static bool pointer_selected(const sk_field *f, sk_str ptr)
 {
 	if (f->pattern == SK_PATTERN_ALL)
@@ -142,10 +199,7 @@ sk_status sk_field_extract(const sk_field *f, sk_request *req, size_t body_limit
 	case SK_FTM_QUERY_STRING: return push(&c, SK_STR_LIT("query"), req->query);
 	case SK_FTM_METHOD: return push(&c, SK_STR_LIT("method"), req->method);
 	case SK_FTM_URI_FRAGMENT: return push(&c, SK_STR_LIT("fragment"), req->fragment);
-	case SK_FTM_BODY:
-		if (req->body.n == 0)
-			return SK_OK;
-		return push(&c, SK_STR_LIT("body"), body_part(req, body_limit, &out->oversize));
+	case SK_FTM_BODY: return body_values(&c, req, body_limit);
 	case SK_FTM_JSON_BODY: return json_body(&c, f, req, body_limit);
 	case SK_FTM_SINGLE_HEADER: {
 		sk_str want = sk_str_cstr(f->name);

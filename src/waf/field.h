@@ -10,6 +10,8 @@
 /* AWS's limits for headers and cookies. */
 #define SK_INSPECT_HEADER_BYTES 8192
 #define SK_INSPECT_HEADER_COUNT 200
+/* Binary content is inspected by this many leading bytes. */
+#define SK_INSPECT_LEADING_BYTES 1024
 
 typedef struct sk_field_values {
 	sk_str *vals;

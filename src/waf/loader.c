@@ -13,6 +13,7 @@
 
 #include "base/base64.h"
 #include "detect/detect.h"
+#include "rules/iplist.h"
 #include "waf/capacity.h"
 #include "waf/ipaddr.h"
 
@@ -54,6 +55,14 @@ typedef struct loader {
 	size_t ndocs;
 	bool dir_scanned;
 	int search_strings, search_b64_printable; /* for the encoding warning */
+	/* IP lists ("sekisho:list:NAME"), loaded once each; the missing ones
+	 * are named in one warning at the end. */
+	struct {
+		char *name;
+		sk_ip_set *set;
+	} lists[16];
+	size_t nlists;
+	char missing_lists[512];
 	int depth;
 	const sk_body *bodies; /* of the document whose rules are loading */
 	size_t nbodies;
@@ -839,6 +848,111 @@ static sk_status load_search(loader *L, json_t *v, const char *path, sk_stmt *s)
 	return SK_OK;
 }
 
+/* A missing list loads empty: the gateway must start before the first
+ * `sekisho lists update`. Lists named allow-* are the user's own and
+ * optional, so their absence is not worth a warning. */
+static void note_missing(loader *L, const char *name)
+{
+	if (strncmp(name, "allow-", 6) == 0)
+		return;
+	size_t used = strlen(L->missing_lists);
+	snprintf(L->missing_lists + used, sizeof L->missing_lists - used, "%s%s", used ? ", " : "",
+	         name);
+}
+
+/* IP sets that are sekisho's IP lists rather than resources: the managed
+ * reputation and anonymous-IP groups name them "sekisho:list:NAME". */
+#define LIST_ARN "sekisho:list:"
+
+static sk_status load_list(loader *L, const char *path, const char *name, sk_ip_set **out)
+{
+	for (size_t i = 0; i < L->nlists; i++)
+		if (strcmp(L->lists[i].name, name) == 0) {
+			*out = L->lists[i].set;
+			return SK_OK;
+		}
+	for (const char *c = name; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_')
+			return fail(L, path, "expected a list name of letters, digits, - and _");
+	if (L->nlists == sizeof L->lists / sizeof L->lists[0])
+		return fail(L, path, "too many IP lists");
+	sk_ip_set *set = sk_arena_calloc(L->a, sizeof *set);
+	if (!set)
+		return nomem(L);
+	set->name = dupstr(L, name);
+	const char *dir = L->opt->lists_dir ? L->opt->lists_dir : SK_LISTS_DIR_DEFAULT;
+	sk_error e = {0};
+	sk_status st = sk_iplist_load(dir, name, L->a, set, &e);
+	if (st == SK_E_IO) {
+		note_missing(L, name);
+	} else if (st) {
+		memcpy(L->err, &e, sizeof e);
+		return st;
+	}
+	L->lists[L->nlists].name = set->name;
+	L->lists[L->nlists++].set = set;
+	*out = set;
+	return SK_OK;
+}
+
+static sk_status check_regex(loader *L, const char *path, const char *re);
+
+/* A regex list: dir/name.txt, one regular expression a line, '#' comments. */
+static sk_status load_regex_list(loader *L, const char *path, const char *name, sk_regex_set **out)
+{
+	for (const char *c = name; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_')
+			return fail(L, path, "expected a list name of letters, digits, - and _");
+	sk_regex_set *set = sk_arena_calloc(L->a, sizeof *set);
+	if (!set)
+		return nomem(L);
+	set->name = dupstr(L, name);
+	char file[4096];
+	snprintf(file, sizeof file, "%s/%s.txt",
+	         L->opt->lists_dir ? L->opt->lists_dir : SK_LISTS_DIR_DEFAULT, name);
+	sk_buf b;
+	sk_buf_init(&b, SK_CAP_CONFIG_FILE);
+	sk_error e = {0};
+	if (sk_buf_read_file(&b, file, &e) != SK_OK) {
+		sk_buf_free(&b);
+		note_missing(L, name);
+		*out = set;
+		return SK_OK;
+	}
+	size_t lines = 1;
+	for (size_t i = 0; i < b.n; i++)
+		lines += b.p[i] == '\n';
+	set->regexes = sk_arena_alloc(L->a, lines * sizeof *set->regexes);
+	sk_status st = set->regexes ? SK_OK : nomem(L);
+	const char *text = b.p ? (const char *)b.p : "";
+	doc_ctx saved = save_ctx(L);
+	L->file = file;
+	size_t lineno = 0;
+	for (size_t i = 0; st == SK_OK && i < b.n;) {
+		const char *nl = memchr(text + i, '\n', b.n - i);
+		size_t end = nl ? (size_t)(nl - text) : b.n;
+		sk_str line = sk_str_trim(sk_str_make(text + i, end - i));
+		if (line.n && line.p[line.n - 1] == '\r')
+			line.n--;
+		i = end + 1;
+		lineno++;
+		if (line.n == 0 || line.p[0] == '#')
+			continue;
+		char *re = sk_arena_strndup(L->a, line.p, line.n);
+		char *where = sk_arena_printf(L->a, "line %zu", lineno);
+		if (!re || !where)
+			st = nomem(L);
+		else if (strlen(re) != line.n)
+			st = fail(L, where, "a NUL character is not allowed here");
+		else if ((st = check_regex(L, where, re)) == SK_OK)
+			set->regexes[set->n++] = re;
+	}
+	restore_ctx(L, &saved);
+	sk_buf_free(&b);
+	*out = set;
+	return st;
+}
+
 static sk_status load_field_stmt(loader *L, json_t *v, const char *path, sk_stmt *s)
 {
 	TRY(load_field(L, v, path, &s->field));
@@ -867,6 +981,11 @@ static sk_status load_field_stmt(loader *L, json_t *v, const char *path, sk_stmt
 		const char *arn;
 		res_doc *d;
 		TRY(get_str(L, v, path, "ARN", true, &arn));
+		if (strncmp(arn, LIST_ARN, strlen(LIST_ARN)) == 0) {
+			TRY(load_regex_list(L, sub(L, path, "ARN"), arn + strlen(LIST_ARN),
+			                    &s->regex_set));
+			break;
+		}
 		TRY(find_res(L, sub(L, path, "ARN"), RES_REGEX_SET, arn, &d));
 		TRY(load_regex_set(L, d, &s->regex_set));
 		break;
@@ -892,8 +1011,8 @@ static sk_status load_field_stmt(loader *L, json_t *v, const char *path, sk_stmt
 				strncat(list, i ? ", " : "", sizeof list - strlen(list) - 1);
 				strncat(list, all[i].name, sizeof list - strlen(list) - 1);
 			}
-			return fail(L, sub(L, path, "Detector"), "expected one of %s, found \"%s\"", list,
-				    name);
+			return fail(L, sub(L, path, "Detector"), "expected one of %s, found \"%s\"",
+			            list, name);
 		}
 		e = 0;
 		TRY(get_enum(L, v, path, "SensitivityLevel", false, lv, &e));
@@ -1224,10 +1343,16 @@ static sk_status load_stmt(loader *L, json_t *o, const char *path, bool in_group
 	case SK_ST_IP_SET: {
 		const char *arn;
 		res_doc *d;
-		if ((st = get_str(L, v, vp, "ARN", true, &arn)) ||
-		    (st = find_res(L, sub(L, vp, "ARN"), RES_IP_SET, arn, &d)) ||
-		    (st = load_ip_set(L, d, &s->ip_set)))
+		if ((st = get_str(L, v, vp, "ARN", true, &arn)))
 			break;
+		if (strncmp(arn, LIST_ARN, strlen(LIST_ARN)) == 0) {
+			if ((st = load_list(L, sub(L, vp, "ARN"), arn + strlen(LIST_ARN),
+			                    &s->ip_set)))
+				break;
+		} else if ((st = find_res(L, sub(L, vp, "ARN"), RES_IP_SET, arn, &d)) ||
+		           (st = load_ip_set(L, d, &s->ip_set))) {
+			break;
+		}
 		st = load_forwarded(L, v, vp, "IPSetForwardedIPConfig", true, &s->fwd);
 		break;
 	}
@@ -1427,6 +1552,9 @@ static sk_status load_rule(loader *L, json_t *arr, const char *ap, bool in_group
 		return fail(L, sub(L, rp, "Name"), "expected a name of 1 to 128 characters");
 	rule->name = dupstr(L, name);
 	rule->path = rp;
+	const char *desc = NULL;
+	TRY(get_str(L, r, rp, "Description", false, &desc));
+	rule->description = desc ? dupstr(L, desc) : NULL;
 	TRY(get_int(L, r, rp, "Priority", true, 0, INT32_MAX, &rule->priority));
 	for (size_t j = 0; j < i; j++) {
 		if (!rules[j].name) /* a rule that failed to load */
@@ -1700,6 +1828,11 @@ sk_status sk_acl_load(const char *name, const char *text, size_t n, const sk_loa
 		             "%s: the web ACL needs %" PRIu64 " capacity units (WCU); "
 		             "AWS allows at most %d",
 		             name, acl->capacity, SK_WCU_MAX);
+	if (st == SK_OK && L.missing_lists[0])
+		warn(&L,
+		     "warning: IP lists not found in %s: %s; they load empty (fetch them with "
+		     "`sekisho lists update`)",
+		     L.opt->lists_dir ? L.opt->lists_dir : SK_LISTS_DIR_DEFAULT, L.missing_lists);
 	if (st == SK_OK && !acl->wrapped && L.search_strings > 0 &&
 	    L.search_b64_printable == L.search_strings && L.opt->search_encoding == SK_SEARCH_AUTO)
 		warn(

@@ -19,6 +19,7 @@ typedef struct sk_load_options {
 	const char *resources_dir; /* NULL: no folder */
 	sk_search_encoding search_encoding;
 	size_t body_limit; /* used when the ACL has no AssociationConfig */
+	const char *lists_dir; /* IP list files; NULL: SK_LISTS_DIR_DEFAULT */
 	/* When set, a rule with a problem is reported here (one line each) and
 	 * loading goes on with the next rule, so one run lists every problem;
 	 * the load still fails. */

@@ -851,26 +851,39 @@ static void lanes_are_shared(void **state)
 static void default_acl(void **state)
 {
 	(void)state;
+	/* The built-in default is loaded as it is (t_open would turn its
+	 * backticks into quotes). */
 	tctx t;
-	t_open_opts(&t, sk_default_acl_json, NULL, NULL);
+	memset(&t, 0, sizeof t);
+	sk_acl *acl = NULL;
+	sk_load_options lo = {.lists_dir = SK_TEST_DATA "/engine/no-lists"};
+	if (sk_acl_load("default", sk_default_acl_json, strlen(sk_default_acl_json), &lo, &acl, NULL,
+	                &t.err))
+		fail_msg("load: %s", t.err.msg);
+	assert_int_equal(sk_program_compile(acl, NULL, &t.p, &t.err), SK_OK);
+	assert_int_equal(sk_scratch_create(t.p, &t.s), SK_OK);
+	t.a = sk_arena_create(4096, 0);
 #define UA "`headers`:{`User-Agent`:`Mozilla/5.0`}"
 	static const struct {
-		const char *req, *rule;
+		const char *req, *group, *rule;
 	} cases[] = {
-	    {"{`path`:`/`}", "NoUserAgent_HEADER"},
-	    {"{`path`:`/?id=1%27%20OR%20%271%27=%271`," UA "}", "SQLi_QUERYARGUMENTS"},
+	    {"{`path`:`/`}", "AWS-AWSManagedRulesCommonRuleSet", "NoUserAgent_HEADER"},
+	    {"{`path`:`/?id=1%27%20OR%20%271%27=%271`," UA "}", "AWS-AWSManagedRulesSQLiRuleSet",
+	     "SQLi_QUERYARGUMENTS"},
 	    {"{`path`:`/?q=%3Cscript%3Ealert(1)%3C/script%3E`," UA "}",
-	     "CrossSiteScripting_QUERYARGUMENTS"},
-	    {"{`path`:`/static/..%2f..%2fetc/passwd`," UA "}", "GenericLFI_URIPATH_QUERYSTRING"},
-	    {"{`path`:`/`,`headers`:{`User-Agent`:`${jndi:ldap://x/a}`}}", "Log4JRCE"},
+	     "AWS-AWSManagedRulesCommonRuleSet", "CrossSiteScripting_QUERYARGUMENTS"},
 	    {"{`method`:`POST`,`path`:`/c`," UA ",`body`:`<script>alert(1)</script>`}",
-	     "CrossSiteScripting_BODY"},
+	     "AWS-AWSManagedRulesCommonRuleSet", "CrossSiteScripting_BODY"},
+	    {"{`method`:`PROPFIND`,`path`:`/`," UA "}", "AWS-AWSManagedRulesKnownBadInputsRuleSet",
+	     "PROPFIND_METHOD"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const sk_verdict *v = t_eval(&t, cases[i].req);
-		if (v->action != SK_ACT_BLOCK ||
-		    strcmp(t_terminating(v)->rule->name, cases[i].rule))
-			fail_msg("%s: expected a block by %s", cases[i].req, cases[i].rule);
+		const sk_rule_match *m = t_terminating(v);
+		if (v->action != SK_ACT_BLOCK || !m || !m->group_rule ||
+		    strcmp(m->rule->name, cases[i].group) || strcmp(m->group_rule->name, cases[i].rule))
+			fail_msg("%s: expected a block by %s/%s", cases[i].req, cases[i].group,
+			         cases[i].rule);
 	}
 	static const char *const fine[] = {
 	    "{`path`:`/index.html?page=2&sort=name`," UA "}",
@@ -879,7 +892,7 @@ static void default_acl(void **state)
 	};
 	for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++)
 		if (t_eval(&t, fine[i])->action != SK_ACT_ALLOW)
-			fail_msg("%s: expected no block", fine[i]);
+			fail_msg("%s: expected ALLOW", fine[i]);
 #undef UA
 	t_close(&t);
 }

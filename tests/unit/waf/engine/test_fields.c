@@ -369,6 +369,97 @@ static void ja3_refused(void **state)
 	free(acl);
 }
 
+/* Body, by content: a request built by hand so the body can be large. */
+static const sk_verdict *eval_body(tctx *t, const char *ctype, const uint8_t *body, size_t n)
+{
+	sk_arena_reset(t->a);
+	sk_request_init(&t->req, t->a);
+	sk_header *h = sk_arena_alloc(t->a, 2 * sizeof *h);
+	assert_non_null(h);
+	h[0] = (sk_header){SK_STR_LIT("User-Agent"), SK_STR_LIT("t")};
+	h[1] = (sk_header){SK_STR_LIT("Content-Type"), sk_str_cstr(ctype)};
+	t->req.method = SK_STR_LIT("POST");
+	t->req.path = t->req.target = SK_STR_LIT("/upload");
+	t->req.version = SK_STR_LIT("HTTP/1.1");
+	t->req.headers = h;
+	t->req.nheaders = 2;
+	t->req.body = sk_str_make(body, n);
+	return t_eval_req(t, T_NOW);
+}
+
+#define OVERSIZE_RULE                                                                              \
+	"{`SizeConstraintStatement`:{`FieldToMatch`:{`Body`:{`OversizeHandling`:`MATCH`}},"         \
+	"`ComparisonOperator`:`LT`,`Size`:0,`TextTransformations`:[{`Priority`:0,`Type`:`NONE`}]}}"
+
+static void body_binary_is_judged_by_leading_bytes(void **state)
+{
+	(void)state;
+	/* 64 KB of image bytes (over the 16 KB limit t_acl1 sets) is not "too
+	 * large": binary content is not inspected as text. */
+	size_t n = 64 << 10;
+	uint8_t *img = malloc(n);
+	assert_non_null(img);
+	memset(img, 0x41, n);
+	tctx t;
+	t_open1(&t, OVERSIZE_RULE);
+	assert_int_equal(eval_body(&t, "image/png", img, n)->action, SK_ACT_ALLOW);
+	/* The same bytes as text are over the limit. */
+	assert_int_equal(eval_body(&t, "text/plain", img, n)->action, SK_ACT_BLOCK);
+	t_close(&t);
+	/* Leading bytes are inspected: PHP code disguised as an image. */
+	t_open1(&t, BYTE("{`Body`:{}}", "CONTAINS", "<?php"));
+	memcpy(img, "<?php system($_GET[1]); ?>", 26);
+	assert_int_equal(eval_body(&t, "image/jpeg", img, n)->action, SK_ACT_BLOCK);
+	/* ... but not far into a binary file. */
+	memset(img, 0x41, 26);
+	memcpy(img + 40000, "<?php", 5);
+	assert_int_equal(eval_body(&t, "image/jpeg", img, n)->action, SK_ACT_ALLOW);
+	t_close(&t);
+	free(img);
+}
+
+static void body_multipart_text_parts_and_file_names(void **state)
+{
+	(void)state;
+	/* A form with a 64 KB file and a small text field: the file neither
+	 * trips the size rule nor hides the attack in the text field; its
+	 * name is inspected. */
+	size_t filen = 64 << 10;
+#define HEAD                                                                                       \
+	"--B\r\nContent-Disposition: form-data; name=\"comment\"\r\n\r\n%s\r\n"                    \
+	"--B\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"%s\"\r\n"                  \
+	"Content-Type: image/png\r\n\r\n"
+	char *buf = malloc(filen + 1024);
+	assert_non_null(buf);
+	tctx t;
+	t_open1(&t, OVERSIZE_RULE);
+	int k = sprintf(buf, HEAD, "nice photo", "cat.png");
+	memset(buf + k, 0x89, filen);
+	k += (int)filen;
+	k += sprintf(buf + k, "\r\n--B--\r\n");
+	assert_int_equal(eval_body(&t, "multipart/form-data; boundary=B", (uint8_t *)buf, (size_t)k)->action,
+	                 SK_ACT_ALLOW);
+	t_close(&t);
+	t_open1(&t, "{`XssMatchStatement`:{`FieldToMatch`:{`Body`:{}},`TextTransformations`:"
+	            "[{`Priority`:0,`Type`:`NONE`}]}}");
+	k = sprintf(buf, HEAD, "<img src=x onerror=alert(1)>", "cat.png");
+	memset(buf + k, 0x89, filen);
+	k += (int)filen;
+	k += sprintf(buf + k, "\r\n--B--\r\n");
+	assert_int_equal(eval_body(&t, "multipart/form-data; boundary=B", (uint8_t *)buf, (size_t)k)->action,
+	                 SK_ACT_BLOCK);
+	t_close(&t);
+	t_open1(&t, BYTE("{`Body`:{}}", "CONTAINS", "../"));
+	k = sprintf(buf, HEAD, "hello", "../../etc/cron.d/x");
+	k += sprintf(buf + k, "data\r\n--B--\r\n");
+	const sk_verdict *v = eval_body(&t, "multipart/form-data; boundary=B", (uint8_t *)buf, (size_t)k);
+	assert_int_equal(v->action, SK_ACT_BLOCK);
+	assert_true(sk_str_eq(t_terminating(v)->hits[0].name, SK_STR_LIT("file name")));
+	t_close(&t);
+	free(buf);
+#undef HEAD
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +467,8 @@ int main(void)
 	    cmocka_unit_test(query_string),
 	    cmocka_unit_test(method),
 	    cmocka_unit_test(body_oversize),
+	    cmocka_unit_test(body_binary_is_judged_by_leading_bytes),
+	    cmocka_unit_test(body_multipart_text_parts_and_file_names),
 	    cmocka_unit_test(json_body_scopes),
 	    cmocka_unit_test(json_body_invalid),
 	    cmocka_unit_test(json_body_oversize),
