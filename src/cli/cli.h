@@ -15,6 +15,7 @@ typedef struct acl_opts {
 	const char *acl;       /* NULL: the built-in default */
 	const char *resources; /* --resources DIR */
 	const char *geoip;     /* --geoip FILE */
+	const char *lists;     /* --lists DIR: IP list files */
 	sk_search_encoding enc;
 	bool count_only;
 	bool all_problems; /* report every broken rule, not just the first */
@@ -34,5 +35,7 @@ const char *opt_value(int argc, char **argv, int *i, const char *name, bool *bad
 
 int cmd_check(int argc, char **argv);
 int cmd_acl(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_lists(int argc, char **argv);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "base/lines.h"
 #include "cli/cli.h"
+#include "rules/iplist.h"
 #include "http/request.h"
 #include "waf/report.h"
 
@@ -171,6 +172,7 @@ static void usage(FILE *f)
 	      "  --format text|json    one line of words, or one AWS WAF log record (default text)\n"
 	      "  --client-ip ADDR      client address for requests that carry none\n"
 	      "  --geoip FILE          MaxMind country database for GeoMatch\n"
+	      "  --lists DIR           IP list files (default " SK_LISTS_DIR_DEFAULT ")\n"
 	      "  --count-only          every Block becomes Count (try rules before enforcing)\n"
 	      "  --now MS              evaluate at this time, ms since 1970 (reproducible output)\n"
 	      "  --fail-on-block       exit 1 when any request is not allowed\n"

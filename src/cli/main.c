@@ -15,6 +15,8 @@ static const struct command {
 } commands[] = {
 	{"check", cmd_check, "would these requests be blocked by this web ACL, and why?"},
 	{"acl", cmd_acl, "validate a web ACL (capacity, problems), print the default one"},
+	{"rules", cmd_rules, "the built-in managed rule groups: what each rule catches"},
+	{"lists", cmd_lists, "download the IP lists the reputation groups read"},
 };
 
 static void usage(FILE *f)

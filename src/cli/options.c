@@ -32,6 +32,8 @@ int acl_opts_parse(acl_opts *o, int argc, char **argv, int *i)
 		o->resources = v;
 	else if ((v = opt_value(argc, argv, i, "--geoip", &bad)))
 		o->geoip = v;
+	else if ((v = opt_value(argc, argv, i, "--lists", &bad)))
+		o->lists = v;
 	else if ((v = opt_value(argc, argv, i, "--search-string-encoding", &bad))) {
 		if (strcmp(v, "base64") == 0)
 			o->enc = SK_SEARCH_BASE64;
@@ -54,6 +56,7 @@ int load_program(const acl_opts *o, sk_program **out)
 	sk_buf problems;
 	sk_buf_init(&problems, 1 << 20);
 	sk_load_options lo = {.resources_dir = o->resources,
+			      .lists_dir = o->lists,
 			      .search_encoding = o->enc,
 			      .problems = o->all_problems ? &problems : NULL};
 	sk_acl *acl = NULL;
