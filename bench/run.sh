@@ -25,3 +25,6 @@ start=$(date +%s.%N)
 end=$(date +%s.%N)
 echo "104000 requests in $(echo "$end - $start" | bc) s"
 rm -f "$tmp"
+echo
+echo "== detection: the corpora through sekisho and through nginx + ModSecurity + OWASP CRS"
+bash "$root/bench/detect/run.sh" "$build"

@@ -5,7 +5,7 @@ set -eu
 
 PKGS="build-essential meson ninja-build pkg-config clang llvm libclang-rt-14-dev \
 libvectorscan-dev libpcre2-dev libjansson-dev libyaml-dev libuv1-dev libsqlite3-dev \
-libcurl4-openssl-dev libssl-dev libmaxminddb-dev zlib1g-dev libcmocka-dev python3"
+libcurl4-openssl-dev libssl-dev libmaxminddb-dev zlib1g-dev libcmocka-dev python3 python3-yaml"
 
 missing=""
 for p in $PKGS; do
