@@ -12,8 +12,10 @@ static sk_status push(collector *c, sk_str name, sk_str val)
 {
 	if (c->out->n == c->cap) {
 		size_t nc = c->cap ? c->cap * 2 : 8;
-		sk_str *v = sk_arena_realloc(c->a, c->out->vals, c->cap * sizeof *v, nc * sizeof *v);
-		sk_str *n = sk_arena_realloc(c->a, c->out->names, c->cap * sizeof *n, nc * sizeof *n);
+		sk_str *v =
+		    sk_arena_realloc(c->a, c->out->vals, c->cap * sizeof *v, nc * sizeof *v);
+		sk_str *n =
+		    sk_arena_realloc(c->a, c->out->names, c->cap * sizeof *n, nc * sizeof *n);
 		if (!v || !n)
 			return SK_E_NOMEM;
 		c->out->vals = v;
@@ -113,7 +115,8 @@ static sk_status body_values(collector *c, sk_request *req, size_t limit)
 					if (pt->filename.n)
 						st = push(c, SK_STR_LIT("file name"), pt->filename);
 					if (!st && pt->content_type.n)
-						st = push(c, SK_STR_LIT("file content type"), pt->content_type);
+						st = push(c, SK_STR_LIT("file content type"),
+						          pt->content_type);
 					if (!st)
 						st = push(c, pt->name, lead);
 					continue;
@@ -131,7 +134,24 @@ static sk_status body_values(collector *c, sk_request *req, size_t limit)
 			return st;
 		}
 	}
-	return push(c, SK_STR_LIT("body"), body_part(req, limit, &c->out->oversize));
+	sk_status st = push(c, SK_STR_LIT("body"), body_part(req, limit, &c->out->oversize));
+	if (st || kind != SK_BODY_JSON || c->out->oversize)
+		return st;
+	/* A JSON application reads strings unescaped: "\u003cscript\u003e" is
+	 * <script> to it. Keys and values whose text is not a slice of the raw
+	 * body were unescaped by the parser; they are inspected as well. */
+	const sk_json_item *items;
+	size_t n;
+	bool valid;
+	if ((st = sk_request_json(req, &items, &n, &valid)) || !valid)
+		return st;
+	const uint8_t *lo = req->body.p, *hi = req->body.p + req->body.n;
+	for (size_t i = 0; i < n && !st; i++) {
+		const sk_json_item *it = &items[i];
+		if (it->text.n && (it->text.p < lo || it->text.p + it->text.n > hi))
+			st = push(c, it->pointer, it->text);
+	}
+	return st;
 }
 
 static bool pointer_selected(const sk_field *f, sk_str ptr)
@@ -140,7 +160,8 @@ static bool pointer_selected(const sk_field *f, sk_str ptr)
 		return true;
 	for (size_t i = 0; i < f->nnames; i++) {
 		size_t n = strlen(f->names[i]);
-		if (ptr.n >= n && memcmp(ptr.p, f->names[i], n) == 0 && (ptr.n == n || ptr.p[n] == '/'))
+		if (ptr.n >= n && memcmp(ptr.p, f->names[i], n) == 0 &&
+		    (ptr.n == n || ptr.p[n] == '/'))
 			return true;
 	}
 	return false;
@@ -187,7 +208,7 @@ static sk_status json_body(collector *c, const sk_field *f, sk_request *req, siz
 }
 
 sk_status sk_field_extract(const sk_field *f, sk_request *req, size_t body_limit, sk_arena *a,
-			   sk_field_values *out)
+                           sk_field_values *out)
 {
 	memset(out, 0, sizeof *out);
 	collector c = {a, out, 0};
@@ -231,7 +252,8 @@ sk_status sk_field_extract(const sk_field *f, sk_request *req, size_t body_limit
 		if (!p)
 			return SK_E_NOMEM;
 		for (size_t i = 0; i < req->nheaders; i++) {
-			if (count >= SK_INSPECT_HEADER_COUNT || (size_t)(o - p) > SK_INSPECT_HEADER_BYTES) {
+			if (count >= SK_INSPECT_HEADER_COUNT ||
+			    (size_t)(o - p) > SK_INSPECT_HEADER_BYTES) {
 				out->oversize = true;
 				break;
 			}

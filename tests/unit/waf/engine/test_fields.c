@@ -388,8 +388,9 @@ static const sk_verdict *eval_body(tctx *t, const char *ctype, const uint8_t *bo
 }
 
 #define OVERSIZE_RULE                                                                              \
-	"{`SizeConstraintStatement`:{`FieldToMatch`:{`Body`:{`OversizeHandling`:`MATCH`}},"         \
-	"`ComparisonOperator`:`LT`,`Size`:0,`TextTransformations`:[{`Priority`:0,`Type`:`NONE`}]}}"
+	"{`SizeConstraintStatement`:{`FieldToMatch`:{`Body`:{`OversizeHandling`:`MATCH`}},"        \
+	"`ComparisonOperator`:`LT`,`Size`:0,`TextTransformations`:[{`Priority`:0,`Type`:`NONE`}]}" \
+	"}"
 
 static void body_binary_is_judged_by_leading_bytes(void **state)
 {
@@ -427,7 +428,7 @@ static void body_multipart_text_parts_and_file_names(void **state)
 	size_t filen = 64 << 10;
 #define HEAD                                                                                       \
 	"--B\r\nContent-Disposition: form-data; name=\"comment\"\r\n\r\n%s\r\n"                    \
-	"--B\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"%s\"\r\n"                  \
+	"--B\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"%s\"\r\n"               \
 	"Content-Type: image/png\r\n\r\n"
 	char *buf = malloc(filen + 1024);
 	assert_non_null(buf);
@@ -437,8 +438,9 @@ static void body_multipart_text_parts_and_file_names(void **state)
 	memset(buf + k, 0x89, filen);
 	k += (int)filen;
 	k += sprintf(buf + k, "\r\n--B--\r\n");
-	assert_int_equal(eval_body(&t, "multipart/form-data; boundary=B", (uint8_t *)buf, (size_t)k)->action,
-	                 SK_ACT_ALLOW);
+	assert_int_equal(
+	    eval_body(&t, "multipart/form-data; boundary=B", (uint8_t *)buf, (size_t)k)->action,
+	    SK_ACT_ALLOW);
 	t_close(&t);
 	t_open1(&t, "{`XssMatchStatement`:{`FieldToMatch`:{`Body`:{}},`TextTransformations`:"
 	            "[{`Priority`:0,`Type`:`NONE`}]}}");
@@ -446,18 +448,43 @@ static void body_multipart_text_parts_and_file_names(void **state)
 	memset(buf + k, 0x89, filen);
 	k += (int)filen;
 	k += sprintf(buf + k, "\r\n--B--\r\n");
-	assert_int_equal(eval_body(&t, "multipart/form-data; boundary=B", (uint8_t *)buf, (size_t)k)->action,
-	                 SK_ACT_BLOCK);
+	assert_int_equal(
+	    eval_body(&t, "multipart/form-data; boundary=B", (uint8_t *)buf, (size_t)k)->action,
+	    SK_ACT_BLOCK);
 	t_close(&t);
 	t_open1(&t, BYTE("{`Body`:{}}", "CONTAINS", "../"));
 	k = sprintf(buf, HEAD, "hello", "../../etc/cron.d/x");
 	k += sprintf(buf + k, "data\r\n--B--\r\n");
-	const sk_verdict *v = eval_body(&t, "multipart/form-data; boundary=B", (uint8_t *)buf, (size_t)k);
+	const sk_verdict *v =
+	    eval_body(&t, "multipart/form-data; boundary=B", (uint8_t *)buf, (size_t)k);
 	assert_int_equal(v->action, SK_ACT_BLOCK);
 	assert_true(sk_str_eq(t_terminating(v)->hits[0].name, SK_STR_LIT("file name")));
 	t_close(&t);
 	free(buf);
 #undef HEAD
+}
+
+static void body_json_strings_are_read_unescaped(void **state)
+{
+	(void)state;
+	/* The application reads \u003c as '<': so does the Body field. */
+	tctx t;
+	t_open1(&t, "{`XssMatchStatement`:{`FieldToMatch`:{`Body`:{}},`TextTransformations`:"
+	            "[{`Priority`:0,`Type`:`NONE`}]}}");
+	static const char attack[] =
+	    "{\"c\": \"\\u003cscript\\u003ealert(1)\\u003c/script\\u003e\"}";
+	static const char benign[] = "{\"c\": \"caf\\u00e9 \\u0026 cr\\u00e8me\"}";
+	assert_int_equal(
+	    eval_body(&t, "application/json", (const uint8_t *)attack, sizeof attack - 1)->action,
+	    SK_ACT_BLOCK);
+	assert_int_equal(
+	    eval_body(&t, "application/json", (const uint8_t *)benign, sizeof benign - 1)->action,
+	    SK_ACT_ALLOW);
+	/* Not JSON by its content type: the raw text only. */
+	assert_int_equal(
+	    eval_body(&t, "text/plain", (const uint8_t *)attack, sizeof attack - 1)->action,
+	    SK_ACT_ALLOW);
+	t_close(&t);
 }
 
 int main(void)
@@ -469,6 +496,7 @@ int main(void)
 	    cmocka_unit_test(body_oversize),
 	    cmocka_unit_test(body_binary_is_judged_by_leading_bytes),
 	    cmocka_unit_test(body_multipart_text_parts_and_file_names),
+	    cmocka_unit_test(body_json_strings_are_read_unescaped),
 	    cmocka_unit_test(json_body_scopes),
 	    cmocka_unit_test(json_body_invalid),
 	    cmocka_unit_test(json_body_oversize),
