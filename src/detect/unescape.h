@@ -75,22 +75,17 @@ static inline int sk_unesc_alike(uint32_t cp)
 		return (int)(cp - 0x2074 + '4');
 	switch (cp) {
 	case 0x24ea: /* circled zero */
-	case 0x2070: /* superscript zero */
-		return '0';
+	case 0x2070: /* superscript zero */ return '0';
 	case 0x2024: /* one dot leader */
 	case 0x3002: /* ideographic full stop: IDNA reads it as a dot */
 	case 0xfe52: /* small full stop */
-	case 0xff61: /* halfwidth ideographic full stop */
-		return '.';
+	case 0xff61: /* halfwidth ideographic full stop */ return '.';
 	case 0x2044: /* fraction slash */
-	case 0x2215: /* division slash */
-		return '/';
+	case 0x2215: /* division slash */ return '/';
 	case 0x2216: /* set minus */
 	case 0x29f5: /* reverse solidus operator */
-	case 0xfe68: /* small reverse solidus */
-		return '\\';
-	default:
-		return -1;
+	case 0xfe68: /* small reverse solidus */ return '\\';
+	default: return -1;
 	}
 }
 
@@ -112,20 +107,16 @@ static inline bool sk_unesc_at(const uint8_t *p, size_t n, size_t j)
 			return true;
 		return j + 5 < n && (p[j + 1] | 0x20) == 'u' && sk_unesc_hex(p[j + 2]) >= 0;
 	case 0xc0:
-	case 0xc1:
-		return j + 1 < n;
-	case 0xe0:
-		return j + 1 < n && p[j + 1] >= 0x80 && p[j + 1] <= 0x9f;
-	case 0xf0:
-		return j + 1 < n && p[j + 1] >= 0x80 && p[j + 1] <= 0x8f;
+	case 0xc1: return j + 1 < n;
+	case 0xe0: return j + 1 < n && p[j + 1] >= 0x80 && p[j + 1] <= 0x9f;
+	case 0xf0: return j + 1 < n && p[j + 1] >= 0x80 && p[j + 1] <= 0x8f;
 	case 0xe2:
 	case 0xe3:
 	case 0xef: {
 		long cp = sk_unesc_utf8_3(p + j, n - j);
 		return cp >= 0 && sk_unesc_alike((uint32_t)cp) >= 0;
 	}
-	default:
-		return false;
+	default: return false;
 	}
 }
 
@@ -141,8 +132,9 @@ static inline bool sk_unesc_needed(const uint8_t *p, size_t n)
 		if (e - s >= 16) {
 			sk_u8x16 x;
 			memcpy(&x, s, 16);
-			sk_u8x16 m = (sk_u8x16)(x == v0) | (sk_u8x16)(x == v1) | (sk_u8x16)(x == v2) |
-			             (sk_u8x16)(x == v3) | (sk_u8x16)(x == v4) | (sk_u8x16)(x == v5) |
+			sk_u8x16 m = (sk_u8x16)(x == v0) | (sk_u8x16)(x == v1) |
+			             (sk_u8x16)(x == v2) | (sk_u8x16)(x == v3) |
+			             (sk_u8x16)(x == v4) | (sk_u8x16)(x == v5) |
 			             (sk_u8x16)(x == v6) | (sk_u8x16)(x == v7);
 			int k = sk_first_lane(m);
 			if (k == 16) {
@@ -183,12 +175,14 @@ static inline bool sk_unesc_pct_round(sk_unesc *u, bool *again)
 		i = j;
 		if (i >= n)
 			break;
-		if (i + 2 < n && sk_unesc_hex(u->buf[i + 1]) >= 0 && sk_unesc_hex(u->buf[i + 2]) >= 0) {
+		if (i + 2 < n && sk_unesc_hex(u->buf[i + 1]) >= 0 &&
+		    sk_unesc_hex(u->buf[i + 2]) >= 0) {
 			uint8_t h = u->how[i] | u->how[i + 1] | u->how[i + 2];
 			unsigned layers = (h & SK_UNESC_LAYERS) + 1;
 			if (layers > SK_UNESC_LAYERS)
 				layers = SK_UNESC_LAYERS;
-			uint8_t v = (uint8_t)(sk_unesc_hex(u->buf[i + 1]) << 4 | sk_unesc_hex(u->buf[i + 2]));
+			uint8_t v = (uint8_t)(sk_unesc_hex(u->buf[i + 1]) << 4 |
+			                      sk_unesc_hex(u->buf[i + 2]));
 			u->buf[o] = v;
 			u->off[o] = u->off[i];
 			u->how[o] = (uint8_t)((h & ~SK_UNESC_LAYERS) | layers);
@@ -253,12 +247,13 @@ static inline bool sk_unesc_fold_round(sk_unesc *u)
 			 * byte where the continuation should be */
 			a = (c & 1) << 6 | (u->buf[i + 1] & 0x3f);
 			used = 2, flag = SK_UNESC_OVERLONG;
-		} else if (c == 0xe0 && i + 2 < n && u->buf[i + 1] >= 0x80 && u->buf[i + 1] <= 0x81 &&
-		           (u->buf[i + 2] & 0xc0) == 0x80) {
+		} else if (c == 0xe0 && i + 2 < n && u->buf[i + 1] >= 0x80 &&
+		           u->buf[i + 1] <= 0x81 && (u->buf[i + 2] & 0xc0) == 0x80) {
 			a = (u->buf[i + 1] & 0x3f) << 6 | (u->buf[i + 2] & 0x3f);
 			used = 3, flag = SK_UNESC_OVERLONG;
-		} else if (c == 0xf0 && i + 3 < n && u->buf[i + 1] == 0x80 && u->buf[i + 2] >= 0x80 &&
-		           u->buf[i + 2] <= 0x81 && (u->buf[i + 3] & 0xc0) == 0x80) {
+		} else if (c == 0xf0 && i + 3 < n && u->buf[i + 1] == 0x80 &&
+		           u->buf[i + 2] >= 0x80 && u->buf[i + 2] <= 0x81 &&
+		           (u->buf[i + 3] & 0xc0) == 0x80) {
 			a = (u->buf[i + 2] & 0x3f) << 6 | (u->buf[i + 3] & 0x3f);
 			used = 4, flag = SK_UNESC_OVERLONG;
 		} else if (c == 0xe2 || c == 0xe3 || c == 0xef) {
