@@ -7,7 +7,9 @@
  * - it is self-delimiting: the same bytes alone parse the same, and one
  *   byte fewer is incomplete (SK_AGAIN), never a different message;
  * - what parses strictly parses the same with lenient line ends;
- * - an error always comes with a message. */
+ * - an error always comes with a message;
+ * - JSON items have well-formed pointers and texts no longer than the body
+ *   (but for re-rendered numbers). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,9 +45,15 @@ static void decode_all(sk_request *req)
 	}
 	if (sk_request_json(req, &items, &n, &valid) == SK_OK) {
 		CHECK(valid || n == 0 || req->body.n > 0);
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
 			CHECK(items[i].text.n <= req->body.n ||
 			      items[i].text.n <= 32); /* numbers are re-rendered */
+			CHECK(items[i].text.n == 0 || items[i].text.p);
+			/* "" only for a top-level scalar; a key names a member. */
+			CHECK(items[i].pointer.p &&
+			      (items[i].pointer.n ? items[i].pointer.p[0] == '/'
+			                          : !items[i].is_key && n == 1));
+		}
 	}
 	(void)sk_request_body_kind(req);
 	bool found;

@@ -36,8 +36,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)sk_request_form(&req, &pv, &n);
 		(void)sk_request_parts(&req, &parts, &n, &valid);
 		if (sk_request_json(&req, &items, &n, &valid) == SK_OK)
-			for (size_t i = 0; i < n; i++)
+			for (size_t i = 0; i < n; i++) {
 				CHECK(items[i].text.n <= req.body.n || items[i].text.n <= 32);
+				CHECK(items[i].pointer.p &&
+				      (items[i].pointer.n ? items[i].pointer.p[0] == '/'
+				                          : !items[i].is_key && n == 1));
+			}
 		(void)sk_request_body_kind(&req);
 		(void)sk_request_header(&req, "host", &found);
 	} else {

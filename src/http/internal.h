@@ -15,29 +15,17 @@ void sk_http_split_target(sk_request *req);
  * the peer address before parsing). */
 void sk_http_request_clear(sk_request *req);
 
+/* Byte classes of the HTTP grammar (parser.c), by table. */
+enum {
+	SK_HTTP_TCHAR = 1, /* RFC 9110 token character */
+	SK_HTTP_VCHAR = 2, /* field-vchar, obs-text or HTAB: may be in a field value */
+};
+extern const uint8_t sk_http_class[256];
+
 /* RFC 9110 token character. */
 static inline bool sk_http_is_tchar(uint8_t c)
 {
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-		return true;
-	switch (c) {
-	case '!':
-	case '#':
-	case '$':
-	case '%':
-	case '&':
-	case '\'':
-	case '*':
-	case '+':
-	case '-':
-	case '.':
-	case '^':
-	case '_':
-	case '`':
-	case '|':
-	case '~': return true;
-	default: return false;
-	}
+	return sk_http_class[c] & SK_HTTP_TCHAR;
 }
 
 /* The media type of a Content-Type value: up to ';', trimmed. */

@@ -32,6 +32,29 @@
 #include "http/internal.h"
 
 #define CHUNK_LINE_MAX 4096 /* a chunk-size line with its extensions */
+/* Headers kept on the stack by the first pass; more take a second pass. */
+#define LOCAL_HEADERS 64
+
+/* SK_HTTP_TCHAR: ALPHA DIGIT and !#$%&'*+-.^_`|~. SK_HTTP_VCHAR: HTAB,
+ * 0x20-0x7E and 0x80-0xFF. */
+const uint8_t sk_http_class[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, /* 0x00 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x10 */
+    2, 3, 2, 3, 3, 3, 3, 3, 2, 2, 3, 3, 2, 3, 3, 2, /* 0x20 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, /* 0x30 */
+    2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 0x40 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, /* 0x50 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 0x60 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 2, 3, 0, /* 0x70 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0x80 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0x90 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xa0 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xb0 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xc0 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xd0 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xe0 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xf0 */
+};
 
 void sk_http_limits_default(sk_http_limits *lim)
 {
@@ -311,7 +334,7 @@ static sk_status parse_field(const uint8_t *l, size_t len, size_t line, const ch
 	*name = sk_str_make(l, i);
 	for (size_t j = i + 1; j < len; j++) {
 		uint8_t c = l[j];
-		if (c == '\t' || (c >= 0x20 && c != 0x7f))
+		if (sk_http_class[c] & SK_HTTP_VCHAR)
 			continue;
 		if (c == 0)
 			return sk_fail(err, SK_E_INVALID, "line %zu: NUL byte in %s value", line,
@@ -321,6 +344,45 @@ static sk_status parse_field(const uint8_t *l, size_t len, size_t line, const ch
 	}
 	*value = sk_str_trim(sk_str_make(l + i + 1, len - i - 1));
 	return SK_OK;
+}
+
+/* Whether one of the 8 bytes at s is below 0x20 or is 0x7F (the usual
+ * word tests, exact about whether there is one). */
+static bool ctl_in_word(const uint8_t *s)
+{
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+	uint64_t x, d;
+	memcpy(&x, s, 8);
+	d = x ^ (ones * 0x7f);
+	return ((((x - ones * 0x20) & ~x) | ((d - ones) & ~d)) & high) != 0;
+}
+
+/* The common case of a field line, in one pass: a token, a colon, and a
+ * value of field-vchars (so no CR, and no error parse_field could find).
+ * False sends the line through the full checks, which find the error (or
+ * accept what this does not try to, such as a tab in a value). */
+static bool quick_field(const uint8_t *l, size_t len, sk_str *name, sk_str *value)
+{
+	size_t i = 0;
+	while (i < len && (sk_http_class[l[i]] & SK_HTTP_TCHAR))
+		i++;
+	if (i == 0 || i == len || l[i] != ':')
+		return false;
+	const uint8_t *v = l + i + 1;
+	size_t vn = len - i - 1, j = 0;
+	for (; vn - j >= 8; j += 8)
+		if (ctl_in_word(v + j))
+			return false;
+	for (; j < vn; j++)
+		if (v[j] < 0x20 || v[j] == 0x7f)
+			return false;
+	while (vn && (*v == ' ' || *v == '\t'))
+		v++, vn--;
+	while (vn && (v[vn - 1] == ' ' || v[vn - 1] == '\t'))
+		vn--;
+	*name = sk_str_make(l, i);
+	*value = sk_str_make(v, vn);
+	return true;
 }
 
 /* The checks every line of the head and of the trailers shares. */
@@ -340,7 +402,8 @@ static sk_status framing_header(struct head *h, sk_str name, sk_str value, size_
                                 sk_error *err)
 {
 	char buf[64];
-	if (sk_str_ieq_cstr(name, "content-length")) {
+	/* By length first: most headers are none of these. */
+	if (name.n == 14 && sk_str_ieq_cstr(name, "content-length")) {
 		if (h->framing == FRAME_LENGTH)
 			return sk_fail(err, SK_E_INVALID,
 			               "line %zu: repeated Content-Length header", line);
@@ -367,7 +430,7 @@ static sk_status framing_header(struct head *h, sk_str name, sk_str value, size_
 			               line, (unsigned long long)v, lim->max_body);
 		h->framing = FRAME_LENGTH;
 		h->content_length = v;
-	} else if (sk_str_ieq_cstr(name, "transfer-encoding")) {
+	} else if (name.n == 17 && sk_str_ieq_cstr(name, "transfer-encoding")) {
 		if (*seen_te)
 			return sk_fail(err, SK_E_INVALID,
 			               "line %zu: repeated Transfer-Encoding header", line);
@@ -386,7 +449,7 @@ static sk_status framing_header(struct head *h, sk_str name, sk_str value, size_
 			               "\"chunked\")",
 			               line, shown(value, buf));
 		h->framing = FRAME_CHUNKED;
-	} else if (sk_str_ieq_cstr(name, "host")) {
+	} else if (name.n == 4 && sk_str_ieq_cstr(name, "host")) {
 		if (++*hosts > 1)
 			return sk_fail(err, SK_E_INVALID, "line %zu: repeated Host header", line);
 		for (size_t i = 0; i < value.n; i++)
@@ -403,10 +466,10 @@ both:
 	               line);
 }
 
-/* Request line and header section. With out, stores the headers there (the
- * second pass, once the whole message is known to be there). */
+/* Request line and header section. Stores the first out_cap headers in
+ * out. */
 static sk_status parse_head(const uint8_t *p, size_t n, unsigned flags, const sk_http_limits *lim,
-                            struct head *h, sk_header *out, sk_error *err)
+                            struct head *h, sk_header *out, size_t out_cap, sk_error *err)
 {
 	bool lenient = flags & SK_HTTP_LENIENT_EOL;
 	size_t pos = 0, line = 1, end = 0, next = 0;
@@ -465,19 +528,27 @@ static sk_status parse_head(const uint8_t *p, size_t n, unsigned flags, const sk
 		case LINE_AGAIN: return SK_AGAIN;
 		case LINE_OK: break;
 		}
-		if ((st = check_line_end(p, pos, end, bare, flags, line, err)) != SK_OK)
-			return st;
+		/* check_line_end, parse_field and their order of errors, with the
+		 * CR search and the full checks only for lines quick_field does
+		 * not take. */
+		if (bare && !lenient)
+			return sk_fail(err, SK_E_INVALID,
+			               "line %zu: line ends with a bare LF (CRLF expected)", line);
 		if (end == pos)
 			break;
+		sk_str name, value;
+		bool quick = quick_field(p + pos, end - pos, &name, &value);
+		if (!quick && memchr(p + pos, '\r', end - pos))
+			return sk_fail(err, SK_E_INVALID, "line %zu: bare CR (not followed by LF)",
+			               line);
 		if (h->nheaders >= lim->max_headers)
 			return sk_fail(err, SK_E_LIMIT,
 			               "line %zu: more than %zu headers (max_headers)", line,
 			               lim->max_headers);
-		sk_str name, value;
-		if ((st = parse_field(p + pos, end - pos, line, "header", &name, &value, err)) !=
-		    SK_OK)
+		if (!quick && (st = parse_field(p + pos, end - pos, line, "header", &name, &value,
+		                                err)) != SK_OK)
 			return st;
-		if (out)
+		if (h->nheaders < out_cap)
 			out[h->nheaders] = (sk_header){name, value};
 		h->nheaders++;
 		if ((st = framing_header(h, name, value, line, &seen_te, &hosts, lim, err)) !=
@@ -725,7 +796,8 @@ sk_status sk_http_parse_request(const uint8_t *p, size_t n, unsigned flags,
 	}
 	struct head h;
 	memset(&h, 0, sizeof h);
-	sk_status st = parse_head(p, n, flags, lim, &h, NULL, err);
+	sk_header local[LOCAL_HEADERS];
+	sk_status st = parse_head(p, n, flags, lim, &h, local, LOCAL_HEADERS, err);
 	if (st != SK_OK)
 		return st;
 
@@ -766,7 +838,9 @@ sk_status sk_http_parse_request(const uint8_t *p, size_t n, unsigned flags,
 		headers = sk_arena_alloc(req->arena, h.nheaders * sizeof *headers);
 		if (!headers)
 			return sk_fail(err, SK_E_NOMEM, "no memory for %zu headers", h.nheaders);
-		if ((st = parse_head(p, n, flags, lim, &h, headers, err)) != SK_OK)
+		if (h.nheaders <= LOCAL_HEADERS)
+			memcpy(headers, local, h.nheaders * sizeof *headers);
+		else if ((st = parse_head(p, n, flags, lim, &h, headers, h.nheaders, err)) != SK_OK)
 			return st;
 	}
 	if (h.framing == FRAME_CHUNKED && c.nchunks > 1) {

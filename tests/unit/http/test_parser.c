@@ -288,6 +288,17 @@ static const struct bad bad_messages[] = {
     {B("GET / HTTP/1.1\r\n" H "X: a\0b\r\n\r\n"), SK_E_INVALID, "NUL"},
     {"GET / HTTP/1.1\r\n" H "X: a\x0b b\r\n\r\n", 0, SK_E_INVALID, "control character 0x0b"},
     {"GET / HTTP/1.1\r\n" H "X: a\x7f\r\n\r\n", 0, SK_E_INVALID, "control character 0x7f"},
+    /* the same past the first 8 bytes of a value (read a word at a time) */
+    {"GET / HTTP/1.1\r\n" H "X: 0123456789abcdef\x01\r\n\r\n", 0, SK_E_INVALID,
+     "line 3: control character 0x01 in header value"},
+    {"GET / HTTP/1.1\r\n" H "X: 0123456789\x1f"
+     "abcdefgh\r\n\r\n",
+     0, SK_E_INVALID, "control character 0x1f"},
+    {"GET / HTTP/1.1\r\n" H "X: 0123456789abcdef\x7f\r\n\r\n", 0, SK_E_INVALID,
+     "control character 0x7f"},
+    {"GET / HTTP/1.1\r\n" H "X: 0123456789abcdef\x7f\rz\r\n\r\n", 0, SK_E_INVALID, "bare CR"},
+    {B("GET / HTTP/1.1\r\n" H "X: \t0123456789abcdef\0\r\n\r\n"), SK_E_INVALID, "NUL byte"},
+    {"GET / HTTP/1.1\r\n" H "X\x80: a\r\n\r\n", 0, SK_E_INVALID, "invalid character 0x80"},
     {"GET / HTTP/1.1\r\n" H "X@Y: a\r\n\r\n", 0, SK_E_INVALID, "invalid character 0x40"},
     {"GET / HTTP/1.1\r\n" H ": a\r\n\r\n", 0, SK_E_INVALID, "empty header name"},
     {"GET / HTTP/1.1\r\n" H "NoColon\r\n\r\n", 0, SK_E_INVALID, "without a colon"},
@@ -531,6 +542,27 @@ static void header_values(void **state)
 	assert_str(sk_request_header(&req, "x-tab", NULL), "v\t1");
 }
 
+/* More headers than the parser keeps on its stack in the first pass. */
+static void many_headers(void **state)
+{
+	(void)state;
+	char m[8192];
+	size_t n = (size_t)sprintf(m, "GET / HTTP/1.1\r\n");
+	for (int i = 0; i < 100; i++)
+		n += (size_t)sprintf(m + n, "X-%d:%s v%d \r\n", i, i % 3 ? " " : "\t", i);
+	n += (size_t)sprintf(m + n, "Host: h\r\n\r\n");
+	assert_int_equal(parse(m), SK_OK);
+	assert_int_equal(req.nheaders, 101);
+	char want[32];
+	for (int i = 0; i < 100; i++) {
+		sprintf(want, "X-%d", i);
+		assert_str(req.headers[i].name, want);
+		sprintf(want, "v%d", i);
+		assert_str(req.headers[i].value, want);
+	}
+	assert_str(req.headers[100].value, "h");
+}
+
 static void leading_empty_lines(void **state)
 {
 	(void)state;
@@ -574,6 +606,7 @@ int main(void)
 	    T(chunk_framing_is_bounded),
 	    T(target_forms),
 	    T(header_values),
+	    T(many_headers),
 	    T(leading_empty_lines),
 	    T(keeps_client_ip),
 	};

@@ -444,18 +444,144 @@ static void json_scalars_and_nul(void **state)
 	get_json_n("[1]\0", 4);
 	assert_false(json_valid);
 
-	/* Repeated keys: jansson keeps the last value. */
+	/* Repeated keys: every member is kept (an application may read
+	 * either one). */
 	get_json("{\"a\": 1, \"a\": 2}");
 	assert_true(json_valid);
+	assert_int_equal(nitems, 4);
+	expect_item(0, "/a", "a", true);
+	expect_item(1, "/a", "1", false);
+	expect_item(2, "/a", "a", true);
+	expect_item(3, "/a", "2", false);
+
+	/* A NUL in a key is kept, in the key and in its pointer. */
+	get_json("{\"a\\u0000\": 1}");
+	assert_true(json_valid);
 	assert_int_equal(nitems, 2);
-	expect_item(1, "/a", "2", false);
+	assert_int_equal(items[0].text.n, 2);
+	assert_memory_equal(items[0].text.p, "a\0", 2);
+	assert_int_equal(items[0].pointer.n, 3);
+	assert_memory_equal(items[0].pointer.p, "/a\0", 3);
+	assert_true(items[1].pointer.p == items[0].pointer.p); /* one copy */
+}
+
+static void json_duplicate_keys(void **state)
+{
+	(void)state;
+	get_json("{\"q\": \"benign\", \"x\": {\"q\": 1}, \"q\": \"' or 1=1--\", "
+	         "\"q\": [\"<script>\"]}");
+	assert_true(json_valid);
+	size_t i = 0;
+	expect_item(i++, "/q", "q", true);
+	expect_item(i++, "/q", "benign", false);
+	expect_item(i++, "/x", "x", true);
+	expect_item(i++, "/x/q", "q", true);
+	expect_item(i++, "/x/q", "1", false);
+	expect_item(i++, "/q", "q", true);
+	expect_item(i++, "/q", "' or 1=1--", false);
+	expect_item(i++, "/q", "q", true);
+	expect_item(i++, "/q/0", "<script>", false);
+	assert_int_equal(nitems, i);
+}
+
+static void json_escapes(void **state)
+{
+	(void)state;
+	get_json("[\"\\n\\t\\\"\\\\\\/\\b\\f\\r\", \"x\\u0041\\u00e9\\u20AC\\uD83D\\uDE00y\","
+	         " \"\\uD800\\uDC00\\uDBFF\\uDFFF\", \"\\uD800\", \"\\uDC00a\","
+	         " \"\\uD800\\u0041\", \"\\uD800\\uD800\\uDC00\", \"plain\"]");
+	assert_true(json_valid);
+	assert_int_equal(nitems, 8);
+	expect_item(0, "/0", "\n\t\"\\/\b\f\r", false);
+	expect_item(1, "/1", "xA\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80y", false);
+	expect_item(2, "/2", "\xf0\x90\x80\x80\xf4\x8f\xbf\xbf", false);
+	/* Surrogates without their other half become U+FFFD. */
+	expect_item(3, "/3", "\xef\xbf\xbd", false);
+	expect_item(4, "/4",
+	            "\xef\xbf\xbd"
+	            "a",
+	            false);
+	expect_item(5, "/5",
+	            "\xef\xbf\xbd"
+	            "A",
+	            false);
+	expect_item(6, "/6", "\xef\xbf\xbd\xf0\x90\x80\x80", false);
+	/* Without escapes the text is the body's own bytes. */
+	assert_true(items[7].text.p >= req.body.p && items[7].text.p < req.body.p + req.body.n);
+
+	/* Keys are unescaped too; the pointer escapes '~' and '/'. */
+	get_json("{\"a\\/b~\\u007e\": {\"\\\"\": [0,1,2,3,4,5,6,7,8,9,10]}}");
+	assert_true(json_valid);
+	assert_int_equal(nitems, 13);
+	expect_item(0, "/a~1b~0~0", "a/b~~", true);
+	expect_item(1, "/a~1b~0~0/\"", "\"", true);
+	expect_item(12, "/a~1b~0~0/\"/10", "10", false);
+
+	/* Bytes that are not UTF-8 are inspected as they are; a byte order
+	 * mark and RFC whitespace around the value are fine. */
+	get_json("\xef\xbb\xbf \t\r\n{\"\xff\xfe\": \"\xc0\xaf\x80\"} \n");
+	assert_true(json_valid);
+	assert_int_equal(nitems, 2);
+	expect_item(0, "/\xff\xfe", "\xff\xfe", true);
+	expect_item(1, "/\xff\xfe", "\xc0\xaf\x80", false);
+}
+
+static void json_numbers(void **state)
+{
+	(void)state;
+	/* Integers that fit in 64 bits and plain decimals are read as written;
+	 * others as the shortest text that reads back as the same double, as
+	 * jansson rendered them. */
+	get_json("[0, -0, 42, -17, 123456789012345678, 9223372036854775807, -9223372036854775808,"
+	         " 1.5, -0.25, 0.0001, 100.125, 1.50, 0.00001, 1e3, 1E-2, 2.5e+1, -0.0,"
+	         " 12345678901234567890123, 1e-400, 0.1234567890123456789]");
+	assert_true(json_valid);
+	static const char *const want[] = {"0",
+	                                   "0",
+	                                   "42",
+	                                   "-17",
+	                                   "123456789012345678",
+	                                   "9223372036854775807",
+	                                   "-9223372036854775808",
+	                                   "1.5",
+	                                   "-0.25",
+	                                   "0.0001",
+	                                   "100.125",
+	                                   "1.5",
+	                                   "1e-05",
+	                                   "1000",
+	                                   "0.01",
+	                                   "25",
+	                                   "0",
+	                                   "1.2345678901234568e+22",
+	                                   "0",
+	                                   "0.12345678901234568"};
+	assert_int_equal(nitems, sizeof want / sizeof want[0]);
+	for (size_t i = 0; i < nitems; i++)
+		assert_str(items[i].text, want[i]);
 }
 
 static void json_invalid(void **state)
 {
 	(void)state;
 	static const char *const bad[] = {
-	    "", "{", "{\"a\":}", "[1,]", "nul", "{} {}", "{\"a\\u0000\": 1}", "'x'", "[1e999]"};
+	    "", "{", "{\"a\":}", "[1,]", "nul", "{} {}", "'x'", "[1e999]",
+	    /* structure */
+	    " ", "\xef\xbb\xbf",
+	    "\xef\xbb\xbf\xef\xbb\xbf"
+	    "1",
+	    "[", "]", "}", "[1 2]", "[1,,2]", "[,1]", "[1]]", "{\"a\" 1}", "{\"a\":1,}", "{,}",
+	    "{1:2}", "{\"a\"}", "{\"a\":1 \"b\":2}", "[}", "{]", "[1}", "{\"a\":1]", "{\"a\":[}",
+	    "\"a\" \"b\"", "1 2", "[1]x", "\f1", "\v1",
+	    "\xa0"
+	    "1",
+	    "[1]\x01",
+	    /* literals and numbers */
+	    "tru", "truex", "nulll", "True", "NaN", "Infinity", "-", "+1", "01", "-01", "1.", ".5",
+	    "1.e5", "1e", "1e+", "0x10", "1_000", "[-1e400]",
+	    /* strings */
+	    "\"abc", "\"abc\\\"", "\"\\x\"", "\"\\u12\"", "\"\\u12g4\"", "\"\\U0041\"", "\"\\\"",
+	    "\"a\tb\"", "\"a\nb\"", "\"\x1f\"", "{\"a\x01\": 1}", "\"\\", "{\"a\\", "[\"\\u"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		get_json(bad[i]);
 		if (json_valid || nitems != 0)
@@ -492,6 +618,96 @@ static void json_depth_limit(void **state)
 	expect_item(1, "/k", "v", false);
 }
 
+/* Appends s to body at *n. */
+static void put(char *body, size_t *n, const char *s)
+{
+	size_t len = strlen(s);
+	memcpy(body + *n, s, len);
+	*n += len;
+}
+
+static void json_deep_and_large(void **state)
+{
+	(void)state;
+	/* Far deeper than the limit: the items before it are kept, and the
+	 * rest is still checked (a syntax error anywhere means no items). */
+	size_t deep = 200000, n = 0;
+	char *body = malloc(4 * deep + 64);
+	assert_non_null(body);
+	put(body, &n, "[\"x\",");
+	for (size_t i = 0; i < deep; i++)
+		put(body, &n, i % 2 ? "[" : "{\"\":");
+	put(body, &n, "1");
+	for (size_t i = deep; i-- > 0;)
+		put(body, &n, i % 2 ? "]" : "}");
+	put(body, &n, "]");
+	get_json_n(body, n);
+	assert_false(json_valid);
+	assert_true(nitems > 1 && nitems < 100);
+	expect_item(0, "/0", "x", false);
+	expect_item(1, "/1/", "", true);
+	expect_item(2, "/1//0/", "", true);
+
+	body[n - 2] = ']'; /* mismatched: not JSON */
+	get_json_n(body, n);
+	assert_false(json_valid);
+	assert_int_equal(nitems, 0);
+	free(body);
+
+	/* Many tiny items. */
+	size_t count = 300000;
+	body = malloc(count * 2 + 2);
+	assert_non_null(body);
+	n = 0;
+	put(body, &n, "[");
+	for (size_t i = 0; i < count; i++)
+		put(body, &n, "0,");
+	body[n - 1] = ']';
+	get_json_n(body, n);
+	assert_true(json_valid);
+	assert_int_equal(nitems, count);
+	expect_item(count - 1, "/299999", "0", false);
+	free(body);
+
+	/* A long string of escapes. */
+	size_t len = 100000;
+	body = malloc(len * 6 + 2);
+	assert_non_null(body);
+	n = 0;
+	put(body, &n, "\"");
+	for (size_t i = 0; i < len; i++)
+		put(body, &n, i % 2 ? "\\n" : "\\u00e9");
+	put(body, &n, "\"");
+	get_json_n(body, n);
+	assert_true(json_valid);
+	assert_int_equal(nitems, 1);
+	assert_int_equal(items[0].text.n, len / 2 * 3);
+	free(body);
+
+	/* Pointers adding up past the budget (long keys, deep, many elements
+	 * under them) stop the items: those found so far are kept. */
+	size_t levels = 30, klen = 2000, elems = 400;
+	body = malloc(levels * (klen + 8) + elems * 2 + 64);
+	assert_non_null(body);
+	n = 0;
+	for (size_t l = 0; l < levels; l++) {
+		put(body, &n, "{\"");
+		memset(body + n, 'k', klen);
+		n += klen;
+		put(body, &n, "\":");
+	}
+	put(body, &n, "[");
+	for (size_t i = 0; i < elems; i++)
+		put(body, &n, "1,");
+	body[n - 1] = ']';
+	for (size_t l = 0; l < levels; l++)
+		put(body, &n, "}");
+	get_json_n(body, n);
+	assert_false(json_valid);
+	assert_true(nitems > levels && nitems < levels + elems);
+	free(body);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -508,6 +724,10 @@ int main(void)
 	    T(json_scalars_and_nul),
 	    T(json_invalid),
 	    T(json_depth_limit),
+	    T(json_duplicate_keys),
+	    T(json_escapes),
+	    T(json_numbers),
+	    T(json_deep_and_large),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
