@@ -135,7 +135,22 @@ static sk_status body_values(collector *c, sk_request *req, size_t limit)
 		}
 	}
 	sk_status st = push(c, SK_STR_LIT("body"), body_part(req, limit, &c->out->oversize));
-	if (st || kind != SK_BODY_JSON || c->out->oversize)
+	if (st || c->out->oversize)
+		return st;
+	if (kind == SK_BODY_FORM) {
+		/* A form application reads field by field, and detectors judge a
+		 * value in its own context ("admin'--" closes a quote; the same
+		 * bytes inside "user=admin'--&pass=x" read differently). */
+		const sk_pair *f;
+		size_t n;
+		if ((st = sk_request_form(req, &f, &n)))
+			return st;
+		for (size_t i = 0; i < n && !st; i++)
+			if (f[i].value.n)
+				st = push(c, f[i].name, f[i].value);
+		return st;
+	}
+	if (kind != SK_BODY_JSON)
 		return st;
 	/* A JSON application reads strings unescaped: "\u003cscript\u003e" is
 	 * <script> to it. Keys and values whose text is not a slice of the raw
