@@ -193,15 +193,40 @@ static inline size_t ws_len(const uint8_t *p, size_t i, size_t n)
 	return c;
 }
 
+/* True when none of the 8 bytes of w can start a white-space unit: all are
+ * in 0x21..0x7f. (Bytes < 0x21 or >= 0x80 send the caller to the table.) */
+static inline bool word_is_plain(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t below = (w - ones * 0x21) & ~w & high; /* some byte < 0x21 */
+	return !below && !(w & high);
+}
+
+/* Bytes from i on that cannot start a white-space unit, 8 at a time. */
+static inline size_t plain_run(const uint8_t *p, size_t i, size_t n)
+{
+	size_t start = i;
+	uint64_t w;
+	while (i + 8 <= n) {
+		memcpy(&w, p + i, 8);
+		if (!word_is_plain(w))
+			break;
+		i += 8;
+	}
+	while (i < n && !ws_class[p[i]])
+		i++;
+	return i - start;
+}
+
 static sk_status tx_compress_ws(sk_str in, sk_arena *a, sk_str *out)
 {
-	/* Unchanged only when every white-space unit is a lone ' '. Most
-	 * bytes are not white space: skip them with one table load each. */
+	/* Unchanged only when every white-space unit is a lone ' '. */
 	bool change = false, prev_ws = false;
 	for (size_t i = 0; i < in.n && !change;) {
-		if (!ws_class[in.p[i]]) {
+		size_t run = plain_run(in.p, i, in.n);
+		if (run) {
 			prev_ws = false;
-			i++;
+			i += run;
 			continue;
 		}
 		size_t w = ws_len(in.p, i, in.n);
@@ -219,7 +244,15 @@ static sk_status tx_compress_ws(sk_str in, sk_arena *a, sk_str *out)
 	size_t o = 0;
 	prev_ws = false;
 	for (size_t i = 0; i < in.n;) {
-		size_t w = ws_class[in.p[i]] ? ws_len(in.p, i, in.n) : 0;
+		size_t run = plain_run(in.p, i, in.n);
+		if (run) {
+			memcpy(d + o, in.p + i, run);
+			o += run;
+			i += run;
+			prev_ws = false;
+			continue;
+		}
+		size_t w = ws_len(in.p, i, in.n);
 		if (w) {
 			if (!prev_ws)
 				d[o++] = ' ';
@@ -694,21 +727,27 @@ static sk_status tx_md5(sk_str in, sk_arena *a, sk_str *out)
  * a stray closing marker is ordinary text. */
 static sk_status tx_replace_comments(sk_str in, sk_arena *a, sk_str *out)
 {
+	const uint8_t *open = memmem(in.p, in.n, "/*", 2);
+	if (!open) {
+		*out = in;
+		return SK_OK;
+	}
 	uint8_t *d = out_buf(a, in.n, 1, 0);
 	if (!d)
 		return SK_E_NOMEM;
-	size_t o = 0;
-	for (size_t i = 0; i < in.n;) {
-		if (in.p[i] != '/' || i + 1 >= in.n || in.p[i + 1] != '*') {
-			d[o++] = in.p[i++];
-			continue;
-		}
-		size_t j = i + 2;
-		while (j + 1 < in.n && !(in.p[j] == '*' && in.p[j + 1] == '/'))
-			j++;
+	size_t o = 0, i = 0;
+	while (open) {
+		size_t at = (size_t)(open - in.p);
+		memcpy(d + o, in.p + i, at - i);
+		o += at - i;
 		d[o++] = ' ';
-		i = j + 1 < in.n ? j + 2 : in.n;
+		/* An unterminated comment runs to the end. */
+		const uint8_t *close = memmem(open + 2, in.n - at - 2, "*/", 2);
+		i = close ? (size_t)(close - in.p) + 2 : in.n;
+		open = i < in.n ? memmem(in.p + i, in.n - i, "/*", 2) : NULL;
 	}
+	memcpy(d + o, in.p + i, in.n - i);
+	o += in.n - i;
 	return finish(in, d, o, out);
 }
 
@@ -898,7 +937,15 @@ static sk_status tx_js_decode(sk_str in, sk_arena *a, sk_str *out)
 		return SK_E_NOMEM;
 	size_t o = 0;
 	for (size_t i = 0; i < in.n;) {
-		if (in.p[i] != '\\' || i + 1 >= in.n) {
+		if (in.p[i] != '\\') {
+			const uint8_t *bs = memchr(in.p + i, '\\', in.n - i);
+			size_t run = bs ? (size_t)(bs - (in.p + i)) : in.n - i;
+			memcpy(d + o, in.p + i, run);
+			o += run;
+			i += run;
+			continue;
+		}
+		if (i + 1 >= in.n) {
 			d[o++] = in.p[i++];
 			continue;
 		}

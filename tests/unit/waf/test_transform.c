@@ -515,11 +515,80 @@ static void lowercase_every_byte_every_lane(void **state)
 	sk_arena_destroy(a);
 }
 
+/* Reference versions, one byte at a time, for the fast paths above. */
+static size_t ref_compress_ws(const uint8_t *p, size_t n, uint8_t *d)
+{
+	size_t o = 0;
+	bool prev = false;
+	for (size_t i = 0; i < n;) {
+		size_t w = 0;
+		if (p[i] == ' ' || (p[i] >= '\t' && p[i] <= '\r') || p[i] == 0xa0)
+			w = 1;
+		else if (p[i] == 0xc2 && i + 1 < n && p[i + 1] == 0xa0)
+			w = 2;
+		if (w) {
+			if (!prev)
+				d[o++] = ' ';
+			prev = true;
+			i += w;
+		} else {
+			d[o++] = p[i++];
+			prev = false;
+		}
+	}
+	return o;
+}
+
+static size_t ref_replace_comments(const uint8_t *p, size_t n, uint8_t *d)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n;) {
+		if (p[i] != '/' || i + 1 >= n || p[i + 1] != '*') {
+			d[o++] = p[i++];
+			continue;
+		}
+		size_t j = i + 2;
+		while (j + 1 < n && !(p[j] == '*' && p[j + 1] == '/'))
+			j++;
+		d[o++] = ' ';
+		i = j + 1 < n ? j + 2 : n;
+	}
+	return o;
+}
+
+static void fast_paths_match_references(void **state)
+{
+	(void)state;
+	static const uint8_t alphabet[] = {'a', 'b', ' ', '\t', '\n', '\r', 0xa0, 0xc2, '/', '*', 0x00, 0xff, '!'};
+	sk_arena *a = sk_arena_create(1 << 16, 0);
+	uint8_t in[48], want[48];
+	uint32_t seed = 12345;
+	for (int round = 0; round < 200000; round++) {
+		size_t n = (size_t)(round % 48);
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			in[i] = alphabet[(seed >> 16) % sizeof alphabet];
+		}
+		sk_str out;
+		assert_int_equal(sk_transform_apply(SK_TX_COMPRESS_WHITE_SPACE, sk_str_make(in, n), a, &out), SK_OK);
+		size_t wn = ref_compress_ws(in, n, want);
+		assert_int_equal(out.n, wn);
+		assert_memory_equal(out.p ? out.p : want, want, wn);
+		assert_int_equal(sk_transform_apply(SK_TX_REPLACE_COMMENTS, sk_str_make(in, n), a, &out), SK_OK);
+		wn = ref_replace_comments(in, n, want);
+		assert_int_equal(out.n, wn);
+		assert_memory_equal(out.p ? out.p : want, want, wn);
+		sk_arena_reset(a);
+	}
+	sk_arena_destroy(a);
+}
+
 int main(void)
 {
-	enum { FIXED = 8 }; /* the tests listed by name below */
+	enum { FIXED = 9 }; /* the tests listed by name below */
 	struct CMUnitTest tests[SK_TX__COUNT + FIXED] = {
 	    cmocka_unit_test(lowercase_every_byte_every_lane),
+	    cmocka_unit_test(fast_paths_match_references),
 	    cmocka_unit_test(chains_apply_in_order),
 	    cmocka_unit_test(names_round_trip),
 	    cmocka_unit_test(unknown_transform_is_invalid),
