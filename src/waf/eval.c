@@ -874,8 +874,6 @@ static int eval_rules(ev *e)
 				return -1;
 		if (term) {
 			finish(e, &rule->action, NULL);
-			if (t != rule->action.type)
-				e->v->action = t;
 			return 1;
 		}
 	}
