@@ -964,6 +964,8 @@ enum feature {
 	F_SUBQ_OP,    /* (SELECT ... in an operand position: =(SELECT, AND(SELECT */
 	F_STAR,       /* SELECT * */
 	F_CMP_WORD,   /* LIKE, IN, IS, REGEXP comparison */
+	F_REOPEN,     /* x' - 'y: operators, then a literal the query's quote closes */
+	F_UNION_END,  /* -1 UNION at the end of the input */
 	F_COUNT
 };
 
@@ -982,6 +984,7 @@ typedef struct walk {
 	bool err;
 	int err_at;
 	int at[F_COUNT]; /* token index where each feature was seen, -1 if not */
+	uint32_t seen;   /* bit f: at[f] is set */
 	int end_at;      /* last token index consumed */
 } walk;
 
@@ -1012,8 +1015,10 @@ static int count(walk *w)
 
 static void feat(walk *w, int f, int i)
 {
-	if (w->at[f] < 0)
+	if (w->at[f] < 0) {
 		w->at[f] = i;
+		w->seen |= 1u << f;
+	}
 }
 
 static bool is_literal(const tok *t)
@@ -1092,7 +1097,18 @@ static int statement_at(walk *w, int i)
 	case K_UPDATE:
 		return a && a->type == T_IDENT && b && b->type == T_KW && b->kw == K_SET ? 2 : 0;
 	case K_DELETE:
-		return a && a->type == T_KW && a->kw == K_FROM && b && b->type == T_IDENT ? 2 : 0;
+		/* DELETE [LOW_PRIORITY] [QUICK] [IGNORE] FROM t */
+		{
+			int j = i + 1;
+			while (j < i + 4 && has(w, j) &&
+			       (word_is(w->p, &t[j], "LOW_PRIORITY") ||
+			        word_is(w->p, &t[j], "QUICK") || word_is(w->p, &t[j], "IGNORE")))
+				j++;
+			return has(w, j + 1) && t[j].type == T_KW && t[j].kw == K_FROM &&
+			               t[j + 1].type == T_IDENT
+			           ? 2
+			           : 0;
+		}
 	case K_DROP:
 	case K_CREATE:
 	case K_ALTER:
@@ -1115,7 +1131,11 @@ static int statement_at(walk *w, int i)
 		               (b->sub == OP_CMP || b->sub == OP_ASSIGN)
 		           ? 2
 		           : 0;
-	case K_SHUTDOWN: return !a || a->type == T_COMMENT || a->type == T_SEMI ? 2 : 0;
+	case K_SHUTDOWN:
+		return !a || a->type == T_COMMENT || a->type == T_SEMI ||
+		               (a->type == T_KW && a->kw == K_END) || word_is(w->p, a, "NOWAIT")
+		           ? 2
+		           : 0;
 	case K_WAITFOR: return a && (word_is(w->p, a, "DELAY") || word_is(w->p, a, "TIME")) ? 2 : 0;
 	case K_IF:
 	case K_WHILE:
@@ -1165,6 +1185,51 @@ static bool union_at(walk *w, int i, int *sel, int last_operand)
 	return true;
 }
 
+/* The operand at t[i] is the right side of a binary arithmetic operator
+ * (x - 8 = 3 compares x - 8, not 8); a sign after an operator, '(' or the
+ * start is part of the literal (AND -8=3). */
+static bool after_binary_arith(const tok *t, int i)
+{
+	if (i == 0 || t[i - 1].type != T_OP || t[i - 1].sub != OP_ARITH)
+		return false;
+	if (i == 1)
+		return false;
+	const tok *b = &t[i - 2];
+	return !(b->type == T_OP || b->type == T_LPAREN || b->type == T_COMMA);
+}
+
+static bool only_percent(const uint8_t *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != '%')
+			return false;
+	return true;
+}
+
+/* t[0..i) is a numeric expression: numbers, signs, arithmetic. */
+static bool numeric_prefix(const tok *t, int i)
+{
+	bool num = false;
+	for (int j = 0; j < i; j++) {
+		if (t[j].type == T_NUM && !(t[j].flags & TF_HEXLIT && t[j].len < 3))
+			num = true;
+		else if (!(t[j].type == T_OP && t[j].sub == OP_ARITH))
+			return false;
+	}
+	return num;
+}
+
+/* LIKE, BETWEEN, IN, SOUNDS LIKE at t[i] after a literal: when a literal
+ * follows too, the condition compares constants (1 AND 1 NOT LIKE 0). */
+static void taut_word(walk *w, int i, int last_operand, int *pend)
+{
+	const tok *t = w->t;
+	int l = last_operand;
+	if (l >= 0 && l < i && is_literal(&t[l]) && !after_binary_arith(t, l) &&
+	    (l + 1 == i || (l + 2 == i && t[l + 1].type == T_OP && t[l + 1].sub == OP_NOT)))
+		*pend = i;
+}
+
 /* Walks the tokens, checking SQL grammar loosely and recording features.
  * Stops at the first grammar error, a comment running to the end, or a
  * complete stacked statement. */
@@ -1173,6 +1238,10 @@ static void walk_tokens(walk *w, int first)
 	enum { ST_E, ST_V };
 	const tok *t = w->t;
 	int st = first > 0 ? 1 : 0;
+	/* AND 1=1, || 1: a value that starts with a logic operator is written
+	 * to follow the value the query already has */
+	if (first == 0 && has(w, 0) && t[0].type == T_OP && t[0].sub == OP_LOGIC && has(w, 1))
+		st = 1;
 	int depth = 0, neg = 0;
 	uint8_t clause[MAX_DEPTH];
 	uint8_t aliased = 0;    /* an alias already followed the current item */
@@ -1183,6 +1252,7 @@ static void walk_tokens(walk *w, int first)
 	bool logic_lit = false;
 	int last_operand = first - 1;
 	int logic_word = -1; /* OR name: becomes a condition if a comparison follows */
+	int pend_taut = -1;  /* 1 LIKE, 1 NOT BETWEEN: a constant on the left */
 	clause[0] = CL_EXPR;
 
 	for (int i = first; has(w, i); i++) {
@@ -1227,6 +1297,9 @@ static void walk_tokens(walk *w, int first)
 						feat(w, F_TAUT, pend_cmp);
 					pend_cmp = -1;
 				}
+				if (pend_taut >= 0 && is_literal(c))
+					feat(w, F_TAUT, pend_taut);
+				pend_taut = -1;
 				if (pend_arith >= 0) {
 					feat(w, F_ARITH, pend_arith);
 					pend_arith = -1;
@@ -1353,10 +1426,8 @@ static void walk_tokens(walk *w, int first)
 				logic_lit = last_operand >= 0 && is_literal(&t[last_operand]);
 			} else if (c->sub == OP_CMP) {
 				pend_cmp = i;
-				cmp_lit_l =
-				    last_operand >= 0 && is_literal(&t[last_operand]) &&
-				    (last_operand == 0 || t[last_operand - 1].type != T_OP ||
-				     t[last_operand - 1].sub != OP_ARITH);
+				cmp_lit_l = last_operand >= 0 && is_literal(&t[last_operand]) &&
+				            !after_binary_arith(t, last_operand);
 			} else if (c->sub == OP_NOT) {
 				/* x NOT LIKE / NOT IN / NOT BETWEEN */
 				if (nx && nx->type == T_KW &&
@@ -1427,8 +1498,13 @@ static void walk_tokens(walk *w, int first)
 				st = ST_E;
 				continue;
 			}
-			if (!has(w, i + 1))
-				return; /* "1 UNION" at the end */
+			if (!has(w, i + 1) || t[i + 1].type == T_COMMENT) {
+				/* -1 UNION at the end: a probe for a UNION
+				 * injection when a number stands alone before */
+				if (c->kw == K_UNION && numeric_prefix(t, i))
+					feat(w, F_UNION_END, i);
+				return;
+			}
 			goto error;
 		}
 		case K_FROM:
@@ -1444,8 +1520,10 @@ static void walk_tokens(walk *w, int first)
 		case K_HAVING:
 		case K_ON:
 			/* WHERE and ON follow a table, HAVING a GROUP BY */
+			/* MySQL takes HAVING without GROUP BY, after WHERE */
 			if (clause[depth] != CL_FROM &&
-			    !(c->kw == K_HAVING && clause[depth] == CL_LIST))
+			    !(c->kw == K_HAVING && (clause[depth] == CL_LIST ||
+			                            (clause[depth] == CL_EXPR && depth == 0))))
 				goto error;
 			feat(w, F_CLAUSE, i);
 			clause[depth] = CL_EXPR;
@@ -1531,16 +1609,23 @@ static void walk_tokens(walk *w, int first)
 			}
 			goto error;
 		case K_LIKE:
+			/* LIKE '%' matches every value */
+			if (nx && nx->type == T_STR && !(nx->flags & TF_OPEN) && nx->len >= 3 &&
+			    only_percent(w->p + nx->off + 1, nx->len - 2))
+				feat(w, F_TAUT, i);
+			/* fallthrough */
 		case K_RLIKE:
 		case K_ILIKE:
 		case K_REGEXP:
 		case K_BETWEEN:
 		case K_IN:
 			feat(w, F_CMP_WORD, i);
+			taut_word(w, i, last_operand, &pend_taut);
 			st = ST_E;
 			continue;
 		case K_SOUNDS:
 			if (nx && nx->type == T_KW && nx->kw == K_LIKE) {
+				taut_word(w, i, last_operand, &pend_taut);
 				i++;
 				st = ST_E;
 				continue;
@@ -1556,6 +1641,11 @@ static void walk_tokens(walk *w, int first)
 		case K_FOR:
 			if (nx && (nx->type == T_IDENT || nx->type == T_KW)) {
 				i++;
+				continue;
+			}
+			/* substring(x FROM 1 FOR 2) */
+			if (depth > 0 && clause[depth] == CL_FROM) {
+				st = ST_E;
 				continue;
 			}
 			goto error;
@@ -1614,14 +1704,17 @@ typedef struct verdict {
 	int at;
 } verdict;
 
-static bool any(const walk *w, int f)
+static inline bool any(const walk *w, int f)
 {
-	return w->at[f] >= 0;
+	return (w->seen >> f) & 1;
 }
 
 /* Features that prove a structure change even when the grammar breaks
  * later: the payload may be cut off or written for another database. */
 static const int strong_features[] = {F_UNION, F_STACK, F_FN_STRONG, F_OUTFILE, F_SUBQ_OP};
+_Static_assert(F_COUNT <= 32, "walk.seen holds one bit per feature");
+#define STRONG_MASK                                                                                \
+	(1u << F_UNION | 1u << F_STACK | 1u << F_FN_STRONG | 1u << F_OUTFILE | 1u << F_SUBQ_OP)
 
 /* A comment that cuts the query off right after the closing quote must look
  * like one: "--" then a space or the end, "#" or an unclosed block. */
@@ -1633,9 +1726,65 @@ static bool is_clean_comment(const walk *w, const tok *c)
 	return true;
 }
 
+/* A binary operator right after the closing quote: what a quoted value
+ * leaves in ST_V without breaking the grammar. */
+static bool is_binary_op(const tok *t)
+{
+	if (t->type == T_STAR)
+		return true;
+	if (t->type == T_OP)
+		return t->sub == OP_CMP || t->sub == OP_ARITH || t->sub == OP_LOGIC ||
+		       (t->sub == OP_NOT && t->len == 3); /* NOT LIKE, NOT REGEXP */
+	return t->type == T_KW && (t->kw == K_LIKE || t->kw == K_RLIKE || t->kw == K_REGEXP ||
+	                           t->kw == K_ILIKE || t->kw == K_SOUNDS || t->kw == K_IS);
+}
+
+/* x' - 'y, '=', x'^0+0='0: the value closes the literal, applies operators
+ * and opens a new literal that the query's own closing quote ends, so the
+ * query compares or computes on strings (MySQL converts them to numbers).
+ * Prose quotes words and symbols instead: the closing quote must follow a
+ * value, not an opening one ("Press '+' to zoom", href="/a/"); a quoted
+ * word ('and') is a word; a value that starts with the quote ends with at
+ * most one word after the reopening quote. Arithmetic alone glued to both
+ * quotes (x'+'y, "*", '-') is code concatenating strings or a quoted
+ * symbol: left to HIGH. */
+static bool reopened_literal(walk *w)
+{
+	if (w->err)
+		return false;
+	int k = count(w);
+	const tok *t = w->t;
+	if (k < 3 || !is_binary_op(&t[1]))
+		return false;
+	const uint8_t *p = w->p;
+	size_t q = t[0].off + t[0].len - 1; /* the closing quote */
+	const tok *last = &t[k - 1], *op = &t[k - 2];
+	if (last->type != T_STR || !(last->flags & TF_OPEN) || p[last->off] != p[q])
+		return false;
+	if (!(op->type == T_OP || op->type == T_STAR ||
+	      (op->type == T_KW &&
+	       (op->kw == K_LIKE || op->kw == K_RLIKE || op->kw == K_REGEXP || op->kw == K_ILIKE))))
+		return false;
+	if (t[0].len == 1) {
+		for (uint32_t i = 1; i < last->len; i++)
+			if (is_space(p[last->off + i]))
+				return false;
+	} else if (!is_word(p[q - 1]) && p[q - 1] != ')') {
+		return false;
+	}
+	bool glued = t[1].off == q + 1 && (k > 3 || last->off == t[1].off + t[1].len);
+	if (glued && is_word(p[t[1].off]))
+		return false;
+	if (glued && k == 3 && (t[1].type == T_STAR || t[1].sub == OP_ARITH))
+		return false;
+	return true;
+}
+
 static bool judge_quoted(walk *w, sk_sqli_level level, verdict *v)
 {
-	for (size_t i = 0; i < sizeof strong_features / sizeof strong_features[0]; i++) {
+	for (size_t i = 0;
+	     (w->seen & STRONG_MASK) && i < sizeof strong_features / sizeof strong_features[0];
+	     i++) {
 		if (any(w, strong_features[i])) {
 			v->feature = strong_features[i];
 			return true;
@@ -1653,6 +1802,11 @@ static bool judge_quoted(walk *w, sk_sqli_level level, verdict *v)
 		if (k > 1 && last->type == T_STR && (last->flags & TF_OPEN) && last->len == 1)
 			body--;
 	}
+	if (reopened_literal(w)) {
+		feat(w, F_REOPEN, 1);
+		v->feature = F_REOPEN;
+		return true;
+	}
 	/* x'--  x')--  : only closing parentheses before the comment */
 	int ci = 1;
 	while (has(w, ci) && w->t[ci].type == T_RPAREN)
@@ -1663,10 +1817,18 @@ static bool judge_quoted(walk *w, sk_sqli_level level, verdict *v)
 		v->feature = F_COMMENT;
 		return true;
 	}
+	/* x' LIKE 0 --, x'/y IN (0) -- : a comparison, then a comment that
+	 * cuts off the rest of the query */
+	if (!w->err && any(w, F_CMP_WORD) && any(w, F_COMMENT) && body >= 3 &&
+	    is_clean_comment(w, &w->t[w->at[F_COMMENT]]) &&
+	    w->p[w->t[w->at[F_COMMENT]].off] != '#') {
+		v->feature = F_CMP_WORD;
+		return true;
+	}
 	/* x'OR 'a: a keyword glued to the closing quote of a non-empty value */
-	if (!w->err && body >= 2 && w->t[0].len > 1 && is_word(w->p[w->t[0].len - 2]) && t1 &&
-	    t1->off == w->t[0].len &&
-	    (t1->type == T_KW || (t1->type == T_OP && t1->sub == OP_LOGIC)) &&
+	size_t end0 = w->t[0].off + w->t[0].len;
+	if (!w->err && body >= 2 && w->t[0].len > 1 && is_word(w->p[end0 - 2]) && t1 &&
+	    t1->off == end0 && (t1->type == T_KW || (t1->type == T_OP && t1->sub == OP_LOGIC)) &&
 	    (any(w, F_CMP_WORD) || any(w, F_LOGIC_WORD))) {
 		v->feature = any(w, F_CMP_WORD) ? F_CMP_WORD : F_LOGIC_WORD;
 		return true;
@@ -1796,7 +1958,9 @@ static int strong_call(walk *w, bool maybe)
 
 static bool judge_bare(walk *w, sk_sqli_level level, verdict *v)
 {
-	for (size_t i = 0; i < sizeof strong_features / sizeof strong_features[0]; i++) {
+	for (size_t i = 0;
+	     (w->seen & STRONG_MASK) && i < sizeof strong_features / sizeof strong_features[0];
+	     i++) {
 		if (any(w, strong_features[i])) {
 			v->feature = strong_features[i];
 			return true;
@@ -1830,7 +1994,7 @@ static bool judge_bare(walk *w, sk_sqli_level level, verdict *v)
 		v->feature = F_TAUT;
 		return true;
 	}
-	if (any(w, F_FN_INFO) && (any(w, F_CMP) || any(w, F_LOGIC))) {
+	if (any(w, F_FN_INFO) && (any(w, F_CMP) || any(w, F_LOGIC) || any(w, F_CMP_WORD))) {
 		v->feature = F_FN_INFO;
 		return true;
 	}
@@ -1840,9 +2004,34 @@ static bool judge_bare(walk *w, sk_sqli_level level, verdict *v)
 	}
 	if (w->err)
 		goto high;
+	if (any(w, F_UNION_END)) {
+		v->feature = F_UNION_END;
+		return true;
+	}
+	/* length(version()), hex(user()): a server function without arguments
+	 * passed to another call, how blind injection reads data bit by bit */
+	for (int i = 2; i + 2 < w->k; i++) {
+		const tok *c = &w->t[i];
+		if (c->type == T_IDENT && (c->flags & TF_FUNC) && w->t[i - 1].type == T_LPAREN &&
+		    w->t[i + 1].type == T_LPAREN && w->t[i + 2].type == T_RPAREN &&
+		    fn_lookup(w->p + c->off, c->len) == FN_INFO) {
+			v->feature = F_FN_INFO;
+			return true;
+		}
+	}
+	/* SELECT char(0x66), SELECT version(): a statement that reads data
+	 * (a call on a name, "select char(s)", is prose) */
+	if (any(w, F_STMT) && w->t[0].kw == K_SELECT && any(w, F_FN_INFO) && has(w, 3) &&
+	    w->t[1].type == T_IDENT && w->t[2].type == T_LPAREN &&
+	    (is_literal(&w->t[3]) || w->t[3].type == T_RPAREN)) {
+		v->feature = F_STMT;
+		return true;
+	}
 	/* 1 ORDER BY 5, 3) LIMIT 1,1: a clause right after a number */
 	int cl = w->at[F_CLAUSE];
-	if (cl > 0 && (w->t[cl - 1].type == T_NUM || w->t[cl - 1].type == T_RPAREN) &&
+	int after = cl + 1 + (cl > 0 && (w->t[cl].kw == K_ORDER || w->t[cl].kw == K_GROUP));
+	if (cl > 0 && has(w, after) &&
+	    (w->t[cl - 1].type == T_NUM || w->t[cl - 1].type == T_RPAREN) &&
 	    (w->t[0].type == T_NUM || (w->t[0].type == T_OP && w->t[1].type == T_NUM))) {
 		v->feature = F_CLAUSE;
 		return true;
@@ -1912,6 +2101,8 @@ static const char *const feature_words[F_COUNT + 1] = {
     [F_SUBQ_OP] = "a subquery used as an operand",
     [F_STAR] = "SELECT *",
     [F_CMP_WORD] = "a LIKE/IN/IS comparison",
+    [F_REOPEN] = "an operator on a reopened string",
+    [F_UNION_END] = "a number, then UNION",
     [F_COUNT] = "SQL syntax",
 };
 
@@ -1959,27 +2150,42 @@ static void fill_match(sk_detect_match *m, const walk *w, const verdict *v, cons
 	}
 }
 
+/* The length of a leading "name=" (a form field's key, or a query string
+ * pasted whole), 0 when there is none. The key is not part of what would
+ * be pasted into a query: the bare value starts after it. */
+static size_t form_key_len(const uint8_t *p, size_t n)
+{
+	if (n < 3 || !is_word_start(p[0]) || p[0] >= 0x80)
+		return 0;
+	size_t k = 1, lim = n < 64 ? n : 64;
+	while (k < lim &&
+	       (is_word(p[k]) || p[k] == '.' || p[k] == '-' || p[k] == '[' || p[k] == ']'))
+		k++;
+	return k + 1 < n && p[k] == '=' && p[k + 1] != '=' ? k + 1 : 0;
+}
+
 /* Starts reading one context: a bare value (quote 0) or the rest of a
  * literal opened with quote. False when the context does not apply (no
  * closing quote). */
-static bool walk_init(walk *w, const uint8_t *p, size_t n, tok *t, uint8_t quote)
+static bool walk_init(walk *w, const uint8_t *p, size_t n, size_t start, tok *t, uint8_t quote)
 {
 	w->p = p;
 	w->t = t;
 	w->k = 0;
 	w->done = false;
-	w->lx = (lexer){p, n, 0, false};
+	w->lx = (lexer){p, n, start, false};
 	w->quoted = quote != 0;
 	w->err = false;
 	w->err_at = 0;
 	w->end_at = 0;
 	for (int i = 0; i < F_COUNT; i++)
 		w->at[i] = -1;
+	w->seen = 0;
 	if (quote) {
 		/* the rest of the literal the value was pasted into: doubled
 		 * quotes stay inside it; backslashes are not trusted to escape
 		 * since many databases do not treat them so */
-		size_t i = 0;
+		size_t i = start;
 		for (;;) {
 			const uint8_t *q = memchr(p + i, quote, n - i);
 			if (!q)
@@ -1991,12 +2197,162 @@ static bool walk_init(walk *w, const uint8_t *p, size_t n, tok *t, uint8_t quote
 			}
 			break;
 		}
-		t[0] =
-		    (tok){.type = T_STR, .flags = TF_BOUNDARY, .off = 0, .len = (uint32_t)(i + 1)};
+		t[0] = (tok){.type = T_STR,
+		             .flags = TF_BOUNDARY,
+		             .off = (uint32_t)start,
+		             .len = (uint32_t)(i + 1 - start)};
 		w->lx.i = i + 1;
 		w->k = 1;
 	}
 	return true;
+}
+
+/* Whether a ';' is followed (after spaces) by a word that starts one of
+ * the statements stack_anywhere() looks for: most values with a ';'
+ * (media types, cookies, prose) then need no tokens read. */
+static bool semi_then_statement(const uint8_t *p, size_t n)
+{
+	static const char *const words[] = {"DECLARE", "EXEC",    "SET",     "DROP",
+	                                    "CREATE",  "ALTER",   "INSERT",  "DELETE",
+	                                    "UPDATE",  "WAITFOR", "TRUNCATE"};
+	const uint8_t *e = p + n;
+	for (const uint8_t *s = sk_find_byte(p, e, ';'); s; s = sk_find_byte(s + 1, e, ';')) {
+		const uint8_t *q = s + 1;
+		while (q < e && is_space(*q))
+			q++;
+		if (q == e || !is_word_start(*q))
+			continue;
+		for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+			if (prefix_ci(q, (size_t)(e - q), words[i], strlen(words[i])))
+				return true;
+	}
+	return false;
+}
+
+/* Whether p[0..n) holds the word SELECT in any case. */
+static bool spells_select(const uint8_t *p, size_t n)
+{
+	const uint8_t *e = p + n;
+	for (const uint8_t *s = p; e - s >= 6 && (s = sk_find_pair_lc(s, e - 1, 's', 'e')); s++)
+		if (has_prefix_ci(s, (size_t)(e - s), "SELECT"))
+			return true;
+	return false;
+}
+
+/* What the scans for SELECT and ';' found, shared by the contexts:
+ * -1 not looked yet, 0 absent, 1 present. */
+typedef struct anywhere_hint {
+	int has_semi, has_select;
+} anywhere_hint;
+
+/* A statement stacked after ';' wherever it stands, when the grammar broke
+ * before it (T-SQL labels, GOTO, BEGIN TRY, casts we do not model). Only
+ * the statements no sentence makes: DECLARE @v, EXEC(@v), SET @v =,
+ * DROP TABLE x, INSERT INTO, DELETE FROM, UPDATE x SET, WAITFOR DELAY. */
+static int stack_anywhere(walk *w, anywhere_hint *h)
+{
+	if (h->has_semi < 0)
+		h->has_semi = semi_then_statement(w->p, w->lx.n);
+	if (!h->has_semi)
+		return -1;
+	int k = count(w);
+	for (int i = 0; i + 1 < k; i++) {
+		if (w->t[i].type != T_SEMI || w->t[i + 1].type != T_KW)
+			continue;
+		switch (w->t[i + 1].kw) {
+		case K_DECLARE:
+		case K_EXEC:
+		case K_SET:
+		case K_DROP:
+		case K_CREATE:
+		case K_ALTER:
+		case K_INSERT:
+		case K_DELETE:
+		case K_UPDATE:
+		case K_WAITFOR:
+		case K_TRUNCATE:
+			if (statement_at(w, i + 1) == 2)
+				return i + 1;
+			break;
+		default: break;
+		}
+	}
+	return -1;
+}
+
+static bool stack_found(walk *w, sk_detect_match *m, const char *ctx, anywhere_hint *h)
+{
+	if (!w->err)
+		return false;
+	int u = stack_anywhere(w, h);
+	if (u < 0)
+		return false;
+	w->err = false;
+	w->end_at = u;
+	feat(w, F_STACK, u);
+	verdict v = {F_STACK, 0};
+	fill_match(m, w, &v, ctx);
+	return true;
+}
+
+/* When the walk ended at a line comment (# or --) that runs to the end:
+ * the newline that ended it may have been folded into a space on the way
+ * here (-1#x<LF>UNION SELECT ...). Reads the comment's text as a bare
+ * value and reports only what no text carries by accident: UNION SELECT,
+ * a stacked statement, a subquery operand. */
+static inline bool ends_at_comment(const walk *w)
+{
+	return !w->err && w->end_at < w->k && w->t[w->end_at].type == T_COMMENT;
+}
+
+static bool comment_hides_strong(walk *w, tok *toks, sk_detect_match *m, anywhere_hint *h)
+{
+	static const int strong[] = {F_UNION, F_STACK, F_SUBQ_OP, F_OUTFILE, F_SUBQ};
+	const uint8_t *p = w->p;
+	size_t n = w->lx.n;
+	for (int round = 0; round < 4; round++) {
+		if (w->err || !has(w, w->end_at) || w->t[w->end_at].type != T_COMMENT)
+			return false;
+		/* each feature looked for needs SELECT or a ';' */
+		if (h->has_select < 0)
+			h->has_select = spells_select(p, n);
+		if (h->has_semi < 0)
+			h->has_semi = semi_then_statement(p, n);
+		if (!h->has_select && !h->has_semi)
+			return false;
+		size_t at = w->t[w->end_at].off;
+		if (p[at] == '#')
+			at++;
+		else if (p[at] == '-')
+			at += 2;
+		else
+			return false;
+		/* where the folded newline was is unknown: try the first
+		 * few words of the comment as the start of the next line */
+		for (int start = 0; start < 4; start++) {
+			walk_init(w, p, n, at, toks, 0);
+			if (!has(w, 0))
+				return false;
+			size_t next = w->t[0].off + w->t[0].len;
+			if (w->t[0].type == T_COMMENT)
+				break; /* the next comment: the outer round reads it */
+			walk_tokens(w, 0);
+			verdict v = {F_COUNT, 0};
+			if (judge_bare(w, SK_SQLI_LOW, &v) &&
+			    !(v.feature == F_SUBQ && !any(w, F_CLAUSE))) {
+				for (size_t i = 0; i < sizeof strong / sizeof strong[0]; i++) {
+					if (v.feature == strong[i]) {
+						fill_match(m, w, &v, "");
+						return true;
+					}
+				}
+			}
+			if (!w->err)
+				break;
+			at = next;
+		}
+	}
+	return false;
 }
 
 bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_match *m)
@@ -2013,9 +2369,11 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 	 * can be there at all */
 	unsigned present = sk_bytes_present4(p, n, '\'', '"', '(', '_');
 	bool maybe_strong = (present & 12) && may_call_strong(p, n);
+	anywhere_hint words = {-1, -1};
 
 	/* as a bare value */
-	if (walk_init(&w, p, n, toks, 0) && has(&w, 0)) {
+	size_t key = form_key_len(p, n);
+	if (walk_init(&w, p, n, key, toks, 0) && has(&w, 0)) {
 		int sc = strong_call(&w, maybe_strong);
 		if (sc >= 0)
 			feat(&w, F_FN_STRONG, sc);
@@ -2031,16 +2389,22 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 			walk_tokens(&w, 0);
 		}
 		v = (verdict){F_COUNT, 0};
-		if (judge_bare(&w, level, &v)) {
+		/* prose breaks the grammar early and then, at LOW, only a strong
+		 * feature or a statement can decide: skip the call */
+		bool early = level == SK_SQLI_LOW && w.err && w.err_at < 6 &&
+		             !(w.seen & (STRONG_MASK | 1u << F_STMT));
+		if (!early && judge_bare(&w, level, &v)) {
 			fill_match(m, &w, &v, "");
 			return true;
 		}
+		if (ends_at_comment(&w) && comment_hides_strong(&w, toks, m, &words))
+			return true;
 	}
 
 	static const uint8_t quotes[2] = {'\'', '"'};
 	static const char *const names[2] = {"single-quoted", "double-quoted"};
 	for (int q = 0; q < 2; q++) {
-		if (!(present & (1u << q)) || !walk_init(&w, p, n, toks, quotes[q]))
+		if (!(present & (1u << q)) || !walk_init(&w, p, n, key, toks, quotes[q]))
 			continue;
 		int sc = strong_call(&w, maybe_strong);
 		if (sc >= 0)
@@ -2051,6 +2415,10 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 			fill_match(m, &w, &v, names[q]);
 			return true;
 		}
+		if (stack_found(&w, m, names[q], &words))
+			return true;
+		if (ends_at_comment(&w) && comment_hides_strong(&w, toks, m, &words))
+			return true;
 	}
 	return false;
 }
