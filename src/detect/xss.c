@@ -7,10 +7,15 @@
  * script (<script>, event handler attributes), load a document or plugin
  * (<iframe>, <object>, <embed>, <base>), follow a script URL (javascript:,
  * vbscript:, data:text/html after entity and control-character folding) or
- * evaluate CSS expressions. Outside tags we look for input that breaks out
+ * evaluate CSS expressions, or CSS malformed in ways parsers recover from
+ * differently. Namespace prefixes are read past (<x:script>), and XML
+ * machinery that runs script is known: XML Events, XSLT, DTD entities and
+ * attribute defaults, <meta> switching to a charset that hides markup.
+ * Outside tags we look for input that breaks out
  * of an attribute value into an event handler, out of a JavaScript string
  * into a call, and for client-side template expressions that reach the
  * Function constructor. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "detect/detect.h"
@@ -61,6 +66,16 @@ static const uint8_t *find_ci(const uint8_t *p, size_t n, const char *needle)
 			return p + i;
 	}
 	return NULL;
+}
+
+/* Whether p[0..n) starts with w (lower case), ignoring case. */
+static bool prefix_ci(const uint8_t *p, size_t n, const char *w)
+{
+	size_t i = 0;
+	for (; w[i]; i++)
+		if (i >= n || lower(p[i]) != w[i])
+			return false;
+	return true;
 }
 
 /* Decodes one character reference at p[0..n) (p[0] == '&'). Returns the
@@ -119,6 +134,25 @@ static int entity(const uint8_t *p, size_t n, size_t *used)
 	return -1;
 }
 
+/* The length of XML markup at p that an XML parser removes from text: a
+ * comment, or the end and start of CDATA sections; 0 when none. */
+static size_t xml_markup_len(const uint8_t *p, size_t n)
+{
+	if (n >= 4 && memcmp(p, "<!--", 4) == 0) {
+		const uint8_t *e = find_ci(p + 4, n - 4, "-->");
+		return e ? (size_t)(e - p) + 3 : 0;
+	}
+	if (n >= 9 && memcmp(p, "<![CDATA[", 9) == 0)
+		return 9;
+	if (n >= 2 && p[0] == ']' && p[1] == ']') {
+		size_t k = n >= 3 && p[2] == '>' ? 3 : 2;
+		if (n - k >= 9 && memcmp(p + k, "<![CDATA[", 9) == 0)
+			return k + 9;
+		return k == 3 ? 3 : 0;
+	}
+	return 0;
+}
+
 /* Folds the start of a URL the way a browser reads it: character
  * references decoded, leading spaces and controls dropped, tabs and
  * newlines inside removed, lower-cased. Writes at most cap-1 bytes. */
@@ -136,6 +170,14 @@ static void fold_url(const uint8_t *p, size_t n, char *out, size_t cap)
 				c = e;
 			else
 				used = 1;
+		} else if (c == '<' || c == ']') {
+			/* markup an XML parser drops from a value (IE data
+			 * islands): javas<!-- -->cript:, javas]]><![CDATA[cript: */
+			size_t k = xml_markup_len(p + i, n - i);
+			if (k) {
+				i += k;
+				continue;
+			}
 		} else if (c == '\\' && i + 1 < n && (p[i + 1] == 'u' || p[i + 1] == 'x')) {
 			/* \u0061 / \x61 escapes inside attribute-breaking JS */
 			c = '\\';
@@ -173,8 +215,14 @@ static const char *css_danger(const uint8_t *p, size_t n)
 {
 	char buf[512];
 	size_t o = 0;
+	int quote = 0; /* inside a CSS string: no comments there */
 	for (size_t i = 0; i < n && o + 1 < sizeof buf; i++) {
-		if (p[i] == '/' && i + 1 < n && p[i + 1] == '*') {
+		if (quote) {
+			if (p[i] == quote || p[i] == '\n')
+				quote = 0;
+		} else if (p[i] == '"' || p[i] == '\'') {
+			quote = p[i];
+		} else if (p[i] == '/' && i + 1 < n && p[i + 1] == '*') {
 			const uint8_t *e = find_ci(p + i + 2, n - i - 2, "*/");
 			i = e ? (size_t)(e - p) + 1 : n;
 			continue;
@@ -218,25 +266,154 @@ static const char *css_danger(const uint8_t *p, size_t n)
 		return "CSS expression()";
 	if (strstr(buf, "javascript:") || strstr(buf, "vbscript:"))
 		return "a script URL in CSS";
-	if (strstr(buf, "behavior:") || strstr(buf, "behaviour:") || strstr(buf, "-moz-binding"))
+	/* binding: is XBL 2's property, -moz-binding Mozilla's */
+	if (strstr(buf, "behavior:") || strstr(buf, "behaviour:") || strstr(buf, "binding:") ||
+	    strstr(buf, "-moz-binding"))
 		return "a CSS behaviour/binding";
 	if (strstr(buf, "@import"))
 		return "CSS @import";
 	return NULL;
 }
 
-/* DOM event names, without the "on". */
+static bool is_css_name(int c)
+{
+	return is_alpha(c) || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '\\' ||
+	       c >= 0x80;
+}
+
+/* Whether a CSS string s[0..n) holds a declaration (";color:red"): text
+ * meant for a parser that ends the string early. */
+static bool css_string_declares(const uint8_t *s, size_t n)
+{
+	for (const uint8_t *c = sk_find_byte(s, s + n, ';'); c;
+	     c = sk_find_byte(c + 1, s + n, ';')) {
+		size_t i = (size_t)(c - s) + 1, b;
+		while (i < n && is_html_space(s[i]))
+			i++;
+		for (b = i; i < n && is_css_name(s[i]);)
+			i++;
+		while (i < n && is_html_space(s[i]))
+			i++;
+		if (i > b && i < n && s[i] == ':' && is_alpha(s[b]))
+			return true;
+	}
+	return false;
+}
+
+/* CSS that parsers recover from in different ways, the means by which
+ * style injections slip declarations past a filter or into a page (the
+ * html5sec.org CSS tests): an unterminated string or comment, a comment
+ * inside a word, a letter spelled as an escape, a url() that is not one
+ * token, a string holding a declaration, and brackets that do not nest.
+ * An attribute holds declarations only, so any brace or bracket outside
+ * a string is out of place there; a style sheet's must nest. */
+static const char *css_malformed(const uint8_t *p, size_t n, bool sheet)
+{
+	char open[32];
+	size_t depth = 0;
+	for (size_t i = 0; i < n; i++) {
+		int c = p[i];
+		if (c == '/' && i + 1 < n && p[i + 1] == '*') {
+			const uint8_t *e = find_ci(p + i + 2, n - i - 2, "*/");
+			if (!e)
+				return "an unterminated CSS comment";
+			size_t after = (size_t)(e - p) + 2;
+			if (i > 0 && is_alpha(p[i - 1]) && after < n && is_alpha(p[after]))
+				return "a CSS comment inside a word";
+			i = after - 1;
+			continue;
+		}
+		if (c == '"' || c == '\'') {
+			size_t j = i + 1;
+			while (j < n && p[j] != c && p[j] != '\n' && p[j] != '\r' && p[j] != '\f')
+				j += p[j] == '\\' ? 2 : 1;
+			if (j >= n || p[j] != c)
+				return "an unterminated CSS string";
+			if (css_string_declares(p + i + 1, j - i - 1))
+				return "a declaration inside a CSS string";
+			/* old parsers end a style element's text at "<!--" */
+			if (find_ci(p + i + 1, j - i - 1, "<!--") ||
+			    find_ci(p + i + 1, j - i - 1, "-->"))
+				return "a markup comment inside a CSS string";
+			i = j;
+			continue;
+		}
+		if (c == '\\' && i + 1 < n) {
+			/* an escaped letter (\63 or \c for c) only hides a name;
+			 * escapes have their use for digits and punctuation */
+			int h = lower(p[i + 1]);
+			size_t v = 0, d = 0;
+			while (d < 6 && i + 1 + d < n) {
+				h = lower(p[i + 1 + d]);
+				if (h >= '0' && h <= '9')
+					v = v * 16 + (size_t)(h - '0');
+				else if (h >= 'a' && h <= 'f')
+					v = v * 16 + (size_t)(h - 'a' + 10);
+				else
+					break;
+				d++;
+			}
+			if (d ? (v == 0 || (v < 0x80 && is_alpha((int)v))) : is_alpha(p[i + 1]))
+				return "a CSS escape hiding a letter";
+			i += d ? d : 1;
+			continue;
+		}
+		if ((c == 'u' || c == 'U') && i + 4 < n && lower(p[i + 1]) == 'r' &&
+		    lower(p[i + 2]) == 'l' && p[i + 3] == '(' &&
+		    (i == 0 || !is_css_name(p[i - 1]))) {
+			size_t j = i + 4;
+			while (j < n && is_html_space(p[j]))
+				j++;
+			if (j < n && (p[j] == '"' || p[j] == '\''))
+				continue; /* a string: read above */
+			for (; j < n && p[j] != ')'; j++) {
+				if (p[j] == '"' || p[j] == '\'' || p[j] == '(' ||
+				    (p[j] == '/' && j + 1 < n && p[j + 1] == '*'))
+					return "a url() that is not one token";
+				if (is_html_space(p[j])) {
+					while (j + 1 < n && is_html_space(p[j + 1]))
+						j++;
+					if (j + 1 < n && p[j + 1] != ')')
+						return "a url() that is not one token";
+				}
+			}
+			i = j;
+			continue;
+		}
+		if (c != '{' && c != '}' && c != '[' && c != ']' &&
+		    (!sheet || (c != '(' && c != ')')))
+			continue;
+		if (!sheet)
+			return "a brace or bracket out of place";
+		if (c == '{' || c == '[' || c == '(') {
+			if (depth < sizeof open)
+				open[depth] = (char)c;
+			depth++;
+			continue;
+		}
+		int want = c == '}' ? '{' : c == ']' ? '[' : '(';
+		if (depth == 0 || (depth <= sizeof open && open[depth - 1] != want))
+			return "brackets that do not nest in a style sheet";
+		depth--;
+	}
+	return NULL;
+}
+
+/* DOM event names, without the "on", sorted for bsearch(). */
 static const char *const events[] = {
     "abort",
     "activate",
     "afterprint",
+    "afterscriptexecute",
     "animationend",
     "animationstart",
     "auxclick",
     "beforeprint",
+    "beforescriptexecute",
     "beforeunload",
     "begin",
     "blur",
+    "bounce",
     "canplay",
     "change",
     "click",
@@ -253,6 +430,8 @@ static const char *const events[] = {
     "drop",
     "end",
     "error",
+    "filterchange",
+    "finish",
     "focus",
     "focusin",
     "focusout",
@@ -263,6 +442,7 @@ static const char *const events[] = {
     "keypress",
     "keyup",
     "load",
+    "loadend",
     "loadstart",
     "message",
     "mousedown",
@@ -273,52 +453,49 @@ static const char *const events[] = {
     "mouseover",
     "mouseup",
     "mousewheel",
-    "paste",
     "pageshow",
+    "paste",
     "play",
     "pointerdown",
     "pointerenter",
     "pointerover",
     "popstate",
+    "progress",
+    "propertychange",
     "readystatechange",
     "repeat",
     "reset",
     "resize",
     "scroll",
     "search",
+    "seeked",
+    "seeking",
     "select",
     "show",
     "start",
     "submit",
+    "timeupdate",
     "toggle",
     "touchstart",
     "transitionend",
     "unload",
-    "wheel",
-    "beforescriptexecute",
-    "afterscriptexecute",
-    "propertychange",
-    "filterchange",
+    "volumechange",
     "webkitanimationend",
     "webkittransitionend",
-    "finish",
-    "bounce",
-    "loadend",
-    "progress",
-    "timeupdate",
-    "volumechange",
-    "seeked",
-    "seeking",
+    "wheel",
 };
+
+static int cmp_event(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
 
 static bool is_event_name(const char *n)
 {
-	if (n[0] != 'o' || n[1] != 'n')
+	if (n[0] != 'o' || n[1] != 'n' || !n[2])
 		return false;
-	for (size_t i = 0; i < sizeof events / sizeof events[0]; i++)
-		if (strcmp(n + 2, events[i]) == 0)
-			return true;
-	return false;
+	return bsearch(n + 2, events, sizeof events / sizeof events[0], sizeof events[0],
+	               cmp_event) != NULL;
 }
 
 /* In a tag, any on* attribute is an event handler to the browser, known
@@ -403,12 +580,49 @@ static size_t read_name(const uint8_t *p, size_t n, size_t i, char *out, bool at
 	return i;
 }
 
+/* The local part of a name with a namespace prefix: x:script, ev:handler. */
+static const char *local_name(const char *n)
+{
+	const char *l = n;
+	for (const char *c = n; *c; c++)
+		if (*c == ':' && c[1])
+			l = c + 1;
+	return l;
+}
+
+/* Namespaces whose elements or attributes run script where they are
+ * understood: XML Events handlers, XSLT (which writes the document),
+ * IE's HTML+TIME behaviours. */
+static const char *active_namespace(const uint8_t *v, size_t n)
+{
+	static const char *const ns[] = {"w3.org/2001/xml-events", "w3.org/1999/xsl/transform",
+	                                 "w3.org/tr/wd-xsl", "urn:schemas-microsoft-com:time"};
+	for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
+		if (find_ci(v, n, ns[i]))
+			return ns[i];
+	return NULL;
+}
+
+/* Encodings in which ASCII-looking or high bytes spell markup: UTF-7 and
+ * its IMAP form, ISO-2022 and HZ escapes, Mac Arabic/Farsi's < and >. A
+ * document switched to one reads injected bytes as tags. */
+static const char *markup_charset(const uint8_t *v, size_t n)
+{
+	static const char *const cs[] = {"utf-7",     "utf7",       "imap4-modified-utf7",
+	                                 "iso-2022",  "hz-gb-2312", "mac-farsi",
+	                                 "mac-arabic"};
+	for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++)
+		if (find_ci(v, n, cs[i]))
+			return cs[i];
+	return NULL;
+}
+
 /* Tags that run or load active content by being there. */
 static const char *active_tag(const char *t)
 {
 	static const char *const tags[] = {"script",   "iframe", "frame",  "object",   "embed",
 	                                   "applet",   "base",   "import", "frameset", "isindex",
-	                                   "vmlframe", "xml",    "link"};
+	                                   "vmlframe", "xml",    "link",   "listener"};
 	for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++)
 		if (strcmp(t, tags[i]) == 0)
 			return tags[i];
@@ -418,7 +632,7 @@ static const char *active_tag(const char *t)
 /* Judges the tag at p[lt] == '<'. Returns true on a finding; *next gets
  * the offset to continue scanning from. */
 static bool judge_tag(const uint8_t *p, size_t n, size_t lt, size_t *next, size_t *rescan,
-                      sk_detect_match *m)
+                      size_t *sheet_end, sk_detect_match *m)
 {
 	char tag[MAX_NAME];
 	size_t i = read_name(p, n, lt + 1, tag, false);
@@ -427,17 +641,26 @@ static bool judge_tag(const uint8_t *p, size_t n, size_t lt, size_t *next, size_
 		return false;
 	/* <script> and its kin need no attribute to be dangerous (<base> and
 	 * <frame> do: checked below); "xss" is a name no real page uses */
-	const char *act = active_tag(tag);
-	bool style = eq_ci(tag, "style");
-	bool meta = eq_ci(tag, "meta");
-	bool link = eq_ci(tag, "link");
+	const char *local = local_name(tag); /* <html:script>, <svg:svg> */
+	const char *act = active_tag(local);
+	bool style = eq_ci(local, "style");
+	bool meta = eq_ci(local, "meta");
+	bool link = eq_ci(local, "link");
 	bool end_tag = p[lt] == '/';
 	if (act && eq_ci(act, "script") && !end_tag) {
 		set_match(m, lt, i, "<", tag, "> tag runs or embeds active content", NULL);
 		return true;
 	}
+	if (p[lt] == '?' && eq_ci(tag, "xml-stylesheet")) {
+		/* an XSLT sheet writes the document, scripts included */
+		set_match(m, lt, i, "<?xml-stylesheet?> styles or transforms the document", NULL,
+		          NULL, NULL);
+		return true;
+	}
 	attr a;
 	bool has_src = false, meta_refresh = false, link_import = false;
+	bool meta_nav = false, meta_far = false; /* http-equiv=refresh, content to a host */
+	int attrs = 0;
 	for (int count = 0; i < n && count < 64; count++) {
 		while (i < n && (is_html_space(p[i]) || p[i] == '/' || p[i] == '"' || p[i] == '\''))
 			i++;
@@ -477,7 +700,8 @@ static bool judge_tag(const uint8_t *p, size_t n, size_t lt, size_t *next, size_
 			i++;
 			continue;
 		}
-		if (is_handler_attr(a.name) && a.has_val && a.vlen > 0) {
+		attrs++;
+		if (is_handler_attr(local_name(a.name)) && a.has_val && a.vlen > 0) {
 			set_match(m, a.off, a.end, "event handler attribute ", a.name, " in <",
 			          tag);
 			if (m) {
@@ -522,8 +746,29 @@ static bool judge_tag(const uint8_t *p, size_t n, size_t lt, size_t *next, size_
 			set_match(m, a.off, a.end, "srcdoc document in <", tag, "> tag", NULL);
 			return true;
 		}
+		if ((a.name[0] == 'x' || a.name[0] == 'n') &&
+		    (starts_ci(a.name, "xmlns") || eq_ci(a.name, "ns")) &&
+		    active_namespace(a.val, a.vlen)) {
+			set_match(m, a.off, a.end, "declares the namespace ",
+			          active_namespace(a.val, a.vlen), ", whose markup runs script",
+			          NULL);
+			return true;
+		}
+		if (meta && (eq_ci(a.name, "charset") || eq_ci(a.name, "content"))) {
+			const uint8_t *cs =
+			    eq_ci(a.name, "charset") ? a.val : find_ci(a.val, a.vlen, "charset");
+			const char *enc =
+			    cs ? markup_charset(cs, a.vlen - (size_t)(cs - a.val)) : NULL;
+			if (enc) {
+				set_match(m, a.off, a.end, "<meta> switches the page to ", enc,
+				          ", which hides markup", NULL);
+				return true;
+			}
+		}
 		if (eq_ci(a.name, "style")) {
 			const char *why = css_danger(a.val, a.vlen);
+			if (!why)
+				why = css_malformed(a.val, a.vlen, false);
 			if (why) {
 				set_match(m, a.off, a.end, why, " in style attribute of <", tag,
 				          ">");
@@ -563,7 +808,8 @@ static bool judge_tag(const uint8_t *p, size_t n, size_t lt, size_t *next, size_
 		}
 		if (eq_ci(a.name, "src") || eq_ci(a.name, "srcdoc") || eq_ci(a.name, "href") ||
 		    eq_ci(a.name, "data") || eq_ci(a.name, "code") || eq_ci(a.name, "classid") ||
-		    eq_ci(a.name, "type"))
+		    eq_ci(a.name, "type") || eq_ci(a.name, "implementation") ||
+		    eq_ci(a.name, "handler"))
 			has_src = true;
 		if (a.vlen && memchr(a.val, '<', a.vlen) && !*rescan)
 			*rescan = (size_t)(a.val - p) +
@@ -571,12 +817,22 @@ static bool judge_tag(const uint8_t *p, size_t n, size_t lt, size_t *next, size_
 		if (meta && eq_ci(a.name, "http-equiv") &&
 		    (find_ci(a.val, a.vlen, "link") || find_ci(a.val, a.vlen, "set-cookie")))
 			meta_refresh = true;
+		if (meta && eq_ci(a.name, "http-equiv") && find_ci(a.val, a.vlen, "refresh"))
+			meta_nav = true;
+		if (meta && eq_ci(a.name, "content") && find_ci(a.val, a.vlen, "//"))
+			meta_far = true;
 		if (link && eq_ci(a.name, "rel") && find_ci(a.val, a.vlen, "import"))
 			link_import = true;
 	}
 	*next = i;
 	if (act && has_src) {
 		set_match(m, lt, i, "<", tag, "> tag loads a document from src/href", NULL);
+		return true;
+	}
+	/* <handler> holds script in SVG 1.2 and XML Events; bare, it is
+	 * more likely a placeholder in prose ("on <event> <handler>") */
+	if (eq_ci(local, "handler") && attrs > 0 && !end_tag) {
+		set_match(m, lt, i, "<", tag, "> element holds script (SVG, XML Events)", NULL);
 		return true;
 	}
 	if (link_import) {
@@ -587,12 +843,22 @@ static bool judge_tag(const uint8_t *p, size_t n, size_t lt, size_t *next, size_
 		set_match(m, lt, i, "<meta http-equiv> sets a link or cookie", NULL, NULL, NULL);
 		return true;
 	}
-	if (style) {
-		/* the style sheet runs to </style> */
+	if (meta_nav && meta_far) {
+		set_match(m, lt, i, "<meta http-equiv=refresh> sends the page to another site",
+		          NULL, NULL, NULL);
+		return true;
+	}
+	if (style && (i < n ? i + 1 : n) >= *sheet_end) {
+		/* the style sheet runs to </style>; a <style> inside one
+		 * already read is text of that one (and reading each again
+		 * would be quadratic) */
 		size_t s = i < n ? i + 1 : n;
 		const uint8_t *e = find_ci(p + s, n - s, "</style");
 		size_t len = e ? (size_t)(e - (p + s)) : n - s;
+		*sheet_end = s + len + 1;
 		const char *why = css_danger(p + s, len);
+		if (!why)
+			why = css_malformed(p + s, len, true);
 		if (why) {
 			set_match(m, lt, s + len, why, " in <style> element", NULL, NULL);
 			return true;
@@ -601,37 +867,84 @@ static bool judge_tag(const uint8_t *p, size_t n, size_t lt, size_t *next, size_
 	return false;
 }
 
-/* Input that closes an attribute value and goes on with an event handler:
- * " onmouseover=alert(1) x=" or ' autofocus onfocus=...  */
+/* What may stand before an attribute that input smuggles into a tag: the
+ * gaps of the tag syntax, a quote that ends the value before, and '+',
+ * a space in form encoding that the application will decode. */
+static bool is_attr_gap(int b)
+{
+	return is_html_space(b) || b == '/' || b == '"' || b == '\'' || b == '+';
+}
+
+/* Input that closes a tag's name or an attribute value and goes on with a
+ * style attribute whose CSS runs script: " style=x:expression(alert(1))
+ * or <// style=...> which old IE read as a tag. v is where the value
+ * starts, after the '=' and any space. */
+static bool style_break(const uint8_t *p, size_t n, size_t name, size_t v, sk_detect_match *m)
+{
+	size_t s = v, e;
+	if (v < n && (p[v] == '"' || p[v] == '\'')) {
+		const uint8_t *c = sk_find_byte(p + v + 1, p + n, p[v]);
+		s = v + 1;
+		e = c ? (size_t)(c - p) : n;
+	} else {
+		for (e = v; e < n && !is_html_space(p[e]) && p[e] != '>';)
+			e++;
+	}
+	const char *why = css_danger(p + s, e - s);
+	if (!why)
+		return false;
+	set_match(m, name, e, why, " in a style attribute", NULL, NULL);
+	return true;
+}
+
+/* Input that closes an attribute value and goes on with an event handler
+ * or a style attribute: " onmouseover=alert(1) x=" or ' autofocus
+ * onfocus=... Each '=' is read back to the name before it, which must
+ * stand after a gap (is_attr_gap()); the value may also be the attribute
+ * itself (<tag VALUE>) or a form field's (p=onerror=...). */
 static bool attribute_break(const uint8_t *p, size_t n, bool quotes, sk_detect_match *m)
 {
-	const uint8_t *q = quotes ? sk_find_any4(p, p + n, '"', '\'', '`', '`') : NULL;
-	for (size_t i = q ? (size_t)(q - p) + 1 : 1; i + 3 < n; i++) {
-		/* on to the next "on" */
-		const uint8_t *on = sk_find_pair_lc(p + i, p + n - 3, 'o', 'n');
-		if (!on)
-			break;
-		i = (size_t)(on - p);
-		int b = p[i - 1];
-		if (!(is_html_space(b) || b == '/' || b == '"' || b == '\''))
+	const uint8_t *q0 = quotes ? sk_find_any4(p, p + n, '"', '\'', '`', '`') : NULL;
+	for (const uint8_t *eq = sk_find_byte(p, p + n, '='); eq;
+	     eq = sk_find_byte(eq + 1, p + n, '=')) {
+		size_t k = (size_t)(eq - p), e = k;
+		while (e > 0 && is_html_space(p[e - 1]))
+			e--;
+		/* "style" and the events are 5 or more letters */
+		if (e < 5 || !is_alpha(p[e - 1]) || !is_alpha(p[e - 5]))
+			continue;
+		size_t b = e;
+		while (b > 0 && e - b < MAX_NAME && is_alpha(p[b - 1]))
+			b--;
+		if (e - b < 5 || e - b >= MAX_NAME ||
+		    !(b == 0 || is_attr_gap(p[b - 1]) || p[b - 1] == '=' || p[b - 1] == '&'))
+			continue;
+		if (!((p[b] | 0x20) == 'o' && (p[b + 1] | 0x20) == 'n') &&
+		    !(e - b == 5 && (p[b] | 0x20) == 's'))
 			continue;
 		char name[MAX_NAME];
-		size_t e = read_name(p, n, i, name, true);
-		size_t j = e;
+		for (size_t i = b; i < e; i++)
+			name[i - b] = (char)lower(p[i]);
+		name[e - b] = 0;
+		size_t j = k + 1;
 		while (j < n && is_html_space(p[j]))
 			j++;
-		if (j >= n || p[j] != '=' || !is_event_name(name))
+		if (strcmp(name, "style") == 0) {
+			if (style_break(p, n, b, j, m))
+				return true;
 			continue;
-		j++;
-		while (j < n && is_html_space(p[j]))
-			j++;
+		}
+		if (!is_event_name(name))
+			continue;
+		const uint8_t *q = q0 && q0 < p + b ? q0 : NULL;
 		/* without a quote to close, the value must look like code */
 		if (j < n && p[j] != '>' && !is_html_space(p[j]) &&
 		    (q || memchr(p + j, '(', n - j > 64 ? 64 : n - j) ||
 		     memchr(p + j, '`', n - j > 64 ? 64 : n - j))) {
-			set_match(m, q ? (size_t)(q - p) : i, e,
-			          "closes an attribute value, then event handler ", name, NULL,
-			          NULL);
+			set_match(m, q ? (size_t)(q - p) : b, e,
+			          q ? "closes an attribute value, then event handler "
+			            : "an event handler attribute with code: ",
+			          name, NULL, NULL);
 			return true;
 		}
 	}
@@ -811,6 +1124,37 @@ static bool template_injection(const uint8_t *p, size_t n, sk_detect_match *m)
 	return false;
 }
 
+/* Whether a value that reads as a script URL is prose ("JavaScript: the
+ * basics"): a plain scheme, then two or more words and nothing else. Two
+ * names in a row are a syntax error in JavaScript, unless the first is a
+ * keyword (new, void, typeof, ...), none of which can act without a call,
+ * an assignment or a string. One word alone is an expression whose value
+ * may become the document (javascript:name), so it does not count. */
+static bool js_prose(const uint8_t *p, size_t n)
+{
+	const uint8_t *c = memchr(p, ':', n);
+	if (!c)
+		return false;
+	for (const uint8_t *b = p; b < c; b++)
+		if (!is_alpha(*b) && *b > 0x20)
+			return false;
+	int words = 0;
+	bool in = false;
+	for (const uint8_t *b = c + 1; b < p + n; b++) {
+		/* not a newline or U+2028: statements would end there, and
+		 * the last one's value be the document */
+		if (is_alpha(*b) || (*b >= '0' && *b <= '9')) {
+			words += !in;
+			in = true;
+		} else if (*b == ' ' || *b == '\t') {
+			in = false;
+		} else {
+			return false;
+		}
+	}
+	return words >= 2;
+}
+
 bool sk_detect_xss(const uint8_t *p, size_t n, sk_detect_match *m)
 {
 	if (!p || n == 0)
@@ -819,6 +1163,7 @@ bool sk_detect_xss(const uint8_t *p, size_t n, sk_detect_match *m)
 	enum { LT = 1, EQ = 2, BRACE = 4, QUOTES = 8 | 16 | 32 };
 	unsigned has = sk_bytes_present8(p, n, '<', '=', '{', '\'', '"', '`', '<', '<');
 	int tags = 0;
+	size_t sheet_end = 0; /* end of the last style sheet read */
 	for (size_t i = 0; (has & LT) && i < n && tags < MAX_TAGS; i++) {
 		const uint8_t *lt = sk_find_byte(p + i, p + n, '<');
 		if (!lt)
@@ -829,8 +1174,17 @@ bool sk_detect_xss(const uint8_t *p, size_t n, sk_detect_match *m)
 			j++;
 		if (j >= n)
 			break;
-		if (p[j] == '!')
+		if (p[j] == '!') {
+			/* a DTD that declares entities or attributes pulls in
+			 * documents or adds handlers to every matching tag */
+			size_t k = j + 1;
+			if (prefix_ci(p + k, n - k, "entity") ||
+			    prefix_ci(p + k, n - k, "attlist")) {
+				set_match(m, i, k + 6, "an XML DTD declaration", NULL, NULL, NULL);
+				return true;
+			}
 			continue; /* comments, declarations: read on inside */
+		}
 		/* end tags and processing instructions carry attributes too:
 		 * </a onmousemove=...>, <?xml-stylesheet href=...?> */
 		if ((p[j] == '/' || p[j] == '?') && j + 1 < n && is_alpha(p[j + 1]))
@@ -839,7 +1193,7 @@ bool sk_detect_xss(const uint8_t *p, size_t n, sk_detect_match *m)
 			continue;
 		tags++;
 		size_t next, rescan = 0;
-		if (judge_tag(p, n, j - 1, &next, &rescan, m))
+		if (judge_tag(p, n, j - 1, &next, &rescan, &sheet_end, m))
 			return true;
 		/* a tag hidden in an attribute value is read too: browsers
 		 * differ, and the value may be reused unquoted */
@@ -858,7 +1212,7 @@ bool sk_detect_xss(const uint8_t *p, size_t n, sk_detect_match *m)
 		char u[48];
 		fold_url(p, n, u, sizeof u);
 		const char *sch = script_scheme(u);
-		if (sch && !starts_ci(sch, "data:")) {
+		if (sch && !starts_ci(sch, "data:") && !(sch[0] != 'v' && js_prose(p, n))) {
 			set_match(m, 0, n < 64 ? n : 64, "value is a ", sch, " URL", NULL);
 			return true;
 		}

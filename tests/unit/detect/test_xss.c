@@ -75,6 +75,51 @@ static const char *const attacks[] = {
     "<set attributeName=\"onmouseover\" to=\"alert(1)\"/>",
     "<?xml-stylesheet href=\"javascript:alert(1)\"?>",
     "<img src=\"x` `<script>alert(1)</script>\"` `>",
+    /* namespace prefixes: the local name decides */
+    "<h:script>go()</h:script>",
+    "<svg:rect svg:onclick=\"go()\">",
+    /* XML Events, SVG 1.2 handlers, XSLT, IE behaviours */
+    "<foo xmlns:e=\"http://www.w3.org/2001/xml-events\" e:event=\"click\">",
+    "<handler type=\"application/ecmascript\">go()</handler>",
+    "<listener event=\"click\" handler=\"#h\"/>",
+    "<t xmlns:x=\"http://www.w3.org/1999/XSL/Transform\">",
+    "<?xml-stylesheet type=\"text/xsl\" href=\"/t.xsl\"?>",
+    "<import implementation=\"#default#x\">",
+    /* DTDs that pull in documents or add attributes */
+    "<!DOCTYPE d [<!ENTITY e SYSTEM \"https://evil.example/\">]><d>&e;</d>",
+    "<!ATTLIST a onclick CDATA \"go()\">",
+    /* <meta> that switches the encoding or leaves for another site */
+    "<meta charset=\"utf-7\">",
+    "<meta http-equiv=\"content-type\" content=\"text/html;charset=ISO-2022-JP\">",
+    "<meta http-equiv=\"refresh\" content=\"1; url=https://evil.example/\">",
+    /* XML markup an island's parser drops from a value */
+    "<img src=\"java<!-- x -->script:go()\">",
+    "<img src=\"java]]><![CDATA[script:go()\">",
+    /* handlers and style attributes smuggled without a tag */
+    "onclick=go()",
+    "p=onfocus=go()",
+    "x+onload=go()",
+    "\" style=\"width:expression(go())",
+    "<// style=x:expression\\28go()\\29>",
+    "'+style=background:url(javascript:go())",
+    /* CSS: comments are not comments inside strings; XBL binding */
+    "<a style=\"x:'/*';ex/**/pression(go())\">",
+    "<div style=\"binding:url(x.xml#b)\">",
+    /* CSS that parsers recover from differently */
+    "<div style=\"color:red}body{background:red\">",
+    "<div style=\"[x]color:red\">",
+    "<div style=\"col/**/or:red\">",
+    "<div style=\"\\63olor:red\">",
+    "<div style=\"background:url(a b.png)\">",
+    "<div style=\"background:url(a/*b.png)\">",
+    "<div style=\"font-family:'a;color:red'\">",
+    "<div style=\"font-family:'abc\nx\">",
+    "<div style=\"color:red/* open\">",
+    "<style>a{color:red[}]</style>",
+    "<style>a{content:'<!--'}</style>",
+    /* one name may be an expression whose value becomes the document */
+    "javascript:name",
+    "javascript:top\nname",
 };
 
 static const char *const benign[] = {
@@ -143,6 +188,23 @@ static const char *const benign[] = {
     "<<>>",
     "<>",
     "email me at <alice at example dot com>",
+    "<div style=\"font-family: 'Open Sans', Arial; color: #333\">x</div>",
+    "<span style=\"background: url( /img/a.png ) no-repeat\">x</span>",
+    "<span style=\"background: url('/img/a b.png')\">x</span>",
+    "<style>a[href]{color:red} p{margin:0} #\\31 0{top:0}</style>",
+    "<meta charset=\"utf-8\">",
+    "<meta http-equiv=\"content-type\" content=\"text/html; charset=iso-8859-1\">",
+    "<meta http-equiv=\"refresh\" content=\"30\">",
+    "<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\"en\">",
+    "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\" "
+    "\"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd\">",
+    "usage: on <event> <handler>",
+    "JavaScript: Basics of the Language",
+    "lifestyle=active&theme=dark",
+    "<p>Use the style= attribute sparingly</p>",
+    "x=1&style=compact",
+    "q=onion=3",
+    "a]] b <![CDATA[ c ]]>",
 };
 
 static void attacks_detected(void **state)
@@ -211,6 +273,13 @@ static void large_input_is_bounded(void **state)
 	assert_false(sk_detect_xss(big, sizeof big, NULL));
 	for (size_t i = 0; i < sizeof big; i++)
 		big[i] = (uint8_t)("<a \""[i % 4]);
+	(void)sk_detect_xss(big, sizeof big, NULL);
+	/* style sheets without an end, each read once */
+	for (size_t i = 0; i < sizeof big; i++)
+		big[i] = (uint8_t)("<style>a{b:c}(["[i % 15]);
+	(void)sk_detect_xss(big, sizeof big, NULL);
+	for (size_t i = 0; i < sizeof big; i++)
+		big[i] = (uint8_t)(" onclick = style= "[i % 18]);
 	(void)sk_detect_xss(big, sizeof big, NULL);
 }
 
