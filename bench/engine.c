@@ -18,48 +18,10 @@
 
 #include "base/lines.h"
 #include "http/request.h"
+#include "common.h"
 #include "waf/engine.h"
 #include "waf/loader.h"
 #include "waf/program.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* The JSON line as a raw HTTP/1.1 message. */
-static int to_http(sk_request *r, sk_buf *out)
-{
-	sk_status st = sk_buf_printf(out, "%.*s %.*s HTTP/1.1\r\n", (int)r->method.n,
-				     (const char *)r->method.p, (int)r->target.n, (const char *)r->target.p);
-	bool host = false;
-	for (size_t i = 0; i < r->nheaders && !st; i++) {
-		if (sk_str_ieq_cstr(r->headers[i].name, "content-length") ||
-		    sk_str_ieq_cstr(r->headers[i].name, "transfer-encoding"))
-			continue;
-		host |= sk_str_ieq_cstr(r->headers[i].name, "host");
-		st = sk_buf_printf(out, "%.*s: %.*s\r\n", (int)r->headers[i].name.n,
-				   (const char *)r->headers[i].name.p, (int)r->headers[i].value.n,
-				   (const char *)r->headers[i].value.p);
-	}
-	if (!st && !host)
-		st = sk_buf_puts(out, "Host: app.example.com\r\n");
-	if (!st && r->body.n)
-		st = sk_buf_printf(out, "Content-Length: %zu\r\n", r->body.n);
-	if (!st)
-		st = sk_buf_puts(out, "\r\n");
-	if (!st)
-		st = sk_buf_append(out, r->body.p, r->body.n);
-	return st ? -1 : 0;
-}
 
 int main(int argc, char **argv)
 {
@@ -75,16 +37,17 @@ int main(int argc, char **argv)
 		secs = atof(argv[4]);
 	sk_error err = {0};
 	struct mallinfo2 m0 = mallinfo2();
-	double t0 = now_s();
+	double t0 = bench_now();
 	sk_load_options lo = {.resources_dir = strcmp(argv[2], "-") ? argv[2] : NULL};
 	sk_acl *acl;
 	sk_program *p;
 	sk_scratch *s;
-	if (sk_acl_load_file(argv[1], &lo, &acl, NULL, &err) || sk_program_compile(acl, NULL, &p, &err)) {
+	if (sk_acl_load_file(argv[1], &lo, &acl, NULL, &err) ||
+	    sk_program_compile(acl, NULL, &p, &err)) {
 		fprintf(stderr, "%s\n", err.msg);
 		return 2;
 	}
-	double t_load = now_s() - t0;
+	double t_load = bench_now() - t0;
 	if (sk_scratch_create(p, &s))
 		return 2;
 	struct mallinfo2 m1 = mallinfo2();
@@ -120,7 +83,7 @@ int main(int argc, char **argv)
 			continue;
 		msgs = realloc(msgs, (nmsgs + 1) * sizeof *msgs);
 		sk_buf_init(&msgs[nmsgs], 64 << 20);
-		if (to_http(&r, &msgs[nmsgs]) == 0)
+		if (bench_to_http(&r, &msgs[nmsgs]) == 0)
 			nmsgs++;
 	}
 	sk_lines_free(&lr);
@@ -135,9 +98,9 @@ int main(int argc, char **argv)
 	uint64_t *lat = malloc(cap * sizeof *lat);
 	sk_http_limits lim;
 	sk_http_limits_default(&lim);
-	double start = now_s(), end = start + secs;
+	double start = bench_now(), end = start + secs;
 	size_t done = 0;
-	for (long pass = 0; passes ? pass < passes : now_s() < end; pass++) {
+	for (long pass = 0; passes ? pass < passes : bench_now() < end; pass++) {
 		for (size_t i = 0; i < nmsgs; i++) {
 			struct timespec a0, a1;
 			clock_gettime(CLOCK_MONOTONIC, &a0);
@@ -154,12 +117,12 @@ int main(int argc, char **argv)
 			clock_gettime(CLOCK_MONOTONIC, &a1);
 			if (nlat < cap)
 				lat[nlat++] = (uint64_t)((a1.tv_sec - a0.tv_sec) * 1000000000LL +
-							 (a1.tv_nsec - a0.tv_nsec));
+				                         (a1.tv_nsec - a0.tv_nsec));
 			done++;
 		}
 	}
-	double elapsed = now_s() - start;
-	qsort(lat, nlat, sizeof *lat, cmp_u64);
+	double elapsed = bench_now() - start;
+	qsort(lat, nlat, sizeof *lat, bench_cmp_u64);
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	size_t lanes, hs, pcre;
@@ -167,17 +130,19 @@ int main(int argc, char **argv)
 	printf("acl            %s (%zu rules, %zu lanes, %zu Vectorscan + %zu PCRE2 patterns)\n",
 	       argv[1], p->acl->nrules, lanes, hs, pcre);
 	printf("load+compile   %.1f ms\n", t_load * 1000);
-	printf("requests       %zu distinct, %zu evaluated in %.2f s (%zu not allowed, %zu errors)\n",
-	       nmsgs, done, elapsed, blocked / (done / nmsgs ? done / nmsgs : 1), errors);
+	printf(
+	    "requests       %zu distinct, %zu evaluated in %.2f s (%zu not allowed, %zu errors)\n",
+	    nmsgs, done, elapsed, blocked / (done / nmsgs ? done / nmsgs : 1), errors);
 	printf("throughput     %.0f requests/s on one core\n", (double)done / elapsed);
-	printf("latency        mean %.0f ns, p50 %llu ns, p99 %llu ns, p99.9 %llu ns, max %llu ns\n",
-	       elapsed * 1e9 / (double)done, (unsigned long long)lat[nlat / 2],
-	       (unsigned long long)lat[nlat * 99 / 100], (unsigned long long)lat[nlat * 999 / 1000],
-	       (unsigned long long)lat[nlat - 1]);
+	printf(
+	    "latency        mean %.0f ns, p50 %llu ns, p99 %llu ns, p99.9 %llu ns, max %llu ns\n",
+	    elapsed * 1e9 / (double)done, (unsigned long long)lat[nlat / 2],
+	    (unsigned long long)lat[nlat * 99 / 100], (unsigned long long)lat[nlat * 999 / 1000],
+	    (unsigned long long)lat[nlat - 1]);
 	printf("memory         compiled ACL + scratch: %.2f MB heap (Vectorscan databases %.2f MB, "
 	       "scratch %.2f MB); peak RSS %.1f MB\n",
-	       (double)(m1.uordblks - m0.uordblks + m1.hblkhd - m0.hblkhd) / 1e6, (double)hs_bytes / 1e6,
-	       (double)scratch_bytes / 1e6, (double)ru.ru_maxrss / 1024);
+	       (double)(m1.uordblks - m0.uordblks + m1.hblkhd - m0.hblkhd) / 1e6,
+	       (double)hs_bytes / 1e6, (double)scratch_bytes / 1e6, (double)ru.ru_maxrss / 1024);
 	for (size_t i = 0; i < nmsgs; i++)
 		sk_buf_free(&msgs[i]);
 	free(msgs);

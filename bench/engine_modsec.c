@@ -35,16 +35,17 @@
 #include <unistd.h>
 
 #include "base/lines.h"
+#include "common.h"
 #include "http/request.h"
 
 /* The recommended modsecurity.conf: libapache2-mod-security2 installs it as
  * modsecurity.conf-recommended, libnginx-mod-http-modsecurity (v3's copy) in
  * its docs. */
 static const char *const conf_defaults[] = {
-	"/etc/modsecurity/modsecurity.conf-recommended",
-	"/usr/share/nginx/docs/modsecurity/modsecurity.conf",
-	"/etc/nginx/modsecurity.conf",
-	NULL,
+    "/etc/modsecurity/modsecurity.conf-recommended",
+    "/usr/share/nginx/docs/modsecurity/modsecurity.conf",
+    "/etc/nginx/modsecurity.conf",
+    NULL,
 };
 #define CRS_SETUP_DEFAULT "/etc/modsecurity/crs/crs-setup.conf"
 #define CRS_RULES_DEFAULT "/usr/share/modsecurity-crs/rules"
@@ -52,42 +53,43 @@ static const char *const conf_defaults[] = {
 /* When no recommended file is installed: its request-side directives, from
  * ModSecurity v3's modsecurity.conf-recommended. */
 static const char recommended_builtin[] =
-	"SecRuleEngine DetectionOnly\n"
-	"SecRequestBodyAccess On\n"
-	"SecRule REQUEST_HEADERS:Content-Type \"^(?:application(?:/soap\\+|/)|text/)xml\" "
-	"\"id:'200000',phase:1,t:none,t:lowercase,pass,nolog,ctl:requestBodyProcessor=XML\"\n"
-	"SecRule REQUEST_HEADERS:Content-Type \"^application/json\" "
-	"\"id:'200001',phase:1,t:none,t:lowercase,pass,nolog,ctl:requestBodyProcessor=JSON\"\n"
-	"SecRequestBodyLimit 13107200\n"
-	"SecRequestBodyNoFilesLimit 131072\n"
-	"SecRequestBodyLimitAction Reject\n"
-	"SecRequestBodyJsonDepthLimit 512\n"
-	"SecArgumentsLimit 1000\n"
-	"SecRule &ARGS \"@ge 1000\" \"id:'200007', phase:2,t:none,log,deny,status:400,"
-	"msg:'Failed to fully parse request body due to large argument count',severity:2\"\n"
-	"SecRule REQBODY_ERROR \"!@eq 0\" \"id:'200002', phase:2,t:none,log,deny,status:400,"
-	"msg:'Failed to parse request body.',logdata:'%{reqbody_error_msg}',severity:2\"\n"
-	"SecRule MULTIPART_STRICT_ERROR \"!@eq 0\" \"id:'200003',phase:2,t:none,log,deny,status:400,"
-	"msg:'Multipart request body failed strict validation'\"\n"
-	"SecRule MULTIPART_UNMATCHED_BOUNDARY \"@eq 1\" \"id:'200004',phase:2,t:none,log,deny,"
-	"msg:'Multipart parser detected a possible unmatched boundary.'\"\n"
-	"SecPcreMatchLimit 1000\n"
-	"SecPcreMatchLimitRecursion 1000\n"
-	"SecRule TX:/^MSC_/ \"!@streq 0\" \"id:'200005',phase:2,t:none,deny,"
-	"msg:'ModSecurity internal error flagged: %{MATCHED_VAR_NAME}'\"\n"
-	"SecTmpDir /tmp/\n"
-	"SecDataDir /tmp/\n"
-	"SecArgumentSeparator &\n"
-	"SecCookieFormat 0\n";
+    "SecRuleEngine DetectionOnly\n"
+    "SecRequestBodyAccess On\n"
+    "SecRule REQUEST_HEADERS:Content-Type \"^(?:application(?:/soap\\+|/)|text/)xml\" "
+    "\"id:'200000',phase:1,t:none,t:lowercase,pass,nolog,ctl:requestBodyProcessor=XML\"\n"
+    "SecRule REQUEST_HEADERS:Content-Type \"^application/json\" "
+    "\"id:'200001',phase:1,t:none,t:lowercase,pass,nolog,ctl:requestBodyProcessor=JSON\"\n"
+    "SecRequestBodyLimit 13107200\n"
+    "SecRequestBodyNoFilesLimit 131072\n"
+    "SecRequestBodyLimitAction Reject\n"
+    "SecRequestBodyJsonDepthLimit 512\n"
+    "SecArgumentsLimit 1000\n"
+    "SecRule &ARGS \"@ge 1000\" \"id:'200007', phase:2,t:none,log,deny,status:400,"
+    "msg:'Failed to fully parse request body due to large argument count',severity:2\"\n"
+    "SecRule REQBODY_ERROR \"!@eq 0\" \"id:'200002', phase:2,t:none,log,deny,status:400,"
+    "msg:'Failed to parse request body.',logdata:'%{reqbody_error_msg}',severity:2\"\n"
+    "SecRule MULTIPART_STRICT_ERROR \"!@eq 0\" \"id:'200003',phase:2,t:none,log,deny,status:400,"
+    "msg:'Multipart request body failed strict validation'\"\n"
+    "SecRule MULTIPART_UNMATCHED_BOUNDARY \"@eq 1\" \"id:'200004',phase:2,t:none,log,deny,"
+    "msg:'Multipart parser detected a possible unmatched boundary.'\"\n"
+    "SecPcreMatchLimit 1000\n"
+    "SecPcreMatchLimitRecursion 1000\n"
+    "SecRule TX:/^MSC_/ \"!@streq 0\" \"id:'200005',phase:2,t:none,deny,"
+    "msg:'ModSecurity internal error flagged: %{MATCHED_VAR_NAME}'\"\n"
+    "SecTmpDir /tmp/\n"
+    "SecDataDir /tmp/\n"
+    "SecArgumentSeparator &\n"
+    "SecCookieFormat 0\n";
 
 /* After the recommended file: the benchmark's settings. */
-static const char overrides[] = "SecRuleEngine On\n"
-				"SecRequestBodyAccess On\n"
-				"SecResponseBodyAccess Off\n"
-				"SecAuditEngine Off\n"
-				"SecStatusEngine Off\n"
-				"SecDebugLogLevel 0\n"
-				"SecAction \"id:900000,phase:1,nolog,pass,t:none,setvar:tx.paranoia_level=1\"\n";
+static const char overrides[] =
+    "SecRuleEngine On\n"
+    "SecRequestBodyAccess On\n"
+    "SecResponseBodyAccess Off\n"
+    "SecAuditEngine Off\n"
+    "SecStatusEngine Off\n"
+    "SecDebugLogLevel 0\n"
+    "SecAction \"id:900000,phase:1,nolog,pass,t:none,setvar:tx.paranoia_level=1\"\n";
 
 typedef struct {
 	const unsigned char *p;
@@ -101,45 +103,6 @@ typedef struct {
 	span body;
 	sk_buf msg; /* the raw message; the spans point into it */
 } msg;
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* The JSON line as a raw HTTP/1.1 message: as in bench/engine.c. */
-static int to_http(sk_request *r, sk_buf *out)
-{
-	sk_status st = sk_buf_printf(out, "%.*s %.*s HTTP/1.1\r\n", (int)r->method.n,
-				     (const char *)r->method.p, (int)r->target.n, (const char *)r->target.p);
-	bool host = false;
-	for (size_t i = 0; i < r->nheaders && !st; i++) {
-		if (sk_str_ieq_cstr(r->headers[i].name, "content-length") ||
-		    sk_str_ieq_cstr(r->headers[i].name, "transfer-encoding"))
-			continue;
-		host |= sk_str_ieq_cstr(r->headers[i].name, "host");
-		st = sk_buf_printf(out, "%.*s: %.*s\r\n", (int)r->headers[i].name.n,
-				   (const char *)r->headers[i].name.p, (int)r->headers[i].value.n,
-				   (const char *)r->headers[i].value.p);
-	}
-	if (!st && !host)
-		st = sk_buf_puts(out, "Host: app.example.com\r\n");
-	if (!st && r->body.n)
-		st = sk_buf_printf(out, "Content-Length: %zu\r\n", r->body.n);
-	if (!st)
-		st = sk_buf_puts(out, "\r\n");
-	if (!st)
-		st = sk_buf_append(out, r->body.p, r->body.n);
-	return st ? -1 : 0;
-}
 
 static const unsigned char *find_crlf(const unsigned char *p, const unsigned char *e)
 {
@@ -220,9 +183,9 @@ int main(int argc, char **argv)
 {
 	if (argc < 5) {
 		fprintf(stderr,
-			"usage: %s MODSEC_CONF|- CRS_SETUP|- CRS_RULES_DIR|- CORPUS.jsonl "
-			"[SECONDS | xPASSES] [FIRST_N]\n",
-			argv[0]);
+		        "usage: %s MODSEC_CONF|- CRS_SETUP|- CRS_RULES_DIR|- CORPUS.jsonl "
+		        "[SECONDS | xPASSES] [FIRST_N]\n",
+		        argv[0]);
 		return 2;
 	}
 	const char *conf = strcmp(argv[1], "-") ? argv[1] : NULL;
@@ -248,7 +211,8 @@ int main(int argc, char **argv)
 	else
 		strcpy(setup_dir, ".");
 	char before[4200], after[4200];
-	snprintf(before, sizeof before, "%s/REQUEST-900-EXCLUSION-RULES-BEFORE-CRS.conf", setup_dir);
+	snprintf(before, sizeof before, "%s/REQUEST-900-EXCLUSION-RULES-BEFORE-CRS.conf",
+	         setup_dir);
 	snprintf(after, sizeof after, "%s/RESPONSE-999-EXCLUSION-RULES-AFTER-CRS.conf", setup_dir);
 
 	sk_buf cfg;
@@ -272,7 +236,7 @@ int main(int argc, char **argv)
 	}
 
 	struct mallinfo2 m0 = mallinfo2();
-	double t0 = now_s();
+	double t0 = bench_now();
 	ModSecurity *ms = msc_init();
 	msc_set_connector_info(ms, "sekisho bench_engine_modsec");
 	log_on = getenv("BENCH_MODSEC_LOG") != NULL;
@@ -284,7 +248,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "loading rules: %s\n", error ? error : "failed");
 		return 2;
 	}
-	double t_load = now_s() - t0;
+	double t_load = bench_now() - t0;
 	struct mallinfo2 m1 = mallinfo2();
 
 	/* Corpus to raw messages, split for the connector API. */
@@ -312,7 +276,7 @@ int main(int argc, char **argv)
 		msgs = realloc(msgs, (nmsgs + 1) * sizeof *msgs);
 		memset(&msgs[nmsgs], 0, sizeof *msgs);
 		sk_buf_init(&msgs[nmsgs].msg, 64 << 20);
-		if (to_http(&r, &msgs[nmsgs].msg) == 0 && split(&msgs[nmsgs]) == 0)
+		if (bench_to_http(&r, &msgs[nmsgs].msg) == 0 && split(&msgs[nmsgs]) == 0)
 			nmsgs++;
 	}
 	sk_lines_free(&lr);
@@ -326,9 +290,9 @@ int main(int argc, char **argv)
 	/* Timed loop: one transaction per request, as a connector runs it. */
 	size_t cap = 1 << 22, nlat = 0, blocked = 0, other = 0, errors = 0;
 	uint64_t *lat = malloc(cap * sizeof *lat);
-	double start = now_s(), end = start + secs;
+	double start = bench_now(), end = start + secs;
 	size_t done = 0;
-	for (long pass = 0; passes ? pass < passes : now_s() < end; pass++) {
+	for (long pass = 0; passes ? pass < passes : bench_now() < end; pass++) {
 		for (size_t i = 0; i < nmsgs; i++) {
 			const msg *m = &msgs[i];
 			struct timespec a0, a1;
@@ -339,7 +303,8 @@ int main(int argc, char **argv)
 				errors++;
 				continue;
 			}
-			msc_process_connection(t, "192.0.2.10", 40000 + (int)(done % 20000), "192.0.2.1", 80);
+			msc_process_connection(t, "192.0.2.10", 40000 + (int)(done % 20000),
+			                       "192.0.2.1", 80);
 			status = intervened(t);
 			if (!status) {
 				msc_process_uri(t, m->target, m->method, "1.1");
@@ -348,7 +313,7 @@ int main(int argc, char **argv)
 			if (!status) {
 				for (size_t h = 0; h < m->nheaders; h++)
 					msc_add_n_request_header(t, m->hname[h].p, m->hname[h].n,
-								 m->hvalue[h].p, m->hvalue[h].n);
+					                         m->hvalue[h].p, m->hvalue[h].n);
 				msc_process_request_headers(t);
 				status = intervened(t);
 			}
@@ -369,12 +334,12 @@ int main(int argc, char **argv)
 			clock_gettime(CLOCK_MONOTONIC, &a1);
 			if (nlat < cap)
 				lat[nlat++] = (uint64_t)((a1.tv_sec - a0.tv_sec) * 1000000000LL +
-							 (a1.tv_nsec - a0.tv_nsec));
+				                         (a1.tv_nsec - a0.tv_nsec));
 			done++;
 		}
 	}
-	double elapsed = now_s() - start;
-	qsort(lat, nlat, sizeof *lat, cmp_u64);
+	double elapsed = bench_now() - start;
+	qsort(lat, nlat, sizeof *lat, bench_cmp_u64);
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	size_t npasses = done / nmsgs ? done / nmsgs : 1;
@@ -386,10 +351,11 @@ int main(int argc, char **argv)
 	       "%zu other interventions)\n",
 	       nmsgs, done, elapsed, blocked / npasses, errors, other / npasses);
 	printf("throughput     %.0f requests/s on one core\n", (double)done / elapsed);
-	printf("latency        mean %.0f ns, p50 %llu ns, p99 %llu ns, p99.9 %llu ns, max %llu ns\n",
-	       elapsed * 1e9 / (double)done, (unsigned long long)lat[nlat / 2],
-	       (unsigned long long)lat[nlat * 99 / 100], (unsigned long long)lat[nlat * 999 / 1000],
-	       (unsigned long long)lat[nlat - 1]);
+	printf(
+	    "latency        mean %.0f ns, p50 %llu ns, p99 %llu ns, p99.9 %llu ns, max %llu ns\n",
+	    elapsed * 1e9 / (double)done, (unsigned long long)lat[nlat / 2],
+	    (unsigned long long)lat[nlat * 99 / 100], (unsigned long long)lat[nlat * 999 / 1000],
+	    (unsigned long long)lat[nlat - 1]);
 	printf("memory         loaded rules: %.2f MB heap; peak RSS %.1f MB\n",
 	       (double)(m1.uordblks - m0.uordblks + m1.hblkhd - m0.hblkhd) / 1e6,
 	       (double)ru.ru_maxrss / 1024);

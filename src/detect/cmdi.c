@@ -437,25 +437,34 @@ typedef struct unix_scan {
 	frame f[DEPTH];
 } unix_scan;
 
-static void hit(unix_scan *s, size_t off, size_t end, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void hit(unix_scan *s, size_t off, size_t end, const char *fmt, ...)
+/* Records the first finding of a scan: the bytes [off, end) clamped to
+ * the input, and the reason. Later findings are ignored. */
+static void record(bool *done, sk_detect_match *m, size_t n, size_t off, size_t end,
+                   const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+static void record(bool *done, sk_detect_match *m, size_t n, size_t off, size_t end,
+                   const char *fmt, va_list ap)
 {
-	if (s->hit)
+	if (*done)
 		return;
-	s->hit = true;
-	if (!s->m)
+	*done = true;
+	if (!m)
 		return;
-	if (end > s->n)
-		end = s->n;
+	if (end > n)
+		end = n;
 	if (off > end)
 		off = end;
-	s->m->off = off;
-	s->m->len = end - off;
+	m->off = off;
+	m->len = end - off;
+	vsnprintf(m->reason, sizeof m->reason, fmt, ap);
+}
+
+static void hit(unix_scan *s, size_t off, size_t end, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void hit(unix_scan *s, size_t off, size_t end, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(s->m->reason, sizeof s->m->reason, fmt, ap);
+	record(&s->hit, s->m, s->n, off, end, fmt, ap);
 	va_end(ap);
 }
 
@@ -1649,23 +1658,11 @@ typedef struct win_scan {
 
 static void whit(win_scan *s, size_t off, size_t end, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-
 static void whit(win_scan *s, size_t off, size_t end, const char *fmt, ...)
 {
-	if (s->hit)
-		return;
-	s->hit = true;
-	if (!s->m)
-		return;
-	if (end > s->n)
-		end = s->n;
-	if (off > end)
-		off = end;
-	s->m->off = off;
-	s->m->len = end - off;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(s->m->reason, sizeof s->m->reason, fmt, ap);
+	record(&s->hit, s->m, s->n, off, end, fmt, ap);
 	va_end(ap);
 }
 
