@@ -19,6 +19,7 @@ typedef struct acl_opts {
 	sk_search_encoding enc;
 	bool count_only;
 	bool all_problems; /* report every broken rule, not just the first */
+	size_t body_limit; /* 0: the ACL's own (AssociationConfig) or 1 MiB */
 } acl_opts;
 
 /* If argv[*i] is an ACL option, consumes it (and its value) and returns 1;
@@ -27,6 +28,8 @@ int acl_opts_parse(acl_opts *o, int argc, char **argv, int *i);
 
 /* Loads and compiles; prints warnings and errors to stderr. */
 int load_program(const acl_opts *o, sk_program **out);
+/* The same, printing only warnings: the error is left in err. */
+SK_MUST_CHECK sk_status compile_program(const acl_opts *o, sk_program **out, sk_error *err);
 
 /* Value of "--name VALUE" or "--name=VALUE" at argv[*i]; NULL if argv[*i]
  * is not that option. Prints a usage error and sets *bad when the value is
@@ -37,5 +40,7 @@ int cmd_check(int argc, char **argv);
 int cmd_acl(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_lists(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_reload(int argc, char **argv);
 
 #endif

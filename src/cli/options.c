@@ -40,8 +40,10 @@ int acl_opts_parse(acl_opts *o, int argc, char **argv, int *i)
 		else if (strcmp(v, "text") == 0)
 			o->enc = SK_SEARCH_TEXT;
 		else {
-			fprintf(stderr, "sekisho: --search-string-encoding: expected base64 or text, "
-					"found \"%s\"\n", v);
+			fprintf(stderr,
+			        "sekisho: --search-string-encoding: expected base64 or text, "
+			        "found \"%s\"\n",
+			        v);
 			return -1;
 		}
 	} else if (strcmp(argv[*i], "--count-only") == 0)
@@ -51,24 +53,24 @@ int acl_opts_parse(acl_opts *o, int argc, char **argv, int *i)
 	return 1;
 }
 
-int load_program(const acl_opts *o, sk_program **out)
+sk_status compile_program(const acl_opts *o, sk_program **out, sk_error *err)
 {
 	sk_buf problems;
 	sk_buf_init(&problems, 1 << 20);
 	sk_load_options lo = {.resources_dir = o->resources,
-			      .lists_dir = o->lists,
-			      .search_encoding = o->enc,
-			      .problems = o->all_problems ? &problems : NULL};
+	                      .lists_dir = o->lists,
+	                      .search_encoding = o->enc,
+	                      .body_limit = o->body_limit,
+	                      .problems = o->all_problems ? &problems : NULL};
 	sk_acl *acl = NULL;
-	sk_error err = {0};
 	sk_buf warnings;
 	sk_buf_init(&warnings, 1 << 20);
 	sk_status st;
 	if (o->acl)
-		st = sk_acl_load_file(o->acl, &lo, &acl, &warnings, &err);
+		st = sk_acl_load_file(o->acl, &lo, &acl, &warnings, err);
 	else
-		st = sk_acl_load("<default web ACL>", sk_default_acl_json, strlen(sk_default_acl_json),
-				 &lo, &acl, &warnings, &err);
+		st = sk_acl_load("<default web ACL>", sk_default_acl_json,
+		                 strlen(sk_default_acl_json), &lo, &acl, &warnings, err);
 	if (warnings.n)
 		fprintf(stderr, "%.*s", (int)warnings.n, (char *)warnings.p);
 	sk_buf_free(&warnings);
@@ -76,16 +78,21 @@ int load_program(const acl_opts *o, sk_program **out)
 	 * (or is the error that stopped the load). */
 	for (char *line = (char *)problems.p; line && *line;) {
 		char *nl = strchr(line, '\n');
-		fprintf(stderr, "sekisho: %.*s\n", (int)(nl ? nl - line : (long)strlen(line)), line);
+		fprintf(stderr, "sekisho: %.*s\n", (int)(nl ? nl - line : (long)strlen(line)),
+		        line);
 		line = nl ? nl + 1 : line + strlen(line);
 	}
 	sk_buf_free(&problems);
-	if (st) {
-		fprintf(stderr, "sekisho: %s\n", err.msg);
-		return EXIT_USAGE;
-	}
+	if (st)
+		return st;
 	sk_engine_options eo = {.geoip_db = o->geoip, .count_only = o->count_only};
-	if ((st = sk_program_compile(acl, &eo, out, &err))) {
+	return sk_program_compile(acl, &eo, out, err);
+}
+
+int load_program(const acl_opts *o, sk_program **out)
+{
+	sk_error err = {0};
+	if (compile_program(o, out, &err)) {
 		fprintf(stderr, "sekisho: %s\n", err.msg);
 		return EXIT_USAGE;
 	}

@@ -31,4 +31,13 @@ static inline bool sk_http_is_tchar(uint8_t c)
 /* The media type of a Content-Type value: up to ';', trimmed. */
 sk_str sk_http_media_type(sk_str content_type);
 
+/* chunk-ext grammar over the whole of s (RFC 9112 7.1.1). */
+bool sk_http_chunk_ext_ok(const uint8_t *s, size_t n);
+
+/* One "name: value" field line l[0..len) without its line end; what is
+ * "header" or "trailer", line the line number for messages. */
+SK_MUST_CHECK sk_status sk_http_parse_field(const uint8_t *l, size_t len, size_t line,
+                                            const char *what, sk_str *name, sk_str *value,
+                                            sk_error *err);
+
 #endif

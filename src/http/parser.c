@@ -865,3 +865,60 @@ sk_status sk_http_parse_request(const uint8_t *p, size_t n, unsigned flags,
 	*consumed = end;
 	return SK_OK;
 }
+
+sk_status sk_http_parse_head(const uint8_t *p, size_t n, unsigned flags, const sk_http_limits *lim,
+                             sk_request *req, sk_http_head_info *info, sk_error *err)
+{
+	sk_http_limits deflim;
+	if (!lim) {
+		sk_http_limits_default(&deflim);
+		lim = &deflim;
+	}
+	struct head h;
+	memset(&h, 0, sizeof h);
+	sk_header local[LOCAL_HEADERS];
+	sk_status st = parse_head(p, n, flags, lim, &h, local, LOCAL_HEADERS, err);
+	if (st != SK_OK)
+		return st;
+	if (!req->arena)
+		return sk_fail(err, SK_E_INTERNAL, "request without an arena (sk_request_init)");
+	sk_header *headers = NULL;
+	if (h.nheaders) {
+		headers = sk_arena_alloc(req->arena, h.nheaders * sizeof *headers);
+		if (!headers)
+			return sk_fail(err, SK_E_NOMEM, "no memory for %zu headers", h.nheaders);
+		if (h.nheaders <= LOCAL_HEADERS)
+			memcpy(headers, local, h.nheaders * sizeof *headers);
+		else if ((st = parse_head(p, n, flags, lim, &h, headers, h.nheaders, err)) != SK_OK)
+			return st;
+	}
+	sk_http_request_clear(req);
+	req->method = h.method;
+	req->target = h.target;
+	req->version = h.version;
+	req->http_major = h.major;
+	req->http_minor = h.minor;
+	req->headers = headers;
+	req->nheaders = h.nheaders;
+	req->body = sk_str_make(p + h.end, 0);
+	sk_http_split_target(req);
+	info->head_len = h.end;
+	info->content_length = h.content_length;
+	info->framing = h.framing == FRAME_CHUNKED  ? SK_HTTP_FRAMING_CHUNKED
+	                : h.framing == FRAME_LENGTH ? SK_HTTP_FRAMING_LENGTH
+	                                            : SK_HTTP_FRAMING_NONE;
+	return SK_OK;
+}
+
+/* The grammar pieces the incremental readers (chunked.c, response.c)
+ * share with the whole-message parser. */
+bool sk_http_chunk_ext_ok(const uint8_t *s, size_t n)
+{
+	return chunk_ext_ok(s, n);
+}
+
+sk_status sk_http_parse_field(const uint8_t *l, size_t len, size_t line, const char *what,
+                              sk_str *name, sk_str *value, sk_error *err)
+{
+	return parse_field(l, len, line, what, name, value, err);
+}

@@ -140,6 +140,27 @@ SK_MUST_CHECK sk_status sk_http_parse_request(const uint8_t *p, size_t n, unsign
 					      const sk_http_limits *lim, sk_request *req,
 					      size_t *consumed, sk_error *err);
 
+/* How a request's body is framed, as the head says. */
+typedef enum sk_http_framing {
+	SK_HTTP_FRAMING_NONE,    /* no body */
+	SK_HTTP_FRAMING_LENGTH,  /* Content-Length bytes */
+	SK_HTTP_FRAMING_CHUNKED, /* Transfer-Encoding: chunked (http/chunked.h) */
+} sk_http_framing;
+
+typedef struct sk_http_head_info {
+	size_t head_len; /* bytes of the request line and header section */
+	sk_http_framing framing;
+	uint64_t content_length;
+} sk_http_head_info;
+
+/* Parses only the head (request line and headers) of a request, with the
+ * same checks as sk_http_parse_request, so a server can inspect headers
+ * before the body arrives and then read the body with the framing given in
+ * *info. req->body is left empty. SK_AGAIN: the head is incomplete. */
+SK_MUST_CHECK sk_status sk_http_parse_head(const uint8_t *p, size_t n, unsigned flags,
+                                           const sk_http_limits *lim, sk_request *req,
+                                           sk_http_head_info *info, sk_error *err);
+
 /* Builds a request from one JSON object:
  * {"method", "path" (target with query), "headers": {name: value} or
  *  [[name, value], ...], "body" (string), "client_ip", "http_version"}.

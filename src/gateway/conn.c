@@ -1,0 +1,1118 @@
+/* Client connections: read a request, inspect it, then answer it or hand
+ * it to an upstream, and relay the response.
+ *
+ * One request at a time per connection; bytes of pipelined requests wait
+ * in the input buffer (bounded) until the response before them is done.
+ * The head is inspected once the body is buffered (up to body_buffer
+ * bytes); a longer body streams to the upstream after inspection, the
+ * engine having seen its first body_buffer bytes and therefore that it is
+ * oversize. Everything the upstream receives is re-serialized from what
+ * was parsed: one framing, no hop-by-hop headers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "gateway/internal.h"
+#include "waf/ipaddr.h"
+#include "waf/report.h"
+
+static void process(gw_conn *c);
+static void finish_request(gw_conn *c);
+static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
+static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf);
+
+static const sk_gw_config *cfg(const gw_conn *c)
+{
+	return &c->gen->cfg;
+}
+
+/* ---- lifetime ---- */
+
+static void on_handle_closed(uv_handle_t *h)
+{
+	gw_conn *c = h->data;
+	if (--c->handles > 0)
+		return;
+	sk_buf_free(&c->in);
+	sk_buf_free(&c->body);
+	free(c);
+}
+
+static void release_request(gw_conn *c)
+{
+	gw_server *s = c->w->srv;
+	if (c->budget) {
+		atomic_fetch_sub(&s->buffered, c->budget);
+		c->budget = 0;
+	}
+	sk_buf_free(&c->body);
+	if (c->arena) {
+		sk_arena_destroy(c->arena);
+		c->arena = NULL;
+	}
+	if (c->gen) {
+		gw_gen_release(c->gen);
+		c->gen = NULL;
+	}
+	c->chunk = NULL;
+	c->has_request = false;
+}
+
+void gw_conn_close(gw_conn *c)
+{
+	if (c->state == C_CLOSED)
+		return;
+	c->state = C_CLOSED;
+	if (c->up) {
+		gw_upstream *u = c->up;
+		c->up = NULL;
+		u->client = NULL;
+		gw_upstream_close(u);
+	}
+	release_request(c);
+	gw_worker *w = c->w;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		w->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	w->nconns--;
+	atomic_fetch_sub(&w->srv->conns, 1);
+	uv_close((uv_handle_t *)&c->timer, on_handle_closed);
+	uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
+}
+
+static void on_shutdown(uv_shutdown_t *req, int status)
+{
+	(void)status;
+	gw_conn *c = req->data;
+	free(req);
+	gw_conn_close(c);
+}
+
+/* Closes once what was written has gone out. */
+static void close_after_writes(gw_conn *c)
+{
+	if (c->closing || c->state == C_CLOSED)
+		return;
+	c->closing = true;
+	uv_read_stop((uv_stream_t *)&c->tcp);
+	c->reading = false;
+	uv_timer_stop(&c->timer);
+	uv_shutdown_t *req = malloc(sizeof *req);
+	if (!req || uv_shutdown(req, (uv_stream_t *)&c->tcp, on_shutdown) != 0) {
+		free(req);
+		gw_conn_close(c);
+		return;
+	}
+	req->data = c;
+}
+
+/* ---- timers ---- */
+
+static void on_timeout(uv_timer_t *t);
+
+static void arm(gw_conn *c, uint64_t ms)
+{
+	uv_timer_start(&c->timer, on_timeout, ms, 0);
+}
+
+/* ---- output ---- */
+
+static void on_client_write(uv_write_t *req, int status)
+{
+	gw_conn *c = req->data;
+	if (status < 0 || c->state == C_CLOSED)
+		return;
+	if (c->up && !gw_conn_write_busy(c))
+		gw_upstream_pause(c->up, false);
+}
+
+static void send_bytes(gw_conn *c, const void *p, size_t n)
+{
+	if (c->state == C_CLOSED || n == 0)
+		return;
+	if (gw_write((uv_stream_t *)&c->tcp, p, n, on_client_write) != 0)
+		gw_conn_close(c);
+}
+
+bool gw_conn_write_busy(const gw_conn *c)
+{
+	return uv_stream_get_write_queue_size((const uv_stream_t *)&c->tcp) > GW_WRITE_HIGH;
+}
+
+static const char *reason_phrase(int status)
+{
+	switch (status) {
+	case 100: return "Continue";
+	case 200: return "OK";
+	case 400: return "Bad Request";
+	case 403: return "Forbidden";
+	case 405: return "Method Not Allowed";
+	case 408: return "Request Timeout";
+	case 413: return "Content Too Large";
+	case 414: return "URI Too Long";
+	case 415: return "Unsupported Media Type";
+	case 417: return "Expectation Failed";
+	case 429: return "Too Many Requests";
+	case 431: return "Request Header Fields Too Large";
+	case 500: return "Internal Server Error";
+	case 501: return "Not Implemented";
+	case 502: return "Bad Gateway";
+	case 503: return "Service Unavailable";
+	case 504: return "Gateway Timeout";
+	case 505: return "HTTP Version Not Supported";
+	default: return status < 400 ? "OK" : status < 500 ? "Client Error" : "Server Error";
+	}
+}
+
+/* A response of the gateway's own. close: the connection ends after it
+ * (the rest of the request may not have been read). */
+static void respond(gw_conn *c, int status, const char *ctype, const char *body, size_t blen,
+                    const sk_kv *hdrs, size_t nhdrs, bool close)
+{
+	sk_buf b;
+	sk_buf_init(&b, (size_t)1 << 20);
+	bool ok = !sk_buf_printf(&b, "HTTP/1.1 %d %s\r\nServer: sekisho\r\n", status,
+	                         reason_phrase(status));
+	if (c->request_id[0])
+		ok = ok && !sk_buf_printf(&b, "%s: %s\r\n",
+		                          c->gen ? cfg(c)->request_id_header : "X-Request-Id",
+		                          c->request_id);
+	for (size_t i = 0; i < nhdrs && ok; i++)
+		ok = !sk_buf_printf(&b, "%s: %s\r\n", hdrs[i].name, hdrs[i].value);
+	ok = ok && !sk_buf_printf(&b, "Content-Type: %s\r\nContent-Length: %zu\r\n%s\r\n", ctype,
+	                          c->head_request ? 0 : blen, close ? "Connection: close\r\n" : "");
+	if (ok && !c->head_request)
+		ok = !sk_buf_append(&b, body, blen);
+	if (ok)
+		send_bytes(c, b.p, b.n);
+	sk_buf_free(&b);
+	c->status = status;
+	c->response_started = true;
+	if (close || !ok)
+		c->keep_alive = false;
+}
+
+static void respond_error(gw_conn *c, int status, const char *why)
+{
+	char body[1200];
+	int n = snprintf(body, sizeof body, "%d %s: %s\n", status, reason_phrase(status), why);
+	if (n < 0 || (size_t)n >= sizeof body)
+		n = (int)strlen(body);
+	respond(c, status, "text/plain; charset=utf-8", body, (size_t)n, NULL, 0, true);
+}
+
+/* ---- the request ---- */
+
+static uint64_t now_ms_wall(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void new_request_id(char out[40])
+{
+	uint8_t r[16];
+	if (getrandom(r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r) {
+		uint64_t t = uv_hrtime() ^ (uint64_t)(uintptr_t)out;
+		memcpy(r, &t, 8);
+		memcpy(r + 8, &t, 8);
+	}
+	for (int i = 0; i < 16; i++)
+		snprintf(out + 2 * i, 3, "%02x", r[i]);
+}
+
+/* The slices of a parsed head point into the input buffer, which may move
+ * as more bytes arrive: the head is copied into the request's arena and
+ * every slice moved with it. */
+static void rebase(sk_str *s, const uint8_t *from, size_t n, const uint8_t *to)
+{
+	if (s->p >= from && s->p <= from + n)
+		s->p = to + (s->p - from);
+}
+
+static bool keep_head(gw_conn *c, const uint8_t *head, size_t n)
+{
+	uint8_t *copy = sk_arena_dup(c->arena, head, n);
+	if (!copy)
+		return false;
+	sk_request *r = &c->req;
+	rebase(&r->method, head, n, copy);
+	rebase(&r->target, head, n, copy);
+	rebase(&r->path, head, n, copy);
+	rebase(&r->query, head, n, copy);
+	rebase(&r->fragment, head, n, copy);
+	rebase(&r->version, head, n, copy);
+	for (size_t i = 0; i < r->nheaders; i++) {
+		rebase(&r->headers[i].name, head, n, copy);
+		rebase(&r->headers[i].value, head, n, copy);
+	}
+	r->body = SK_STR_NULL;
+	return true;
+}
+
+/* Whether a comma-separated header value lists token. */
+static bool lists_token(sk_str v, const char *token)
+{
+	size_t i = 0;
+	while (i < v.n) {
+		size_t j = i;
+		while (j < v.n && v.p[j] != ',')
+			j++;
+		if (sk_str_ieq_cstr(sk_str_trim(sk_str_make(v.p + i, j - i)), token))
+			return true;
+		i = j + 1;
+	}
+	return false;
+}
+
+static bool trusted(const sk_gw_config *g, sk_str ip)
+{
+	uint8_t a[16];
+	return g->ntrusted && sk_ip_parse(ip, a) &&
+	       sk_ip_ranges_contain(g->trusted, g->ntrusted, a);
+}
+
+/* The client: the peer, or behind trusted proxies the right-most address
+ * of X-Forwarded-For that is not one of them. */
+static void client_address(gw_conn *c)
+{
+	const sk_gw_config *g = cfg(c);
+	snprintf(c->client_ip, sizeof c->client_ip, "%s", c->peer);
+	if (!trusted(g, sk_str_cstr(c->peer)))
+		return;
+	for (size_t h = c->req.nheaders; h-- > 0;) {
+		if (!sk_str_ieq_cstr(c->req.headers[h].name, "x-forwarded-for"))
+			continue;
+		sk_str v = c->req.headers[h].value;
+		size_t end = v.n;
+		while (end > 0) {
+			size_t start = end;
+			while (start > 0 && v.p[start - 1] != ',')
+				start--;
+			sk_str a = sk_str_trim(sk_str_make(v.p + start, end - start));
+			uint8_t ip[16];
+			if (!sk_ip_parse(a, ip))
+				return; /* garbage: the last trusted hop is the client */
+			snprintf(c->client_ip, sizeof c->client_ip, "%.*s", (int)a.n,
+			         (const char *)a.p);
+			if (!sk_ip_ranges_contain(g->trusted, g->ntrusted, ip))
+				return;
+			end = start ? start - 1 : 0;
+		}
+	}
+}
+
+static bool reserve_budget(gw_conn *c, size_t want)
+{
+	gw_server *s = c->w->srv;
+	size_t cap = cfg(c)->buffer_budget;
+	size_t cur = atomic_load(&s->buffered);
+	do {
+		if (cur + want > cap)
+			return false;
+	} while (!atomic_compare_exchange_weak(&s->buffered, &cur, cur + want));
+	c->budget = want;
+	return true;
+}
+
+static void start_request(gw_conn *c)
+{
+	gw_worker *w = c->w;
+	gw_worker_refresh(w);
+	c->gen = w->gen;
+	atomic_fetch_add(&c->gen->refs, 1);
+	c->arena = sk_arena_create(16 << 10, 0);
+	sk_request_init(&c->req, c->arena);
+	c->has_request = true;
+	c->t_start = uv_hrtime();
+	c->keep_alive = false;
+	c->head_request = c->upgrade = c->expect_continue = false;
+	c->body_done = c->streaming = c->send_chunked = false;
+	c->response_started = c->resp_chunked = false;
+	c->body_left = 0;
+	c->status = 0;
+	c->up_bytes = 0;
+	c->request_id[0] = 0;
+	sk_buf_init(&c->body, cfg(c)->body_buffer);
+	arm(c, cfg(c)->header_timeout);
+}
+
+/* After the head: decide framing, limits and the client; returns false
+ * when the request was answered here. */
+static bool accept_head(gw_conn *c)
+{
+	const sk_gw_config *g = cfg(c);
+	sk_request *r = &c->req;
+	new_request_id(c->request_id);
+	client_address(c);
+	snprintf(r->client_ip, sizeof r->client_ip, "%s", c->client_ip);
+	c->head_request = sk_str_eq(r->method, SK_STR_LIT("HEAD"));
+	bool conn_close = false, conn_upgrade = false, has_upgrade = false;
+	for (size_t i = 0; i < r->nheaders; i++) {
+		sk_str n = r->headers[i].name, v = r->headers[i].value;
+		if (sk_str_ieq_cstr(n, "connection")) {
+			conn_close |= lists_token(v, "close");
+			conn_upgrade |= lists_token(v, "upgrade");
+		} else if (sk_str_ieq_cstr(n, "upgrade")) {
+			has_upgrade = true;
+		} else if (sk_str_ieq_cstr(n, "expect")) {
+			if (!sk_str_ieq_cstr(v, "100-continue")) {
+				respond_error(c, 417,
+				              "only \"Expect: 100-continue\" is understood");
+				return false;
+			}
+			c->expect_continue = r->http_minor == 1;
+		}
+	}
+	c->keep_alive = r->http_minor == 1 && !conn_close;
+	c->upgrade = conn_upgrade && has_upgrade && r->http_minor == 1;
+	if (c->upgrade && c->hi.framing != SK_HTTP_FRAMING_NONE) {
+		respond_error(c, 400, "an upgrade request with a body");
+		return false;
+	}
+	uint64_t max_body = g->max_body ? g->max_body : UINT64_MAX;
+	size_t want = 0;
+	switch (c->hi.framing) {
+	case SK_HTTP_FRAMING_NONE: c->body_done = true; break;
+	case SK_HTTP_FRAMING_LENGTH:
+		if (c->hi.content_length > max_body) {
+			respond_error(c, 413, "the body is larger than limits.max_body");
+			return false;
+		}
+		c->body_left = c->hi.content_length;
+		c->body_done = c->body_left == 0;
+		want = c->body_left < g->body_buffer ? (size_t)c->body_left : g->body_buffer;
+		break;
+	case SK_HTTP_FRAMING_CHUNKED:
+		c->chunk = sk_arena_alloc(c->arena, sizeof *c->chunk);
+		if (!c->chunk) {
+			respond_error(c, 503, "out of memory");
+			return false;
+		}
+		sk_chunked_init(c->chunk, max_body);
+		want = g->body_buffer;
+		break;
+	}
+	if (want && !reserve_budget(c, want)) {
+		atomic_fetch_add(&c->w->srv->metrics.busy, 1);
+		respond_error(c, 503, "no buffer space for the body right now; try again");
+		return false;
+	}
+	if (c->expect_continue && !c->body_done && c->in_off == c->in.n) {
+		static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+		send_bytes(c, cont, sizeof cont - 1);
+	}
+	arm(c, g->body_timeout);
+	return true;
+}
+
+static void head_step(gw_conn *c)
+{
+	const uint8_t *p = c->in.p + c->in_off;
+	size_t n = c->in.n - c->in_off;
+	if (!c->has_request)
+		start_request(c);
+	const sk_gw_config *g = cfg(c);
+	sk_http_limits lim = {.max_request_line = g->max_request_line,
+	                      .max_header_bytes = g->max_header_bytes,
+	                      .max_headers = g->max_headers,
+	                      .max_body = g->max_body ? g->max_body : UINT64_MAX};
+	sk_error err = {0};
+	sk_status st = sk_http_parse_head(p, n, 0, &lim, &c->req, &c->hi, &err);
+	if (st == SK_AGAIN)
+		return;
+	if (st != SK_OK) {
+		atomic_fetch_add(&c->w->srv->metrics.bad_requests, 1);
+		int code = st == SK_E_LIMIT         ? (strstr(err.msg, "request line") ? 414 : 431)
+		           : st == SK_E_UNSUPPORTED ? 501
+		                                    : 400;
+		if (st == SK_E_LIMIT && strstr(err.msg, "Content-Length"))
+			code = 413;
+		respond_error(c, code, err.msg);
+		close_after_writes(c);
+		return;
+	}
+	if (!keep_head(c, p, c->hi.head_len)) {
+		respond_error(c, 503, "out of memory");
+		close_after_writes(c);
+		return;
+	}
+	c->in_off += c->hi.head_len;
+	if (!accept_head(c)) {
+		close_after_writes(c);
+		return;
+	}
+	c->state = C_BODY;
+}
+
+static void inspect_and_go(gw_conn *c);
+
+static void body_step(gw_conn *c)
+{
+	const sk_gw_config *g = cfg(c);
+	while (!c->body_done && c->in_off < c->in.n && c->body.n < g->body_buffer) {
+		const uint8_t *p = c->in.p + c->in_off;
+		size_t avail = c->in.n - c->in_off, room = g->body_buffer - c->body.n;
+		if (c->hi.framing == SK_HTTP_FRAMING_LENGTH) {
+			size_t take = avail < room ? avail : room;
+			if (take > c->body_left)
+				take = (size_t)c->body_left;
+			if (sk_buf_append(&c->body, p, take))
+				goto nomem;
+			c->in_off += take;
+			c->body_left -= take;
+			c->body_done = c->body_left == 0;
+			continue;
+		}
+		/* Decoded data never exceeds its input, so feeding at most room
+		 * bytes keeps the buffer within its cap. */
+		size_t used;
+		sk_str data;
+		sk_error err = {0};
+		if (sk_chunked_feed(c->chunk, p, avail < room ? avail : room, &used, &data, &err)) {
+			atomic_fetch_add(&c->w->srv->metrics.bad_requests, 1);
+			respond_error(c, err.status == SK_E_LIMIT ? 413 : 400, err.msg);
+			close_after_writes(c);
+			return;
+		}
+		if (data.n && sk_buf_append(&c->body, data.p, data.n))
+			goto nomem;
+		c->in_off += used;
+		c->body_done = sk_chunked_done(c->chunk);
+	}
+	if (c->body_done || c->body.n >= g->body_buffer) {
+		c->streaming = !c->body_done;
+		inspect_and_go(c);
+	} else {
+		arm(c, g->body_timeout);
+	}
+	return;
+nomem:
+	respond_error(c, 503, "out of memory for the body");
+	close_after_writes(c);
+}
+
+/* ---- verdict ---- */
+
+static void count_verdict(gw_conn *c, const sk_verdict *v)
+{
+	gw_metrics *m = &c->w->srv->metrics;
+	switch (v->action) {
+	case SK_ACT_BLOCK: atomic_fetch_add_explicit(&m->blocked, 1, memory_order_relaxed); break;
+	case SK_ACT_CAPTCHA: atomic_fetch_add_explicit(&m->captcha, 1, memory_order_relaxed); break;
+	case SK_ACT_CHALLENGE:
+		atomic_fetch_add_explicit(&m->challenge, 1, memory_order_relaxed);
+		break;
+	default: atomic_fetch_add_explicit(&m->allowed, 1, memory_order_relaxed); break;
+	}
+	bool counted = false;
+	char name[600];
+	for (size_t i = 0; i < v->nmatches; i++) {
+		const sk_rule_match *rm = &v->matches[i];
+		if (!rm->terminating && rm->action != SK_ACT_COUNT)
+			continue;
+		counted |= rm->action == SK_ACT_COUNT;
+		snprintf(name, sizeof name, "%s%s%s", rm->rule->name, rm->group_rule ? "/" : "",
+		         rm->group_rule ? rm->group_rule->name : "");
+		gw_metrics_rule(m, name, sk_action_name(rm->action));
+	}
+	if (counted)
+		atomic_fetch_add_explicit(&m->counted, 1, memory_order_relaxed);
+	if (v->action != SK_ACT_ALLOW || counted)
+		for (size_t i = 0; i < v->nlabels; i++)
+			gw_metrics_label(m, v->labels[i]);
+}
+
+static bool has_count(const sk_verdict *v)
+{
+	for (size_t i = 0; i < v->nmatches; i++)
+		if (v->matches[i].action == SK_ACT_COUNT)
+			return true;
+	return false;
+}
+
+static void log_verdict(gw_conn *c, const sk_verdict *v, int64_t t)
+{
+	const sk_gw_config *g = cfg(c);
+	if (c->w->srv->log_fd < 0 || (!g->log_all && v->action == SK_ACT_ALLOW && !has_count(v)))
+		return;
+	/* Redaction beyond Authorization and Cookie: values replaced in a
+	 * copy of the header list, so the forwarded request is untouched. */
+	sk_request shown = c->req;
+	sk_header *hs = sk_arena_alloc(c->arena, (c->req.nheaders + 1) * sizeof *hs);
+	if (!hs)
+		return;
+	for (size_t i = 0; i < c->req.nheaders; i++) {
+		hs[i] = c->req.headers[i];
+		for (size_t k = 0; k < g->nredact; k++)
+			if (sk_str_ieq_cstr(hs[i].name, g->redact[k]))
+				hs[i].value = SK_STR_LIT("REDACTED");
+	}
+	shown.headers = hs;
+	sk_log_options lo = {.timestamp_ms = t,
+	                     .request_id = c->request_id,
+	                     .http_source_name = "sekisho",
+	                     .redact_auth = false};
+	sk_buf rec;
+	sk_buf_init(&rec, SK_CAP_LOG_RECORD);
+	if (!sk_log_record(c->gen->prog, &shown, v, &lo, &rec) && !sk_buf_putc(&rec, '\n'))
+		gw_log_record(c->w, &rec);
+	sk_buf_free(&rec);
+}
+
+static void respond_block(gw_conn *c, const sk_verdict *v)
+{
+	const sk_action *a = v->act;
+	/* The rest of the body is unread when blocking a streamed request, so
+	 * the connection cannot carry another one. */
+	bool close = !c->body_done;
+	if (a && a->body) {
+		respond(c, v->status, a->body->content_type, a->body->content,
+		        strlen(a->body->content), a->response_headers, a->nresponse_headers, close);
+		return;
+	}
+	char body[400];
+	int n = snprintf(body, sizeof body,
+	                 "<!doctype html><title>%d %s</title><h1>%d %s</h1>"
+	                 "<p>This request was blocked by the web application firewall.</p>"
+	                 "<p>Request id: %s</p>\n",
+	                 v->status, reason_phrase(v->status), v->status, reason_phrase(v->status),
+	                 c->request_id);
+	respond(c, v->status, "text/html; charset=utf-8", body, (size_t)n,
+	        a ? a->response_headers : NULL, a ? a->nresponse_headers : 0, close);
+}
+
+static void forward(gw_conn *c, const sk_verdict *v);
+
+static void inspect_and_go(gw_conn *c)
+{
+	gw_worker *w = c->w;
+	uv_timer_stop(&c->timer);
+	c->req.body = sk_buf_str(&c->body);
+	if (!c->req.body.p)
+		c->req.body = SK_STR_LIT("");
+	int64_t t = (int64_t)now_ms_wall();
+	sk_verdict v;
+	sk_error err = {0};
+	/* The worker's scratch belongs to the worker's generation, which is
+	 * the request's: it was taken when the request started, and a worker
+	 * changes generation only between requests (gw_worker_refresh). */
+	sk_status st = c->gen == w->gen
+	                   ? sk_evaluate(c->gen->prog, w->scratch, &c->req, t, &v, &err)
+	                   : sk_fail(&err, SK_E_INTERNAL, "generation changed");
+	if (st) {
+		atomic_fetch_add(&w->srv->metrics.inspection_errors, 1);
+		if (cfg(c)->on_error == SK_GW_ON_ERROR_BLOCK) {
+			respond_error(c, 403, "the request could not be inspected");
+			finish_request(c);
+			return;
+		}
+		memset(&v, 0, sizeof v);
+		v.action = SK_ACT_ALLOW;
+		v.status = 200;
+		v.terminating = -1;
+	} else {
+		count_verdict(c, &v);
+		log_verdict(c, &v, t);
+	}
+	if (v.action != SK_ACT_ALLOW) {
+		respond_block(c, &v);
+		finish_request(c);
+		return;
+	}
+	forward(c, &v);
+}
+
+/* ---- forwarding ---- */
+
+static bool hop_by_hop(sk_str name, const sk_request *r)
+{
+	static const char *const hop[] = {
+	    "connection", "keep-alive",        "proxy-connection", "te",
+	    "trailer",    "transfer-encoding", "upgrade",          "content-length",
+	    "expect",     "x-forwarded-proto", "x-forwarded-for",  NULL};
+	for (const char *const *h = hop; *h; h++)
+		if (sk_str_ieq_cstr(name, *h))
+			return true;
+	/* Fields the client named in Connection are for this hop only. */
+	for (size_t i = 0; i < r->nheaders; i++) {
+		if (!sk_str_ieq_cstr(r->headers[i].name, "connection"))
+			continue;
+		char tok[128];
+		if (name.n < sizeof tok) {
+			memcpy(tok, name.p, name.n);
+			tok[name.n] = 0;
+			if (lists_token(r->headers[i].value, tok))
+				return true;
+		}
+	}
+	return false;
+}
+
+static sk_status build_head(gw_conn *c, const sk_verdict *v, sk_buf *b)
+{
+	const sk_request *r = &c->req;
+	const sk_gw_config *g = cfg(c);
+	sk_status st =
+	    sk_buf_printf(b, "%.*s %.*s HTTP/1.1\r\n", (int)r->method.n, (const char *)r->method.p,
+	                  (int)r->target.n, (const char *)r->target.p);
+	sk_str xff = SK_STR_NULL;
+	for (size_t i = 0; i < r->nheaders && !st; i++) {
+		sk_str n = r->headers[i].name, val = r->headers[i].value;
+		if (sk_str_ieq_cstr(n, "x-forwarded-for") && trusted(g, sk_str_cstr(c->peer)))
+			xff = val; /* kept only from a proxy we trust */
+		if (hop_by_hop(n, r) || sk_str_ieq_cstr(n, g->request_id_header))
+			continue;
+		st = sk_buf_printf(b, "%.*s: %.*s\r\n", (int)n.n, (const char *)n.p, (int)val.n,
+		                   (const char *)val.p);
+	}
+	if (!st && xff.n)
+		st = sk_buf_printf(b, "X-Forwarded-For: %.*s, %s\r\n", (int)xff.n,
+		                   (const char *)xff.p, c->peer);
+	else if (!st)
+		st = sk_buf_printf(b, "X-Forwarded-For: %s\r\n", c->peer);
+	if (!st)
+		st = sk_buf_printf(b, "X-Forwarded-Proto: %s\r\n%s: %s\r\n",
+		                   g->tls_cert ? "https" : "http", g->request_id_header,
+		                   c->request_id);
+	for (size_t i = 0; i < v->ninserted && !st; i++)
+		st = sk_buf_printf(b, "%s: %s\r\n", v->inserted[i].name, v->inserted[i].value);
+	if (!st && c->upgrade) {
+		bool found;
+		sk_str up = sk_request_header(r, "upgrade", &found);
+		st = sk_buf_printf(b, "Connection: Upgrade\r\nUpgrade: %.*s\r\n", (int)up.n,
+		                   (const char *)up.p);
+	}
+	if (!st) {
+		if (!c->streaming && c->hi.framing != SK_HTTP_FRAMING_NONE)
+			st = sk_buf_printf(b, "Content-Length: %zu\r\n", c->body.n);
+		else if (c->streaming && c->hi.framing == SK_HTTP_FRAMING_LENGTH)
+			st = sk_buf_printf(b, "Content-Length: %llu\r\n",
+			                   (unsigned long long)c->hi.content_length);
+		else if (c->streaming)
+			st = sk_buf_puts(b, "Transfer-Encoding: chunked\r\n");
+	}
+	if (!st)
+		st = sk_buf_puts(b, "\r\n");
+	return st;
+}
+
+static void forward(gw_conn *c, const sk_verdict *v)
+{
+	sk_buf head, first;
+	sk_buf_init(&head, (size_t)256 << 10);
+	sk_buf_init(&first, cfg(c)->body_buffer + 64);
+	c->send_chunked = c->streaming && c->hi.framing == SK_HTTP_FRAMING_CHUNKED;
+	sk_status st = build_head(c, v, &head);
+	if (!st && c->body.n) {
+		if (c->send_chunked)
+			st = sk_buf_printf(&first, "%zx\r\n", c->body.n);
+		if (!st)
+			st = sk_buf_append(&first, c->body.p, c->body.n);
+		if (!st && c->send_chunked)
+			st = sk_buf_puts(&first, "\r\n");
+	}
+	if (st) {
+		sk_buf_free(&head);
+		sk_buf_free(&first);
+		respond_error(c, 502, "the request could not be re-serialized for the upstream");
+		finish_request(c);
+		return;
+	}
+	/* The buffered body has gone into the upstream's write: give its
+	 * budget back now rather than at the end of the response. */
+	sk_buf_free(&c->body);
+	if (c->budget) {
+		atomic_fetch_sub(&c->w->srv->buffered, c->budget);
+		c->budget = 0;
+	}
+	c->state = C_FORWARD;
+	gw_upstream_start(c, &head, &first);
+	sk_buf_free(&head);
+	sk_buf_free(&first);
+	if (c->state == C_FORWARD && c->streaming)
+		process(c);
+}
+
+/* Streams the rest of a long body to the upstream, re-framed. */
+static void stream_step(gw_conn *c)
+{
+	if (!c->streaming || c->body_done || !c->up)
+		return;
+	while (!c->body_done && c->in_off < c->in.n) {
+		if (gw_upstream_write_busy(c->up))
+			break;
+		const uint8_t *p = c->in.p + c->in_off;
+		size_t avail = c->in.n - c->in_off;
+		if (c->hi.framing == SK_HTTP_FRAMING_LENGTH) {
+			size_t take = avail < c->body_left ? avail : (size_t)c->body_left;
+			gw_upstream_send(c->up, p, take);
+			c->in_off += take;
+			c->body_left -= take;
+			c->body_done = c->body_left == 0;
+			continue;
+		}
+		size_t used;
+		sk_str data;
+		sk_error err = {0};
+		if (sk_chunked_feed(c->chunk, p, avail, &used, &data, &err)) {
+			/* Too late for a 400: the upstream has the head. Cut both. */
+			gw_conn_close(c);
+			return;
+		}
+		c->in_off += used;
+		if (data.n) {
+			char sz[24];
+			int k = snprintf(sz, sizeof sz, "%zx\r\n", data.n);
+			gw_upstream_send(c->up, sz, (size_t)k);
+			gw_upstream_send(c->up, data.p, data.n);
+			gw_upstream_send(c->up, "\r\n", 2);
+		}
+		if (sk_chunked_done(c->chunk)) {
+			c->body_done = true;
+			gw_upstream_send(c->up, "0\r\n\r\n", 5);
+		}
+		if (!c->up)
+			return;
+	}
+	if (!c->body_done)
+		arm(c, cfg(c)->body_timeout);
+	else
+		uv_timer_stop(&c->timer);
+}
+
+void gw_conn_resume_upstream_body(gw_conn *c)
+{
+	if (c->state == C_FORWARD && c->streaming && !c->body_done) {
+		process(c);
+		if (c->state != C_CLOSED && !c->reading && !c->closing) {
+			uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
+			c->reading = true;
+		}
+	}
+}
+
+/* ---- the response, from upstream.c ---- */
+
+void gw_conn_upstream_failed(gw_conn *c, int status, const char *why)
+{
+	gw_metrics *m = &c->w->srv->metrics;
+	atomic_fetch_add(status == 504 ? &m->upstream_timeouts : &m->upstream_errors, 1);
+	c->up = NULL;
+	if (c->response_started) {
+		/* Part of a response went out: the client must see it cut. */
+		gw_conn_close(c);
+		return;
+	}
+	respond_error(c, status, why);
+	if (!c->body_done)
+		c->keep_alive = false;
+	finish_request(c);
+}
+
+static bool response_hop(sk_str name)
+{
+	static const char *const hop[] = {"connection", "keep-alive", "proxy-connection",
+	                                  "te",         "trailer",    "transfer-encoding",
+	                                  "upgrade",    NULL};
+	for (const char *const *h = hop; *h; h++)
+		if (sk_str_ieq_cstr(name, *h))
+			return true;
+	return false;
+}
+
+void gw_conn_response_head(gw_conn *c, const sk_response_head *rh)
+{
+	sk_buf b;
+	sk_buf_init(&b, GW_RESPONSE_HEAD_MAX * 2);
+	bool tunnel = rh->status == 101 && c->upgrade;
+	if (rh->body == SK_RESP_BODY_CLOSE || rh->body == SK_RESP_BODY_CHUNKED)
+		c->resp_chunked = c->req.http_minor == 1;
+	if (!c->resp_chunked && rh->body == SK_RESP_BODY_CLOSE)
+		c->keep_alive = false;
+	if (!c->body_done && !tunnel)
+		c->keep_alive = false; /* the upstream answered before the body ended */
+	sk_status st = sk_buf_printf(&b, "HTTP/1.1 %d %.*s\r\n", rh->status, (int)rh->reason.n,
+	                             (const char *)rh->reason.p);
+	for (size_t i = 0; i < rh->nheaders && !st; i++) {
+		sk_str n = rh->headers[i].name, v = rh->headers[i].value;
+		if (response_hop(n) || (sk_str_ieq_cstr(n, "content-length") && c->resp_chunked))
+			continue;
+		st = sk_buf_printf(&b, "%.*s: %.*s\r\n", (int)n.n, (const char *)n.p, (int)v.n,
+		                   (const char *)v.p);
+	}
+	if (!st && tunnel) {
+		sk_str up = SK_STR_LIT("websocket");
+		for (size_t i = 0; i < rh->nheaders; i++)
+			if (sk_str_ieq_cstr(rh->headers[i].name, "upgrade"))
+				up = rh->headers[i].value;
+		st = sk_buf_printf(&b, "Connection: Upgrade\r\nUpgrade: %.*s\r\n", (int)up.n,
+		                   (const char *)up.p);
+	} else if (!st) {
+		if (c->resp_chunked)
+			st = sk_buf_puts(&b, "Transfer-Encoding: chunked\r\n");
+		if (!st && !c->keep_alive)
+			st = sk_buf_puts(&b, "Connection: close\r\n");
+	}
+	if (!st)
+		st = sk_buf_puts(&b, "\r\n");
+	if (st) {
+		sk_buf_free(&b);
+		gw_conn_upstream_failed(c, 502, "the upstream's response head is too large");
+		return;
+	}
+	send_bytes(c, b.p, b.n);
+	sk_buf_free(&b);
+	c->status = rh->status;
+	c->response_started = true;
+	c->state = tunnel ? C_TUNNEL : C_RESPOND;
+}
+
+void gw_conn_response_data(gw_conn *c, const uint8_t *p, size_t n)
+{
+	if (n == 0 || c->state == C_CLOSED)
+		return;
+	c->up_bytes += n;
+	if (c->resp_chunked) {
+		char sz[24];
+		int k = snprintf(sz, sizeof sz, "%zx\r\n", n);
+		send_bytes(c, sz, (size_t)k);
+		send_bytes(c, p, n);
+		send_bytes(c, "\r\n", 2);
+	} else {
+		send_bytes(c, p, n);
+	}
+	if (c->up && gw_conn_write_busy(c))
+		gw_upstream_pause(c->up, true);
+}
+
+void gw_conn_response_done(gw_conn *c)
+{
+	if (c->resp_chunked)
+		send_bytes(c, "0\r\n\r\n", 5);
+	c->up = NULL;
+	finish_request(c);
+}
+
+/* ---- tunnels (WebSocket after 101) ---- */
+
+void gw_conn_tunnel(gw_conn *c)
+{
+	uv_timer_stop(&c->timer);
+	/* Bytes the client sent after its handshake go up first. */
+	if (c->in_off < c->in.n && c->up)
+		gw_upstream_send(c->up, c->in.p + c->in_off, c->in.n - c->in_off);
+	c->in_off = c->in.n = 0;
+	if (!c->reading) {
+		uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
+		c->reading = true;
+	}
+}
+
+void gw_conn_tunnel_data(gw_conn *c, const uint8_t *p, size_t n)
+{
+	send_bytes(c, p, n);
+}
+
+/* ---- the request's end ---- */
+
+static void finish_request(gw_conn *c)
+{
+	if (c->state == C_CLOSED)
+		return;
+	gw_metrics_latency(&c->w->srv->metrics, uv_hrtime() - c->t_start);
+	bool again = c->keep_alive && !c->closing && !c->w->draining;
+	release_request(c);
+	if (!again) {
+		close_after_writes(c);
+		return;
+	}
+	c->state = C_HEAD;
+	/* Drop what was consumed; what is left is the next request. */
+	if (c->in_off) {
+		memmove(c->in.p, c->in.p + c->in_off, c->in.n - c->in_off);
+		c->in.n -= c->in_off;
+		c->in_off = 0;
+	}
+	if (c->in.n == 0)
+		sk_buf_free(&c->in); /* idle connections hold no buffer */
+	arm(c, c->in.n ? c->w->gen->cfg.header_timeout : c->w->gen->cfg.idle_timeout);
+	if (!c->reading) {
+		uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
+		c->reading = true;
+	}
+	if (c->in.n)
+		process(c);
+}
+
+/* ---- input ---- */
+
+static void process(gw_conn *c)
+{
+	for (;;) {
+		int before = c->state;
+		switch (c->state) {
+		case C_HEAD:
+			if (c->in_off == c->in.n || c->closing)
+				return;
+			head_step(c);
+			break;
+		case C_BODY: body_step(c); break;
+		case C_FORWARD: stream_step(c); return;
+		default: return;
+		}
+		if (c->state == before || c->state == C_CLOSED)
+			break;
+	}
+	/* Reading ahead is bounded: past the cap, wait for the response. */
+	if (c->state != C_CLOSED && c->reading &&
+	    (c->state == C_RESPOND || (c->state == C_FORWARD && !c->streaming) ||
+	     (c->state == C_FORWARD && c->up && gw_upstream_write_busy(c->up))) &&
+	    c->in.n - c->in_off > GW_PIPELINE_MAX) {
+		uv_read_stop((uv_stream_t *)&c->tcp);
+		c->reading = false;
+	}
+}
+
+static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
+{
+	(void)hint;
+	gw_conn *c = h->data;
+	buf->base = (char *)c->w->readbuf;
+	buf->len = sizeof c->w->readbuf;
+}
+
+static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+	gw_conn *c = s->data;
+	if (nread == 0 || c->state == C_CLOSED)
+		return;
+	if (nread < 0) {
+		c->eof = true;
+		if (c->state == C_TUNNEL && c->up) {
+			gw_upstream_close(c->up);
+			c->up = NULL;
+		}
+		/* A client that went away mid-request takes its upstream along;
+		 * an idle one simply leaves. */
+		gw_conn_close(c);
+		return;
+	}
+	if (c->state == C_TUNNEL) {
+		if (c->up)
+			gw_upstream_send(c->up, buf->base, (size_t)nread);
+		return;
+	}
+	/* The head must fit within its limits; body bytes pass through the
+	 * buffer on their way to c->body or the upstream. */
+	size_t cap = c->w->gen->cfg.max_request_line + c->w->gen->cfg.max_header_bytes +
+	             GW_PIPELINE_MAX + GW_READ_CHUNK;
+	if (c->in.max == 0)
+		sk_buf_init(&c->in, cap);
+	if (c->in_off > 0 && c->in_off == c->in.n) {
+		c->in.n = c->in_off = 0;
+	} else if (c->in_off > (c->in.n >> 1)) {
+		memmove(c->in.p, c->in.p + c->in_off, c->in.n - c->in_off);
+		c->in.n -= c->in_off;
+		c->in_off = 0;
+	}
+	if (sk_buf_append(&c->in, buf->base, (size_t)nread)) {
+		if (c->state == C_HEAD && !c->response_started) {
+			respond_error(c, 431, "request head too large");
+			close_after_writes(c);
+		} else {
+			gw_conn_close(c);
+		}
+		return;
+	}
+	process(c);
+}
+
+static void on_timeout(uv_timer_t *t)
+{
+	gw_conn *c = t->data;
+	if (c->state == C_CLOSED || c->closing)
+		return;
+	bool mid_request = c->has_request || c->in.n > c->in_off;
+	if ((c->state == C_HEAD || c->state == C_BODY) && mid_request && !c->response_started) {
+		/* A slow client (slowloris) or one that stopped sending. */
+		if (!c->gen)
+			start_request(c);
+		respond_error(c, 408, "the request did not arrive in time");
+		close_after_writes(c);
+		return;
+	}
+	if (c->state == C_HEAD || c->state == C_FORWARD) {
+		gw_conn_close(c); /* idle keep-alive, or a stalled body upload */
+		return;
+	}
+}
+
+void gw_on_connection(uv_stream_t *listener, int status)
+{
+	gw_worker *w = listener->data;
+	if (status < 0)
+		return;
+	gw_conn *c = calloc(1, sizeof *c);
+	if (!c)
+		return;
+	c->w = w;
+	uv_tcp_init(&w->loop, &c->tcp);
+	c->tcp.data = c;
+	c->handles = 2;
+	uv_timer_init(&w->loop, &c->timer);
+	c->timer.data = c;
+	c->state = C_HEAD;
+	c->next = w->conns;
+	if (w->conns)
+		w->conns->prev = c;
+	w->conns = c;
+	w->nconns++;
+	size_t open = atomic_fetch_add(&w->srv->conns, 1) + 1;
+	if (uv_accept(listener, (uv_stream_t *)&c->tcp) != 0) {
+		gw_conn_close(c);
+		return;
+	}
+	atomic_fetch_add_explicit(&w->srv->metrics.accepted, 1, memory_order_relaxed);
+	const sk_gw_config *g = &w->gen->cfg;
+	if (open > g->max_connections || w->draining) {
+		atomic_fetch_add(&w->srv->metrics.busy, 1);
+		gw_conn_close(c);
+		return;
+	}
+	struct sockaddr_storage ss;
+	int len = sizeof ss;
+	c->peer[0] = 0;
+	if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) == 0) {
+		if (ss.ss_family == AF_INET)
+			uv_ip4_name((struct sockaddr_in *)&ss, c->peer, sizeof c->peer);
+		else if (ss.ss_family == AF_INET6) {
+			uv_ip6_name((struct sockaddr_in6 *)&ss, c->peer, sizeof c->peer);
+			if (strncmp(c->peer, "::ffff:", 7) == 0 && strchr(c->peer, '.'))
+				memmove(c->peer, c->peer + 7, strlen(c->peer + 7) + 1);
+		}
+	}
+	uv_tcp_nodelay(&c->tcp, 1);
+	arm(c, g->header_timeout);
+	uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
+	c->reading = true;
+}
+
+/* Draining: connections between requests close now; the others close
+ * when their response is done (finish_request sees w->draining). */
+void gw_worker_close_idle(gw_worker *w)
+{
+	gw_conn *c = w->conns;
+	while (c) {
+		gw_conn *next = c->next;
+		if (c->state == C_HEAD && !c->has_request && c->in.n == c->in_off)
+			gw_conn_close(c);
+		c = next;
+	}
+}
