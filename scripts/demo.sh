@@ -1,28 +1,28 @@
 #!/bin/sh
-# make run: evaluate a few sample requests with the built-in default web ACL
-# and explain each verdict. (The reverse proxy will make this a running
-# gateway; until then `sekisho check` is the main job.)
+# make run: the gateway in front of its built-in demo app, on 127.0.0.1:8080,
+# with three requests to try from another terminal.
 set -eu
 sk=${1:-build/sekisho}
+port=${SEKISHO_DEMO_PORT:-8080}
 cd "$(dirname "$0")/.."
-echo "sekisho checks each request in examples/requests against the built-in default web ACL"
-echo "(with the sample IP lists in examples/lists; real ones come from sekisho lists update)"
-echo "(print it with: $sk acl default) and says what it would do, and why:"
-echo
-for f in examples/requests/*.http; do
-	echo "\$ head -1 $f"
-	head -1 "$f" | tr -d '\r'
-	"$sk" check --lists examples/lists "$f" | sed "s|^$f: |  => |"
-	echo
-done
-echo "The same verdict as an AWS WAF log record:"
-echo "\$ $sk check --format json examples/requests/02-sql-injection.http"
-"$sk" check --lists examples/lists --format json examples/requests/02-sql-injection.http
-echo
-echo "Your own web ACL, as 'aws wafv2 get-web-acl' prints it, with IP sets, regex pattern"
-echo "sets and rule groups in a folder of 'aws wafv2 get-*' JSON files:"
-echo "\$ $sk check --acl examples/shop/acl.json --resources examples/shop/resources --jsonl examples/shop/requests.jsonl"
-"$sk" check --acl examples/shop/acl.json --resources examples/shop/resources \
-	--jsonl examples/shop/requests.jsonl 2>/dev/null | cut -c1-160 | head -9 || true
-echo
-echo "More: $sk --help, $sk help check, docs/quickstart.md"
+log=build/demo-waf-log.jsonl
+cat <<MSG
+sekisho serve --demo: the web application firewall in front of a small demo app,
+with the built-in default web ACL (AWS managed rule groups, open equivalents).
+
+Try, from another terminal:
+
+  curl -i -H 'Host: shop.example.com' http://127.0.0.1:$port/
+      passes: the demo app's page
+  curl -i -H 'Host: shop.example.com' "http://127.0.0.1:$port/search?q=1'%20OR%20'1'='1"
+      blocked (403): SQL injection; the reason is printed below
+  curl -i -H 'Host: shop.example.com' "http://127.0.0.1:$port/view?file=../../../../etc/passwd"
+      blocked (403): path traversal to a Linux system file
+
+(The Host header matters: the default ACL blocks requests naming localhost, as
+AWS's known-bad-inputs group does.) AWS WAF log records of the blocks go to
+$log; /metrics and /healthz are on http://127.0.0.1:9901.
+Ctrl-C stops the gateway. The checks without a server: sh scripts/check-demo.sh
+
+MSG
+exec "$sk" serve --demo --listen "127.0.0.1:$port" --lists examples/lists --log "$log"

@@ -19,6 +19,7 @@ static const char serve_usage[] =
     "  --listen HOST:PORT       where clients connect (default 0.0.0.0:8080)\n"
     "  --upstream URL           the app, http://HOST:PORT (repeat for several)\n"
     "  --demo                   start a small built-in demo app as the upstream\n"
+    "                           (and --explain)\n"
     "  --acl FILE               web ACL (AWS WAF v2 JSON); default: the built-in one\n"
     "  --resources DIR          IP sets, regex pattern sets, rule groups (JSON)\n"
     "  --lists DIR              IP list files of the reputation groups\n"
@@ -27,6 +28,7 @@ static const char serve_usage[] =
     "  --workers N              worker threads (default: one per core)\n"
     "  --log FILE|-             AWS WAF log records (default: - for stdout)\n"
     "  --log-all                log allowed requests too (default: blocked and counted)\n"
+    "  --explain                also say why in words on stderr, a line per block\n"
     "  --trusted-proxies CIDR,...  take the client from X-Forwarded-For behind these\n"
     "  --admin HOST:PORT        /healthz, /metrics, POST /reload (default 127.0.0.1:9901)\n"
     "  --no-admin               no admin listener\n"
@@ -81,7 +83,9 @@ static sk_status apply_flags(const serve_args *a, sk_gw_config *c, acl_opts *ao,
 		else if (strcmp(argv[i], "--log-all") == 0)
 			c->log_all = true;
 		else if (strcmp(argv[i], "--demo") == 0)
-			c->demo = true;
+			c->demo = c->explain = true;
+		else if (strcmp(argv[i], "--explain") == 0)
+			c->explain = true;
 		else {
 			int r = acl_opts_parse(ao, argc, argv, &i);
 			if (r < 0)

@@ -422,7 +422,7 @@ static sk_status read_root(reader *r, sk_gw_config *c, json_t *root)
 	                                  "max_body",         "max_connections",  NULL};
 	static const char *const tmo[] = {"header",           "body",     "idle", "drain",
 	                                  "upstream_connect", "upstream", NULL};
-	static const char *const logk[] = {"file", "all", "redact", NULL};
+	static const char *const logk[] = {"file", "all", "redact", "explain", NULL};
 	static const char *const admk[] = {"listen", "enabled", NULL};
 	static const char *const tlsk[] = {"cert", "key", NULL};
 	sk_status st;
@@ -539,6 +539,8 @@ static sk_status read_root(reader *r, sk_gw_config *c, json_t *root)
 			TRY(set_string(r, v, "log.file", &c->log));
 		if (GET(s, "all"))
 			TRY(set_bool(r, v, "log.all", &c->log_all));
+		if (GET(s, "explain"))
+			TRY(set_bool(r, v, "log.explain", &c->explain));
 		if (GET(s, "redact"))
 			TRY(read_list(r, v, "log.redact", &c->redact, &c->nredact));
 	}

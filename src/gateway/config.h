@@ -57,6 +57,7 @@ typedef struct sk_gw_config {
 
 	char *log;     /* "-": stdout; NULL: no log */
 	bool log_all;  /* allowed requests too */
+	bool explain;  /* one line in words on stderr for each block */
 	char **redact; /* header names whose values are logged as REDACTED */
 	size_t nredact;
 

@@ -566,6 +566,34 @@ static void log_verdict(gw_conn *c, const sk_verdict *v, int64_t t)
 	sk_buf_free(&rec);
 }
 
+/* "BLOCK 403 rule: why" with the request line and who sent it, for people
+ * watching the gateway's stderr. Request bytes are shown escaped. */
+static void explain(gw_conn *c, const sk_verdict *v)
+{
+	sk_buf b;
+	sk_buf_init(&b, 8192);
+	if (sk_explain(v, &b) == SK_OK) {
+		char line[300];
+		size_t k = 0;
+		const sk_str parts[] = {c->req.method, SK_STR_LIT(" "), c->req.target};
+		for (size_t i = 0; i < 3; i++)
+			for (size_t j = 0; j < parts[i].n && k < sizeof line - 5; j++) {
+				uint8_t ch = parts[i].p[j];
+				if (ch < 0x20 || ch >= 0x7f)
+					k += (size_t)snprintf(line + k, 5, "\\x%02x", ch);
+				else
+					line[k++] = (char)ch;
+			}
+		line[k] = 0;
+		for (size_t i = 0; i < b.n; i++)
+			if (b.p[i] < 0x20 || b.p[i] == 0x7f)
+				b.p[i] = '?';
+		gw_notice(c->w->srv, "%.*s [%s from %s, request id %s]", (int)b.n,
+		          (const char *)b.p, line, c->client_ip, c->request_id);
+	}
+	sk_buf_free(&b);
+}
+
 static void respond_block(gw_conn *c, const sk_verdict *v)
 {
 	const sk_action *a = v->act;
@@ -620,6 +648,8 @@ static void inspect_and_go(gw_conn *c)
 	} else {
 		count_verdict(c, &v);
 		log_verdict(c, &v, t);
+		if (cfg(c)->explain && v.action != SK_ACT_ALLOW)
+			explain(c, &v);
 	}
 	if (v.action != SK_ACT_ALLOW) {
 		respond_block(c, &v);

@@ -24,18 +24,20 @@ static void handle(void *ctx, sk_request *req, sk_buf *out)
 		gw_mini_reply(out, 200, "text/html; charset=utf-8", page, sizeof page - 1);
 		return;
 	}
-	/* Everything else: what the app received, as JSON (method and path
-	 * are tokens and RFC 3986 characters, safe to print unescaped). */
+	/* Everything else: what the app received, as JSON. */
+	char path[301];
+	size_t pn = 0;
+	for (size_t i = 0; i < req->path.n && pn < sizeof path - 1; i++) {
+		uint8_t ch = req->path.p[i];
+		path[pn++] = ch == '"' || ch == '\\' ? '_' : (char)ch; /* stays valid JSON */
+	}
+	path[pn] = 0;
 	char body[512];
 	int n = snprintf(body, sizeof body,
-	                 "{\"app\":\"sekisho demo\",\"method\":\"%.*s\",\"path\":\"%.*s\","
+	                 "{\"app\":\"sekisho demo\",\"method\":\"%.*s\",\"path\":\"%s\","
 	                 "\"body_bytes\":%zu}\n",
 	                 (int)(req->method.n > 32 ? 32 : req->method.n),
-	                 (const char *)req->method.p, (int)(req->path.n > 300 ? 300 : req->path.n),
-	                 (const char *)req->path.p, req->body.n);
-	for (int i = 0; i < n; i++) /* a quote or backslash in the path stays JSON */
-		if (body[i] == '\\')
-			body[i] = '/';
+	                 (const char *)req->method.p, path, req->body.n);
 	gw_mini_reply(out, 200, "application/json", body, (size_t)n);
 }
 

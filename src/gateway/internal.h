@@ -139,6 +139,7 @@ struct gw_upstream {
 	sk_response_head rh;
 	sk_header hdrs[GW_RESPONSE_HEADERS];
 	sk_chunked *chunk; /* response body decoder (heap) */
+	sk_buf replay;     /* the request, for one retry (upstream.c fail) */
 	uint64_t left;     /* Content-Length bytes of the response not read */
 	bool reused;       /* came from the pool: a failure before any answer may retry */
 	bool got_bytes;    /* any response byte arrived */

@@ -23,6 +23,7 @@ static void on_up_closed(uv_handle_t *h)
 	if (--u->handles > 0)
 		return;
 	sk_buf_free(&u->in);
+	sk_buf_free(&u->replay);
 	free(u->chunk);
 	free(u);
 }
@@ -136,9 +137,38 @@ void gw_upstream_send(gw_upstream *u, const void *p, size_t n)
 	}
 }
 
+static gw_upstream *connect_new(gw_worker *w, unsigned target);
+
+/* Whether a request may be sent twice (RFC 9110 9.2.2). */
+static bool idempotent(sk_str m)
+{
+	static const char *const ok[] = {"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE", NULL};
+	for (const char *const *k = ok; *k; k++)
+		if (sk_str_eq(m, sk_str_cstr(*k)))
+			return true;
+	return false;
+}
+
 static void fail(gw_upstream *u, int status, const char *why)
 {
 	gw_conn *c = u->client;
+	/* A pooled connection the upstream closed just as it was reused: the
+	 * request never reached the app, so an idempotent one goes again,
+	 * once, on a new connection. */
+	if (c && status == 502 && u->reused && !u->got_bytes && u->replay.n) {
+		gw_upstream *n = connect_new(u->w, u->target);
+		if (n) {
+			sk_buf replay = u->replay;
+			sk_buf_init(&u->replay, 0);
+			u->client = NULL;
+			gw_upstream_close(u);
+			n->client = c;
+			c->up = n;
+			gw_upstream_send(n, replay.p, replay.n);
+			sk_buf_free(&replay);
+			return;
+		}
+	}
 	gw_upstream_close(u);
 	if (c)
 		gw_conn_upstream_failed(c, status, why);
@@ -228,8 +258,17 @@ void gw_upstream_start(gw_conn *c, const sk_buf *head, const sk_buf *body)
 		gw_conn_upstream_failed(c, 502, "cannot open a connection to the upstream");
 		return;
 	}
-	if (u->reused)
+	sk_buf_free(&u->replay);
+	if (u->reused) {
 		uv_timer_start(&u->timer, on_up_timeout, c->gen->cfg.upstream_timeout, 0);
+		/* Kept until the first answer byte, for fail()'s one retry. */
+		if (!c->streaming && idempotent(c->req.method)) {
+			sk_buf_init(&u->replay, head->n + body->n + 1);
+			if (sk_buf_append(&u->replay, head->p, head->n) ||
+			    sk_buf_append(&u->replay, body->p, body->n))
+				sk_buf_free(&u->replay);
+		}
+	}
 	u->client = c;
 	c->up = u;
 	u->got_bytes = false;
@@ -399,6 +438,7 @@ static void on_up_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		return;
 	}
 	u->got_bytes = true;
+	sk_buf_free(&u->replay);
 	if (u->state == U_TUNNEL) {
 		if (c)
 			gw_conn_tunnel_data(c, (const uint8_t *)buf->base, (size_t)nread);

@@ -1,0 +1,678 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `sekisho serve` with a real upstream on loopback.
+
+The upstream is a small raw-socket HTTP/1.1 server in this process, so the
+tests can see the exact bytes the gateway forwarded (the smuggling checks
+need that) and can make it slow, close early, answer chunked or upgrade to
+a WebSocket-like echo. Prints TAP. Usage: serve_test.py path/to/sekisho
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+SEKISHO = os.path.abspath(sys.argv[1])
+# The default ACL blocks Host: localhost and requests without a User-Agent.
+HOST = "Host: shop.example.com\r\nUser-Agent: serve-test/1.0"
+TMP = tempfile.mkdtemp(prefix="sekisho-serve-")
+
+results = []
+
+
+def ok(cond, name, detail=""):
+    results.append(bool(cond))
+    n = len(results)
+    print(("ok %d - %s" if cond else "not ok %d - %s") % (n, name), flush=True)
+    if not cond and detail:
+        for line in str(detail).splitlines()[:20]:
+            print("#   " + line, flush=True)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+# ---------------------------------------------------------------- upstream
+
+
+class Upstream:
+    """Records every request's raw bytes; answers by path."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(128)
+        self.port = self.sock.getsockname()[1]
+        self.requests = []  # (head bytes, body bytes)
+        self.lock = threading.Lock()
+        self.connections = 0
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            with self.lock:
+                self.connections += 1
+            threading.Thread(target=self.handle, args=(c,), daemon=True).start()
+
+    @staticmethod
+    def read_until(c, buf, token):
+        while token not in buf:
+            d = c.recv(65536)
+            if not d:
+                return None, buf
+            buf += d
+        i = buf.index(token) + len(token)
+        return buf[:i], buf[i:]
+
+    def read_body(self, c, head, buf):
+        h = head.lower()
+        if b"\r\ntransfer-encoding: chunked" in h:
+            body = b""
+            while True:
+                line, buf = self.read_until(c, buf, b"\r\n")
+                if line is None:
+                    return None, buf
+                size = int(line.strip().split(b";")[0], 16)
+                if size == 0:
+                    _, buf = self.read_until(c, buf, b"\r\n")
+                    return body, buf
+                while len(buf) < size + 2:
+                    d = c.recv(65536)
+                    if not d:
+                        return None, buf
+                    buf += d
+                body += buf[:size]
+                buf = buf[size + 2:]
+        n = 0
+        for line in h.split(b"\r\n"):
+            if line.startswith(b"content-length:"):
+                n = int(line.split(b":")[1])
+        while len(buf) < n:
+            d = c.recv(65536)
+            if not d:
+                return None, buf
+            buf += d
+        return buf[:n], buf[n:]
+
+    def handle(self, c):
+        buf = b""
+        try:
+            while True:
+                head, buf = self.read_until(c, buf, b"\r\n\r\n")
+                if head is None:
+                    return
+                body, buf = self.read_body(c, head, buf)
+                if body is None:
+                    return
+                with self.lock:
+                    self.requests.append((head, body))
+                if not self.answer(c, head, body):
+                    return
+        except (OSError, ValueError):
+            pass
+        finally:
+            c.close()
+
+    def answer(self, c, head, body):
+        line = head.split(b"\r\n")[0].decode()
+        method, target = line.split(" ")[0], line.split(" ")[1]
+        path = target.split("?")[0]
+        if path == "/slow":
+            time.sleep(3)
+        if path == "/slowish":
+            time.sleep(1)
+        if path == "/chunked":
+            c.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      b"5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n")
+            return True
+        if path == "/close":
+            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end")
+            return False
+        if path == "/ws":
+            c.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                      b"Connection: Upgrade\r\n\r\n")
+            while True:
+                d = c.recv(65536)
+                if not d:
+                    return False
+                c.sendall(d)
+        if path == "/big":
+            data = b"x" * (1 << 20)
+            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(data) + data)
+            return True
+        if path == "/smuggle":
+            # A response with both framings: the gateway must refuse it.
+            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n"
+                      b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+            return False
+        out = json.dumps({"method": method, "target": target, "body_len": len(body)}).encode()
+        extra = b""
+        if method == "HEAD":
+            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(out))
+            return True
+        c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + extra +
+                  b"Content-Length: %d\r\n\r\n" % len(out) + out)
+        return True
+
+    def count(self):
+        with self.lock:
+            return len(self.requests)
+
+    def last(self):
+        with self.lock:
+            return self.requests[-1] if self.requests else (b"", b"")
+
+
+# ---------------------------------------------------------------- gateway
+
+
+class Gateway:
+    def __init__(self, upstream_port, extra=(), config=None, name="gw"):
+        self.port = free_port()
+        self.admin = free_port()
+        self.log = os.path.join(TMP, name + ".log")
+        self.err = open(os.path.join(TMP, name + ".err"), "w+")
+        args = [SEKISHO, "serve", "--listen", "127.0.0.1:%d" % self.port,
+                "--upstream", "http://127.0.0.1:%d" % upstream_port,
+                "--admin", "127.0.0.1:%d" % self.admin, "--log", self.log, "--workers", "2"]
+        if config:
+            path = os.path.join(TMP, name + ".yaml")
+            with open(path, "w") as f:
+                f.write(config)
+            args += ["--config", path]
+        args += list(extra)
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=self.err)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                socket.create_connection(("127.0.0.1", self.admin), timeout=1).close()
+                break
+            except OSError:
+                if self.proc.poll() is not None:
+                    break
+                time.sleep(0.05)
+
+    def stderr(self):
+        self.err.flush()
+        with open(self.err.name) as f:
+            return f.read()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+    def log_records(self):
+        time.sleep(0.3)  # records are flushed every 200 ms
+        try:
+            with open(self.log) as f:
+                return [json.loads(line) for line in f if line.strip()]
+        except FileNotFoundError:
+            return []
+
+
+def connect(port):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.settimeout(10)
+    return s
+
+
+def read_response(s, buf=b"", head_only=False):
+    """Reads one response; returns (status, headers dict, body, rest)."""
+    while b"\r\n\r\n" not in buf:
+        d = s.recv(65536)
+        if not d:
+            return None, {}, b"", buf
+        buf += d
+    i = buf.index(b"\r\n\r\n")
+    head, buf = buf[:i].decode("latin-1"), buf[i + 4:]
+    lines = head.split("\r\n")
+    status = int(lines[0].split(" ")[1])
+    hdrs = {}
+    for line in lines[1:]:
+        k, v = line.split(":", 1)
+        hdrs[k.strip().lower()] = v.strip()
+    if head_only or status in (101, 204, 304) or 100 <= status < 200:
+        return status, hdrs, b"", buf
+    if hdrs.get("transfer-encoding") == "chunked":
+        body = b""
+        while True:
+            while b"\r\n" not in buf:
+                d = s.recv(65536)
+                if not d:
+                    return status, hdrs, body, buf
+                buf += d
+            j = buf.index(b"\r\n")
+            size = int(buf[:j], 16)
+            buf = buf[j + 2:]
+            while len(buf) < size + 2:
+                d = s.recv(65536)
+                if not d:
+                    return status, hdrs, body, buf
+                buf += d
+            if size == 0:
+                return status, hdrs, body, buf[2:]
+            body += buf[:size]
+            buf = buf[size + 2:]
+    if "content-length" in hdrs:
+        n = int(hdrs["content-length"])
+        while len(buf) < n:
+            d = s.recv(65536)
+            if not d:
+                break
+            buf += d
+        return status, hdrs, buf[:n], buf[n:]
+    while True:  # until close
+        d = s.recv(65536)
+        if not d:
+            return status, hdrs, buf, b""
+        buf += d
+
+
+def request(port, raw):
+    s = connect(port)
+    try:
+        s.sendall(raw)
+        return read_response(s)
+    finally:
+        s.close()
+
+
+def closed_after(s):
+    """Whether the server closed the connection (after what it sent)."""
+    try:
+        s.settimeout(3)
+        while True:
+            d = s.recv(65536)
+            if not d:
+                return True
+    except socket.timeout:
+        return False
+    except OSError:
+        return True
+
+
+def get(path, extra=""):
+    return ("GET %s HTTP/1.1\r\n%s\r\n%s\r\n" % (path, HOST, extra)).encode()
+
+
+# ---------------------------------------------------------------- tests
+
+
+def main():
+    up = Upstream()
+    acl_dir = os.path.join(TMP, "acl")
+    os.makedirs(acl_dir)
+    config = ("inspection:\n  body_limit: 32KiB\n  body_buffer: 64KiB\n"
+              "timeouts:\n  upstream: 1s\n  header: 1s\n  body: 2s\n")
+    gw = Gateway(up.port, config=config)
+    port = gw.port
+
+    # -- passing and blocked
+    st, h, body, _ = request(port, get("/hello?x=1"))
+    head, _ = up.last()
+    ok(st == 200 and b'"/hello?x=1"' in body, "an ordinary request passes", (st, body))
+    ok(b"\r\nX-Forwarded-For: 127.0.0.1\r\n" in head and b"\r\nX-Forwarded-Proto: http\r\n" in head,
+       "the upstream gets X-Forwarded-For and X-Forwarded-Proto", head)
+    ok(b"\r\nX-Request-Id: " in head, "the upstream gets a request id header", head)
+
+    before = up.count()
+    st, h, body, _ = request(port, get("/search?q=1%27%20OR%20%271%27%3D%271"))
+    ok(st == 403 and up.count() == before, "SQL injection is blocked without contacting the upstream",
+       (st, up.count(), before))
+    recs = gw.log_records()
+    blocked = [r for r in recs if r.get("action") == "BLOCK"]
+    ok(blocked and blocked[-1]["httpRequest"]["requestId"] == h.get("x-request-id"),
+       "a blocked request is logged as an AWS WAF record with its request id",
+       json.dumps(recs[-1:])[:800])
+    ok(blocked and "SQLi" in json.dumps(blocked[-1]["ruleGroupList"]),
+       "the log record names the SQLi rule", json.dumps(blocked[-1:])[:800])
+    ok(not [r for r in recs if r.get("action") == "ALLOW"], "allowed requests are not logged by default")
+
+    # -- keep-alive and pipelining
+    conns = up.connections
+    s = connect(port)
+    s.sendall(get("/a"))
+    st1, _, b1, rest = read_response(s)
+    s.sendall(get("/b"))
+    st2, _, b2, rest = read_response(s, rest)
+    ok(st1 == 200 and st2 == 200 and b'"/a"' in b1 and b'"/b"' in b2,
+       "keep-alive: two requests on one client connection")
+    s.sendall(get("/p1") + get("/p2") + get("/p3"))
+    got = []
+    for _ in range(3):
+        st, _, b, rest = read_response(s, rest)
+        got.append((st, b))
+    ok([g[0] for g in got] == [200] * 3 and b'"/p1"' in got[0][1] and b'"/p3"' in got[2][1],
+       "pipelining: three requests in one write, answered in order", got)
+    s.close()
+    ok(up.connections - conns <= 2, "upstream connections are pooled and reused",
+       up.connections - conns)
+
+    # -- chunked both ways
+    raw = ("POST /upload HTTP/1.1\r\n%s\r\nContent-Type: text/plain\r\n"
+           "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n" % HOST).encode()
+    st, _, body, _ = request(port, raw)
+    head, ubody = up.last()
+    ok(st == 200 and ubody == b"hello world" and b"Content-Length: 11\r\n" in head
+       and b"chunked" not in head.lower(),
+       "a chunked request body reaches the upstream decoded, with one Content-Length", (head, ubody))
+    st, h, body, _ = request(port, get("/chunked"))
+    ok(st == 200 and body == b"hello, world" and h.get("transfer-encoding") == "chunked",
+       "a chunked response is relayed chunked", (st, h, body))
+    st, h, body, _ = request(port, get("/close"))
+    ok(st == 200 and body == b"until the end", "a response delimited by close is relayed whole",
+       (st, h, body))
+    st, h, body, _ = request(port, get("/big"))
+    ok(st == 200 and len(body) == 1 << 20, "a 1 MiB response is relayed whole", len(body))
+
+    # -- HEAD, Expect: 100-continue
+    s = connect(port)
+    s.sendall(("HEAD /h HTTP/1.1\r\n%s\r\n\r\n" % HOST).encode())
+    st, h, body, rest = read_response(s, head_only=True)
+    s.sendall(get("/after-head"))
+    st2, _, b2, _ = read_response(s, rest)
+    ok(st == 200 and body == b"" and st2 == 200 and b'"/after-head"' in b2,
+       "HEAD: no body follows, and the connection goes on", (st, h, st2, b2))
+    s.close()
+    s = connect(port)
+    s.sendall(("POST /e HTTP/1.1\r\n%s\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n"
+               "Expect: 100-continue\r\n\r\n" % HOST).encode())
+    st, _, _, rest = read_response(s)
+    s.sendall(b"hello")
+    st2, _, b2, _ = read_response(s, rest)
+    ok(st == 100 and st2 == 200 and b'"body_len": 5' in b2, "Expect: 100-continue", (st, st2, b2))
+    s.close()
+
+    # -- bodies past the inspection limit
+    big_text = b"a=" + b"lorem ipsum " * 20000
+    raw = (("POST /form HTTP/1.1\r\n%s\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            "Content-Length: %d\r\n\r\n" % (HOST, len(big_text))).encode() + big_text)
+    before = up.count()
+    st, _, _, _ = request(port, raw)
+    ok(st == 403 and up.count() == before,
+       "a text body past the buffer is blocked by SizeRestrictions_BODY", st)
+    blob = bytes(range(256)) * 1024  # 256 KiB of binary
+    raw = (("POST /file HTTP/1.1\r\n%s\r\nContent-Type: application/octet-stream\r\n"
+            "Content-Length: %d\r\n\r\n" % (HOST, len(blob))).encode() + blob)
+    st, _, body, _ = request(port, raw)
+    head, ubody = up.last()
+    ok(st == 200 and ubody == blob, "a binary body past the buffer streams through whole",
+       (st, len(ubody)))
+    chunks = b"".join(b"%x\r\n" % 4096 + blob[i:i + 4096] + b"\r\n" for i in range(0, len(blob), 4096))
+    raw = (("POST /file2 HTTP/1.1\r\n%s\r\nContent-Type: application/octet-stream\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n" % HOST).encode() + chunks + b"0\r\n\r\n")
+    st, _, body, _ = request(port, raw)
+    head, ubody = up.last()
+    ok(st == 200 and ubody == blob and b"transfer-encoding: chunked" in head.lower(),
+       "a long chunked body streams through re-chunked", (st, len(ubody)))
+
+    # -- the request-smuggling family: refused with 400 and a close
+    bad = {
+        "Content-Length and Transfer-Encoding":
+            "POST / HTTP/1.1\r\n%s\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "two Content-Length headers":
+            "POST / HTTP/1.1\r\n%s\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx",
+        "Content-Length list": "POST / HTTP/1.1\r\n%s\r\nContent-Length: 1, 1\r\n\r\nx",
+        "Content-Length with a sign": "POST / HTTP/1.1\r\n%s\r\nContent-Length: +1\r\n\r\nx",
+        "unknown transfer coding": "POST / HTTP/1.1\r\n%s\r\nTransfer-Encoding: gzip\r\n\r\n",
+        "chunked twice": "POST / HTTP/1.1\r\n%s\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n",
+        "Transfer-Encoding repeated":
+            "POST / HTTP/1.1\r\n%s\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "bad chunk size": "POST / HTTP/1.1\r\n%s\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        "chunk size with junk": "POST / HTTP/1.1\r\n%s\r\nTransfer-Encoding: chunked\r\n\r\n5 x\r\nhello\r\n0\r\n\r\n",
+        "chunk data without CRLF": "POST / HTTP/1.1\r\n%s\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nhelloX\r\n0\r\n\r\n",
+        "obs-fold": "GET / HTTP/1.1\r\n%s\r\nX-A: one\r\n two\r\n\r\n",
+        "whitespace before the colon": "GET / HTTP/1.1\r\n%s\r\nContent-Length : 0\r\n\r\n",
+        "bare CR": "GET / HTTP/1.1\r\n%s\r\nX-A: a\rb\r\n\r\n",
+        "bare LF": "GET / HTTP/1.1\n%s\n\n",
+        "invalid character in a name": "GET / HTTP/1.1\r\n%s\r\nX(A): 1\r\n\r\n",
+        "no Host": "GET / HTTP/1.1\r\nX-A: 1\r\n\r\n%s",
+        "two Host headers": "GET / HTTP/1.1\r\n%s\r\nHost: other.example\r\n\r\n",
+        "Transfer-Encoding in HTTP/1.0": "POST / HTTP/1.0\r\n%s\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    }
+    before = up.count()
+    for name, tmpl in bad.items():
+        s = connect(port)
+        s.sendall((tmpl % HOST if "%s" in tmpl else tmpl).encode())
+        st, _, body, rest = read_response(s)
+        closed = closed_after(s)
+        s.close()
+        ok(st in (400, 501) and closed, "refused: " + name, (st, body, closed))
+    ok(up.count() == before, "no refused message reached the upstream", up.count() - before)
+    s = connect(port)
+    s.sendall(("GET / HTTP/1.1\r\n%s\r\nX-Long: %s\r\n\r\n" % (HOST, "a" * 40000)).encode())
+    st, _, _, _ = read_response(s)
+    s.close()
+    ok(st == 431, "an oversized header section gets 431", st)
+
+    # -- what the upstream receives is what was inspected
+    raw = ("POST /n?q=1 HTTP/1.1\r\n%s\r\nConnection: keep-alive, X-Secret\r\nX-Secret: drop me\r\n"
+           "Keep-Alive: timeout=5\r\nTE: trailers\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n"
+           "X-Forwarded-For: 6.6.6.6\r\n\r\nabc" % HOST).encode()
+    st, _, _, _ = request(port, raw)
+    head, ubody = up.last()
+    lower = head.lower()
+    ok(st == 200 and head.startswith(b"POST /n?q=1 HTTP/1.1\r\n") and ubody == b"abc"
+       and b"x-secret" not in lower and b"keep-alive:" not in lower and b"\r\nte:" not in lower
+       and b"6.6.6.6" not in lower and lower.count(b"content-length") == 1,
+       "hop-by-hop and Connection-named headers are removed; an untrusted X-Forwarded-For is replaced",
+       head)
+
+    # -- upstream errors
+    st, _, body, _ = request(port, get("/slow"))
+    ok(st == 504, "a slow upstream gets 504", (st, body))
+    st, _, body, _ = request(port, get("/smuggle"))
+    ok(st == 502, "an upstream response with both framings gets 502", (st, body))
+    down = Gateway(free_port(), name="down")
+    st, _, body, _ = request(down.port, get("/"))
+    ok(st == 502, "an upstream that is down gets 502", (st, body))
+    down.stop()
+
+    # -- WebSocket-style upgrade, echo through the tunnel
+    s = connect(port)
+    s.sendall(("GET /ws HTTP/1.1\r\n%s\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+               % HOST).encode())
+    st, h, _, rest = read_response(s)
+    s.sendall(b"\x81\x05hello")
+    got = rest
+    while len(got) < 7:
+        d = s.recv(100)
+        if not d:
+            break
+        got += d
+    s.close()
+    ok(st == 101 and got == b"\x81\x05hello", "an upgraded connection echoes through the proxy",
+       (st, got))
+    s = connect(port)
+    s.sendall(("GET /ws?x=<script>alert(1)</script> HTTP/1.1\r\n%s\r\nConnection: Upgrade\r\n"
+               "Upgrade: websocket\r\n\r\n" % HOST).encode())
+    st, _, _, _ = read_response(s)
+    s.close()
+    ok(st == 403, "an upgrade handshake is inspected (XSS in it is blocked)", st)
+
+    # -- slow clients
+    s = connect(port)
+    s.sendall(b"GET / HTTP/1.1\r\nHost: shop.exa")
+    time.sleep(1.5)
+    st, _, _, _ = read_response(s)
+    s.close()
+    ok(st == 408, "a client that does not finish its head in time gets 408", st)
+
+    # -- admin
+    st, _, body, _ = request(gw.admin, b"GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n")
+    ok(st == 200 and body == b"ok\n", "/healthz", (st, body))
+    st, _, body, _ = request(gw.admin, b"GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n")
+    ok(st == 200 and b'sekisho_requests_total{action="BLOCK"}' in body
+       and b"sekisho_rule_matches_total{rule=" in body and b"sekisho_request_duration_seconds_bucket" in body,
+       "/metrics in the Prometheus format", body[:300])
+
+    rc = gw.stop()
+    ok(rc == 0, "SIGTERM stops the gateway cleanly", (rc, gw.stderr()[-2000:]))
+
+    # -- custom responses, trusted proxies, count-only
+    acl = {
+        "Name": "custom", "DefaultAction": {"Allow": {}},
+        "VisibilityConfig": {"SampledRequestsEnabled": False, "CloudWatchMetricsEnabled": False,
+                             "MetricName": "custom"},
+        "CustomResponseBodies": {"teapot": {"ContentType": "APPLICATION_JSON",
+                                            "Content": "{\"error\":\"no tea\"}"}},
+        "Rules": [{
+            "Name": "no-tea", "Priority": 1,
+            "Statement": {"ByteMatchStatement": {
+                "SearchString": "/tea", "FieldToMatch": {"UriPath": {}},
+                "TextTransformations": [{"Priority": 0, "Type": "NONE"}],
+                "PositionalConstraint": "STARTS_WITH"}},
+            "Action": {"Block": {"CustomResponse": {
+                "ResponseCode": 418, "CustomResponseBodyKey": "teapot",
+                "ResponseHeaders": [{"Name": "X-Why", "Value": "tea"}]}}},
+            "VisibilityConfig": {"SampledRequestsEnabled": False, "CloudWatchMetricsEnabled": False,
+                                 "MetricName": "no-tea"}}],
+    }
+    acl_path = os.path.join(acl_dir, "acl.json")
+    with open(acl_path, "w") as f:
+        json.dump(acl, f)
+    gw = Gateway(up.port, ["--acl", acl_path, "--trusted-proxies", "127.0.0.0/8"], name="custom")
+    st, h, body, _ = request(gw.port, get("/tea/pot", "X-Forwarded-For: 203.0.113.9\r\n"))
+    ok(st == 418 and body == b'{"error":"no tea"}' and h.get("x-why") == "tea"
+       and h.get("content-type") == "application/json",
+       "a custom response: code, body, content type and header", (st, h, body))
+    recs = gw.log_records()
+    ok(recs and recs[-1]["httpRequest"]["clientIp"] == "203.0.113.9",
+       "behind a trusted proxy the client is the X-Forwarded-For address", json.dumps(recs[-1:])[:500])
+    st, _, _, _ = request(gw.port, get("/coffee"))
+    head, _ = up.last()
+    ok(st == 200 and b"X-Forwarded-For: 127.0.0.1\r\n" in head, "other paths pass", (st, head))
+
+    # -- reload: under load, a bad ACL refused, a good one taken
+    stop = threading.Event()
+    failures = []
+    done = [0]
+
+    def load():
+        while not stop.is_set():
+            try:
+                st, _, _, _ = request(gw.port, get("/coffee"))
+                if st != 200:
+                    failures.append(st)
+                done[0] += 1
+            except OSError as e:
+                failures.append(str(e))
+
+    threads = [threading.Thread(target=load) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for i in range(5):
+        time.sleep(0.2)
+        gw.proc.send_signal(signal.SIGHUP)
+    time.sleep(0.5)
+    stop.set()
+    for t in threads:
+        t.join()
+    ok(not failures and done[0] > 20, "five reloads under load: no failed request (%d sent)" % done[0],
+       failures[:5])
+    with open(acl_path, "w") as f:
+        f.write('{"Name": "broken", "Rules": [')
+    gw.proc.send_signal(signal.SIGHUP)
+    time.sleep(0.5)
+    st, _, _, _ = request(gw.port, get("/tea"))
+    ok(st == 418 and "reload refused" in gw.stderr(), "a broken ACL is refused and the old one runs on",
+       (st, gw.stderr()[-500:]))
+    acl["Rules"][0]["Statement"]["ByteMatchStatement"]["SearchString"] = "/coffee"
+    with open(acl_path, "w") as f:
+        json.dump(acl, f)
+    subprocess.run([SEKISHO, "reload", "--admin", "127.0.0.1:%d" % gw.admin], capture_output=True)
+    time.sleep(0.5)
+    st1, _, _, _ = request(gw.port, get("/coffee"))
+    st2, _, _, _ = request(gw.port, get("/tea"))
+    ok(st1 == 418 and st2 == 200, "sekisho reload takes a new ACL", (st1, st2))
+
+    # -- graceful shutdown: in-flight requests finish, new connections are refused
+    result = {}
+
+    def slow():
+        result["r"] = request(gw.port, get("/slowish"))
+
+    t = threading.Thread(target=slow)
+    t.start()
+    time.sleep(0.3)
+    gw.proc.send_signal(signal.SIGTERM)
+    time.sleep(0.2)
+    try:
+        socket.create_connection(("127.0.0.1", gw.port), timeout=1).close()
+        refused = False
+    except OSError:
+        refused = True
+    t.join()
+    rc = gw.proc.wait(timeout=20)
+    ok(result.get("r", (0,))[0] == 200 and refused and rc == 0,
+       "SIGTERM: new connections refused at once, the request in flight finishes",
+       (result.get("r"), refused, rc))
+
+    # -- count-only: blocks become counts, logged
+    gw = Gateway(up.port, ["--count-only"], name="count")
+    st, _, _, _ = request(gw.port, get("/search?q=1%27%20OR%20%271%27%3D%271"))
+    recs = gw.log_records()
+    ok(st == 200 and recs and recs[-1]["action"] == "ALLOW"
+       and recs[-1]["nonTerminatingMatchingRules"] + recs[-1]["ruleGroupList"],
+       "--count-only passes the attack and logs what would have blocked it", (st, recs[-1:]))
+    gw.stop()
+
+    # -- bad configuration: one clear message, exit 2
+    bad_cfg = os.path.join(TMP, "bad.yaml")
+    with open(bad_cfg, "w") as f:
+        f.write("timeouts:\n  upstream: soon\n")
+    r = subprocess.run([SEKISHO, "serve", "--config", bad_cfg, "--upstream", "http://127.0.0.1:1"],
+                       capture_output=True, text=True, timeout=20)
+    ok(r.returncode == 2 and "timeouts.upstream" in r.stderr and "duration" in r.stderr,
+       "a bad config value is named with its key", (r.returncode, r.stderr))
+    with open(bad_cfg, "w") as f:
+        f.write("listen: 127.0.0.1:8080\nupstreem: x\n")
+    r = subprocess.run([SEKISHO, "serve", "--config", bad_cfg], capture_output=True, text=True,
+                       timeout=20)
+    ok(r.returncode == 2 and "upstreem" in r.stderr and "unknown key" in r.stderr,
+       "an unknown config key is refused", (r.returncode, r.stderr))
+    r = subprocess.run([SEKISHO, "serve"], capture_output=True, text=True, timeout=20)
+    ok(r.returncode == 2 and "no upstream" in r.stderr, "no upstream: a clear message", r.stderr)
+
+    # Under ASan and UBSan, every gateway's stderr must be free of reports.
+    reports = []
+    for name in sorted(os.listdir(TMP)):
+        if name.endswith(".err"):
+            with open(os.path.join(TMP, name)) as f:
+                text = f.read()
+            if "Sanitizer" in text or "runtime error" in text:
+                reports.append(name + ": " + text[-3000:])
+    ok(not reports, "no sanitizer report from any gateway", "\n".join(reports))
+
+    failed = results.count(False)
+    print("# %d passed, %d failed" % (len(results) - failed, failed))
+    if not failed:
+        shutil.rmtree(TMP, ignore_errors=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
