@@ -23,6 +23,7 @@ void sk_gw_config_init(sk_gw_config *c)
 	c->body_buffer = (size_t)8 << 20;
 	c->buffer_budget = (size_t)256 << 20;
 	c->on_error = SK_GW_ON_ERROR_BLOCK;
+	c->max_inflate_ratio = 100;
 	c->max_request_line = (size_t)8 << 10;
 	c->max_header_bytes = (size_t)32 << 10;
 	c->max_headers = 100;
@@ -416,7 +417,8 @@ static sk_status read_root(reader *r, sk_gw_config *c, json_t *root)
 	                                  "admin",
 	                                  "tls",
 	                                  NULL};
-	static const char *const insp[] = {"body_limit", "body_buffer", "buffer_budget", "on_error",
+	static const char *const insp[] = {"body_limit", "body_buffer",       "buffer_budget",
+	                                   "on_error",   "unknown_encodings", "max_inflate_ratio",
 	                                   NULL};
 	static const char *const lim[] = {"max_request_line", "max_header_bytes", "max_headers",
 	                                  "max_body",         "max_connections",  NULL};
@@ -467,6 +469,29 @@ static sk_status read_root(reader *r, sk_gw_config *c, json_t *root)
 			TRY(set_size(r, v, "inspection.body_buffer", &c->body_buffer));
 		if (GET(s, "buffer_budget"))
 			TRY(set_size(r, v, "inspection.buffer_budget", &c->buffer_budget));
+		if (GET(s, "max_inflate_ratio")) {
+			size_t ratio;
+			TRY(set_size(r, v, "inspection.max_inflate_ratio", &ratio));
+			if (ratio < 2 || ratio > 100000)
+				return sk_fail(
+				    r->err, SK_E_INVALID,
+				    "%s: inspection.max_inflate_ratio: expected 2 to 100000",
+				    r->file);
+			c->max_inflate_ratio = (unsigned)ratio;
+		}
+		if (GET(s, "unknown_encodings")) {
+			const char *m = NULL;
+			TRY(want_string(r, v, "inspection.unknown_encodings", &m));
+			if (strcmp(m, "refuse") == 0)
+				c->pass_unknown_encodings = false;
+			else if (strcmp(m, "pass") == 0)
+				c->pass_unknown_encodings = true;
+			else
+				return sk_fail(
+				    r->err, SK_E_INVALID,
+				    "%s: inspection.unknown_encodings: expected refuse or pass",
+				    r->file);
+		}
 		if (GET(s, "on_error")) {
 			const char *m = NULL;
 			TRY(want_string(r, v, "inspection.on_error", &m));

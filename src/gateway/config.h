@@ -40,6 +40,8 @@ typedef struct sk_gw_config {
 	size_t body_buffer;   /* bytes of body held per request before inspection */
 	size_t buffer_budget; /* all buffered bodies of the process together */
 	sk_gw_on_error on_error;
+	bool pass_unknown_encodings; /* forward bodies in codings we cannot read */
+	unsigned max_inflate_ratio;  /* refuse gzip/deflate bodies that expand more */
 
 	/* Limits. */
 	size_t max_request_line, max_header_bytes, max_headers;

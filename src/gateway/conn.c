@@ -14,6 +14,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "gateway/encoding.h"
 #include "gateway/internal.h"
 #include "waf/ipaddr.h"
 #include "waf/report.h"
@@ -333,6 +334,7 @@ static void start_request(gw_conn *c)
 	c->t_start = uv_hrtime();
 	c->keep_alive = false;
 	c->head_request = c->upgrade = c->expect_continue = false;
+	c->coding = GW_CODING_NONE;
 	c->body_done = c->streaming = c->send_chunked = false;
 	c->response_started = c->resp_chunked = false;
 	c->body_left = 0;
@@ -361,6 +363,10 @@ static bool accept_head(gw_conn *c)
 			conn_upgrade |= lists_token(v, "upgrade");
 		} else if (sk_str_ieq_cstr(n, "upgrade")) {
 			has_upgrade = true;
+		} else if (sk_str_ieq_cstr(n, "content-encoding")) {
+			/* One coding we can read, or (configured) pass unread. */
+			c->coding =
+			    c->coding == GW_CODING_NONE ? (int)gw_coding_parse(v) : GW_CODING_OTHER;
 		} else if (sk_str_ieq_cstr(n, "expect")) {
 			if (!sk_str_ieq_cstr(v, "100-continue")) {
 				respond_error(c, 417,
@@ -369,6 +375,13 @@ static bool accept_head(gw_conn *c)
 			}
 			c->expect_continue = r->http_minor == 1;
 		}
+	}
+	if (c->coding == GW_CODING_OTHER && !g->pass_unknown_encodings &&
+	    c->hi.framing != SK_HTTP_FRAMING_NONE) {
+		respond_error(
+		    c, 415,
+		    "the body's Content-Encoding cannot be inspected (gzip and deflate can)");
+		return false;
 	}
 	c->keep_alive = r->http_minor == 1 && !conn_close;
 	c->upgrade = conn_upgrade && has_upgrade && r->http_minor == 1;
@@ -628,6 +641,27 @@ static void inspect_and_go(gw_conn *c)
 	int64_t t = (int64_t)now_ms_wall();
 	sk_verdict v;
 	sk_error err = {0};
+	if ((c->coding == GW_CODING_GZIP || c->coding == GW_CODING_DEFLATE) && c->body.n) {
+		/* The engine reads the body as the app will, inflated; the
+		 * upstream gets it compressed, as sent. */
+		if (c->streaming) {
+			respond_error(c, 413,
+			              "a compressed body larger than inspection.body_buffer");
+			finish_request(c);
+			return;
+		}
+		sk_str plain;
+		bool truncated;
+		if (gw_inflate((gw_coding)c->coding, c->req.body, cfg(c)->body_buffer,
+		               cfg(c)->max_inflate_ratio, c->arena, &plain, &truncated, &err)) {
+			atomic_fetch_add(&w->srv->metrics.bad_requests, 1);
+			respond_error(c, err.status == SK_E_LIMIT ? 413 : 400, err.msg);
+			c->keep_alive = false;
+			finish_request(c);
+			return;
+		}
+		c->req.body = plain;
+	}
 	/* The worker's scratch belongs to the worker's generation, which is
 	 * the request's: it was taken when the request started, and a worker
 	 * changes generation only between requests (gw_worker_refresh). */

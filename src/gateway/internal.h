@@ -103,6 +103,7 @@ struct gw_conn {
 	bool head_request;
 	bool upgrade;
 	bool expect_continue;
+	int coding; /* gw_coding of the body */
 	char request_id[40];
 	char client_ip[64];
 	/* Body: buffered up to the configured size, then inspected, then the

@@ -428,6 +428,38 @@ def main():
     ok(st == 200 and ubody == blob and b"transfer-encoding: chunked" in head.lower(),
        "a long chunked body streams through re-chunked", (st, len(ubody)))
 
+    # -- compressed bodies: inspected inflated, forwarded as sent
+    import gzip
+    import zlib
+    attack = gzip.compress(b"q=1' UNION SELECT password FROM users--")
+    raw = (("POST /gz HTTP/1.1\r\n%s\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            "Content-Encoding: gzip\r\nContent-Length: %d\r\n\r\n" % (HOST, len(attack))).encode()
+           + attack)
+    before = up.count()
+    st, _, _, _ = request(port, raw)
+    ok(st == 403 and up.count() == before, "an attack inside a gzip body is blocked", st)
+    plain = zlib.compress(b"comment=Nice+shoes%2C+thanks")
+    raw = (("POST /df HTTP/1.1\r\n%s\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            "Content-Encoding: deflate\r\nContent-Length: %d\r\n\r\n" % (HOST, len(plain))).encode()
+           + plain)
+    st, _, _, _ = request(port, raw)
+    head, ubody = up.last()
+    ok(st == 200 and ubody == plain and b"Content-Encoding: deflate" in head,
+       "a benign deflate body passes and is forwarded compressed", (st, head))
+    bomb = gzip.compress(b"a" * (8 << 20))
+    raw = (("POST /bomb HTTP/1.1\r\n%s\r\nContent-Type: text/plain\r\nContent-Encoding: gzip\r\n"
+            "Content-Length: %d\r\n\r\n" % (HOST, len(bomb))).encode() + bomb)
+    st, _, _, _ = request(port, raw)
+    ok(st == 413, "a decompression bomb is refused with 413", st)
+    raw = (("POST /br HTTP/1.1\r\n%s\r\nContent-Type: text/plain\r\nContent-Encoding: br\r\n"
+            "Content-Length: 3\r\n\r\nabc" % HOST).encode())
+    st, _, _, _ = request(port, raw)
+    ok(st == 415, "a body in a coding that cannot be inspected gets 415", st)
+    raw = (("POST /bad HTTP/1.1\r\n%s\r\nContent-Type: text/plain\r\nContent-Encoding: gzip\r\n"
+            "Content-Length: 5\r\n\r\nhello" % HOST).encode())
+    st, _, _, _ = request(port, raw)
+    ok(st == 400, "a body that is not valid gzip gets 400", st)
+
     # -- the request-smuggling family: refused with 400 and a close
     bad = {
         "Content-Length and Transfer-Encoding":
