@@ -662,6 +662,24 @@ static void inspect_and_go(gw_conn *c)
 		}
 		c->req.body = plain;
 	}
+	if (!c->streaming && sk_request_body_kind(&c->req) == SK_BODY_MULTIPART) {
+		/* A multipart body two parsers could split differently (see
+		 * http/multipart.c) is refused: the app must not read parts the
+		 * engine did not see. */
+		const sk_part *parts;
+		size_t nparts;
+		bool valid = false;
+		if (sk_request_parts(&c->req, &parts, &nparts, &valid) != SK_OK || !valid) {
+			atomic_fetch_add(&w->srv->metrics.bad_requests, 1);
+			respond_error(
+			    c, 400,
+			    "an ambiguous multipart body (malformed part headers, no closing "
+			    "boundary, or repeated parameters)");
+			c->keep_alive = false;
+			finish_request(c);
+			return;
+		}
+	}
 	/* The worker's scratch belongs to the worker's generation, which is
 	 * the request's: it was taken when the request started, and a worker
 	 * changes generation only between requests (gw_worker_refresh). */

@@ -460,6 +460,27 @@ def main():
     st, _, _, _ = request(port, raw)
     ok(st == 400, "a body that is not valid gzip gets 400", st)
 
+    # -- multipart: an upload passes, an ambiguous body is refused
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
+    mp = (b"--XyZ\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nMy cat\r\n"
+          b"--XyZ\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"cat.png\"\r\n"
+          b"Content-Type: image/png\r\n\r\n" + png + b"\r\n--XyZ--\r\n")
+    raw = (("POST /upload HTTP/1.1\r\n%s\r\nContent-Type: multipart/form-data; boundary=XyZ\r\n"
+            "Content-Length: %d\r\n\r\n" % (HOST, len(mp))).encode() + mp)
+    st, _, _, _ = request(port, raw)
+    head, ubody = up.last()
+    ok(st == 200 and ubody == mp, "a multipart image upload passes whole", st)
+    amb = mp.replace(b"\r\n--XyZ--\r\n", b"\r\n")  # no closing boundary
+    raw = (("POST /upload HTTP/1.1\r\n%s\r\nContent-Type: multipart/form-data; boundary=XyZ\r\n"
+            "Content-Length: %d\r\n\r\n" % (HOST, len(amb))).encode() + amb)
+    st, _, _, _ = request(port, raw)
+    ok(st == 400, "a multipart body without its closing boundary is refused", st)
+    amb = mp.replace(b'name="title"', b'name="title"; name="other"')
+    raw = (("POST /upload HTTP/1.1\r\n%s\r\nContent-Type: multipart/form-data; boundary=XyZ\r\n"
+            "Content-Length: %d\r\n\r\n" % (HOST, len(amb))).encode() + amb)
+    st, _, _, _ = request(port, raw)
+    ok(st == 400, "a multipart part with a repeated name parameter is refused", st)
+
     # -- the request-smuggling family: refused with 400 and a close
     bad = {
         "Content-Length and Transfer-Encoding":
