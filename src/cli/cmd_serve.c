@@ -30,6 +30,7 @@ static const char serve_usage[] =
     "  --log-all                log allowed requests too (default: blocked and counted)\n"
     "  --explain                also say why in words on stderr, a line per block\n"
     "  --trusted-proxies CIDR,...  take the client from X-Forwarded-For behind these\n"
+    "  --tls-cert FILE --tls-key FILE  serve HTTPS (PEM certificate chain and key)\n"
     "  --admin HOST:PORT        /healthz, /metrics, POST /reload (default 127.0.0.1:9901)\n"
     "  --no-admin               no admin listener\n"
     "  --search-string-encoding base64|text\n";
@@ -76,6 +77,12 @@ static sk_status apply_flags(const serve_args *a, sk_gw_config *c, acl_opts *ao,
 			c->trusted = NULL;
 			c->ntrusted = 0;
 			st = sk_gw_trusted_parse(c, v, err);
+		} else if ((v = opt_value(argc, argv, &i, "--tls-cert", &bad))) {
+			free(c->tls_cert);
+			c->tls_cert = strdup(v);
+		} else if ((v = opt_value(argc, argv, &i, "--tls-key", &bad))) {
+			free(c->tls_key);
+			c->tls_key = strdup(v);
 		} else if ((v = opt_value(argc, argv, &i, "--admin", &bad))) {
 			st = sk_gw_addr_parse(v, &c->admin, err);
 		} else if (strcmp(argv[i], "--no-admin") == 0)

@@ -16,6 +16,7 @@
 
 #include "gateway/encoding.h"
 #include "gateway/internal.h"
+#include "gateway/tls.h"
 #include "waf/ipaddr.h"
 #include "waf/report.h"
 
@@ -23,6 +24,7 @@ static void process(gw_conn *c);
 static void finish_request(gw_conn *c);
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
 static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf);
+static void tls_flush(gw_conn *c);
 
 static const sk_gw_config *cfg(const gw_conn *c)
 {
@@ -38,6 +40,7 @@ static void on_handle_closed(uv_handle_t *h)
 		return;
 	sk_buf_free(&c->in);
 	sk_buf_free(&c->body);
+	gw_tls_free(c->tls);
 	free(c);
 }
 
@@ -100,6 +103,12 @@ static void close_after_writes(gw_conn *c)
 	if (c->closing || c->state == C_CLOSED)
 		return;
 	c->closing = true;
+	if (c->tls) {
+		gw_tls_shutdown(c->tls);
+		tls_flush(c);
+		if (c->state == C_CLOSED)
+			return;
+	}
 	uv_read_stop((uv_stream_t *)&c->tcp);
 	c->reading = false;
 	uv_timer_stop(&c->timer);
@@ -132,10 +141,27 @@ static void on_client_write(uv_write_t *req, int status)
 		gw_upstream_pause(c->up, false);
 }
 
+/* Ciphertext waiting in the TLS session goes to the socket. */
+static void tls_flush(gw_conn *c)
+{
+	uint8_t buf[16384];
+	size_t k;
+	while (c->state != C_CLOSED && (k = gw_tls_take(c->tls, buf, sizeof buf)) > 0)
+		if (gw_write((uv_stream_t *)&c->tcp, buf, k, on_client_write) != 0)
+			gw_conn_close(c);
+}
+
 static void send_bytes(gw_conn *c, const void *p, size_t n)
 {
 	if (c->state == C_CLOSED || n == 0)
 		return;
+	if (c->tls) {
+		if (gw_tls_write(c->tls, p, n) != 0)
+			gw_conn_close(c);
+		else
+			tls_flush(c);
+		return;
+	}
 	if (gw_write((uv_stream_t *)&c->tcp, p, n, on_client_write) != 0)
 		gw_conn_close(c);
 }
@@ -1070,6 +1096,39 @@ static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 	buf->len = sizeof c->w->readbuf;
 }
 
+/* Plaintext from the client: the bytes read, or what TLS made of them. */
+static void on_plain(gw_conn *c, const uint8_t *p, size_t n)
+{
+	if (c->state == C_TUNNEL) {
+		if (c->up)
+			gw_upstream_send(c->up, p, n);
+		return;
+	}
+	/* The head must fit within its limits; body bytes pass through the
+	 * buffer on their way to c->body or the upstream. */
+	size_t cap = c->w->gen->cfg.max_request_line + c->w->gen->cfg.max_header_bytes +
+	             GW_PIPELINE_MAX + GW_READ_CHUNK;
+	if (c->in.max == 0)
+		sk_buf_init(&c->in, cap);
+	if (c->in_off > 0 && c->in_off == c->in.n) {
+		c->in.n = c->in_off = 0;
+	} else if (c->in_off > (c->in.n >> 1)) {
+		memmove(c->in.p, c->in.p + c->in_off, c->in.n - c->in_off);
+		c->in.n -= c->in_off;
+		c->in_off = 0;
+	}
+	if (sk_buf_append(&c->in, p, n)) {
+		if (c->state == C_HEAD && !c->response_started) {
+			respond_error(c, 431, "request head too large");
+			close_after_writes(c);
+		} else {
+			gw_conn_close(c);
+		}
+		return;
+	}
+	process(c);
+}
+
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 {
 	gw_conn *c = s->data;
@@ -1086,34 +1145,27 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		gw_conn_close(c);
 		return;
 	}
-	if (c->state == C_TUNNEL) {
-		if (c->up)
-			gw_upstream_send(c->up, buf->base, (size_t)nread);
+	if (!c->tls) {
+		on_plain(c, (const uint8_t *)buf->base, (size_t)nread);
 		return;
 	}
-	/* The head must fit within its limits; body bytes pass through the
-	 * buffer on their way to c->body or the upstream. */
-	size_t cap = c->w->gen->cfg.max_request_line + c->w->gen->cfg.max_header_bytes +
-	             GW_PIPELINE_MAX + GW_READ_CHUNK;
-	if (c->in.max == 0)
-		sk_buf_init(&c->in, cap);
-	if (c->in_off > 0 && c->in_off == c->in.n) {
-		c->in.n = c->in_off = 0;
-	} else if (c->in_off > (c->in.n >> 1)) {
-		memmove(c->in.p, c->in.p + c->in_off, c->in.n - c->in_off);
-		c->in.n -= c->in_off;
-		c->in_off = 0;
+	if (gw_tls_feed(c->tls, buf->base, (size_t)nread)) {
+		gw_conn_close(c);
+		return;
 	}
-	if (sk_buf_append(&c->in, buf->base, (size_t)nread)) {
-		if (c->state == C_HEAD && !c->response_started) {
-			respond_error(c, 431, "request head too large");
-			close_after_writes(c);
-		} else {
+	for (;;) {
+		ssize_t k = gw_tls_read(c->tls, c->w->plainbuf, sizeof c->w->plainbuf);
+		tls_flush(c); /* handshake answers */
+		if (k < 0) {
 			gw_conn_close(c);
+			return;
 		}
-		return;
+		if (k == 0 || c->state == C_CLOSED)
+			return;
+		on_plain(c, c->w->plainbuf, (size_t)k);
+		if (c->state == C_CLOSED || c->closing)
+			return;
 	}
-	process(c);
 }
 
 static void on_timeout(uv_timer_t *t)
@@ -1181,6 +1233,10 @@ void gw_on_connection(uv_stream_t *listener, int status)
 		}
 	}
 	uv_tcp_nodelay(&c->tcp, 1);
+	if (w->srv->tls_ctx && !(c->tls = gw_tls_new(w->srv->tls_ctx))) {
+		gw_conn_close(c);
+		return;
+	}
 	arm(c, g->header_timeout);
 	uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
 	c->reading = true;

@@ -54,8 +54,9 @@ struct gw_worker {
 	bool draining;
 	uint64_t drain_deadline;
 	uint8_t readbuf[GW_READ_CHUNK];
-	sk_buf log;  /* log records waiting for the next flush */
-	unsigned rr; /* round robin over upstreams */
+	uint8_t plainbuf[GW_READ_CHUNK]; /* decrypted TLS input */
+	sk_buf log;                      /* log records waiting for the next flush */
+	unsigned rr;                     /* round robin over upstreams */
 };
 
 struct gw_server {
@@ -73,6 +74,7 @@ struct gw_server {
 	sk_gw_addr demo_addr; /* the demo app, when started */
 	bool demo;
 	gw_metrics metrics;
+	struct ssl_ctx_st *tls_ctx; /* SSL_CTX, when the listener speaks TLS */
 	uv_loop_t *main_loop;
 	uv_async_t reload_async;
 };
@@ -91,6 +93,7 @@ struct gw_conn {
 	size_t in_off;
 	bool reading, closing, eof;
 	char peer[64];
+	struct gw_tls *tls; /* NULL: plain TCP */
 
 	/* The request in progress. */
 	sk_arena *arena;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "gateway/internal.h"
+#include "gateway/tls.h"
 
 void gw_notice(gw_server *s, const char *fmt, ...)
 {
@@ -260,12 +261,8 @@ sk_status sk_gateway_run(const sk_gw_hooks *hooks, sk_error *err)
 	const sk_gw_config *c = &s->current->cfg;
 	if ((st = open_log(s, c, err)))
 		goto out;
-	if (c->tls_cert) {
-		st = sk_fail(err, SK_E_UNSUPPORTED,
-		             "tls: TLS on the listener is not available in this version; put the "
-		             "gateway behind a load balancer that ends TLS");
+	if (c->tls_cert && (st = gw_tls_ctx_new(c->tls_cert, c->tls_key, &s->tls_ctx, err)))
 		goto out;
-	}
 	if (c->demo) {
 		if ((st = gw_demo_start(&s->demo_addr, err)))
 			goto out;
@@ -308,8 +305,9 @@ sk_status sk_gateway_run(const sk_gw_hooks *hooks, sk_error *err)
 
 	for (unsigned i = 0; i < n; i++)
 		pthread_create(&s->workers[i].thread, NULL, worker_main, &s->workers[i]);
-	gw_notice(s, "listening on %s:%u, %u worker%s, upstream %s%s%s", c->listen.host,
-	          c->listen.port, n, n == 1 ? "" : "s", s->demo ? "the built-in demo app" : "",
+	gw_notice(s, "listening on %s://%s:%u, %u worker%s, upstream %s%s%s",
+	          s->tls_ctx ? "https" : "http", c->listen.host, c->listen.port, n,
+	          n == 1 ? "" : "s", s->demo ? "the built-in demo app" : "",
 	          s->demo ? "" : "http://", s->demo ? "" : c->upstream_host_header[0]);
 	if (!c->admin_off)
 		gw_notice(s, "admin on http://%s:%u (/healthz, /metrics, POST /reload)",
@@ -334,6 +332,7 @@ out:
 	if (s->log_fd > STDERR_FILENO)
 		close(s->log_fd);
 	gw_gen_release(s->current);
+	SSL_CTX_free(s->tls_ctx);
 	gw_metrics_free(&s->metrics);
 	free(s);
 	return st;

@@ -693,6 +693,47 @@ def main():
        "--count-only passes the attack and logs what would have blocked it", (st, recs[-1:]))
     gw.stop()
 
+    # -- TLS on the listener
+    cert, key = os.path.join(TMP, "cert.pem"), os.path.join(TMP, "key.pem")
+    r = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                        "-subj", "/CN=shop.example.com", "-keyout", key, "-out", cert],
+                       capture_output=True)
+    gw = Gateway(up.port, ["--tls-cert", cert, "--tls-key", key], name="tls")
+    import ssl
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+
+    def tls_request(raw):
+        s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", gw.port), timeout=10))
+        try:
+            s.sendall(raw)
+            return read_response(s)
+        finally:
+            s.close()
+
+    st1, _, b1, _ = tls_request(get("/over-tls"))
+    head, _ = up.last()
+    st2, _, _, _ = tls_request(get("/x?q=<script>alert(1)</script>"))
+    ok(r.returncode == 0 and st1 == 200 and b'"/over-tls"' in b1 and st2 == 403
+       and b"X-Forwarded-Proto: https" in head,
+       "TLS: requests are served, inspected and forwarded as https", (st1, st2, head))
+    s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", gw.port), timeout=10))
+    s.sendall(get("/k1"))
+    a1, _, _, rest = read_response(s)
+    s.sendall(get("/k2"))
+    a2, _, b2, _ = read_response(s, rest)
+    s.close()
+    ok(a1 == 200 and a2 == 200 and b'"/k2"' in b2, "TLS: keep-alive", (a1, a2))
+    st, _, _, _ = request(gw.port, get("/plain-to-tls"))
+    ok(st is None, "plain HTTP to the TLS port gets no HTTP answer", st)
+    ok(gw.stop() == 0, "TLS gateway stops cleanly", gw.stderr()[-500:])
+    r = subprocess.run([SEKISHO, "serve", "--upstream", "http://127.0.0.1:1", "--tls-cert", cert,
+                        "--tls-key", cert, "--no-admin", "--listen", "127.0.0.1:%d" % free_port()],
+                       capture_output=True, text=True, timeout=20)
+    ok(r.returncode == 2 and "tls:" in r.stderr, "a TLS key that does not load is a clear error",
+       r.stderr)
+
     # -- bad configuration: one clear message, exit 2
     bad_cfg = os.path.join(TMP, "bad.yaml")
     with open(bad_cfg, "w") as f:
