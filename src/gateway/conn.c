@@ -89,12 +89,30 @@ void gw_conn_close(gw_conn *c)
 	uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
 }
 
+/* How long a closing connection goes on reading what the client still
+ * sends (the rest of a refused body) before it closes: closing with
+ * unread bytes makes the kernel send a reset, which can destroy the answer
+ * before the client reads it. */
+#define LINGER_MS 2000
+
+static void on_linger_timeout(uv_timer_t *t)
+{
+	gw_conn_close(t->data);
+}
+
 static void on_shutdown(uv_shutdown_t *req, int status)
 {
-	(void)status;
 	gw_conn *c = req->data;
 	free(req);
-	gw_conn_close(c);
+	if (status < 0 || c->eof || c->state == C_CLOSED) {
+		gw_conn_close(c);
+		return;
+	}
+	c->lingering = true;
+	uv_timer_start(&c->timer, on_linger_timeout, LINGER_MS, 0);
+	if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) != 0)
+		gw_conn_close(c);
+	c->reading = true;
 }
 
 /* Closes once what was written has gone out. */
@@ -1134,6 +1152,11 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 	gw_conn *c = s->data;
 	if (nread == 0 || c->state == C_CLOSED)
 		return;
+	if (c->lingering) {
+		if (nread < 0)
+			gw_conn_close(c);
+		return; /* dropped */
+	}
 	if (nread < 0) {
 		c->eof = true;
 		if (c->state == C_TUNNEL && c->up) {

@@ -92,6 +92,7 @@ struct gw_conn {
 	sk_buf in;   /* read, not yet consumed: in.p[in_off..in.n) */
 	size_t in_off;
 	bool reading, closing, eof;
+	bool lingering; /* answered and shut down; reading the rest to drop it */
 	char peer[64];
 	struct gw_tls *tls; /* NULL: plain TCP */
 

@@ -121,6 +121,10 @@ static void on_up_write(uv_write_t *req, int status)
 			gw_conn_upstream_failed(c, 502, "writing to the upstream failed");
 		return;
 	}
+	/* Progress either way keeps the upstream timeout at bay: a long
+	 * upload is not a silent upstream. */
+	if (u->state == U_HEAD || u->state == U_BODY)
+		uv_timer_start(&u->timer, on_up_timeout, u->w->gen->cfg.upstream_timeout, 0);
 	if (u->client && !gw_upstream_write_busy(u))
 		gw_conn_resume_upstream_body(u->client);
 }

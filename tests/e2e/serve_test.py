@@ -413,6 +413,25 @@ def main():
     st, _, _, _ = request(port, raw)
     ok(st == 403 and up.count() == before,
        "a text body past the buffer is blocked by SizeRestrictions_BODY", st)
+    # The answer comes before the client has sent its body: it must still
+    # read a 403, not a reset (the gateway lingers, reading and dropping).
+    big_text = b"a=" + b"lorem ipsum " * 400000
+    s = connect(port)
+    s.sendall(("POST /form HTTP/1.1\r\n%s\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+               "Content-Length: %d\r\n\r\n" % (HOST, len(big_text))).encode())
+    sent = 0
+    try:
+        for i in range(0, len(big_text), 65536):
+            s.sendall(big_text[i:i + 65536])
+            sent += 65536
+    except OSError:
+        pass
+    try:
+        st, _, _, _ = read_response(s)
+    except OSError as e:
+        st = str(e)
+    s.close()
+    ok(st == 403, "a client still sending a refused body reads its 403", (st, sent))
     blob = bytes(range(256)) * 1024  # 256 KiB of binary
     raw = (("POST /file HTTP/1.1\r\n%s\r\nContent-Type: application/octet-stream\r\n"
             "Content-Length: %d\r\n\r\n" % (HOST, len(blob))).encode() + blob)
