@@ -42,5 +42,6 @@ int cmd_rules(int argc, char **argv);
 int cmd_lists(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_reload(int argc, char **argv);
+int cmd_events(int argc, char **argv);
 
 #endif

@@ -30,6 +30,8 @@ static const char serve_usage[] =
     "  --log-all                log allowed requests too (default: blocked and counted)\n"
     "  --explain                also say why in words on stderr, a line per block\n"
     "  --trusted-proxies CIDR,...  take the client from X-Forwarded-For behind these\n"
+    "  --events STORE           event store: a SQLite file (default ./sekisho-events.db)\n"
+    "  --no-events              no event store\n"
     "  --tls-cert FILE --tls-key FILE  serve HTTPS (PEM certificate chain and key)\n"
     "  --admin HOST:PORT        /healthz, /metrics, POST /reload (default 127.0.0.1:9901)\n"
     "  --no-admin               no admin listener\n"
@@ -77,6 +79,12 @@ static sk_status apply_flags(const serve_args *a, sk_gw_config *c, acl_opts *ao,
 			c->trusted = NULL;
 			c->ntrusted = 0;
 			st = sk_gw_trusted_parse(c, v, err);
+		} else if ((v = opt_value(argc, argv, &i, "--events", &bad))) {
+			free(c->events_store);
+			c->events_store = strdup(v);
+			c->events_on = true;
+		} else if (strcmp(argv[i], "--no-events") == 0) {
+			c->events_on = false;
 		} else if ((v = opt_value(argc, argv, &i, "--tls-cert", &bad))) {
 			free(c->tls_cert);
 			c->tls_cert = strdup(v);

@@ -18,7 +18,20 @@ static void handle(void *ctx, sk_request *req, sk_buf *out)
 	} else if (get && sk_str_eq(req->path, SK_STR_LIT("/metrics"))) {
 		sk_buf m;
 		sk_buf_init(&m, (size_t)32 << 20);
-		if (gw_metrics_render(&s->metrics, atomic_load(&s->conns), &m) == SK_OK)
+		uint64_t written = s->events ? sk_events_written(s->events) : 0;
+		uint64_t dropped = atomic_load(&s->metrics.events_dropped) +
+		                   (s->events ? sk_events_dropped(s->events) : 0);
+		if (gw_metrics_render(&s->metrics, atomic_load(&s->conns), &m) == SK_OK &&
+		    sk_buf_printf(
+		        &m,
+		        "# HELP sekisho_events_written_total Events written to the store.\n"
+		        "# TYPE sekisho_events_written_total counter\n"
+		        "sekisho_events_written_total %llu\n"
+		        "# HELP sekisho_events_dropped_total Events lost: queue full, no "
+		        "store, or a failed write.\n"
+		        "# TYPE sekisho_events_dropped_total counter\n"
+		        "sekisho_events_dropped_total %llu\n",
+		        (unsigned long long)written, (unsigned long long)dropped) == SK_OK)
 			gw_mini_reply(out, 200, "text/plain; version=0.0.4", (const char *)m.p,
 			              m.n);
 		sk_buf_free(&m);

@@ -38,6 +38,10 @@ void sk_gw_config_init(sk_gw_config *c)
 	c->upstream_keepalive = 64;
 	c->request_id_header = strdup("X-Request-Id");
 	c->log = strdup("-");
+	c->events_on = true;
+	c->events_store = strdup("sekisho-events.db");
+	c->events_retention = (uint64_t)30 * 86400 * 1000;
+	c->events_max = 1000000;
 	c->redact = calloc(2, sizeof *c->redact);
 	if (!c->request_id_header || !c->log || !c->redact)
 		abort();
@@ -60,6 +64,7 @@ void sk_gw_config_free(sk_gw_config *c)
 	for (size_t i = 0; i < c->nredact; i++)
 		free(c->redact[i]);
 	free(c->redact);
+	free(c->events_store);
 	free(c->tls_cert);
 	free(c->tls_key);
 	memset(c, 0, sizeof *c);
@@ -238,6 +243,10 @@ bool sk_gw_parse_duration_ms(const char *s, uint64_t *out)
 		mul = 1000;
 	else if (strcmp(end, "m") == 0)
 		mul = 60000;
+	else if (strcmp(end, "h") == 0)
+		mul = 3600000;
+	else if (strcmp(end, "d") == 0)
+		mul = 86400000;
 	else
 		return false;
 	if (v > UINT64_MAX / mul / 2)
@@ -427,6 +436,8 @@ static sk_status read_root(reader *r, sk_gw_config *c, json_t *root)
 	static const char *const logk[] = {"file", "all", "redact", "explain", NULL};
 	static const char *const admk[] = {"listen", "enabled", NULL};
 	static const char *const tlsk[] = {"cert", "key", NULL};
+	static const char *const evk[] = {"store",      "enabled",        "retention",
+	                                  "max_events", "sample_allowed", NULL};
 	sk_status st;
 	json_t *v, *s;
 	if ((st = known_keys(r, root, NULL, top)))
@@ -577,6 +588,30 @@ static sk_status read_root(reader *r, sk_gw_config *c, json_t *root)
 			bool on;
 			TRY(set_bool(r, v, "admin.enabled", &on));
 			c->admin_off = !on;
+		}
+	}
+	if ((s = json_object_get(root, "events"))) {
+		TRY(known_keys(r, s, "events", evk));
+		if (GET(s, "store"))
+			TRY(set_string(r, v, "events.store", &c->events_store));
+		if (GET(s, "enabled"))
+			TRY(set_bool(r, v, "events.enabled", &c->events_on));
+		if (GET(s, "retention"))
+			TRY(set_ms(r, v, "events.retention", &c->events_retention));
+		if (GET(s, "max_events"))
+			TRY(set_size(r, v, "events.max_events", &c->events_max));
+		if (GET(s, "sample_allowed")) {
+			const char *f = NULL;
+			char *end;
+			TRY(want_string(r, v, "events.sample_allowed", &f));
+			double d = strtod(f, &end);
+			if (*end || end == f || d < 0 || d > 1)
+				return sk_fail(
+				    r->err, SK_E_INVALID,
+				    "%s: events.sample_allowed: expected a fraction from 0 to 1, "
+				    "found \"%s\"",
+				    r->file, f);
+			c->events_sample = d;
 		}
 	}
 	if ((s = json_object_get(root, "tls"))) {

@@ -63,6 +63,13 @@ typedef struct sk_gw_config {
 	char **redact; /* header names whose values are logged as REDACTED */
 	size_t nredact;
 
+	/* Event store (ops/events.h). */
+	bool events_on;
+	char *events_store;        /* SQLite file or postgres:// URL */
+	uint64_t events_retention; /* ms; 0: kept */
+	size_t events_max;         /* 0: no cap */
+	double events_sample;      /* fraction of allowed requests stored */
+
 	sk_gw_addr admin;
 	bool admin_off;
 

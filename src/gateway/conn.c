@@ -594,10 +594,18 @@ static bool has_count(const sk_verdict *v)
 	return false;
 }
 
+/* The log record, and the event for the store, of a request that was
+ * blocked or counted (or is logged or sampled anyway). */
 static void log_verdict(gw_conn *c, const sk_verdict *v, int64_t t)
 {
 	const sk_gw_config *g = cfg(c);
-	if (c->w->srv->log_fd < 0 || (!g->log_all && v->action == SK_ACT_ALLOW && !has_count(v)))
+	bool counted = has_count(v);
+	bool interesting = v->action != SK_ACT_ALLOW || counted;
+	bool to_log = c->w->srv->log_fd >= 0 && (interesting || g->log_all);
+	bool to_store =
+	    g->events_on &&
+	    (interesting || (g->events_sample > 0 && gw_random01(c->w) < g->events_sample));
+	if (!to_log && !to_store)
 		return;
 	/* Redaction beyond Authorization and Cookie: values replaced in a
 	 * copy of the header list, so the forwarded request is untouched. */
@@ -618,7 +626,10 @@ static void log_verdict(gw_conn *c, const sk_verdict *v, int64_t t)
 	                     .redact_auth = false};
 	sk_buf rec;
 	sk_buf_init(&rec, SK_CAP_LOG_RECORD);
-	if (!sk_log_record(c->gen->prog, &shown, v, &lo, &rec) && !sk_buf_putc(&rec, '\n'))
+	bool ok = sk_log_record(c->gen->prog, &shown, v, &lo, &rec) == SK_OK;
+	if (ok && to_store)
+		gw_event_submit(c, v, counted, t, &rec);
+	if (ok && to_log && !sk_buf_putc(&rec, '\n'))
 		gw_log_record(c->w, &rec);
 	sk_buf_free(&rec);
 }

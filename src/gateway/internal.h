@@ -15,6 +15,7 @@
 #include "http/chunked.h"
 #include "http/request.h"
 #include "http/response.h"
+#include "ops/events.h"
 #include "waf/engine.h"
 
 /* Named caps of the gateway's buffers. */
@@ -57,6 +58,7 @@ struct gw_worker {
 	uint8_t plainbuf[GW_READ_CHUNK]; /* decrypted TLS input */
 	sk_buf log;                      /* log records waiting for the next flush */
 	unsigned rr;                     /* round robin over upstreams */
+	uint64_t rng;                    /* xorshift state, for sampling */
 };
 
 struct gw_server {
@@ -74,6 +76,7 @@ struct gw_server {
 	sk_gw_addr demo_addr; /* the demo app, when started */
 	bool demo;
 	gw_metrics metrics;
+	sk_event_store *events;     /* NULL: not configured or could not be opened */
 	struct ssl_ctx_st *tls_ctx; /* SSL_CTX, when the listener speaks TLS */
 	uv_loop_t *main_loop;
 	uv_async_t reload_async;
@@ -182,6 +185,11 @@ void gw_upstream_pool_drop(gw_worker *w);
 
 /* write.c: copies p and writes it; frees the copy when done. */
 int gw_write(uv_stream_t *s, const void *p, size_t n, uv_write_cb done);
+
+/* event.c */
+void gw_event_submit(gw_conn *c, const sk_verdict *v, bool counted, int64_t t,
+                     const sk_buf *record);
+double gw_random01(gw_worker *w);
 
 /* accesslog.c */
 void gw_log_record(gw_worker *w, const sk_buf *record);

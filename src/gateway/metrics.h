@@ -25,6 +25,7 @@ typedef struct gw_metrics {
 	atomic_uint_fast64_t lat[GW_LAT_BUCKETS + 1]; /* the last: +Inf */
 	atomic_uint_fast64_t lat_sum_us, lat_count;
 	atomic_uint_fast64_t reloads, reload_failures;
+	atomic_uint_fast64_t events_dropped; /* no store to take them */
 	pthread_mutex_t lock;
 	gw_named_count *rules, *labels;
 	size_t nrules, nlabels, caprules, caplabels;

@@ -263,6 +263,19 @@ sk_status sk_gateway_run(const sk_gw_hooks *hooks, sk_error *err)
 		goto out;
 	if (c->tls_cert && (st = gw_tls_ctx_new(c->tls_cert, c->tls_key, &s->tls_ctx, err)))
 		goto out;
+	if (c->events_on) {
+		sk_events_options eo = {.store = c->events_store,
+		                        .retention_ms = (int64_t)c->events_retention,
+		                        .max_events = (int64_t)c->events_max};
+		sk_error e = {0};
+		/* Without a store the gateway still serves; events are counted
+		 * as dropped (read-only file systems, a locked file). */
+		if (sk_events_open(&eo, &s->events, &e))
+			gw_notice(s,
+			          "warning: %s; serving without an event store (events are counted "
+			          "as dropped)",
+			          e.msg);
+	}
 	if (c->demo) {
 		if ((st = gw_demo_start(&s->demo_addr, err)))
 			goto out;
@@ -317,6 +330,8 @@ sk_status sk_gateway_run(const sk_gw_hooks *hooks, sk_error *err)
 	for (unsigned i = 0; i < n; i++)
 		pthread_join(s->workers[i].thread, NULL);
 	gw_admin_stop();
+	sk_events_close(s->events); /* writes what is queued */
+	s->events = NULL;
 	uv_close((uv_handle_t *)&sig_hup, NULL);
 	uv_close((uv_handle_t *)&sig_term, NULL);
 	uv_close((uv_handle_t *)&sig_int, NULL);
@@ -333,6 +348,7 @@ out:
 		close(s->log_fd);
 	gw_gen_release(s->current);
 	SSL_CTX_free(s->tls_ctx);
+	sk_events_close(s->events);
 	gw_metrics_free(&s->metrics);
 	free(s);
 	return st;

@@ -462,3 +462,8 @@ sk_status sk_explain(const sk_verdict *v, sk_buf *b)
 		st = sk_buf_printf(b, "%s%s", i ? "," : " labels=", v->labels[i]);
 	return st;
 }
+
+json_t *sk_json_bytes(sk_str s)
+{
+	return jbytes(s);
+}

@@ -24,4 +24,8 @@ SK_MUST_CHECK sk_status sk_explain(const sk_verdict *v, sk_buf *out);
  * contains "../"'. */
 SK_MUST_CHECK sk_status sk_explain_hit(const sk_hit *h, sk_buf *out);
 
+/* A JSON string of arbitrary bytes (invalid UTF-8 as U+FFFD). */
+#include <jansson.h>
+json_t *sk_json_bytes(sk_str s);
+
 #endif

@@ -196,7 +196,7 @@ class Gateway:
                 f.write(config)
             args += ["--config", path]
         args += list(extra)
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=self.err)
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=self.err, cwd=TMP)
         deadline = time.time() + 20
         while time.time() < deadline:
             try:
@@ -349,6 +349,27 @@ def main():
     ok(blocked and "SQLi" in json.dumps(blocked[-1]["ruleGroupList"]),
        "the log record names the SQLi rule", json.dumps(blocked[-1:])[:800])
     ok(not [r for r in recs if r.get("action") == "ALLOW"], "allowed requests are not logged by default")
+
+    # -- the event store (default: ./sekisho-events.db, here in TMP)
+    time.sleep(0.3)
+    r = subprocess.run([SEKISHO, "events", "--events", os.path.join(TMP, "sekisho-events.db"),
+                        "--json"], capture_output=True, text=True, timeout=20)
+    evs = [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
+    sqli = [e for e in evs if "SQLi" in e["terminating_rule"]]
+    ok(r.returncode == 0 and sqli and sqli[-1]["request_id"] == h.get("x-request-id")
+       and sqli[-1]["action"] == "BLOCK" and sqli[-1]["path"] == "/search"
+       and "SQL injection" in sqli[-1]["reason"],
+       "a blocked request is in the event store, with its rule and reason", (r.stderr, evs[-1:]))
+    r = subprocess.run([SEKISHO, "events", "show", str(sqli[-1]["id"] if sqli else 0), "--events",
+                        os.path.join(TMP, "sekisho-events.db")], capture_output=True, text=True,
+                       timeout=20)
+    ok(r.returncode == 0 and "SQLi_QUERYARGUMENTS" in r.stdout and 'query argument "q"' in r.stdout
+       and "sekisho allow" in r.stdout, "sekisho events show tells the whole story", r.stdout)
+    r = subprocess.run([SEKISHO, "events", "show", "999999", "--events",
+                        os.path.join(TMP, "sekisho-events.db")], capture_output=True, text=True,
+                       timeout=20)
+    ok(r.returncode == 2 and "no event 999999" in r.stderr, "an event id that does not exist",
+       r.stderr)
 
     # -- keep-alive and pipelining
     conns = up.connections
@@ -752,6 +773,22 @@ def main():
                        capture_output=True, text=True, timeout=20)
     ok(r.returncode == 2 and "tls:" in r.stderr, "a TLS key that does not load is a clear error",
        r.stderr)
+
+    # -- an event store that cannot be opened: the gateway warns and serves
+    ro = os.path.join(TMP, "readonly")
+    os.makedirs(ro)
+    with open(os.path.join(ro, "events.db"), "w") as f:
+        f.write("this is not a database")
+    gw = Gateway(up.port, ["--events", os.path.join(ro, "events.db")], name="nostore")
+    st1, _, _, _ = request(gw.port, get("/fine"))
+    st2, _, _, _ = request(gw.port, get("/search?q=1%27%20OR%20%271%27%3D%271"))
+    time.sleep(0.2)
+    _, _, metrics, _ = request(gw.admin, b"GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n")
+    ok(st1 == 200 and st2 == 403 and "serving without an event store" in gw.stderr()
+       and b"sekisho_events_dropped_total 1" in metrics,
+       "a corrupt event store: the gateway warns, serves, and counts the event as dropped",
+       (st1, st2, gw.stderr()[-400:]))
+    gw.stop()
 
     # -- bad configuration: one clear message, exit 2
     bad_cfg = os.path.join(TMP, "bad.yaml")
