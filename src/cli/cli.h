@@ -43,5 +43,6 @@ int cmd_lists(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_reload(int argc, char **argv);
 int cmd_events(int argc, char **argv);
+int cmd_notify(int argc, char **argv);
 
 #endif

@@ -32,6 +32,7 @@ static const char serve_usage[] =
     "  --trusted-proxies CIDR,...  take the client from X-Forwarded-For behind these\n"
     "  --events STORE           event store: a SQLite file (default ./sekisho-events.db)\n"
     "  --no-events              no event store\n"
+    "  --notify-webhook URL     alerts on blocks, Slack-format, to this URL\n"
     "  --tls-cert FILE --tls-key FILE  serve HTTPS (PEM certificate chain and key)\n"
     "  --admin HOST:PORT        /healthz, /metrics, POST /reload (default 127.0.0.1:9901)\n"
     "  --no-admin               no admin listener\n"
@@ -83,6 +84,13 @@ static sk_status apply_flags(const serve_args *a, sk_gw_config *c, acl_opts *ao,
 			free(c->events_store);
 			c->events_store = strdup(v);
 			c->events_on = true;
+		} else if ((v = opt_value(argc, argv, &i, "--notify-webhook", &bad))) {
+			if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
+				return sk_fail(
+				    err, SK_E_INVALID,
+				    "--notify-webhook: expected an http:// or https:// URL");
+			free(c->notify.slack_url);
+			c->notify.slack_url = strdup(v);
 		} else if (strcmp(argv[i], "--no-events") == 0) {
 			c->events_on = false;
 		} else if ((v = opt_value(argc, argv, &i, "--tls-cert", &bad))) {

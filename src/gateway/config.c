@@ -42,6 +42,7 @@ void sk_gw_config_init(sk_gw_config *c)
 	c->events_store = strdup("sekisho-events.db");
 	c->events_retention = (uint64_t)30 * 86400 * 1000;
 	c->events_max = 1000000;
+	sk_notify_config_init(&c->notify);
 	c->redact = calloc(2, sizeof *c->redact);
 	if (!c->request_id_header || !c->log || !c->redact)
 		abort();
@@ -65,6 +66,7 @@ void sk_gw_config_free(sk_gw_config *c)
 		free(c->redact[i]);
 	free(c->redact);
 	free(c->events_store);
+	sk_notify_config_free(&c->notify);
 	free(c->tls_cert);
 	free(c->tls_key);
 	memset(c, 0, sizeof *c);
@@ -186,6 +188,7 @@ sk_status sk_gw_trusted_parse(sk_gw_config *c, const char *list, sk_error *err)
 		}
 		c->trusted = nr;
 		c->trusted[c->ntrusted++] = r;
+		sk_ip_ranges_sort(c->trusted, c->ntrusted); /* lookups search */
 	}
 	free(copy);
 	return SK_OK;
@@ -407,6 +410,113 @@ static sk_status read_list(reader *r, json_t *v, const char *key, char ***out, s
 	return SK_OK;
 }
 
+static sk_status set_url(reader *r, json_t *v, const char *key, char **out)
+{
+	sk_status st = set_string(r, v, key, out);
+	if (!st && strncmp(*out, "http://", 7) != 0 && strncmp(*out, "https://", 8) != 0)
+		return sk_fail(r->err, SK_E_INVALID, "%s: %s: expected an http:// or https:// URL",
+		               r->file, key);
+	return st;
+}
+
+static sk_status read_notify(reader *r, sk_notify_config *n, json_t *s, const char *const *ntk,
+                             const char *const *mailk, const char *const *silk)
+{
+	sk_status st;
+	json_t *v, *m;
+#define TRY(x)                                                                                     \
+	do {                                                                                       \
+		if ((st = (x)))                                                                    \
+			return st;                                                                 \
+	} while (0)
+	TRY(known_keys(r, s, "notify", ntk));
+	if ((v = json_object_get(s, "slack_webhook")))
+		TRY(set_url(r, v, "notify.slack_webhook", &n->slack_url));
+	if ((v = json_object_get(s, "webhook")))
+		TRY(set_url(r, v, "notify.webhook", &n->webhook_url));
+	if ((v = json_object_get(s, "window")))
+		TRY(set_ms(r, v, "notify.window", &n->window_ms));
+	if ((v = json_object_get(s, "max_per_minute"))) {
+		size_t k;
+		TRY(set_size(r, v, "notify.max_per_minute", &k));
+		if (k < 1 || k > 100000)
+			return sk_fail(r->err, SK_E_INVALID,
+			               "%s: notify.max_per_minute: 1 to 100000", r->file);
+		n->max_per_minute = (unsigned)k;
+	}
+	if ((m = json_object_get(s, "email"))) {
+		TRY(known_keys(r, m, "notify.email", mailk));
+		if ((v = json_object_get(m, "smtp_url"))) {
+			TRY(set_string(r, v, "notify.email.smtp_url", &n->smtp_url));
+			if (strncmp(n->smtp_url, "smtp://", 7) &&
+			    strncmp(n->smtp_url, "smtps://", 8))
+				return sk_fail(
+				    r->err, SK_E_INVALID,
+				    "%s: notify.email.smtp_url: expected smtp://HOST:PORT or "
+				    "smtps://HOST:PORT",
+				    r->file);
+		}
+		if ((v = json_object_get(m, "from")))
+			TRY(set_string(r, v, "notify.email.from", &n->mail_from));
+		if ((v = json_object_get(m, "username")))
+			TRY(set_string(r, v, "notify.email.username", &n->smtp_user));
+		if ((v = json_object_get(m, "password")))
+			TRY(set_string(r, v, "notify.email.password", &n->smtp_password));
+		if ((v = json_object_get(m, "to")))
+			TRY(read_list(r, v, "notify.email.to", &n->mail_to, &n->nmail_to));
+		if (n->smtp_url && !n->nmail_to)
+			return sk_fail(r->err, SK_E_INVALID,
+			               "%s: notify.email.to: expected addresses", r->file);
+	}
+	if ((m = json_object_get(s, "silence"))) {
+		TRY(known_keys(r, m, "notify.silence", silk));
+		if ((v = json_object_get(m, "labels")))
+			TRY(read_list(r, v, "notify.silence.labels", &n->silence_labels,
+			              &n->nsilence_labels));
+		if ((v = json_object_get(m, "rules")))
+			TRY(read_list(r, v, "notify.silence.rules", &n->silence_rules,
+			              &n->nsilence_rules));
+		if ((v = json_object_get(m, "paths")))
+			TRY(read_list(r, v, "notify.silence.paths", &n->silence_paths,
+			              &n->nsilence_paths));
+		if ((v = json_object_get(m, "ips"))) {
+			size_t i;
+			json_t *e;
+			if (!json_is_array(v))
+				return sk_fail(
+				    r->err, SK_E_INVALID,
+				    "%s: notify.silence.ips: expected a list of CIDR ranges",
+				    r->file);
+			json_array_foreach(v, i, e)
+			{
+				sk_ip_range range;
+				char buf[80];
+				const char *t = json_string_value(e);
+				if (t && !strchr(t, '/'))
+					snprintf(buf, sizeof buf, "%s/%d", t,
+					         strchr(t, ':') ? 128 : 32);
+				else
+					snprintf(buf, sizeof buf, "%s", t ? t : "");
+				if (!t || !sk_cidr_parse(buf, &range))
+					return sk_fail(
+					    r->err, SK_E_INVALID,
+					    "%s: notify.silence.ips[%zu]: expected an address or "
+					    "CIDR range",
+					    r->file, i);
+				sk_ip_range *nr =
+				    realloc(n->silence_ips, (n->nsilence_ips + 1) * sizeof *nr);
+				if (!nr)
+					return sk_fail(r->err, SK_E_NOMEM, "out of memory");
+				n->silence_ips = nr;
+				n->silence_ips[n->nsilence_ips++] = range;
+			}
+			sk_ip_ranges_sort(n->silence_ips, n->nsilence_ips);
+		}
+	}
+#undef TRY
+	return SK_OK;
+}
+
 static sk_status read_root(reader *r, sk_gw_config *c, json_t *root)
 {
 	static const char *const top[] = {"listen",
@@ -425,6 +535,8 @@ static sk_status read_root(reader *r, sk_gw_config *c, json_t *root)
 	                                  "log",
 	                                  "admin",
 	                                  "tls",
+	                                  "events",
+	                                  "notify",
 	                                  NULL};
 	static const char *const insp[] = {"body_limit", "body_buffer",       "buffer_budget",
 	                                   "on_error",   "unknown_encodings", "max_inflate_ratio",
@@ -436,6 +548,10 @@ static sk_status read_root(reader *r, sk_gw_config *c, json_t *root)
 	static const char *const logk[] = {"file", "all", "redact", "explain", NULL};
 	static const char *const admk[] = {"listen", "enabled", NULL};
 	static const char *const tlsk[] = {"cert", "key", NULL};
+	static const char *const ntk[] = {"slack_webhook",  "webhook", "email", "window",
+	                                  "max_per_minute", "silence", NULL};
+	static const char *const mailk[] = {"smtp_url", "from", "to", "username", "password", NULL};
+	static const char *const silk[] = {"labels", "rules", "paths", "ips", NULL};
 	static const char *const evk[] = {"store",      "enabled",        "retention",
 	                                  "max_events", "sample_allowed", NULL};
 	sk_status st;
@@ -614,6 +730,8 @@ static sk_status read_root(reader *r, sk_gw_config *c, json_t *root)
 			c->events_sample = d;
 		}
 	}
+	if ((s = json_object_get(root, "notify")))
+		TRY(read_notify(r, &c->notify, s, ntk, mailk, silk));
 	if ((s = json_object_get(root, "tls"))) {
 		TRY(known_keys(r, s, "tls", tlsk));
 		if (GET(s, "cert"))

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "base/error.h"
+#include "ops/notify.h"
 #include "waf/acl.h"
 
 #define SK_GW_MAX_UPSTREAMS 16
@@ -69,6 +70,8 @@ typedef struct sk_gw_config {
 	uint64_t events_retention; /* ms; 0: kept */
 	size_t events_max;         /* 0: no cap */
 	double events_sample;      /* fraction of allowed requests stored */
+
+	sk_notify_config notify; /* alerts on blocks */
 
 	sk_gw_addr admin;
 	bool admin_off;

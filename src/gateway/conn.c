@@ -757,6 +757,7 @@ static void inspect_and_go(gw_conn *c)
 		log_verdict(c, &v, t);
 		if (cfg(c)->explain && v.action != SK_ACT_ALLOW)
 			explain(c, &v);
+		gw_notify(c, &v);
 	}
 	if (v.action != SK_ACT_ALLOW) {
 		respond_block(c, &v);

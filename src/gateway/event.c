@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "gateway/internal.h"
 #include "waf/report.h"
@@ -193,4 +194,46 @@ double gw_random01(gw_worker *w)
 	x ^= x << 17;
 	w->rng = x;
 	return (double)(x >> 11) / 9007199254740992.0;
+}
+
+/* A block for the notifier (ops/notify.h), which groups, silences and
+ * sends on its own thread. */
+void gw_notify(gw_conn *c, const sk_verdict *v)
+{
+	gw_server *s = c->w->srv;
+	if (!s->notifier || v->action == SK_ACT_ALLOW)
+		return;
+	const sk_rule_match *t = v->terminating >= 0 ? &v->matches[v->terminating] : NULL;
+	char rule[600] = "";
+	if (t)
+		snprintf(rule, sizeof rule, "%s%s%s", t->rule->name, t->group_rule ? "/" : "",
+		         t->group_rule ? t->group_rule->name : "");
+	sk_buf why;
+	sk_buf_init(&why, 2048);
+	for (size_t i = 0; t && i < t->nhits; i++)
+		if ((i && sk_buf_puts(&why, "; ")) || sk_explain_hit(&t->hits[i], &why))
+			break;
+	if (sk_buf_putc(&why, 0) != SK_OK && why.n)
+		why.p[why.n - 1] = 0; /* at the cap: cut the last byte for the NUL */
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	bool found;
+	sk_str host = sk_request_header(&c->req, "host", &found);
+	sk_block_notice b = {
+	    .time_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
+	    .rule = rule,
+	    .action = sk_action_name(v->action),
+	    .client_ip = c->client_ip,
+	    .method = sk_arena_strndup(c->arena, c->req.method.p, c->req.method.n),
+	    .host = sk_arena_strndup(c->arena, host.p, host.n),
+	    .path = sk_arena_strndup(c->arena, c->req.path.p, c->req.path.n),
+	    .query = sk_arena_strndup(c->arena, c->req.query.p, c->req.query.n),
+	    .reason = why.p ? (const char *)why.p : "",
+	    .request_id = c->request_id,
+	    .labels = (const char *const *)v->labels,
+	    .nlabels = v->nlabels,
+	};
+	if (b.method && b.host && b.path && b.query)
+		sk_notify_block(s->notifier, &b);
+	sk_buf_free(&why);
 }

@@ -77,6 +77,7 @@ struct gw_server {
 	bool demo;
 	gw_metrics metrics;
 	sk_event_store *events;     /* NULL: not configured or could not be opened */
+	sk_notifier *notifier;      /* NULL: no alerts configured */
 	struct ssl_ctx_st *tls_ctx; /* SSL_CTX, when the listener speaks TLS */
 	uv_loop_t *main_loop;
 	uv_async_t reload_async;
@@ -190,6 +191,7 @@ int gw_write(uv_stream_t *s, const void *p, size_t n, uv_write_cb done);
 void gw_event_submit(gw_conn *c, const sk_verdict *v, bool counted, int64_t t,
                      const sk_buf *record);
 double gw_random01(gw_worker *w);
+void gw_notify(gw_conn *c, const sk_verdict *v);
 
 /* accesslog.c */
 void gw_log_record(gw_worker *w, const sk_buf *record);

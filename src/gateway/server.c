@@ -41,6 +41,12 @@ static sk_status gen_build(gw_server *s, gw_gen **out, sk_error *err)
 		free(g);
 		return st;
 	}
+	/* The command an alert suggests names this gateway's store and ACL. */
+	char hint[1200];
+	snprintf(hint, sizeof hint, "--events %s%s%s", g->cfg.events_store,
+	         g->cfg.acl ? " --acl " : "", g->cfg.acl ? g->cfg.acl : "");
+	free(g->cfg.notify.allow_hint);
+	g->cfg.notify.allow_hint = strdup(hint);
 	atomic_init(&g->refs, 1);
 	g->id = atomic_fetch_add(&s->gen_id, 1) + 1;
 	*out = g;
@@ -201,6 +207,12 @@ static void reload(gw_server *s)
 	if (g->cfg.listen.port != old->listen.port || strcmp(g->cfg.listen.host, old->listen.host))
 		gw_notice(s, "reload: listen address changes take a restart; still on %s:%u",
 		          old->listen.host, old->listen.port);
+	/* Alerts follow the new configuration (silence lists, targets). */
+	if (s->notifier)
+		sk_notify_reconfigure(s->notifier, &g->cfg.notify);
+	else if (sk_notify_configured(&g->cfg.notify) &&
+	         sk_notify_start(&g->cfg.notify, &s->notifier, &err))
+		gw_notice(s, "warning: alerts not started: %s", err.msg);
 	pthread_mutex_lock(&s->lock);
 	gw_gen *prev = s->current;
 	s->current = g;
@@ -276,6 +288,9 @@ sk_status sk_gateway_run(const sk_gw_hooks *hooks, sk_error *err)
 			          "as dropped)",
 			          e.msg);
 	}
+	if (sk_notify_configured(&c->notify) &&
+	    (st = sk_notify_start(&c->notify, &s->notifier, err)))
+		goto out;
 	if (c->demo) {
 		if ((st = gw_demo_start(&s->demo_addr, err)))
 			goto out;
@@ -330,6 +345,8 @@ sk_status sk_gateway_run(const sk_gw_hooks *hooks, sk_error *err)
 	for (unsigned i = 0; i < n; i++)
 		pthread_join(s->workers[i].thread, NULL);
 	gw_admin_stop();
+	sk_notify_stop(s->notifier); /* sends the follow-ups of open windows */
+	s->notifier = NULL;
 	sk_events_close(s->events); /* writes what is queued */
 	s->events = NULL;
 	uv_close((uv_handle_t *)&sig_hup, NULL);
@@ -348,6 +365,7 @@ out:
 		close(s->log_fd);
 	gw_gen_release(s->current);
 	SSL_CTX_free(s->tls_ctx);
+	sk_notify_stop(s->notifier);
 	sk_events_close(s->events);
 	gw_metrics_free(&s->metrics);
 	free(s);

@@ -178,6 +178,41 @@ class Upstream:
             return self.requests[-1] if self.requests else (b"", b"")
 
 
+class Hook:
+    """A webhook receiver: records the bodies POSTed to it."""
+
+    def __init__(self):
+        import http.server
+        hook = self
+        self.messages = []
+        self.fail_next = 0
+        self.refused = 0
+
+        class H(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if hook.fail_next:
+                    hook.fail_next -= 1
+                    hook.refused += 1
+                    self.send_response(429)
+                    self.send_header("Retry-After", "1")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                hook.messages.append(body.decode())
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *a):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
 # ---------------------------------------------------------------- gateway
 
 
@@ -773,6 +808,56 @@ def main():
                        capture_output=True, text=True, timeout=20)
     ok(r.returncode == 2 and "tls:" in r.stderr, "a TLS key that does not load is a clear error",
        r.stderr)
+
+    # -- alerts: a local webhook receiver stands in for Slack
+    hook = Hook()
+    conf = ("notify:\n  window: 3s\n  silence:\n    labels: [NoUserAgent_Header]\n"
+            "    paths: ['/junk/*']\n")
+    gw = Gateway(up.port, ["--notify-webhook", "http://127.0.0.1:%d/hook" % hook.port],
+                 config=conf, name="alerts")
+    sqli = "/search?q=1%27%20OR%20%271%27%3D%271&x=<!channel>"
+    t0 = time.time()
+    for _ in range(100):
+        request(gw.port, get(sqli))
+    while not hook.messages and time.time() - t0 < 5:
+        time.sleep(0.05)
+    first_after = time.time() - t0
+    time.sleep(1)
+    burst = list(hook.messages)
+    text = json.loads(burst[0])["text"] if burst else ""
+    ok(len(burst) == 1 and "SQLi_QUERYARGUMENTS" in text and "sekisho allow" in text,
+       "a burst of 100 identical blocks: one Slack-format message (first in %.1f s)" % first_after,
+       burst[:3])
+    ok("<!channel>" not in text and "&lt;!channel&gt;" in text,
+       "request text is escaped for Slack (no <!channel> mention)", text)
+    time.sleep(3)
+    follow = hook.messages[1:]
+    ok(len(follow) == 1 and "99 more" in json.loads(follow[0])["text"],
+       "the repeats are summed up in one follow-up message after the window", follow)
+    n = len(hook.messages)
+    request(gw.port, ("GET /quiet?q=<script>alert(1)</script> HTTP/1.1\r\nHost: shop.example.com"
+                      "\r\n\r\n").encode())  # no User-Agent: NoUserAgent_HEADER, silenced
+    request(gw.port, get("/junk/x?q=<script>alert(1)</script>"))
+    time.sleep(1)
+    ok(len(hook.messages) == n, "silenced label and path: blocked, but no alert",
+       hook.messages[n:])
+    hook.fail_next = 1  # a 429 with Retry-After: 1, then the retry succeeds
+    request(gw.port, get("/retry?q=<script>alert(1)</script>"))
+    t0 = time.time()
+    while len(hook.messages) == n and time.time() - t0 < 6:
+        time.sleep(0.1)
+    ok(len(hook.messages) == n + 1 and hook.refused == 1,
+       "a 429 from the webhook is retried", (hook.refused, hook.messages[n:]))
+    gw.stop()
+    r = subprocess.run([SEKISHO, "notify", "test", "--notify-webhook",
+                        "http://127.0.0.1:%d/hook" % hook.port], capture_output=True, text=True,
+                       timeout=30)
+    ok(r.returncode == 0 and "test message" in hook.messages[-1],
+       "sekisho notify test sends a test message", r.stderr)
+    r = subprocess.run([SEKISHO, "notify", "test", "--notify-webhook",
+                        "http://127.0.0.1:%d/hook" % free_port()], capture_output=True, text=True,
+                       timeout=60)
+    ok(r.returncode == 2 and "failed" in r.stderr, "an unreachable webhook: a clear error", r.stderr)
 
     # -- an event store that cannot be opened: the gateway warns and serves
     ro = os.path.join(TMP, "readonly")
