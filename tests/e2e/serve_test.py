@@ -682,7 +682,8 @@ def main():
     acl_path = os.path.join(acl_dir, "acl.json")
     with open(acl_path, "w") as f:
         json.dump(acl, f)
-    gw = Gateway(up.port, ["--acl", acl_path, "--trusted-proxies", "127.0.0.0/8"], name="custom")
+    gw = Gateway(up.port, ["--acl", acl_path, "--trusted-proxies",
+                           "192.168.0.0/16,127.0.0.0/8,10.0.0.0/8"], name="custom")
     st, h, body, _ = request(gw.port, get("/tea/pot", "X-Forwarded-For: 203.0.113.9\r\n"))
     ok(st == 418 and body == b'{"error":"no tea"}' and h.get("x-why") == "tea"
        and h.get("content-type") == "application/json",
@@ -858,6 +859,17 @@ def main():
                         "http://127.0.0.1:%d/hook" % free_port()], capture_output=True, text=True,
                        timeout=60)
     ok(r.returncode == 2 and "failed" in r.stderr, "an unreachable webhook: a clear error", r.stderr)
+
+    # -- the events section of sekisho.yaml
+    store = os.path.join(TMP, "from-yaml.db")
+    gw = Gateway(up.port, [], config="events:\n  store: %s\n  retention: 7d\n" % store,
+                 name="yamlevents")
+    request(gw.port, get("/x?q=<script>alert(1)</script>"))
+    gw.stop()
+    r = subprocess.run([SEKISHO, "events", "--events", store, "--json"], capture_output=True,
+                       text=True, timeout=20)
+    ok(r.returncode == 0 and "CrossSiteScripting_QUERYARGUMENTS" in r.stdout,
+       "events.store in sekisho.yaml is where events go", (r.stdout[:300], r.stderr))
 
     # -- an event store that cannot be opened: the gateway warns and serves
     ro = os.path.join(TMP, "readonly")
