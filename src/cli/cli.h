@@ -44,5 +44,6 @@ int cmd_serve(int argc, char **argv);
 int cmd_reload(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_notify(int argc, char **argv);
+int cmd_allow(int argc, char **argv);
 
 #endif

@@ -17,6 +17,7 @@ static const struct command {
 	{"reload", cmd_reload, "ask a running gateway to re-read its configuration"},
 	{"events", cmd_events, "what the gateway blocked and counted: list, show, summary"},
 	{"notify", cmd_notify, "send a test alert to the configured notifiers"},
+	{"allow", cmd_allow, "the narrowest web ACL change that lets a stored request through"},
 	{"check", cmd_check, "would these requests be blocked by this web ACL, and why?"},
 	{"acl", cmd_acl, "validate a web ACL (capacity, problems), print the default one"},
 	{"rules", cmd_rules, "the built-in managed rule groups: what each rule catches"},

@@ -61,6 +61,7 @@ typedef struct sk_event_filter {
 	int64_t since_ms;                              /* 0: any time */
 	const char *action, *rule, *label, *ip, *path; /* NULL: any; path is a prefix */
 	int64_t id;                                    /* > 0: that event only */
+	const char *request_id;                        /* NULL: any; else that request only */
 	long limit;                                    /* newest N, printed oldest first */
 } sk_event_filter;
 

@@ -138,6 +138,7 @@ static sk_status sq_query(void *v, const sk_event_filter *f, sk_event_fn fn, voi
 	    "      OR json_each.value LIKE '%:' || ?5))"
 	    " AND (?6 IS NULL OR client_ip = ?6)"
 	    " AND (?7 IS NULL OR substr(path, 1, length(?7)) = ?7)"
+	    " AND (?9 IS NULL OR request_id = ?9)"
 	    " ORDER BY id DESC LIMIT ?8) ORDER BY id";
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -152,6 +153,10 @@ static sk_status sq_query(void *v, const sk_event_filter *f, sk_event_fn fn, voi
 			sqlite3_bind_null(st, k + 3);
 	}
 	sqlite3_bind_int64(st, 8, f->limit > 0 ? f->limit : -1);
+	if (f->request_id)
+		sqlite3_bind_text(st, 9, f->request_id, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 9);
 	sk_status s = SK_OK;
 	int rc;
 	while (s == SK_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
