@@ -25,10 +25,18 @@ static void finish_request(gw_conn *c);
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
 static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf);
 static void tls_flush(gw_conn *c);
+static void flow_control(gw_conn *c);
 
 static const sk_gw_config *cfg(const gw_conn *c)
 {
 	return &c->gen->cfg;
+}
+
+/* The idle timeout of the worker's configuration (a tunnel holds no
+ * request generation). */
+static uint64_t cfg_idle(const gw_conn *c)
+{
+	return c->w->gen->cfg.idle_timeout;
 }
 
 /* ---- lifetime ---- */
@@ -155,8 +163,11 @@ static void on_client_write(uv_write_t *req, int status)
 	gw_conn *c = req->data;
 	if (status < 0 || c->state == C_CLOSED)
 		return;
-	if (c->up && !gw_conn_write_busy(c))
+	if (gw_conn_write_busy(c))
+		return;
+	if (c->up)
 		gw_upstream_pause(c->up, false);
+	flow_control(c);
 }
 
 /* Ciphertext waiting in the TLS session goes to the socket. */
@@ -316,6 +327,31 @@ static bool lists_token(sk_str v, const char *token)
 	return false;
 }
 
+static bool upgrade_websocket(const sk_request *r)
+{
+	bool found;
+	return lists_token(sk_request_header(r, "upgrade", &found), "websocket");
+}
+
+/* An absolute-form target ("http://host/path") and Host must name the same
+ * host: the upstream goes by the target, rules by Host (RFC 9112 3.2.2). */
+static bool authority_is_host(const sk_request *r)
+{
+	sk_str t = r->target;
+	size_t i = 0;
+	while (i + 2 < t.n && !(t.p[i] == ':' && t.p[i + 1] == '/' && t.p[i + 2] == '/'))
+		i++;
+	if (i + 2 >= t.n)
+		return false;
+	i += 3;
+	size_t j = i;
+	while (j < t.n && t.p[j] != '/' && t.p[j] != '?' && t.p[j] != '#')
+		j++;
+	bool found;
+	sk_str host = sk_request_header(r, "host", &found);
+	return found && sk_str_ieq(sk_str_make(t.p + i, j - i), host);
+}
+
 static bool trusted(const sk_gw_config *g, sk_str ip)
 {
 	uint8_t a[16];
@@ -353,17 +389,31 @@ static void client_address(gw_conn *c)
 	}
 }
 
-static bool reserve_budget(gw_conn *c, size_t want)
+/* Makes the request's share of the buffer budget at least need bytes,
+ * taken in 64 KiB steps as the body arrives, so a slow or idle client holds
+ * only what it sent. */
+static bool ensure_budget(gw_conn *c, size_t need)
 {
+	if (need <= c->budget)
+		return true;
 	gw_server *s = c->w->srv;
+	size_t step = (size_t)64 << 10;
+	size_t want = (need + step - 1) / step * step - c->budget;
 	size_t cap = cfg(c)->buffer_budget;
 	size_t cur = atomic_load(&s->buffered);
 	do {
 		if (cur + want > cap)
 			return false;
 	} while (!atomic_compare_exchange_weak(&s->buffered, &cur, cur + want));
-	c->budget = want;
+	c->budget += want;
 	return true;
+}
+
+static void busy(gw_conn *c)
+{
+	atomic_fetch_add(&c->w->srv->metrics.busy, 1);
+	respond_error(c, 503, "no buffer space for the body right now; try again");
+	close_after_writes(c);
 }
 
 static void start_request(gw_conn *c)
@@ -427,14 +477,25 @@ static bool accept_head(gw_conn *c)
 		    "the body's Content-Encoding cannot be inspected (gzip and deflate can)");
 		return false;
 	}
+	if (sk_str_eq(r->method, SK_STR_LIT("CONNECT"))) {
+		respond_error(c, 405, "CONNECT: this is a reverse proxy, not a tunnel");
+		return false;
+	}
+	if (r->target.n && r->target.p[0] != '/' && r->target.p[0] != '*' &&
+	    !authority_is_host(r)) {
+		respond_error(c, 400, "the absolute-form target names another host than Host");
+		return false;
+	}
 	c->keep_alive = r->http_minor == 1 && !conn_close;
-	c->upgrade = conn_upgrade && has_upgrade && r->http_minor == 1;
+	/* Only WebSocket is tunnelled; any other Upgrade (h2c...) is dropped
+	 * with the hop-by-hop headers, so nothing the engine cannot read gets
+	 * a tunnel past it. */
+	c->upgrade = conn_upgrade && has_upgrade && r->http_minor == 1 && upgrade_websocket(r);
 	if (c->upgrade && c->hi.framing != SK_HTTP_FRAMING_NONE) {
 		respond_error(c, 400, "an upgrade request with a body");
 		return false;
 	}
 	uint64_t max_body = g->max_body ? g->max_body : UINT64_MAX;
-	size_t want = 0;
 	switch (c->hi.framing) {
 	case SK_HTTP_FRAMING_NONE: c->body_done = true; break;
 	case SK_HTTP_FRAMING_LENGTH:
@@ -444,7 +505,6 @@ static bool accept_head(gw_conn *c)
 		}
 		c->body_left = c->hi.content_length;
 		c->body_done = c->body_left == 0;
-		want = c->body_left < g->body_buffer ? (size_t)c->body_left : g->body_buffer;
 		break;
 	case SK_HTTP_FRAMING_CHUNKED:
 		c->chunk = sk_arena_alloc(c->arena, sizeof *c->chunk);
@@ -453,20 +513,31 @@ static bool accept_head(gw_conn *c)
 			return false;
 		}
 		sk_chunked_init(c->chunk, max_body);
-		want = g->body_buffer;
 		break;
 	}
-	if (want && !reserve_budget(c, want)) {
-		atomic_fetch_add(&c->w->srv->metrics.busy, 1);
-		respond_error(c, 503, "no buffer space for the body right now; try again");
-		return false;
-	}
+	/* The buffer budget is taken as the body arrives (body_step). */
 	if (c->expect_continue && !c->body_done && c->in_off == c->in.n) {
 		static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
 		send_bytes(c, cont, sizeof cont - 1);
 	}
 	arm(c, g->body_timeout);
 	return true;
+}
+
+/* Whether p[0..n) holds an empty line after a line end, searching from
+ * a little before `from` (what was searched already). */
+static bool head_may_end(const uint8_t *p, size_t n, size_t from)
+{
+	size_t i = from > 3 ? from - 3 : 0;
+	while (i < n) {
+		const uint8_t *lf = memchr(p + i, '\n', n - i);
+		if (!lf)
+			return false;
+		i = (size_t)(lf - p) + 1;
+		if (i < n && (p[i] == '\n' || (p[i] == '\r' && i + 1 < n && p[i + 1] == '\n')))
+			return true;
+	}
+	return false;
 }
 
 static void head_step(gw_conn *c)
@@ -476,6 +547,15 @@ static void head_step(gw_conn *c)
 	if (!c->has_request)
 		start_request(c);
 	const sk_gw_config *g = cfg(c);
+	/* Parse once an empty line has come (the head may be complete), or the
+	 * bytes pass the limits (for the error): a head trickling in a byte at
+	 * a time is then searched once, not parsed again and again. */
+	if (!head_may_end(p, n, c->head_seen) &&
+	    n <= g->max_request_line + g->max_header_bytes + 4) {
+		c->head_seen = n;
+		return;
+	}
+	c->head_seen = n;
 	sk_http_limits lim = {.max_request_line = g->max_request_line,
 	                      .max_header_bytes = g->max_header_bytes,
 	                      .max_headers = g->max_headers,
@@ -516,6 +596,10 @@ static void body_step(gw_conn *c)
 	while (!c->body_done && c->in_off < c->in.n && c->body.n < g->body_buffer) {
 		const uint8_t *p = c->in.p + c->in_off;
 		size_t avail = c->in.n - c->in_off, room = g->body_buffer - c->body.n;
+		if (!ensure_budget(c, c->body.n + (avail < room ? avail : room))) {
+			busy(c);
+			return;
+		}
 		if (c->hi.framing == SK_HTTP_FRAMING_LENGTH) {
 			size_t take = avail < room ? avail : room;
 			if (take > c->body_left)
@@ -707,6 +791,16 @@ static void inspect_and_go(gw_conn *c)
 		}
 		sk_str plain;
 		bool truncated;
+		/* The inflated text is held too: it counts against the budget. */
+		size_t out_cap =
+		    gw_inflate_bound(c->req.body.n, cfg(c)->body_buffer, cfg(c)->max_inflate_ratio);
+		if (!ensure_budget(c, c->body.n + out_cap)) {
+			atomic_fetch_add(&w->srv->metrics.busy, 1);
+			respond_error(c, 503, "no buffer space for the body right now; try again");
+			c->keep_alive = false;
+			finish_request(c);
+			return;
+		}
 		if (gw_inflate((gw_coding)c->coding, c->req.body, cfg(c)->body_buffer,
 		               cfg(c)->max_inflate_ratio, c->arena, &plain, &truncated, &err)) {
 			atomic_fetch_add(&w->srv->metrics.bad_requests, 1);
@@ -735,12 +829,16 @@ static void inspect_and_go(gw_conn *c)
 			return;
 		}
 	}
-	/* The worker's scratch belongs to the worker's generation, which is
-	 * the request's: it was taken when the request started, and a worker
-	 * changes generation only between requests (gw_worker_refresh). */
-	sk_status st = c->gen == w->gen
-	                   ? sk_evaluate(c->gen->prog, w->scratch, &c->req, t, &v, &err)
-	                   : sk_fail(&err, SK_E_INTERNAL, "generation changed");
+	/* A request is evaluated by the generation it started under. The
+	 * worker's scratch fits the worker's generation; a request that began
+	 * before a reload reached this worker gets a scratch of its own. */
+	sk_scratch *own = NULL;
+	sk_status st = SK_OK;
+	if (c->gen != w->gen && sk_scratch_create(c->gen->prog, &own))
+		st = sk_fail(&err, SK_E_NOMEM, "no memory for a scratch space");
+	if (!st)
+		st = sk_evaluate(c->gen->prog, own ? own : w->scratch, &c->req, t, &v, &err);
+	sk_scratch_free(own);
 	if (st) {
 		atomic_fetch_add(&w->srv->metrics.inspection_errors, 1);
 		if (cfg(c)->on_error == SK_GW_ON_ERROR_BLOCK) {
@@ -778,7 +876,15 @@ static bool hop_by_hop(sk_str name, const sk_request *r)
 	for (const char *const *h = hop; *h; h++)
 		if (sk_str_ieq_cstr(name, *h))
 			return true;
-	/* Fields the client named in Connection are for this hop only. */
+	/* Fields the client named in Connection are for this hop only; but
+	 * never those that make the message what it is. */
+	static const char *const kept[] = {"host",   "authorization", "cookie", "user-agent",
+	                                   "origin", "referer",       NULL};
+	for (const char *const *k = kept; *k; k++)
+		if (sk_str_ieq_cstr(name, *k))
+			return false;
+	if (name.n >= 8 && sk_str_ieq(sk_str_make(name.p, 8), SK_STR_LIT("content-")))
+		return false;
 	for (size_t i = 0; i < r->nheaders; i++) {
 		if (!sk_str_ieq_cstr(r->headers[i].name, "connection"))
 			continue;
@@ -797,9 +903,23 @@ static sk_status build_head(gw_conn *c, const sk_verdict *v, sk_buf *b)
 {
 	const sk_request *r = &c->req;
 	const sk_gw_config *g = cfg(c);
-	sk_status st =
-	    sk_buf_printf(b, "%.*s %.*s HTTP/1.1\r\n", (int)r->method.n, (const char *)r->method.p,
-	                  (int)r->target.n, (const char *)r->target.p);
+	/* Origin-form to the upstream: an absolute-form target was checked
+	 * against Host (accept_head), its path and query are what was read. */
+	sk_status st;
+	if (r->target.n && r->target.p[0] != '/' && r->target.p[0] != '*')
+		st = sk_buf_printf(b, "%.*s %.*s%s%.*s HTTP/1.1\r\n", (int)r->method.n,
+		                   (const char *)r->method.p, (int)r->path.n,
+		                   (const char *)r->path.p, r->query.n ? "?" : "", (int)r->query.n,
+		                   (const char *)r->query.p);
+	else
+		st = sk_buf_printf(b, "%.*s %.*s HTTP/1.1\r\n", (int)r->method.n,
+		                   (const char *)r->method.p, (int)r->target.n,
+		                   (const char *)r->target.p);
+	bool has_host;
+	(void)sk_request_header(r, "host", &has_host);
+	if (!st && !has_host) /* HTTP/1.0 without Host: HTTP/1.1 needs one */
+		st = sk_buf_printf(b, "Host: %s\r\n",
+		                   c->w->srv->demo ? "127.0.0.1" : g->upstream_host_header[0]);
 	sk_str xff = SK_STR_NULL;
 	for (size_t i = 0; i < r->nheaders && !st; i++) {
 		sk_str n = r->headers[i].name, val = r->headers[i].value;
@@ -878,22 +998,25 @@ static void forward(gw_conn *c, const sk_verdict *v)
 		process(c);
 }
 
-/* Streams the rest of a long body to the upstream, re-framed. */
+/* Streams the rest of a long body to the upstream, re-framed; also after
+ * the response began (apps that answer while they read). A send can fail
+ * at once and end the request, hence the checks after each. */
 static void stream_step(gw_conn *c)
 {
-	if (!c->streaming || c->body_done || !c->up)
+	if (!c->streaming || c->body_done || !c->up || !c->has_request)
 		return;
-	while (!c->body_done && c->in_off < c->in.n) {
-		if (gw_upstream_write_busy(c->up))
-			break;
+#define GONE() (!c->up || c->state == C_CLOSED || !c->has_request)
+	while (!c->body_done && c->in_off < c->in.n && !gw_upstream_write_busy(c->up)) {
 		const uint8_t *p = c->in.p + c->in_off;
 		size_t avail = c->in.n - c->in_off;
 		if (c->hi.framing == SK_HTTP_FRAMING_LENGTH) {
 			size_t take = avail < c->body_left ? avail : (size_t)c->body_left;
-			gw_upstream_send(c->up, p, take);
 			c->in_off += take;
 			c->body_left -= take;
 			c->body_done = c->body_left == 0;
+			gw_upstream_send(c->up, p, take);
+			if (GONE())
+				return;
 			continue;
 		}
 		size_t used;
@@ -905,35 +1028,39 @@ static void stream_step(gw_conn *c)
 			return;
 		}
 		c->in_off += used;
+		bool done = sk_chunked_done(c->chunk);
 		if (data.n) {
 			char sz[24];
 			int k = snprintf(sz, sizeof sz, "%zx\r\n", data.n);
 			gw_upstream_send(c->up, sz, (size_t)k);
-			gw_upstream_send(c->up, data.p, data.n);
-			gw_upstream_send(c->up, "\r\n", 2);
+			if (!GONE())
+				gw_upstream_send(c->up, data.p, data.n);
+			if (!GONE())
+				gw_upstream_send(c->up, "\r\n", 2);
+			if (GONE())
+				return;
 		}
-		if (sk_chunked_done(c->chunk)) {
+		if (done) {
 			c->body_done = true;
 			gw_upstream_send(c->up, "0\r\n\r\n", 5);
+			if (GONE())
+				return;
 		}
-		if (!c->up)
-			return;
 	}
+#undef GONE
 	if (!c->body_done)
 		arm(c, cfg(c)->body_timeout);
-	else
+	else if (c->state == C_FORWARD)
 		uv_timer_stop(&c->timer);
 }
 
+/* The upstream's write queue went down: more body, or more tunnel. */
 void gw_conn_resume_upstream_body(gw_conn *c)
 {
-	if (c->state == C_FORWARD && c->streaming && !c->body_done) {
+	if (c->state == C_TUNNEL)
+		flow_control(c);
+	else if (c->state == C_FORWARD || c->state == C_RESPOND)
 		process(c);
-		if (c->state != C_CLOSED && !c->reading && !c->closing) {
-			uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
-			c->reading = true;
-		}
-	}
 }
 
 /* ---- the response, from upstream.c ---- */
@@ -942,7 +1069,12 @@ void gw_conn_upstream_failed(gw_conn *c, int status, const char *why)
 {
 	gw_metrics *m = &c->w->srv->metrics;
 	atomic_fetch_add(status == 504 ? &m->upstream_timeouts : &m->upstream_errors, 1);
-	c->up = NULL;
+	if (c->up) { /* failed on our side (a response head we cannot relay) */
+		gw_upstream *u = c->up;
+		c->up = NULL;
+		u->client = NULL;
+		gw_upstream_close(u);
+	}
 	if (c->response_started) {
 		/* Part of a response went out: the client must see it cut. */
 		gw_conn_close(c);
@@ -1042,20 +1174,27 @@ void gw_conn_response_done(gw_conn *c)
 
 void gw_conn_tunnel(gw_conn *c)
 {
-	uv_timer_stop(&c->timer);
+	arm(c, cfg_idle(c));
 	/* Bytes the client sent after its handshake go up first. */
 	if (c->in_off < c->in.n && c->up)
 		gw_upstream_send(c->up, c->in.p + c->in_off, c->in.n - c->in_off);
 	c->in_off = c->in.n = 0;
-	if (!c->reading) {
-		uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
-		c->reading = true;
-	}
+	flow_control(c);
+}
+
+void gw_conn_tunnel_closed(gw_conn *c)
+{
+	c->up = NULL;
+	close_after_writes(c);
 }
 
 void gw_conn_tunnel_data(gw_conn *c, const uint8_t *p, size_t n)
 {
 	send_bytes(c, p, n);
+	if (c->state == C_TUNNEL && c->up && gw_conn_write_busy(c))
+		gw_upstream_pause(c->up, true);
+	if (c->state == C_TUNNEL)
+		arm(c, cfg_idle(c));
 }
 
 /* ---- the request's end ---- */
@@ -1072,50 +1211,73 @@ static void finish_request(gw_conn *c)
 		return;
 	}
 	c->state = C_HEAD;
-	/* Drop what was consumed; what is left is the next request. */
-	if (c->in_off) {
-		memmove(c->in.p, c->in.p + c->in_off, c->in.n - c->in_off);
-		c->in.n -= c->in_off;
+	c->head_seen = 0;
+	if (c->in_off == c->in.n) { /* idle connections hold no buffer */
+		sk_buf_free(&c->in);
 		c->in_off = 0;
 	}
-	if (c->in.n == 0)
-		sk_buf_free(&c->in); /* idle connections hold no buffer */
-	arm(c, c->in.n ? c->w->gen->cfg.header_timeout : c->w->gen->cfg.idle_timeout);
-	if (!c->reading) {
-		uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
-		c->reading = true;
-	}
-	if (c->in.n)
-		process(c);
+	bool more = c->in.n > c->in_off;
+	arm(c, more ? c->w->gen->cfg.header_timeout : c->w->gen->cfg.idle_timeout);
+	/* Inside process() this returns at once and its loop takes the next
+	 * request; from an upstream callback it starts that loop. */
+	process(c);
 }
 
 /* ---- input ---- */
 
+/* Whether to read now: not while the client leaves its answers unread,
+ * nor while input waits that cannot be used yet (pipelined requests behind
+ * a response, a body the upstream is not taking as fast). */
+static void flow_control(gw_conn *c)
+{
+	if (c->state == C_CLOSED || c->closing || c->eof)
+		return;
+	size_t pending = c->in.n - c->in_off;
+	bool want = true;
+	if (gw_conn_write_busy(c))
+		want = false;
+	else if (c->state == C_TUNNEL)
+		want = !c->up || !gw_upstream_write_busy(c->up);
+	else if ((c->state == C_FORWARD || c->state == C_RESPOND) && c->streaming && !c->body_done)
+		want = c->up && !gw_upstream_write_busy(c->up);
+	else if (c->state == C_FORWARD || c->state == C_RESPOND)
+		want = pending < GW_PIPELINE_MAX;
+	if (want && !c->reading) {
+		if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) == 0)
+			c->reading = true;
+	} else if (!want && c->reading) {
+		uv_read_stop((uv_stream_t *)&c->tcp);
+		c->reading = false;
+	}
+}
+
+/* One loop takes request after request. A call from inside it (an answer
+ * given while a request is handled ends in finish_request) only lets the
+ * loop go on, so a deep pipeline costs no stack. */
 static void process(gw_conn *c)
 {
+	if (c->in_process)
+		return;
+	c->in_process = true;
 	for (;;) {
 		int before = c->state;
 		switch (c->state) {
 		case C_HEAD:
 			if (c->in_off == c->in.n || c->closing)
-				return;
+				goto done;
 			head_step(c);
 			break;
 		case C_BODY: body_step(c); break;
-		case C_FORWARD: stream_step(c); return;
-		default: return;
+		case C_FORWARD:
+		case C_RESPOND: stream_step(c); goto done;
+		default: goto done;
 		}
 		if (c->state == before || c->state == C_CLOSED)
 			break;
 	}
-	/* Reading ahead is bounded: past the cap, wait for the response. */
-	if (c->state != C_CLOSED && c->reading &&
-	    (c->state == C_RESPOND || (c->state == C_FORWARD && !c->streaming) ||
-	     (c->state == C_FORWARD && c->up && gw_upstream_write_busy(c->up))) &&
-	    c->in.n - c->in_off > GW_PIPELINE_MAX) {
-		uv_read_stop((uv_stream_t *)&c->tcp);
-		c->reading = false;
-	}
+done:
+	c->in_process = false;
+	flow_control(c);
 }
 
 static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
@@ -1126,12 +1288,40 @@ static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 	buf->len = sizeof c->w->readbuf;
 }
 
+/* The client stopped sending. A complete request still gets its answer
+ * (a half-closed connection), and an idle connection leaves after what it
+ * was sent; a request cut short takes its upstream along. */
+static void client_eof(gw_conn *c)
+{
+	c->eof = true;
+	c->keep_alive = false;
+	if (c->reading) {
+		uv_read_stop((uv_stream_t *)&c->tcp);
+		c->reading = false;
+	}
+	if (c->state == C_TUNNEL) {
+		if (c->up) {
+			gw_upstream_close(c->up);
+			c->up = NULL;
+		}
+		gw_conn_close(c);
+	} else if ((c->state == C_FORWARD || c->state == C_RESPOND) && c->body_done) {
+		return; /* finish_request closes after the answer */
+	} else if (c->state == C_HEAD && !c->has_request) {
+		close_after_writes(c);
+	} else {
+		gw_conn_close(c);
+	}
+}
+
 /* Plaintext from the client: the bytes read, or what TLS made of them. */
 static void on_plain(gw_conn *c, const uint8_t *p, size_t n)
 {
 	if (c->state == C_TUNNEL) {
 		if (c->up)
 			gw_upstream_send(c->up, p, n);
+		arm(c, cfg_idle(c));
+		flow_control(c);
 		return;
 	}
 	/* The head must fit within its limits; body bytes pass through the
@@ -1170,14 +1360,7 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		return; /* dropped */
 	}
 	if (nread < 0) {
-		c->eof = true;
-		if (c->state == C_TUNNEL && c->up) {
-			gw_upstream_close(c->up);
-			c->up = NULL;
-		}
-		/* A client that went away mid-request takes its upstream along;
-		 * an idle one simply leaves. */
-		gw_conn_close(c);
+		client_eof(c);
 		return;
 	}
 	if (!c->tls) {
@@ -1192,7 +1375,10 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		ssize_t k = gw_tls_read(c->tls, c->w->plainbuf, sizeof c->w->plainbuf);
 		tls_flush(c); /* handshake answers */
 		if (k < 0) {
-			gw_conn_close(c);
+			if (c->tls->closed)
+				client_eof(c); /* close_notify: the client's end of sending */
+			else
+				gw_conn_close(c);
 			return;
 		}
 		if (k == 0 || c->state == C_CLOSED)
@@ -1217,8 +1403,9 @@ static void on_timeout(uv_timer_t *t)
 		close_after_writes(c);
 		return;
 	}
-	if (c->state == C_HEAD || c->state == C_FORWARD) {
-		gw_conn_close(c); /* idle keep-alive, or a stalled body upload */
+	if (c->state == C_HEAD || c->state == C_FORWARD || c->state == C_RESPOND ||
+	    c->state == C_TUNNEL) {
+		gw_conn_close(c); /* idle keep-alive, a stalled upload, an idle tunnel */
 		return;
 	}
 }

@@ -51,21 +51,34 @@ static sk_status run(int bits, sk_str in, size_t cap, unsigned max_ratio, uint8_
 	               bits == 31 ? "gzip" : "deflate");
 }
 
+size_t gw_inflate_bound(size_t n, size_t cap, unsigned max_ratio)
+{
+	size_t b = max_ratio && n < (SIZE_MAX - 1024) / max_ratio ? n * max_ratio + 1024 : cap;
+	return b < cap ? b : cap;
+}
+
 sk_status gw_inflate(gw_coding coding, sk_str in, size_t cap, unsigned max_ratio, sk_arena *a,
                      sk_str *out, bool *truncated, sk_error *err)
 {
-	uint8_t *buf = sk_arena_alloc(a, cap ? cap : 1);
+	/* Room for what the ratio allows, not the whole cap: output that fills
+	 * a room smaller than the cap has passed the ratio. */
+	size_t room = gw_inflate_bound(in.n, cap, max_ratio);
+	uint8_t *buf = sk_arena_alloc(a, room ? room : 1);
 	if (!buf)
 		return sk_fail(err, SK_E_NOMEM, "no memory to inflate the body");
 	size_t n = 0;
 	sk_status st;
 	if (coding == GW_CODING_GZIP) {
-		st = run(31, in, cap, max_ratio, buf, &n, truncated, err);
+		st = run(31, in, room, max_ratio, buf, &n, truncated, err);
 	} else {
-		st = run(15, in, cap, max_ratio, buf, &n, truncated, err);
+		st = run(15, in, room, max_ratio, buf, &n, truncated, err);
 		if (st == SK_E_INVALID)
-			st = run(-15, in, cap, max_ratio, buf, &n, truncated, err);
+			st = run(-15, in, room, max_ratio, buf, &n, truncated, err);
 	}
+	if (st == SK_OK && *truncated && room < cap)
+		st = sk_fail(err, SK_E_LIMIT,
+		             "the compressed body expands more than %u times (decompression bomb?)",
+		             max_ratio);
 	*out = sk_str_make(buf, n);
 	return st;
 }

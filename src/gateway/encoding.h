@@ -21,6 +21,9 @@ typedef enum gw_coding {
  * (several codings, br, zstd...). */
 gw_coding gw_coding_parse(sk_str value);
 
+/* The most bytes gw_inflate may hold for an input of n bytes. */
+size_t gw_inflate_bound(size_t n, size_t cap, unsigned max_ratio);
+
 /* Inflates in into arena memory, at most cap bytes; *truncated tells that
  * more would have come. A body that expands more than max_ratio times is
  * refused (SK_E_LIMIT: a decompression bomb), and so is one that is not

@@ -96,7 +96,9 @@ struct gw_conn {
 	sk_buf in;   /* read, not yet consumed: in.p[in_off..in.n) */
 	size_t in_off;
 	bool reading, closing, eof;
-	bool lingering; /* answered and shut down; reading the rest to drop it */
+	bool lingering;   /* answered and shut down; reading the rest to drop it */
+	bool in_process;  /* inside process(): see there */
+	size_t head_seen; /* bytes of the coming head already searched for its end */
 	char peer[64];
 	struct gw_tls *tls; /* NULL: plain TCP */
 
@@ -170,6 +172,7 @@ void gw_conn_response_data(gw_conn *c, const uint8_t *p, size_t n);
 void gw_conn_response_done(gw_conn *c);
 void gw_conn_tunnel(gw_conn *c);
 void gw_conn_tunnel_data(gw_conn *c, const uint8_t *p, size_t n);
+void gw_conn_tunnel_closed(gw_conn *c);
 void gw_conn_close(gw_conn *c);
 void gw_conn_resume_upstream_body(gw_conn *c);
 bool gw_conn_write_busy(const gw_conn *c);

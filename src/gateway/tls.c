@@ -71,6 +71,8 @@ ssize_t gw_tls_read(gw_tls *t, void *buf, size_t cap)
 	int e = SSL_get_error(t->ssl, k);
 	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
 		return 0;
+	if (e == SSL_ERROR_ZERO_RETURN)
+		t->closed = true;
 	ERR_clear_error();
 	t->failed = true;
 	return -1;

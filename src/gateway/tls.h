@@ -19,6 +19,7 @@ typedef struct gw_tls {
 	SSL *ssl;
 	BIO *in, *out; /* ciphertext from the client; ciphertext for it */
 	bool failed;
+	bool closed; /* the client sent close_notify */
 } gw_tls;
 
 gw_tls *gw_tls_new(SSL_CTX *ctx);

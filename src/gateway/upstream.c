@@ -141,7 +141,7 @@ void gw_upstream_send(gw_upstream *u, const void *p, size_t n)
 	}
 }
 
-static gw_upstream *connect_new(gw_worker *w, unsigned target);
+static gw_upstream *connect_new(gw_worker *w, const gw_gen *gen, unsigned target);
 
 /* Whether a request may be sent twice (RFC 9110 9.2.2). */
 static bool idempotent(sk_str m)
@@ -160,7 +160,7 @@ static void fail(gw_upstream *u, int status, const char *why)
 	 * request never reached the app, so an idempotent one goes again,
 	 * once, on a new connection. */
 	if (c && status == 502 && u->reused && !u->got_bytes && u->replay.n) {
-		gw_upstream *n = connect_new(u->w, u->target);
+		gw_upstream *n = connect_new(u->w, c->gen, u->target);
 		if (n) {
 			sk_buf replay = u->replay;
 			sk_buf_init(&u->replay, 0);
@@ -210,15 +210,15 @@ static void on_up_timeout(uv_timer_t *t)
 	                              : "the upstream did not answer in time");
 }
 
-static gw_upstream *connect_new(gw_worker *w, unsigned target)
+static gw_upstream *connect_new(gw_worker *w, const gw_gen *gen, unsigned target)
 {
-	const sk_gw_addr *a = w->srv->demo ? &w->srv->demo_addr : &w->gen->cfg.upstreams[target];
+	const sk_gw_addr *a = w->srv->demo ? &w->srv->demo_addr : &gen->cfg.upstreams[target];
 	gw_upstream *u = calloc(1, sizeof *u);
 	if (!u)
 		return NULL;
 	u->w = w;
 	u->target = target;
-	u->gen_id = w->gen->id;
+	u->gen_id = gen->id;
 	uv_tcp_init(&w->loop, &u->tcp);
 	uv_timer_init(&w->loop, &u->timer);
 	u->tcp.data = u->timer.data = u->connect.data = u;
@@ -230,16 +230,16 @@ static gw_upstream *connect_new(gw_worker *w, unsigned target)
 		gw_upstream_close(u);
 		return NULL;
 	}
-	uv_timer_start(&u->timer, on_up_timeout, w->gen->cfg.upstream_connect_timeout, 0);
+	uv_timer_start(&u->timer, on_up_timeout, gen->cfg.upstream_connect_timeout, 0);
 	return u;
 }
 
-static gw_upstream *pool_take(gw_worker *w, unsigned target)
+static gw_upstream *pool_take(gw_worker *w, const gw_gen *gen, unsigned target)
 {
 	while (w->idle) {
 		gw_upstream *u = w->idle;
 		pool_remove(u);
-		if (u->gen_id == w->gen->id && u->target == target) {
+		if (u->gen_id == gen->id && u->target == target) {
 			uv_timer_stop(&u->timer);
 			u->state = U_HEAD;
 			u->reused = true;
@@ -255,9 +255,9 @@ void gw_upstream_start(gw_conn *c, const sk_buf *head, const sk_buf *body)
 	gw_worker *w = c->w;
 	size_t n = w->srv->demo ? 1 : c->gen->cfg.nupstreams;
 	unsigned target = n ? w->rr++ % (unsigned)n : 0;
-	gw_upstream *u = pool_take(w, target);
+	gw_upstream *u = pool_take(w, c->gen, target);
 	if (!u)
-		u = connect_new(w, target);
+		u = connect_new(w, c->gen, target);
 	if (!u) {
 		gw_conn_upstream_failed(c, 502, "cannot open a connection to the upstream");
 		return;
@@ -421,8 +421,9 @@ static void on_up_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		if (u->state == U_IDLE || !c) {
 			gw_upstream_close(u);
 		} else if (u->state == U_TUNNEL) {
+			/* The app closed the tunnel: what it sent last still goes out. */
 			gw_upstream_close(u);
-			gw_conn_close(c);
+			gw_conn_tunnel_closed(c);
 		} else if (u->state == U_BODY && u->rh.body == SK_RESP_BODY_CLOSE) {
 			u->rh.keep_alive = false;
 			response_done(u, false);

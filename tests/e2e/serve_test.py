@@ -135,7 +135,7 @@ class Upstream:
         if path == "/slow":
             time.sleep(3)
         if path == "/slowish":
-            time.sleep(1)
+            time.sleep(0.5)
         if path == "/chunked":
             c.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                       b"5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n")
@@ -595,6 +595,65 @@ def main():
     s.close()
     ok(st == 431, "an oversized header section gets 431", st)
 
+    # -- what the review of the first version found, kept found
+    s = connect(port)  # a deep pipeline of blocked requests behind a slow one
+    s.sendall(get("/slowish") + b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" * 8000)
+    got = 0
+    rest = b""
+    try:
+        while got < 8001:
+            st, _, _, rest = read_response(s, rest)
+            if st is None:
+                break
+            got += 1
+    except OSError:
+        pass
+    s.close()
+    st, _, _, _ = request(port, get("/still-alive"))
+    ok(got == 8001 and st == 200, "8,000 pipelined blocked requests: all answered, no crash",
+       (got, st))
+    big = bytes(range(256)) * (12 * 1024)  # 3 MiB, well past the 64 KiB buffer
+    raw = (("PUT /big-upload HTTP/1.1\r\n%s\r\nContent-Type: application/octet-stream\r\n"
+            "Content-Length: %d\r\n\r\n" % (HOST, len(big))).encode() + big)
+    st, _, _, _ = request(port, raw)
+    _, ubody = up.last()
+    ok(st == 200 and ubody == big, "a 3 MiB upload streams through whole (backpressure)",
+       (st, len(ubody)))
+    before = up.count()
+    st, _, _, _ = request(port, ("GET http://admin.internal/x HTTP/1.1\r\n%s\r\n\r\n"
+                                 % HOST).encode())
+    ok(st == 400 and up.count() == before,
+       "an absolute-form target naming another host than Host is refused", st)
+    st, _, _, _ = request(port, ("GET http://shop.example.com/abs?q=1 HTTP/1.1\r\n%s\r\n\r\n"
+                                 % HOST).encode())
+    head, _ = up.last()
+    ok(st == 200 and head.startswith(b"GET /abs?q=1 HTTP/1.1\r\n"),
+       "an absolute-form target goes upstream in origin form", head[:80])
+    st, _, _, _ = request(port, ("CONNECT db.internal:5432 HTTP/1.1\r\nHost: db.internal:5432"
+                                 "\r\nUser-Agent: t\r\n\r\n").encode())
+    ok(st == 405, "CONNECT gets 405", st)
+    st, _, _, _ = request(port, ("GET /up2 HTTP/1.1\r\n%s\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                                 "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n"
+                                 % HOST).encode())
+    head, _ = up.last()
+    ok(st == 200 and b"h2c" not in head.lower() and b"upgrade" not in head.lower(),
+       "an h2c upgrade is not passed on (only WebSocket is tunnelled)", head)
+    st, _, _, _ = request(port, b"GET /old HTTP/1.0\r\nUser-Agent: t\r\n\r\n")
+    head, _ = up.last()
+    ok(st == 200 and b"\r\nHost: 127.0.0.1:" in head, "HTTP/1.0 without Host gets one upstream",
+       head)
+    s = connect(port)
+    s.sendall(get("/half-close"))
+    s.shutdown(socket.SHUT_WR)
+    st, _, body, _ = read_response(s)
+    s.close()
+    ok(st == 200 and b'"/half-close"' in body, "a half-closed client still gets its answer", st)
+    st, _, _, _ = request(port, ("GET /conn-host HTTP/1.1\r\n%s\r\nConnection: Host, Cookie\r\n"
+                                 "Cookie: a=b\r\n\r\n" % HOST).encode())
+    head, _ = up.last()
+    ok(st == 200 and b"\r\nHost: shop.example.com" in head and b"Cookie: a=b" in head,
+       "Connection cannot strip Host or Cookie", head)
+
     # -- what the upstream receives is what was inspected
     raw = ("POST /n?q=1 HTTP/1.1\r\n%s\r\nConnection: keep-alive, X-Secret\r\nX-Secret: drop me\r\n"
            "Keep-Alive: timeout=5\r\nTE: trailers\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n"
@@ -737,6 +796,19 @@ def main():
     st1, _, _, _ = request(gw.port, get("/coffee"))
     st2, _, _, _ = request(gw.port, get("/tea"))
     ok(st1 == 418 and st2 == 200, "sekisho reload takes a new ACL", (st1, st2))
+
+    # -- a request in flight across a reload is inspected by the old rules
+    s = connect(gw.port)
+    s.sendall(b"GET /coffee HTTP/1.1\r\nHost: shop.example.com\r\nUser-Agent: t\r\n")
+    time.sleep(0.2)
+    gw.proc.send_signal(signal.SIGHUP)
+    time.sleep(0.5)
+    for _ in range(4):  # other requests move the workers to the new generation
+        request(gw.port, get("/x"))
+    s.sendall(b"\r\n")
+    st, _, _, _ = read_response(s)
+    s.close()
+    ok(st == 418, "a request begun before a reload is judged by the rules it began under", st)
 
     # -- graceful shutdown: in-flight requests finish, new connections are refused
     result = {}
