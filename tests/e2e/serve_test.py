@@ -943,6 +943,59 @@ def main():
     ok(r.returncode == 0 and "CrossSiteScripting_QUERYARGUMENTS" in r.stdout,
        "events.store in sekisho.yaml is where events go", (r.stdout[:300], r.stderr))
 
+    # -- sekisho allow: the narrowest change, written, reloaded
+    acl_file = os.path.join(TMP, "allow-acl.json")
+    with open(acl_file, "w") as f:
+        f.write(subprocess.run([SEKISHO, "acl", "default"], capture_output=True,
+                               text=True).stdout)
+    store = os.path.join(TMP, "allow.db")
+    gw = Gateway(up.port, ["--acl", acl_file, "--events", store], name="allow")
+    attack = "/docs/search?q=select%20name%20from%20users%20where%20id%3D1%20or%201%3D1"
+    st0, h0, _, _ = request(gw.port, get(attack))
+    time.sleep(0.4)
+    r = subprocess.run([SEKISHO, "allow", h0.get("x-request-id", "none"), "--events", store,
+                        "--acl", acl_file, "--reload", "--admin", "127.0.0.1:%d" % gw.admin],
+                       capture_output=True, text=True, timeout=60)
+    time.sleep(0.5)
+    st1, _, _, _ = request(gw.port, get(attack))
+    st2, _, _, _ = request(gw.port, get(attack.replace("/docs/search", "/other")))
+    st3, _, _, _ = request(gw.port, get("/docs/search?q=<script>alert(1)</script>"))
+    v = subprocess.run([SEKISHO, "acl", "validate", acl_file], capture_output=True, text=True)
+    ok(st0 == 403 and r.returncode == 0 and "RuleActionOverrides" in r.stdout
+       and "+++ " in r.stdout and st1 == 200 and st2 == 403 and st3 == 403
+       and v.returncode == 0 and os.path.exists(acl_file + ".bak"),
+       "sekisho allow (by request id): that request passes, the rule still blocks elsewhere, "
+       "other attacks on the path stay blocked", (st0, r.returncode, r.stderr, st1, st2, st3,
+                                                  v.stdout + v.stderr))
+    r = subprocess.run([SEKISHO, "allow", "99999", "--events", store, "--acl", acl_file],
+                       capture_output=True, text=True, timeout=30)
+    ok(r.returncode == 2 and "no such event" in r.stderr, "allow: an event that does not exist",
+       r.stderr)
+    gw.stop()
+    # a wrapped document (as get-web-acl prints it) with a plain rule: it stays wrapped and base64
+    wrapped = {"WebACL": json.loads(json.dumps(acl)), "LockToken": "abc"}
+    wrapped["WebACL"]["Rules"][0]["Statement"]["ByteMatchStatement"]["SearchString"] = "L3RlYQ=="
+    wfile = os.path.join(TMP, "wrapped.json")
+    with open(wfile, "w") as f:
+        json.dump(wrapped, f)
+    store = os.path.join(TMP, "wrapped.db")
+    gw = Gateway(up.port, ["--acl", wfile, "--events", store], name="wrapped")
+    st0, _, _, _ = request(gw.port, get("/tea/green"))
+    time.sleep(0.4)
+    r = subprocess.run([SEKISHO, "allow", "1", "--events", store, "--acl", wfile, "--write"],
+                       capture_output=True, text=True, timeout=60)
+    gw.proc.send_signal(signal.SIGHUP)
+    time.sleep(0.5)
+    st1, _, _, _ = request(gw.port, get("/tea/green"))
+    st2, _, _, _ = request(gw.port, get("/tea/black"))
+    doc = json.load(open(wfile))
+    stmts = json.dumps(doc)
+    ok(st0 == 418 and r.returncode == 0 and "WebACL" in doc and doc.get("LockToken") == "abc"
+       and "L3RlYS9ncmVlbg==" in stmts and st1 == 200 and st2 == 418,
+       "allow on a wrapped document: stays wrapped, search string in base64, the rule scoped off "
+       "the path", (st0, r.returncode, r.stderr, st1, st2))
+    gw.stop()
+
     # -- an event store that cannot be opened: the gateway warns and serves
     ro = os.path.join(TMP, "readonly")
     os.makedirs(ro)
