@@ -4,6 +4,7 @@
 #define SK_CLI_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "waf/engine.h"
 #include "waf/loader.h"
@@ -36,6 +37,10 @@ SK_MUST_CHECK sk_status compile_program(const acl_opts *o, sk_program **out, sk_
  * missing. */
 const char *opt_value(int argc, char **argv, int *i, const char *name, bool *bad);
 
+/* Prints request-controlled text so that it cannot drive a terminal:
+ * control characters (C0, DEL, C1 as UTF-8) escaped; at most max bytes. */
+void print_safe(FILE *f, const char *s, size_t max);
+
 int cmd_check(int argc, char **argv);
 int cmd_acl(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
@@ -45,5 +50,6 @@ int cmd_reload(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_notify(int argc, char **argv);
 int cmd_allow(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 
 #endif

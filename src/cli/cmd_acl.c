@@ -9,7 +9,8 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: sekisho acl validate FILE [--resources DIR] [--search-string-encoding base64|text]\n"
+	fputs("usage: sekisho acl validate FILE [--resources DIR] [--search-string-encoding "
+	      "base64|text]\n"
 	      "       sekisho acl default\n"
 	      "\n"
 	      "validate  loads and compiles a web ACL and prints OK with the capacity it uses,\n"
@@ -49,7 +50,8 @@ static int validate(int argc, char **argv)
 	const sk_acl *acl = sk_program_acl(p);
 	size_t lanes, hs, pcre;
 	sk_program_stats(p, &lanes, &hs, &pcre);
-	printf("OK %s: web ACL \"%s\", %zu rules, capacity %" PRIu64 " WCU (%d included in the base "
+	printf("OK %s: web ACL \"%s\", %zu rules, capacity %" PRIu64
+	       " WCU (%d included in the base "
 	       "price, %d at most); %zu lanes, %zu patterns on Vectorscan, %zu on PCRE2\n",
 	       ao.acl, acl->name, acl->nrules, acl->capacity, SK_WCU_BASE, SK_WCU_MAX, lanes, hs,
 	       pcre);

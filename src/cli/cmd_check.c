@@ -102,11 +102,12 @@ static void check_file(check *c, const char *path)
 	lim.max_body = SK_CAP_REQUEST_FILE;
 	size_t used = 0;
 	sk_status st = sk_http_parse_request(b.p ? b.p : (const uint8_t *)"", b.n,
-					     SK_HTTP_LENIENT_EOL | SK_HTTP_BODY_TO_EOF, &lim, &req,
-					     &used, &err);
+	                                     SK_HTTP_LENIENT_EOL | SK_HTTP_BODY_TO_EOF, &lim, &req,
+	                                     &used, &err);
 	if (st == SK_AGAIN)
-		error_line(c, path, "not a complete HTTP request (the headers do not end, or the body "
-				    "is shorter than its Content-Length)");
+		error_line(c, path,
+		           "not a complete HTTP request (the headers do not end, or the body "
+		           "is shorter than its Content-Length)");
 	else if (st)
 		error_line(c, path, err.msg[0] ? err.msg : "not an HTTP/1.1 request");
 	else
@@ -155,31 +156,32 @@ static void check_jsonl(check *c, const char *path)
 
 static void usage(FILE *f)
 {
-	fputs("usage: sekisho check [options] REQUEST_FILE...\n"
-	      "       sekisho check [options] --jsonl FILE|-\n"
-	      "\n"
-	      "Evaluates requests against a web ACL and says, for each, what it would do and why.\n"
-	      "A REQUEST_FILE holds one raw HTTP/1.1 request (bare LF line ends are accepted);\n"
-	      "--jsonl reads one JSON request a line: {\"method\", \"path\", \"headers\", \"body\",\n"
-	      "\"client_ip\"}.\n"
-	      "\n"
-	      "  --acl FILE            web ACL JSON (as `aws wafv2 get-web-acl` prints it, or\n"
-	      "                        unwrapped); default: the built-in default ACL\n"
-	      "  --resources DIR       IP sets, regex pattern sets and rule groups, as JSON files\n"
-	      "  --search-string-encoding base64|text\n"
-	      "                        how to read ByteMatch SearchString (default: base64 in\n"
-	      "                        CLI-wrapped documents, text otherwise)\n"
-	      "  --format text|json    one line of words, or one AWS WAF log record (default text)\n"
-	      "  --client-ip ADDR      client address for requests that carry none\n"
-	      "  --geoip FILE          MaxMind country database for GeoMatch\n"
-	      "  --lists DIR           IP list files (default " SK_LISTS_DIR_DEFAULT ")\n"
-	      "  --count-only          every Block becomes Count (try rules before enforcing)\n"
-	      "  --now MS              evaluate at this time, ms since 1970 (reproducible output)\n"
-	      "  --fail-on-block       exit 1 when any request is not allowed\n"
-	      "\n"
-	      "Exit: 0 done, 1 something was blocked (with --fail-on-block), 2 usage, config or\n"
-	      "input errors (the other requests are still evaluated).\n",
-	      f);
+	fputs(
+	    "usage: sekisho check [options] REQUEST_FILE...\n"
+	    "       sekisho check [options] --jsonl FILE|-\n"
+	    "\n"
+	    "Evaluates requests against a web ACL and says, for each, what it would do and why.\n"
+	    "A REQUEST_FILE holds one raw HTTP/1.1 request (bare LF line ends are accepted);\n"
+	    "--jsonl reads one JSON request a line: {\"method\", \"path\", \"headers\", \"body\",\n"
+	    "\"client_ip\"}.\n"
+	    "\n"
+	    "  --acl FILE            web ACL JSON (as `aws wafv2 get-web-acl` prints it, or\n"
+	    "                        unwrapped); default: the built-in default ACL\n"
+	    "  --resources DIR       IP sets, regex pattern sets and rule groups, as JSON files\n"
+	    "  --search-string-encoding base64|text\n"
+	    "                        how to read ByteMatch SearchString (default: base64 in\n"
+	    "                        CLI-wrapped documents, text otherwise)\n"
+	    "  --format text|json    one line of words, or one AWS WAF log record (default text)\n"
+	    "  --client-ip ADDR      client address for requests that carry none\n"
+	    "  --geoip FILE          MaxMind country database for GeoMatch\n"
+	    "  --lists DIR           IP list files (default " SK_LISTS_DIR_DEFAULT ")\n"
+	    "  --count-only          every Block becomes Count (try rules before enforcing)\n"
+	    "  --now MS              evaluate at this time, ms since 1970 (reproducible output)\n"
+	    "  --fail-on-block       exit 1 when any request is not allowed\n"
+	    "\n"
+	    "Exit: 0 done, 1 something was blocked (with --fail-on-block), 2 usage, config or\n"
+	    "input errors (the other requests are still evaluated).\n",
+	    f);
 }
 
 int cmd_check(int argc, char **argv)
@@ -203,7 +205,9 @@ int cmd_check(int argc, char **argv)
 			if (strcmp(v, "json") == 0)
 				c.json = true;
 			else if (strcmp(v, "text") != 0) {
-				fprintf(stderr, "sekisho: --format: expected text or json, found \"%s\"\n", v);
+				fprintf(stderr,
+				        "sekisho: --format: expected text or json, found \"%s\"\n",
+				        v);
 				goto usage_error;
 			}
 		} else if ((v = opt_value(argc, argv, &i, "--jsonl", &bad))) {
@@ -214,7 +218,8 @@ int cmd_check(int argc, char **argv)
 			char *end;
 			c.now_ms = strtoll(v, &end, 10);
 			if (*end || c.now_ms <= 0) {
-				fprintf(stderr, "sekisho: --now: expected milliseconds since 1970\n");
+				fprintf(stderr,
+				        "sekisho: --now: expected milliseconds since 1970\n");
 				goto usage_error;
 			}
 		} else if (strcmp(argv[i], "--fail-on-block") == 0) {

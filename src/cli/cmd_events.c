@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/tally.h"
 #include "gateway/config.h"
 #include "ops/events.h"
 
@@ -25,25 +26,6 @@ static const char usage[] =
     "  --json             one JSON object a line, with its id\n"
     "  --limit N          the newest N (default 1000), printed oldest first\n";
 
-/* Prints request-controlled text so that it cannot drive the terminal:
- * control characters (C0, DEL, and C1 as UTF-8) become \xNN. */
-static void safe(FILE *f, const char *s, size_t max)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = 0;
-	for (; *p && n < max; p++, n++) {
-		if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\x%02x", *p);
-		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			fprintf(f, "\\u%04x", p[1]);
-			p++;
-		} else
-			fputc(*p, f);
-	}
-	if (*p)
-		fputs("...", f);
-}
-
 static void when(int64_t ms, char *out, size_t n)
 {
 	time_t t = (time_t)(ms / 1000);
@@ -58,12 +40,12 @@ static sk_status print_line(void *ctx, const sk_event *e)
 	char t[32];
 	when(e->time_ms, t, sizeof t);
 	printf("%-6lld %s %-9s %-15s ", (long long)e->id, t, e->action, e->client_ip);
-	safe(stdout, e->method, 16);
+	print_safe(stdout, e->method, 16);
 	putchar(' ');
-	safe(stdout, e->path, 120);
+	print_safe(stdout, e->path, 120);
 	if (*e->query) {
 		putchar('?');
-		safe(stdout, e->query, 80);
+		print_safe(stdout, e->query, 80);
 	}
 	printf("  %s\n", *e->terminating_rule ? e->terminating_rule : "-");
 	return SK_OK;
@@ -120,16 +102,16 @@ static sk_status print_story(const char *store, const sk_event *e)
 	printf("\n  client %s", e->client_ip);
 	if (*e->user_agent) {
 		fputs(", user agent ", stdout);
-		safe(stdout, e->user_agent, 200);
+		print_safe(stdout, e->user_agent, 200);
 	}
 	fputs("\n  ", stdout);
-	safe(stdout, e->method, 16);
+	print_safe(stdout, e->method, 16);
 	fputs(" ", stdout);
-	safe(stdout, e->host, 200);
-	safe(stdout, e->path, 2000);
+	print_safe(stdout, e->host, 200);
+	print_safe(stdout, e->path, 2000);
 	if (*e->query) {
 		putchar('?');
-		safe(stdout, e->query, 2000);
+		print_safe(stdout, e->query, 2000);
 	}
 	puts("\n\nRules that matched, in the order they ran:");
 	json_t *rules = json_loads(e->rules, 0, NULL);
@@ -146,7 +128,7 @@ static sk_status print_story(const char *store, const sk_event *e)
 		{
 			const char *why = json_string_value(json_object_get(h, "reason"));
 			fputs("     ", stdout);
-			safe(stdout, why ? why : "(matched)", 1000);
+			print_safe(stdout, why ? why : "(matched)", 1000);
 			putchar('\n');
 		}
 	}
@@ -162,23 +144,23 @@ static sk_status print_story(const char *store, const sk_event *e)
 	if (req) {
 		puts("\nThe request (as stored; redacted headers say REDACTED):");
 		fputs("  ", stdout);
-		safe(stdout, json_string_value(json_object_get(req, "method")), 16);
+		print_safe(stdout, json_string_value(json_object_get(req, "method")), 16);
 		fputs(" ", stdout);
-		safe(stdout, json_string_value(json_object_get(req, "path")), 4000);
+		print_safe(stdout, json_string_value(json_object_get(req, "path")), 4000);
 		putchar('\n');
 		json_t *h;
 		json_array_foreach(json_object_get(req, "headers"), i, h)
 		{
 			fputs("  ", stdout);
-			safe(stdout, json_string_value(json_array_get(h, 0)), 200);
+			print_safe(stdout, json_string_value(json_array_get(h, 0)), 200);
 			fputs(": ", stdout);
-			safe(stdout, json_string_value(json_array_get(h, 1)), 1000);
+			print_safe(stdout, json_string_value(json_array_get(h, 1)), 1000);
 			putchar('\n');
 		}
 		const char *body = json_string_value(json_object_get(req, "body"));
 		if (body && *body) {
 			fputs("\n  ", stdout);
-			safe(stdout, body, 2000);
+			print_safe(stdout, body, 2000);
 			putchar('\n');
 		}
 		json_decref(req);
@@ -204,46 +186,6 @@ static sk_status show_one(void *ctx, const sk_event *e)
 
 /* ---- summary ---- */
 
-typedef struct tally {
-	char *key;
-	long n;
-} tally;
-
-typedef struct tallies {
-	tally *v;
-	size_t n, cap;
-} tallies;
-
-static void bump(tallies *t, const char *key)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (strcmp(t->v[i].key, key) == 0) {
-			t->v[i].n++;
-			return;
-		}
-	if (t->n == t->cap) {
-		size_t nc = t->cap ? t->cap * 2 : 64;
-		tally *nv = realloc(t->v, nc * sizeof *nv);
-		if (!nv)
-			return;
-		t->v = nv;
-		t->cap = nc;
-	}
-	t->v[t->n].key = strdup(key);
-	t->v[t->n++].n = 1;
-}
-
-static int by_count(const void *a, const void *b)
-{
-	const tally *x = a, *y = b;
-	return (y->n > x->n) - (y->n < x->n);
-}
-
-static int by_key(const void *a, const void *b)
-{
-	return strcmp(((const tally *)a)->key, ((const tally *)b)->key);
-}
-
 typedef struct summary {
 	tallies rules, paths, ips, hours;
 	long total;
@@ -258,26 +200,12 @@ static sk_status add(void *ctx, const sk_event *e)
 	gmtime_r(&t, &tm);
 	strftime(h, sizeof h, "%Y-%m-%d %H:00", &tm);
 	s->total++;
-	bump(&s->rules, *e->terminating_rule ? e->terminating_rule : "(count only)");
-	bump(&s->paths, e->path);
-	bump(&s->ips, e->client_ip);
+	tally_add(&s->rules, *e->terminating_rule ? e->terminating_rule : "(count only)", NULL);
+	tally_add(&s->paths, e->path, NULL);
+	tally_add(&s->ips, e->client_ip, NULL);
 	if (strcmp(e->action, "BLOCK") == 0)
-		bump(&s->hours, h);
+		tally_add(&s->hours, h, NULL);
 	return SK_OK;
-}
-
-static void top(const char *title, tallies *t, size_t n, bool sort_by_key)
-{
-	qsort(t->v, t->n, sizeof *t->v, sort_by_key ? by_key : by_count);
-	printf("\n%s:\n", title);
-	for (size_t i = 0; i < t->n && (sort_by_key || i < n); i++) {
-		printf("  %7ld  ", t->v[i].n);
-		safe(stdout, t->v[i].key, 150);
-		putchar('\n');
-	}
-	for (size_t i = 0; i < t->n; i++)
-		free(t->v[i].key);
-	free(t->v);
 }
 
 int cmd_events(int argc, char **argv)
@@ -377,10 +305,10 @@ int cmd_events(int argc, char **argv)
 		st = sk_events_query(s, &f, add, &sum, &err);
 		if (!st) {
 			printf("%ld events\n", sum.total);
-			top("Top rules", &sum.rules, 10, false);
-			top("Top paths", &sum.paths, 10, false);
-			top("Top client addresses", &sum.ips, 10, false);
-			top("Blocks per hour (UTC)", &sum.hours, 0, true);
+			tally_print("Top rules", &sum.rules, 10, 0, 0);
+			tally_print("Top paths", &sum.paths, 10, 0, 0);
+			tally_print("Top client addresses", &sum.ips, 10, 0, 0);
+			tally_print("Blocks per hour (UTC)", &sum.hours, 0, 0, 1);
 		}
 	} else {
 		st = sk_events_query(s, &f, json ? print_json : print_line, NULL, &err);

@@ -30,7 +30,8 @@ static void usage(FILE *f)
 int cmd_lists(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "update") != 0) {
-		bool help = argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0);
+		bool help =
+		    argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0);
 		usage(help ? stdout : stderr);
 		return help ? EXIT_OK : EXIT_USAGE;
 	}
@@ -46,12 +47,14 @@ int cmd_lists(int argc, char **argv)
 			timeout = atol(v) > 0 ? atol(v) : 120;
 		else {
 			if (!bad)
-				fprintf(stderr, "sekisho lists update: unknown option %s\n", argv[i]);
+				fprintf(stderr, "sekisho lists update: unknown option %s\n",
+				        argv[i]);
 			return EXIT_USAGE;
 		}
 	}
 	if (!config)
-		config = access("sekisho.yaml", R_OK) == 0 ? "sekisho.yaml" : "/etc/sekisho/sekisho.yaml";
+		config = access("sekisho.yaml", R_OK) == 0 ? "sekisho.yaml"
+		                                           : "/etc/sekisho/sekisho.yaml";
 	json_t *cfg;
 	sk_error err = {0};
 	if (sk_yaml_load_file(config, &cfg, &err)) {
@@ -67,7 +70,8 @@ int cmd_lists(int argc, char **argv)
 	if (!dir)
 		dir = lc.dir ? lc.dir : SK_LISTS_DIR_DEFAULT;
 	if (lc.n == 0)
-		fprintf(stderr, "sekisho: %s: no lists under lists.sources; nothing to update\n", config);
+		fprintf(stderr, "sekisho: %s: no lists under lists.sources; nothing to update\n",
+		        config);
 	int failed = 0;
 	for (size_t i = 0; i < lc.n; i++) {
 		size_t ranges;
@@ -75,8 +79,9 @@ int cmd_lists(int argc, char **argv)
 			fprintf(stderr, "sekisho: %s\n", err.msg);
 			failed++;
 		} else {
-			printf("%s: %zu address ranges from %s into %s/%s.txt\n", lc.sources[i].name,
-			       ranges, lc.sources[i].url, dir, lc.sources[i].name);
+			printf("%s: %zu address ranges from %s into %s/%s.txt\n",
+			       lc.sources[i].name, ranges, lc.sources[i].url, dir,
+			       lc.sources[i].name);
 		}
 	}
 	size_t n = lc.n;

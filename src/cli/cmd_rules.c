@@ -46,7 +46,8 @@ static void print_rules(json_t *doc, const char *only)
 		if (only && strcmp(only, name) != 0)
 			continue;
 		json_t *labels = json_object_get(r, "RuleLabels");
-		const char *label = json_string_value(json_object_get(json_array_get(labels, 0), "Name"));
+		const char *label =
+		    json_string_value(json_object_get(json_array_get(labels, 0), "Name"));
 		printf("  %-40s %-6s %s\n", name, rule_action(r),
 		       json_string_value(json_object_get(r, "Description")));
 		if (label)
@@ -87,7 +88,8 @@ static int show(const char *what)
 	while (g->name && strcmp(g->name, group) != 0)
 		g++;
 	if (!g->name) {
-		fprintf(stderr, "sekisho rules show: no group \"%s\" (see sekisho rules list)\n", group);
+		fprintf(stderr, "sekisho rules show: no group \"%s\" (see sekisho rules list)\n",
+		        group);
 		return EXIT_USAGE;
 	}
 	json_t *doc = load_group(g);
@@ -103,11 +105,12 @@ static int show(const char *what)
 	} else {
 		json_t *rules = json_object_get(doc, "Rules"), *r, *found = NULL;
 		size_t i;
-		json_array_foreach(rules, i, r) if (strcmp(json_string_value(json_object_get(r, "Name")),
-							   slash + 1) == 0) found = r;
+		json_array_foreach(rules, i,
+		                   r) if (strcmp(json_string_value(json_object_get(r, "Name")),
+		                                 slash + 1) == 0) found = r;
 		if (!found) {
-			fprintf(stderr, "sekisho rules show: group %s has no rule \"%s\"\n", g->name,
-				slash + 1);
+			fprintf(stderr, "sekisho rules show: group %s has no rule \"%s\"\n",
+			        g->name, slash + 1);
 			rc = EXIT_USAGE;
 		} else {
 			char *s = json_dumps(found, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -13,15 +13,16 @@ static const struct command {
 	int (*run)(int argc, char **argv);
 	const char *summary;
 } commands[] = {
-	{"serve", cmd_serve, "run the gateway: the WAF as a reverse proxy in front of an app"},
-	{"reload", cmd_reload, "ask a running gateway to re-read its configuration"},
-	{"events", cmd_events, "what the gateway blocked and counted: list, show, summary"},
-	{"notify", cmd_notify, "send a test alert to the configured notifiers"},
-	{"allow", cmd_allow, "the narrowest web ACL change that lets a stored request through"},
-	{"check", cmd_check, "would these requests be blocked by this web ACL, and why?"},
-	{"acl", cmd_acl, "validate a web ACL (capacity, problems), print the default one"},
-	{"rules", cmd_rules, "the built-in managed rule groups: what each rule catches"},
-	{"lists", cmd_lists, "download the IP lists the reputation groups read"},
+    {"serve", cmd_serve, "run the gateway: the WAF as a reverse proxy in front of an app"},
+    {"reload", cmd_reload, "ask a running gateway to re-read its configuration"},
+    {"events", cmd_events, "what the gateway blocked and counted: list, show, summary"},
+    {"notify", cmd_notify, "send a test alert to the configured notifiers"},
+    {"allow", cmd_allow, "the narrowest web ACL change that lets a stored request through"},
+    {"replay", cmd_replay, "recorded traffic against a web ACL: what would be blocked"},
+    {"check", cmd_check, "would these requests be blocked by this web ACL, and why?"},
+    {"acl", cmd_acl, "validate a web ACL (capacity, problems), print the default one"},
+    {"rules", cmd_rules, "the built-in managed rule groups: what each rule catches"},
+    {"lists", cmd_lists, "download the IP lists the reputation groups read"},
 };
 
 static void usage(FILE *f)

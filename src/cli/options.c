@@ -98,3 +98,22 @@ int load_program(const acl_opts *o, sk_program **out)
 	}
 	return EXIT_OK;
 }
+
+/* Prints request-controlled text so that it cannot drive the terminal:
+ * control characters (C0, DEL, and C1 as UTF-8) become \xNN. */
+void print_safe(FILE *f, const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
+	for (; *p && n < max; p++, n++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\x%02x", *p);
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			fprintf(f, "\\u%04x", p[1]);
+			p++;
+		} else
+			fputc(*p, f);
+	}
+	if (*p)
+		fputs("...", f);
+}

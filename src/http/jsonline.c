@@ -170,3 +170,14 @@ sk_status sk_request_from_json(const char *text, size_t n, sk_request *req, sk_e
 	json_decref(root);
 	return st;
 }
+
+sk_status sk_request_from_json_value(json_t *root, sk_request *req, sk_error *err)
+{
+	if (!req->arena)
+		return sk_fail(err, SK_E_INTERNAL, "request without an arena (sk_request_init)");
+	if (!json_is_object(root))
+		return sk_fail(err, SK_E_INVALID, "expected a JSON object");
+	sk_arena *a = req->arena;
+	sk_request_init(req, a);
+	return from_object(root, req, err);
+}

@@ -168,4 +168,9 @@ SK_MUST_CHECK sk_status sk_http_parse_head(const uint8_t *p, size_t n, unsigned 
 SK_MUST_CHECK sk_status sk_request_from_json(const char *text, size_t n, sk_request *req,
 					     sk_error *err);
 
+/* The same from a parsed JSON object (jansson), for readers of other
+ * formats that build one. */
+#include <jansson.h>
+SK_MUST_CHECK sk_status sk_request_from_json_value(json_t *root, sk_request *req, sk_error *err);
+
 #endif

@@ -30,8 +30,9 @@ struct sk_event_store {
 #define FIELDS(X)                                                                                  \
 	X(request_id)                                                                              \
 	X(client_ip)                                                                               \
-	X(method) X(host) X(path) X(query) X(user_agent) X(action) X(terminating_rule) X(rules)    \
-	    X(labels) X(field) X(matched) X(reason) X(request) X(record)
+	X(method)                                                                                  \
+	X(host) X(path) X(query) X(user_agent) X(action) X(terminating_rule) X(rules) X(labels)    \
+	    X(field) X(matched) X(reason) X(request) X(record)
 
 sk_event *sk_event_copy(const sk_event *e)
 {

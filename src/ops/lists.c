@@ -19,8 +19,8 @@ sk_status sk_lists_config_read(json_t *cfg, const char *file, sk_lists_config *o
 	if (!lists)
 		return SK_OK;
 	if (!json_is_object(lists))
-		return sk_fail(err, SK_E_INVALID, "%s: lists: expected a mapping with dir and sources",
-			       file);
+		return sk_fail(err, SK_E_INVALID,
+		               "%s: lists: expected a mapping with dir and sources", file);
 	json_t *dir = json_object_get(lists, "dir");
 	if (dir && !json_is_string(dir))
 		return sk_fail(err, SK_E_INVALID, "%s: lists.dir: expected a folder path", file);
@@ -30,7 +30,7 @@ sk_status sk_lists_config_read(json_t *cfg, const char *file, sk_lists_config *o
 		return SK_OK;
 	if (!json_is_object(src))
 		return sk_fail(err, SK_E_INVALID,
-			       "%s: lists.sources: expected a mapping of list name to URL", file);
+		               "%s: lists.sources: expected a mapping of list name to URL", file);
 	out->sources = calloc(json_object_size(src) + 1, sizeof *out->sources);
 	if (!out->sources)
 		return sk_fail(err, SK_E_NOMEM, "out of memory");
@@ -41,20 +41,22 @@ sk_status sk_lists_config_read(json_t *cfg, const char *file, sk_lists_config *o
 		const char *url = json_string_value(v);
 		bool name_ok = *k != 0;
 		for (const char *c = k; *c; c++)
-			name_ok &= (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' ||
-				   *c == '_';
+			name_ok &= (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+			           *c == '-' || *c == '_';
 		if (!name_ok) {
 			sk_lists_config_free(out);
-			return sk_fail(err, SK_E_INVALID,
-				       "%s: lists.sources.%s: expected a list name of a-z, 0-9, - and _",
-				       file, k);
+			return sk_fail(
+			    err, SK_E_INVALID,
+			    "%s: lists.sources.%s: expected a list name of a-z, 0-9, - and _", file,
+			    k);
 		}
 		if (!url || (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0 &&
-			     strncmp(url, "file://", 7) != 0)) {
+		             strncmp(url, "file://", 7) != 0)) {
 			sk_lists_config_free(out);
-			return sk_fail(err, SK_E_INVALID,
-				       "%s: lists.sources.%s: expected an http://, https:// or file:// URL",
-				       file, k);
+			return sk_fail(
+			    err, SK_E_INVALID,
+			    "%s: lists.sources.%s: expected an http://, https:// or file:// URL",
+			    file, k);
 		}
 		out->sources[out->n].name = k;
 		out->sources[out->n++].url = url;
@@ -111,15 +113,15 @@ static sk_status install(const char *dir, const char *name, const sk_buf *data, 
 	return SK_OK;
 }
 
-sk_status sk_list_update(const char *dir, const sk_list_source *src, long timeout_s,
-			 size_t *ranges, sk_error *err)
+sk_status sk_list_update(const char *dir, const sk_list_source *src, long timeout_s, size_t *ranges,
+                         sk_error *err)
 {
 	*ranges = 0;
 	if (!dir)
 		dir = SK_LISTS_DIR_DEFAULT;
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
 		return sk_fail(err, SK_E_IO, "%s: cannot create the lists folder: %s", dir,
-			       strerror(errno));
+		               strerror(errno));
 	CURL *c = curl_easy_init();
 	if (!c)
 		return sk_fail(err, SK_E_NOMEM, "out of memory");
@@ -142,9 +144,11 @@ sk_status sk_list_update(const char *dir, const sk_list_source *src, long timeou
 	curl_easy_cleanup(c);
 	sk_status st = SK_OK;
 	if (rc != CURLE_OK) {
-		st = sk_fail(err, SK_E_IO, "list %s: download from %s failed: %s; the old list stays",
-			     src->name, src->url,
-			     rc == CURLE_WRITE_ERROR ? "larger than 64 MiB" : (cerr[0] ? cerr : curl_easy_strerror(rc)));
+		st = sk_fail(err, SK_E_IO,
+		             "list %s: download from %s failed: %s; the old list stays", src->name,
+		             src->url,
+		             rc == CURLE_WRITE_ERROR ? "larger than 64 MiB"
+		                                     : (cerr[0] ? cerr : curl_easy_strerror(rc)));
 		goto out;
 	}
 	/* Parse before installing: a list that does not parse, or holds
@@ -154,14 +158,18 @@ sk_status sk_list_update(const char *dir, const sk_list_source *src, long timeou
 	sk_error perr = {0};
 	char where[512];
 	snprintf(where, sizeof where, "%s (from %s)", src->name, src->url);
-	st = a ? sk_iplist_parse(where, b.p ? (const char *)b.p : "", b.n, a, &set, &perr) : SK_E_NOMEM;
+	st = a ? sk_iplist_parse(where, b.p ? (const char *)b.p : "", b.n, a, &set, &perr)
+	       : SK_E_NOMEM;
 	*ranges = set.n;
 	sk_arena_destroy(a);
 	if (st)
-		st = sk_fail(err, st, "%s; the old list stays", perr.msg[0] ? perr.msg : "out of memory");
+		st = sk_fail(err, st, "%s; the old list stays",
+		             perr.msg[0] ? perr.msg : "out of memory");
 	else if (set.n == 0)
-		st = sk_fail(err, SK_E_INVALID, "list %s: the download from %s holds no address ranges; the old list stays",
-			     src->name, src->url);
+		st = sk_fail(
+		    err, SK_E_INVALID,
+		    "list %s: the download from %s holds no address ranges; the old list stays",
+		    src->name, src->url);
 	else
 		st = install(dir, src->name, &b, err);
 out:

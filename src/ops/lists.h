@@ -24,12 +24,12 @@ typedef struct sk_lists_config {
 /* Reads the "lists" section of a config document ({dir, sources: {name:
  * url}}); strings point into cfg. Errors name file and JSON path. */
 SK_MUST_CHECK sk_status sk_lists_config_read(json_t *cfg, const char *file, sk_lists_config *out,
-					     sk_error *err);
+                                             sk_error *err);
 void sk_lists_config_free(sk_lists_config *c);
 
 /* Downloads one list and installs it. On success *ranges is the number of
  * ranges in the new file. */
 SK_MUST_CHECK sk_status sk_list_update(const char *dir, const sk_list_source *src, long timeout_s,
-				       size_t *ranges, sk_error *err);
+                                       size_t *ranges, sk_error *err);
 
 #endif
