@@ -5,7 +5,8 @@ set -eu
 
 PKGS="build-essential meson ninja-build pkg-config clang llvm libclang-rt-14-dev \
 libvectorscan-dev libpcre2-dev libjansson-dev libyaml-dev libuv1-dev libsqlite3-dev \
-libcurl4-openssl-dev libssl-dev libmaxminddb-dev zlib1g-dev libcmocka-dev python3 python3-yaml"
+libcurl4-openssl-dev libssl-dev libmaxminddb-dev zlib1g-dev libcmocka-dev python3 python3-yaml \
+libpq-dev postgresql openssl curl"
 
 missing=""
 for p in $PKGS; do

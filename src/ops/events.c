@@ -31,8 +31,9 @@ struct sk_event_store {
 	X(request_id)                                                                              \
 	X(client_ip)                                                                               \
 	X(method)                                                                                  \
-	X(host) X(path) X(query) X(user_agent) X(action) X(terminating_rule) X(rules) X(labels)    \
-	    X(field) X(matched) X(reason) X(request) X(record)
+	X(host)                                                                                    \
+	X(path) X(query) X(user_agent) X(action) X(terminating_rule) X(rules) X(labels) X(field)   \
+	    X(matched) X(reason) X(request) X(record)
 
 sk_event *sk_event_copy(const sk_event *e)
 {
@@ -122,10 +123,12 @@ static void *writer(void *arg)
 	}
 }
 
+/* postgres:// and postgresql:// URLs are PostgreSQL; anything else is a
+ * SQLite file path. */
 static const sk_event_backend *backend_for(const char *store)
 {
-	/* PostgreSQL comes with its own backend file; until then only SQLite. */
-	(void)store;
+	if (strncmp(store, "postgres://", 11) == 0 || strncmp(store, "postgresql://", 13) == 0)
+		return &sk_events_postgres;
 	return &sk_events_sqlite;
 }
 

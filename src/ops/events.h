@@ -85,5 +85,6 @@ typedef struct sk_event_backend {
 } sk_event_backend;
 
 extern const sk_event_backend sk_events_sqlite;
+extern const sk_event_backend sk_events_postgres;
 
 #endif

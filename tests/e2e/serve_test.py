@@ -355,8 +355,139 @@ def get(path, extra=""):
 # ---------------------------------------------------------------- tests
 
 
+
+def tea_acl():
+    """A web ACL with one rule: Block paths starting with /tea, answering 418."""
+    return {
+        "Name": "custom", "DefaultAction": {"Allow": {}},
+        "VisibilityConfig": {"SampledRequestsEnabled": False, "CloudWatchMetricsEnabled": False,
+                             "MetricName": "custom"},
+        "CustomResponseBodies": {"teapot": {"ContentType": "APPLICATION_JSON",
+                                            "Content": "{\"error\":\"no tea\"}"}},
+        "Rules": [{
+            "Name": "no-tea", "Priority": 1,
+            "Statement": {"ByteMatchStatement": {
+                "SearchString": "/tea", "FieldToMatch": {"UriPath": {}},
+                "TextTransformations": [{"Priority": 0, "Type": "NONE"}],
+                "PositionalConstraint": "STARTS_WITH"}},
+            "Action": {"Block": {"CustomResponse": {
+                "ResponseCode": 418, "CustomResponseBodyKey": "teapot",
+                "ResponseHeaders": [{"Name": "X-Why", "Value": "tea"}]}}},
+            "VisibilityConfig": {"SampledRequestsEnabled": False, "CloudWatchMetricsEnabled": False,
+                                 "MetricName": "no-tea"}}],
+    }
+
+
+def store_suite(up, store_of, acl):
+    """What the event store must do, on SQLite or on PostgreSQL alike."""
+    store = store_of("suite")
+    kind = "postgres" if store.startswith("postgres") else "sqlite"
+    gw = Gateway(up.port, ["--events", store], name="suite-" + str(abs(hash(store)) % 1000))
+    sqli = "/search?q=1%27%20OR%20%271%27%3D%271"
+    st, h, _, _ = request(gw.port, get(sqli))
+    request(gw.port, get("/files?name=../../../etc/passwd", "X-Forwarded-For: 1.2.3.4\r\n"))
+    request(gw.port, get("/fine"))
+    gw.stop()  # drains the event queue
+
+    def events(*args):
+        r = subprocess.run([SEKISHO, "events", "--events", store, "--json"] + list(args),
+                           capture_output=True, text=True, timeout=30)
+        return r, [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
+
+    r, evs = events()
+    sqli_ev = [e for e in evs if "SQLi" in e["terminating_rule"]]
+    ok(r.returncode == 0 and len(evs) == 2 and sqli_ev and sqli_ev[0]["request_id"] ==
+       h.get("x-request-id") and sqli_ev[0]["action"] == "BLOCK" and sqli_ev[0]["path"] == "/search"
+       and "SQL injection" in sqli_ev[0]["reason"] and sqli_ev[0]["request"]["method"] == "GET",
+       "[%s] blocked requests are stored with rule, reason and request; allowed ones not" % kind,
+       (r.stderr, evs))
+    checks = [(["--rule", "SQLi_QUERYARGUMENTS"], 1), (["--label", "GenericLFI_QueryArguments"], 1),
+              (["--path", "/fil"], 1), (["--ip", "127.0.0.1"], 2), (["--action", "COUNT"], 0),
+              (["--since", "1h"], 2), (["--limit", "1"], 1)]
+    got = [(a, len(events(*a)[1])) for a, _ in checks]
+    ok(got == [(a, n) for a, n in checks], "[%s] filters: rule, label, path, ip, action, since, limit"
+       % kind, got)
+    r = subprocess.run([SEKISHO, "events", "show", str(sqli_ev[0]["id"] if sqli_ev else 0),
+                        "--events", store], capture_output=True, text=True, timeout=20)
+    ok(r.returncode == 0 and "SQLi_QUERYARGUMENTS" in r.stdout and 'query argument "q"' in r.stdout
+       and "sekisho allow" in r.stdout, "[%s] events show tells the whole story" % kind,
+       r.stdout + r.stderr)
+    r = subprocess.run([SEKISHO, "events", "show", "999999", "--events", store],
+                       capture_output=True, text=True, timeout=20)
+    ok(r.returncode == 2 and "no event 999999" in r.stderr,
+       "[%s] an event id that does not exist" % kind, r.stderr)
+    r = subprocess.run([SEKISHO, "events", "summary", "--events", store], capture_output=True,
+                       text=True, timeout=20)
+    ok(r.returncode == 0 and "2 events" in r.stdout and "Top rules" in r.stdout,
+       "[%s] events summary" % kind, r.stdout)
+
+    # -- sekisho allow: the narrowest change, written, reloaded
+    acl_file = os.path.join(TMP, "allow-acl.json")
+    with open(acl_file, "w") as f:
+        f.write(subprocess.run([SEKISHO, "acl", "default"], capture_output=True,
+                               text=True).stdout)
+    store = store_of("allow")
+    gw = Gateway(up.port, ["--acl", acl_file, "--events", store], name="allow")
+    attack = "/docs/search?q=select%20name%20from%20users%20where%20id%3D1%20or%201%3D1"
+    st0, h0, _, _ = request(gw.port, get(attack))
+    time.sleep(0.4)
+    r = subprocess.run([SEKISHO, "allow", h0.get("x-request-id", "none"), "--events", store,
+                        "--acl", acl_file, "--reload", "--admin", "127.0.0.1:%d" % gw.admin],
+                       capture_output=True, text=True, timeout=60)
+    time.sleep(0.5)
+    st1, _, _, _ = request(gw.port, get(attack))
+    st2, _, _, _ = request(gw.port, get(attack.replace("/docs/search", "/other")))
+    st3, _, _, _ = request(gw.port, get("/docs/search?q=<script>alert(1)</script>"))
+    v = subprocess.run([SEKISHO, "acl", "validate", acl_file], capture_output=True, text=True)
+    ok(st0 == 403 and r.returncode == 0 and "RuleActionOverrides" in r.stdout
+       and "+++ " in r.stdout and st1 == 200 and st2 == 403 and st3 == 403
+       and v.returncode == 0 and os.path.exists(acl_file + ".bak"),
+       "sekisho allow (by request id): that request passes, the rule still blocks elsewhere, "
+       "other attacks on the path stay blocked", (st0, r.returncode, r.stderr, st1, st2, st3,
+                                                  v.stdout + v.stderr))
+    r = subprocess.run([SEKISHO, "allow", "99999", "--events", store, "--acl", acl_file],
+                       capture_output=True, text=True, timeout=30)
+    ok(r.returncode == 2 and "no such event" in r.stderr, "allow: an event that does not exist",
+       r.stderr)
+    gw.stop()
+    # a wrapped document (as get-web-acl prints it) with a plain rule: it stays wrapped and base64
+    wrapped = {"WebACL": json.loads(json.dumps(acl)), "LockToken": "abc"}
+    wrapped["WebACL"]["Rules"][0]["Statement"]["ByteMatchStatement"]["SearchString"] = "L3RlYQ=="
+    wfile = os.path.join(TMP, "wrapped.json")
+    with open(wfile, "w") as f:
+        json.dump(wrapped, f)
+    store = store_of("wrapped")
+    gw = Gateway(up.port, ["--acl", wfile, "--events", store], name="wrapped")
+    st0, _, _, _ = request(gw.port, get("/tea/green"))
+    time.sleep(0.4)
+    time.sleep(0.2)
+    first = subprocess.run([SEKISHO, "events", "--events", store, "--json"], capture_output=True,
+                           text=True).stdout.splitlines()
+    eid = str(json.loads(first[0])["id"]) if first else "0"
+    r = subprocess.run([SEKISHO, "allow", eid, "--events", store, "--acl", wfile, "--write"],
+                       capture_output=True, text=True, timeout=60)
+    gw.proc.send_signal(signal.SIGHUP)
+    time.sleep(0.5)
+    st1, _, _, _ = request(gw.port, get("/tea/green"))
+    st2, _, _, _ = request(gw.port, get("/tea/black"))
+    doc = json.load(open(wfile))
+    stmts = json.dumps(doc)
+    ok(st0 == 418 and r.returncode == 0 and "WebACL" in doc and doc.get("LockToken") == "abc"
+       and "L3RlYS9ncmVlbg==" in stmts and st1 == 200 and st2 == 418,
+       "allow on a wrapped document: stays wrapped, search string in base64, the rule scoped off "
+       "the path", (st0, r.returncode, r.stderr, st1, st2))
+    gw.stop()
+
+
+
 def main():
     up = Upstream()
+    pg = os.environ.get("SEKISHO_TEST_PG")  # "postgres://.../" base URL: the store suite only
+    if pg:
+        store_suite(up, lambda name: pg + name, tea_acl())
+        failed = results.count(False)
+        print("# %d passed, %d failed" % (len(results) - failed, failed))
+        return 1 if failed else 0
     acl_dir = os.path.join(TMP, "acl")
     os.makedirs(acl_dir)
     config = ("inspection:\n  body_limit: 32KiB\n  body_buffer: 64KiB\n"
@@ -720,24 +851,7 @@ def main():
     ok(rc == 0, "SIGTERM stops the gateway cleanly", (rc, gw.stderr()[-2000:]))
 
     # -- custom responses, trusted proxies, count-only
-    acl = {
-        "Name": "custom", "DefaultAction": {"Allow": {}},
-        "VisibilityConfig": {"SampledRequestsEnabled": False, "CloudWatchMetricsEnabled": False,
-                             "MetricName": "custom"},
-        "CustomResponseBodies": {"teapot": {"ContentType": "APPLICATION_JSON",
-                                            "Content": "{\"error\":\"no tea\"}"}},
-        "Rules": [{
-            "Name": "no-tea", "Priority": 1,
-            "Statement": {"ByteMatchStatement": {
-                "SearchString": "/tea", "FieldToMatch": {"UriPath": {}},
-                "TextTransformations": [{"Priority": 0, "Type": "NONE"}],
-                "PositionalConstraint": "STARTS_WITH"}},
-            "Action": {"Block": {"CustomResponse": {
-                "ResponseCode": 418, "CustomResponseBodyKey": "teapot",
-                "ResponseHeaders": [{"Name": "X-Why", "Value": "tea"}]}}},
-            "VisibilityConfig": {"SampledRequestsEnabled": False, "CloudWatchMetricsEnabled": False,
-                                 "MetricName": "no-tea"}}],
-    }
+    acl = tea_acl()
     acl_path = os.path.join(acl_dir, "acl.json")
     with open(acl_path, "w") as f:
         json.dump(acl, f)
@@ -943,58 +1057,7 @@ def main():
     ok(r.returncode == 0 and "CrossSiteScripting_QUERYARGUMENTS" in r.stdout,
        "events.store in sekisho.yaml is where events go", (r.stdout[:300], r.stderr))
 
-    # -- sekisho allow: the narrowest change, written, reloaded
-    acl_file = os.path.join(TMP, "allow-acl.json")
-    with open(acl_file, "w") as f:
-        f.write(subprocess.run([SEKISHO, "acl", "default"], capture_output=True,
-                               text=True).stdout)
-    store = os.path.join(TMP, "allow.db")
-    gw = Gateway(up.port, ["--acl", acl_file, "--events", store], name="allow")
-    attack = "/docs/search?q=select%20name%20from%20users%20where%20id%3D1%20or%201%3D1"
-    st0, h0, _, _ = request(gw.port, get(attack))
-    time.sleep(0.4)
-    r = subprocess.run([SEKISHO, "allow", h0.get("x-request-id", "none"), "--events", store,
-                        "--acl", acl_file, "--reload", "--admin", "127.0.0.1:%d" % gw.admin],
-                       capture_output=True, text=True, timeout=60)
-    time.sleep(0.5)
-    st1, _, _, _ = request(gw.port, get(attack))
-    st2, _, _, _ = request(gw.port, get(attack.replace("/docs/search", "/other")))
-    st3, _, _, _ = request(gw.port, get("/docs/search?q=<script>alert(1)</script>"))
-    v = subprocess.run([SEKISHO, "acl", "validate", acl_file], capture_output=True, text=True)
-    ok(st0 == 403 and r.returncode == 0 and "RuleActionOverrides" in r.stdout
-       and "+++ " in r.stdout and st1 == 200 and st2 == 403 and st3 == 403
-       and v.returncode == 0 and os.path.exists(acl_file + ".bak"),
-       "sekisho allow (by request id): that request passes, the rule still blocks elsewhere, "
-       "other attacks on the path stay blocked", (st0, r.returncode, r.stderr, st1, st2, st3,
-                                                  v.stdout + v.stderr))
-    r = subprocess.run([SEKISHO, "allow", "99999", "--events", store, "--acl", acl_file],
-                       capture_output=True, text=True, timeout=30)
-    ok(r.returncode == 2 and "no such event" in r.stderr, "allow: an event that does not exist",
-       r.stderr)
-    gw.stop()
-    # a wrapped document (as get-web-acl prints it) with a plain rule: it stays wrapped and base64
-    wrapped = {"WebACL": json.loads(json.dumps(acl)), "LockToken": "abc"}
-    wrapped["WebACL"]["Rules"][0]["Statement"]["ByteMatchStatement"]["SearchString"] = "L3RlYQ=="
-    wfile = os.path.join(TMP, "wrapped.json")
-    with open(wfile, "w") as f:
-        json.dump(wrapped, f)
-    store = os.path.join(TMP, "wrapped.db")
-    gw = Gateway(up.port, ["--acl", wfile, "--events", store], name="wrapped")
-    st0, _, _, _ = request(gw.port, get("/tea/green"))
-    time.sleep(0.4)
-    r = subprocess.run([SEKISHO, "allow", "1", "--events", store, "--acl", wfile, "--write"],
-                       capture_output=True, text=True, timeout=60)
-    gw.proc.send_signal(signal.SIGHUP)
-    time.sleep(0.5)
-    st1, _, _, _ = request(gw.port, get("/tea/green"))
-    st2, _, _, _ = request(gw.port, get("/tea/black"))
-    doc = json.load(open(wfile))
-    stmts = json.dumps(doc)
-    ok(st0 == 418 and r.returncode == 0 and "WebACL" in doc and doc.get("LockToken") == "abc"
-       and "L3RlYS9ncmVlbg==" in stmts and st1 == 200 and st2 == 418,
-       "allow on a wrapped document: stays wrapped, search string in base64, the rule scoped off "
-       "the path", (st0, r.returncode, r.stderr, st1, st2))
-    gw.stop()
+    store_suite(up, lambda name: os.path.join(TMP, name + ".db"), acl)
 
     # -- an event store that cannot be opened: the gateway warns and serves
     ro = os.path.join(TMP, "readonly")
