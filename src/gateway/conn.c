@@ -712,7 +712,7 @@ static void log_verdict(gw_conn *c, const sk_verdict *v, int64_t t)
 	sk_buf_init(&rec, SK_CAP_LOG_RECORD);
 	bool ok = sk_log_record(c->gen->prog, &shown, v, &lo, &rec) == SK_OK;
 	if (ok && to_store)
-		gw_event_submit(c, v, counted, t, &rec);
+		gw_event_submit(c, v, counted, t, NULL); /* the record is in the log */
 	if (ok && to_log && !sk_buf_putc(&rec, '\n'))
 		gw_log_record(c->w, &rec);
 	sk_buf_free(&rec);

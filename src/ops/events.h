@@ -27,7 +27,7 @@ typedef struct sk_event {
 	const char *field, *matched;  /* where the terminating (or first) match was, and on what */
 	const char *reason;           /* in words */
 	const char *request;          /* the request as a JSON line (re-evaluation) */
-	const char *record;           /* the AWS WAF log record */
+	const char *record;           /* the AWS WAF log record ("" when not kept) */
 } sk_event;
 
 /* Builds an event whose strings are copied into one allocation; free()
