@@ -178,6 +178,27 @@ class Upstream:
             return self.requests[-1] if self.requests else (b"", b"")
 
 
+class Smtp:
+    """An SMTP server on loopback that keeps (from, to, text) of each mail."""
+
+    def __init__(self):
+        import warnings
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import asyncore
+        import smtpd
+        box = self
+        self.messages = []
+
+        class S(smtpd.SMTPServer):
+            def process_message(self, peer, mailfrom, rcpttos, data, **kw):
+                text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+                box.messages.append((mailfrom, rcpttos, text))
+
+        self.server = S(("127.0.0.1", 0), None, decode_data=False)
+        self.port = self.server.socket.getsockname()[1]
+        threading.Thread(target=asyncore.loop, kwargs={"timeout": 0.1}, daemon=True).start()
+
+
 class Hook:
     """A webhook receiver: records the bodies POSTed to it."""
 
@@ -1058,6 +1079,41 @@ def main():
        "events.store in sekisho.yaml is where events go", (r.stdout[:300], r.stderr))
 
     store_suite(up, lambda name: os.path.join(TMP, name + ".db"), acl)
+
+    # -- a locked event store: blocks are counted as dropped, requests unaffected
+    import sqlite3
+    locked = os.path.join(TMP, "locked.db")
+    holder = sqlite3.connect(locked, isolation_level=None)
+    holder.execute("PRAGMA journal_mode=WAL")
+    holder.execute("CREATE TABLE x (a)")
+    holder.execute("BEGIN EXCLUSIVE")
+    gw = Gateway(up.port, ["--events", locked], name="locked")
+    t0 = time.time()
+    st1, _, _, _ = request(gw.port, get("/search?q=1%27%20OR%20%271%27%3D%271"))
+    st2, _, _, _ = request(gw.port, get("/fine"))
+    took = time.time() - t0
+    time.sleep(0.3)
+    _, _, metrics, _ = request(gw.admin, b"GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n")
+    holder.rollback() if holder.in_transaction else None
+    holder.close()
+    ok(st1 == 403 and st2 == 200 and b"sekisho_events_dropped_total 1" in metrics,
+       "a locked event store: the block is counted as dropped, requests unaffected (%.2f s)" % took,
+       (st1, st2, gw.stderr()[-300:], metrics[-400:]))
+    gw.stop()
+
+    # -- alerts by email, to a local SMTP server
+    smtp = Smtp()
+    gw = Gateway(up.port, [], config="notify:\n  email:\n    smtp_url: smtp://127.0.0.1:%d\n"
+                 "    from: waf@example.com\n    to: [ops@example.com]\n" % smtp.port, name="mail")
+    request(gw.port, get("/mail?q=<script>alert(1)</script>"))
+    t0 = time.time()
+    while not smtp.messages and time.time() - t0 < 5:
+        time.sleep(0.1)
+    gw.stop()
+    mail = smtp.messages[0] if smtp.messages else ("", [], "")
+    ok(mail[0] == "waf@example.com" and mail[1] == ["ops@example.com"]
+       and "CrossSiteScripting_QUERYARGUMENTS" in mail[2] and "Subject: sekisho" in mail[2],
+       "an alert by email over SMTP", mail)
 
     # -- an event store that cannot be opened: the gateway warns and serves
     ro = os.path.join(TMP, "readonly")
