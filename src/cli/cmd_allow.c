@@ -31,14 +31,17 @@
 
 static const char usage[] =
     "usage: sekisho allow ID --acl FILE [--events STORE] [--resources DIR] [--lists DIR]\n"
-    "                     [--allowlist] [--write] [--reload] [--admin HOST:PORT]\n"
+    "                     [--param NAME | --header NAME] [--allowlist]\n"
+    "                     [--write] [--reload] [--admin HOST:PORT]\n"
     "\n"
     "Proposes the narrowest change to the web ACL in FILE that lets the stored request ID\n"
     "(an event id, or a request id) through: the rules that block it are set to Count\n"
     "for its URI path only, with a label rule that keeps blocking everywhere else.\n"
     "Prints the change as a diff. --write saves it (FILE.bak keeps the old one) after\n"
     "checking that it loads and lets the request pass; --reload then asks the running\n"
-    "gateway to take it. --allowlist: an Allow rule for that path on top instead.\n";
+    "gateway to take it. --param NAME / --header NAME: scope the exception to that\n"
+    "query argument's (header's) value instead of the path. --allowlist: an Allow rule\n"
+    "on top instead.\n";
 
 /* The event, copied out of the store's memory. */
 static sk_status keep(void *ctx, const sk_event *e)
@@ -57,29 +60,41 @@ typedef struct doc {
 	bool base64;        /* SearchString is base64 in this document */
 } doc;
 
-static json_t *path_match(const doc *d, const char *path)
+/* What the exception is scoped to: the URI path (default), one query
+ * argument's value, or one header's value, as this request had it. */
+typedef struct scope {
+	const char *param, *header; /* NULL: the URI path */
+	sk_str value;
+	char desc[600];
+} scope;
+
+static json_t *scope_match(const doc *d, const scope *sc)
 {
 	json_t *bm = json_object();
+	sk_str v = sc->value;
 	if (d->base64) {
-		size_t n = strlen(path);
-		char *b = malloc(4 * ((n + 2) / 3) + 1);
+		char *b = malloc(4 * ((v.n + 2) / 3) + 1);
 		if (b)
-			b[sk_base64_encode((const uint8_t *)path, n, b)] = 0;
+			b[sk_base64_encode(v.p, v.n, b)] = 0;
 		json_object_set_new(bm, "SearchString", json_string(b ? b : ""));
 		free(b);
 	} else {
-		json_object_set_new(bm, "SearchString", json_string(path));
+		json_object_set_new(bm, "SearchString", sk_json_bytes(v));
 	}
-	json_object_set_new(bm, "FieldToMatch", json_pack("{s:{}}", "UriPath"));
+	json_object_set_new(
+	    bm, "FieldToMatch",
+	    sc->param    ? json_pack("{s:{s:s}}", "SingleQueryArgument", "Name", sc->param)
+	    : sc->header ? json_pack("{s:{s:s}}", "SingleHeader", "Name", sc->header)
+	                 : json_pack("{s:{}}", "UriPath"));
 	json_object_set_new(bm, "TextTransformations",
 	                    json_pack("[{s:i,s:s}]", "Priority", 0, "Type", "NONE"));
 	json_object_set_new(bm, "PositionalConstraint", json_string("EXACTLY"));
 	return json_pack("{s:o}", "ByteMatchStatement", bm);
 }
 
-static json_t *not_path(const doc *d, const char *path)
+static json_t *not_scope(const doc *d, const scope *sc)
 {
-	return json_pack("{s:{s:o}}", "NotStatement", "Statement", path_match(d, path));
+	return json_pack("{s:{s:o}}", "NotStatement", "Statement", scope_match(d, sc));
 }
 
 static json_t *visibility(const char *name)
@@ -139,6 +154,7 @@ typedef struct ctx {
 	const char *acl_path;
 	const char *path; /* the request's URI path */
 	const char *request;
+	scope sc;
 	int64_t id;
 	bool allowlist;
 	int exceptions;
@@ -206,7 +222,7 @@ static sk_status change_for(ctx *x, doc *d, const sk_rule_match *t, char *said, 
 		json_t *nr = json_pack("{s:s,s:i,s:{s:{s:[{s:{s:s,s:s}},o]}},s:{s:{}},s:o}", "Name",
 		                       name, "Priority", 0, "Statement", "AndStatement",
 		                       "Statements", "LabelMatchStatement", "Scope", "LABEL", "Key",
-		                       label, not_path(d, x->path), "Action", "Block",
+		                       label, not_scope(d, &x->sc), "Action", "Block",
 		                       "VisibilityConfig", visibility(name));
 		/* After the group and the exceptions already made for it. */
 		json_t *rules = json_object_get(d->acl, "Rules");
@@ -217,8 +233,8 @@ static sk_status change_for(ctx *x, doc *d, const sk_rule_match *t, char *said, 
 		           "sekisho-exception-", 18) == 0)
 			at++;
 		insert_after(d, at, nr);
-		snprintf(said, n, "%s/%s: Count, and %s blocks its label %s except on %s",
-		         t->rule->name, t->group_rule->name, name, label, x->path);
+		snprintf(said, n, "%s/%s: Count, and %s blocks its label %s except when %s",
+		         t->rule->name, t->group_rule->name, name, label, x->sc.desc);
 		return SK_OK;
 	}
 	if (json_object_get(stmt, "RateBasedStatement"))
@@ -227,9 +243,9 @@ static sk_status change_for(ctx *x, doc *d, const sk_rule_match *t, char *said, 
 		    "rule \"%s\" is rate-based; exceptions to rate limits are not proposed",
 		    t->rule->name);
 	json_t *wrapped =
-	    json_pack("{s:{s:[O,o]}}", "AndStatement", "Statements", stmt, not_path(d, x->path));
+	    json_pack("{s:{s:[O,o]}}", "AndStatement", "Statements", stmt, not_scope(d, &x->sc));
 	json_object_set_new(rule, "Statement", wrapped);
-	snprintf(said, n, "%s: now only when the URI path is not %s", t->rule->name, x->path);
+	snprintf(said, n, "%s: now not when %s", t->rule->name, x->sc.desc);
 	return SK_OK;
 }
 
@@ -253,10 +269,10 @@ static sk_status add_allowlist(ctx *x, doc *d, char *said, size_t n)
 		    json_integer(json_integer_value(json_object_get(r, "Priority")) + 1 - lowest));
 	json_t *nr = json_pack("{s:s,s:I,s:o,s:{s:{}},s:o}", "Name", name, "Priority",
 	                       (json_int_t)(lowest > 0 ? lowest - 1 : 0), "Statement",
-	                       path_match(d, x->path), "Action", "Allow", "VisibilityConfig",
+	                       scope_match(d, &x->sc), "Action", "Allow", "VisibilityConfig",
 	                       visibility(name));
 	json_array_insert_new(rules, 0, nr);
-	snprintf(said, n, "%s: allows the URI path %s before any other rule", name, x->path);
+	snprintf(said, n, "%s: allows requests when %s, before any other rule", name, x->sc.desc);
 	return SK_OK;
 }
 
@@ -381,6 +397,52 @@ static int write_file(const char *path, const char *text)
 	return 0;
 }
 
+/* The value the exception is scoped to, from the stored request. */
+static sk_status find_scope(ctx *x, sk_arena *a, sk_error *err)
+{
+	scope *sc = &x->sc;
+	if (sc->param && sc->header)
+		return sk_fail(err, SK_E_INVALID, "--param and --header: one or the other");
+	if (!sc->param && !sc->header) {
+		sc->value = sk_str_cstr(x->path);
+		snprintf(sc->desc, sizeof sc->desc, "the URI path is %s", x->path);
+		return SK_OK;
+	}
+	sk_request req;
+	sk_request_init(&req, a);
+	sk_status st = sk_request_from_json(x->request, strlen(x->request), &req, err);
+	if (st)
+		return st;
+	bool found = false;
+	if (sc->param) {
+		const sk_pair *args;
+		size_t n;
+		if ((st = sk_request_args(&req, &args, &n)))
+			return sk_fail(err, st, "the stored request's query cannot be read");
+		for (size_t i = 0; i < n && !found; i++)
+			if (sk_str_eq(args[i].name, sk_str_cstr(sc->param))) {
+				sc->value = args[i].value;
+				found = true;
+			}
+		if (!found)
+			return sk_fail(err, SK_E_INVALID,
+			               "the request has no query argument \"%s\"", sc->param);
+	} else {
+		sc->value = sk_request_header(&req, sc->header, &found);
+		if (!found)
+			return sk_fail(err, SK_E_INVALID, "the request has no header \"%s\"",
+			               sc->header);
+		if (sk_str_eq(sc->value, SK_STR_LIT("REDACTED")))
+			return sk_fail(err, SK_E_INVALID,
+			               "header \"%s\" was stored redacted: its value is not known",
+			               sc->header);
+	}
+	snprintf(sc->desc, sizeof sc->desc, "%s \"%s\" is \"%.*s\"",
+	         sc->param ? "query argument" : "header", sc->param ? sc->param : sc->header,
+	         (int)(sc->value.n > 200 ? 200 : sc->value.n), (const char *)sc->value.p);
+	return SK_OK;
+}
+
 int cmd_allow(int argc, char **argv)
 {
 	ctx x = {0};
@@ -408,6 +470,10 @@ int cmd_allow(int argc, char **argv)
 			reload = write = true;
 		else if (strcmp(argv[i], "--allowlist") == 0)
 			x.allowlist = true;
+		else if ((v = opt_value(argc, argv, &i, "--param", &bad)))
+			x.sc.param = v;
+		else if ((v = opt_value(argc, argv, &i, "--header", &bad)))
+			x.sc.header = v;
 		else if (!bad && argv[i][0] != '-' && !idarg)
 			idarg = argv[i];
 		else if (!bad) {
@@ -451,6 +517,13 @@ int cmd_allow(int argc, char **argv)
 	x.id = ev->id;
 	x.request = ev->request;
 	x.path = ev->path;
+	sk_arena *sa = sk_arena_create(16 << 10, 0);
+	if (find_scope(&x, sa, &err)) {
+		fprintf(stderr, "sekisho: allow: %s\n", err.msg);
+		sk_arena_destroy(sa);
+		sk_event_free(ev);
+		return EXIT_USAGE;
+	}
 	int rc = EXIT_USAGE;
 	doc d = {0};
 	char *before = NULL, *after = NULL;
@@ -481,7 +554,7 @@ int cmd_allow(int argc, char **argv)
 		sk_request req;
 		st = evaluate(&x, text, &v, &prog, &arena, &req, &err);
 		free(text);
-		char said[1200] = "";
+		char said[2400] = "";
 		if (!st) {
 			if (v.action == SK_ACT_ALLOW)
 				passes = true;
@@ -541,6 +614,7 @@ out:
 	free(before);
 	free(after);
 	json_decref(d.root);
+	sk_arena_destroy(sa);
 	sk_event_free(ev);
 	return rc;
 }

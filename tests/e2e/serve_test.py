@@ -470,6 +470,20 @@ def store_suite(up, store_of, acl):
                        capture_output=True, text=True, timeout=30)
     ok(r.returncode == 2 and "no such event" in r.stderr, "allow: an event that does not exist",
        r.stderr)
+    # --param: the exception follows one query argument's value, not the path
+    attack2 = "/report?sort=id%20desc&q=1%27%20or%20%271%27%3D%271"
+    st0, h0, _, _ = request(gw.port, get(attack2))
+    time.sleep(0.4)
+    r = subprocess.run([SEKISHO, "allow", h0.get("x-request-id", "none"), "--events", store,
+                        "--acl", acl_file, "--param", "q", "--reload", "--admin",
+                        "127.0.0.1:%d" % gw.admin], capture_output=True, text=True, timeout=60)
+    time.sleep(0.5)
+    st1, _, _, _ = request(gw.port, get(attack2))
+    st2, _, _, _ = request(gw.port, get("/report?q=1%27%20or%20%272%27%3D%272"))
+    ok(st0 == 403 and r.returncode == 0 and "SingleQueryArgument" in r.stdout and st1 == 200
+       and st2 == 403,
+       "allow --param q: that value passes, another value of q is still blocked",
+       (st0, r.returncode, r.stderr, st1, st2))
     gw.stop()
     # a wrapped document (as get-web-acl prints it) with a plain rule: it stays wrapped and base64
     wrapped = {"WebACL": json.loads(json.dumps(acl)), "LockToken": "abc"}
