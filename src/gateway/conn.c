@@ -312,25 +312,10 @@ static bool keep_head(gw_conn *c, const uint8_t *head, size_t n)
 	return true;
 }
 
-/* Whether a comma-separated header value lists token. */
-static bool lists_token(sk_str v, const char *token)
-{
-	size_t i = 0;
-	while (i < v.n) {
-		size_t j = i;
-		while (j < v.n && v.p[j] != ',')
-			j++;
-		if (sk_str_ieq_cstr(sk_str_trim(sk_str_make(v.p + i, j - i)), token))
-			return true;
-		i = j + 1;
-	}
-	return false;
-}
-
 static bool upgrade_websocket(const sk_request *r)
 {
 	bool found;
-	return lists_token(sk_request_header(r, "upgrade", &found), "websocket");
+	return sk_http_has_token(sk_request_header(r, "upgrade", &found), "websocket");
 }
 
 /* An absolute-form target ("http://host/path") and Host must name the same
@@ -453,8 +438,8 @@ static bool accept_head(gw_conn *c)
 	for (size_t i = 0; i < r->nheaders; i++) {
 		sk_str n = r->headers[i].name, v = r->headers[i].value;
 		if (sk_str_ieq_cstr(n, "connection")) {
-			conn_close |= lists_token(v, "close");
-			conn_upgrade |= lists_token(v, "upgrade");
+			conn_close |= sk_http_has_token(v, "close");
+			conn_upgrade |= sk_http_has_token(v, "upgrade");
 		} else if (sk_str_ieq_cstr(n, "upgrade")) {
 			has_upgrade = true;
 		} else if (sk_str_ieq_cstr(n, "content-encoding")) {
@@ -892,7 +877,7 @@ static bool hop_by_hop(sk_str name, const sk_request *r)
 		if (name.n < sizeof tok) {
 			memcpy(tok, name.p, name.n);
 			tok[name.n] = 0;
-			if (lists_token(r->headers[i].value, tok))
+			if (sk_http_has_token(r->headers[i].value, tok))
 				return true;
 		}
 	}

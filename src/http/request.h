@@ -86,6 +86,10 @@ typedef struct sk_request {
 /* Resets req to an empty request that allocates from a. */
 void sk_request_init(sk_request *req, sk_arena *a);
 
+/* Whether a comma-separated header value (Connection, Upgrade...) lists
+ * token, ASCII case-insensitive. */
+bool sk_http_has_token(sk_str value, const char *token);
+
 /* First header with that name (ASCII case-insensitive); found tells whether
  * it was there at all (a present header may have an empty value). */
 sk_str sk_request_header(const sk_request *req, const char *name, bool *found);

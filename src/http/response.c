@@ -23,21 +23,6 @@ static bool digits(sk_str s, uint64_t *out)
 	return true;
 }
 
-/* Whether a comma-separated header value lists token (case-insensitive). */
-static bool lists_token(sk_str v, const char *token)
-{
-	size_t i = 0;
-	while (i < v.n) {
-		size_t j = i;
-		while (j < v.n && v.p[j] != ',')
-			j++;
-		if (sk_str_ieq_cstr(sk_str_trim(sk_str_make(v.p + i, j - i)), token))
-			return true;
-		i = j + 1;
-	}
-	return false;
-}
-
 static sk_status status_line(const uint8_t *l, size_t n, sk_response_head *out, sk_error *err)
 {
 	/* HTTP/1.x SP 3DIGIT SP reason */
@@ -126,8 +111,8 @@ sk_status sk_http_parse_response_head(const uint8_t *p, size_t n, size_t max_hea
 				    line);
 			seen_te = chunked = true;
 		} else if (sk_str_ieq_cstr(name, "connection")) {
-			close |= lists_token(value, "close");
-			keep_alive |= lists_token(value, "keep-alive");
+			close |= sk_http_has_token(value, "close");
+			keep_alive |= sk_http_has_token(value, "keep-alive");
 		}
 		pos = next;
 	}

@@ -203,3 +203,17 @@ sk_body_kind sk_request_body_kind(const sk_request *req)
 	 * made-up type hide the body. */
 	return SK_BODY_TEXT;
 }
+
+bool sk_http_has_token(sk_str v, const char *token)
+{
+	size_t i = 0;
+	while (i < v.n) {
+		size_t j = i;
+		while (j < v.n && v.p[j] != ',')
+			j++;
+		if (sk_str_ieq_cstr(sk_str_trim(sk_str_make(v.p + i, j - i)), token))
+			return true;
+		i = j + 1;
+	}
+	return false;
+}
