@@ -193,48 +193,51 @@ static inline size_t ws_len(const uint8_t *p, size_t i, size_t n)
 	return c;
 }
 
-/* True when none of the 8 bytes of w can start a white-space unit: all are
- * in 0x21..0x7f. (Bytes < 0x21 or >= 0x80 send the caller to the table.) */
-static inline bool word_is_plain(uint64_t w)
+/* The 16 bytes at p, split into bit masks (bit k for byte k): sp where a
+ * byte is ' ', other where it is '\t'..'\r' or 0xa0 (a white-space unit, or
+ * the end of C2 A0), lead where it is 0xc2 (maybe the start of C2 A0). */
+typedef struct ws_masks {
+	unsigned sp, other, lead;
+} ws_masks;
+
+static inline ws_masks ws_bits(const uint8_t *p)
 {
-	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-	uint64_t below = (w - ones * 0x21) & ~w & high; /* some byte < 0x21 */
-	return !below && !(w & high);
+	sk_u8x16 x;
+	memcpy(&x, p, 16);
+	sk_u8x16 ctl = (sk_u8x16)((sk_u8x16)(x - sk_splat('\t')) < sk_splat(5));
+	return (ws_masks){
+	    .sp = sk_lane_bits((sk_u8x16)(x == sk_splat(' '))),
+	    .other = sk_lane_bits(ctl | (sk_u8x16)(x == sk_splat(0xa0))),
+	    .lead = sk_lane_bits((sk_u8x16)(x == sk_splat(0xc2))),
+	};
 }
 
-/* Bytes from i on that cannot start a white-space unit, 8 at a time. */
-static inline size_t plain_run(const uint8_t *p, size_t i, size_t n)
+/* True when compressing would change in. Every white-space unit other
+ * than a lone ' ' holds a byte of '\t'..'\r' or 0xa0 (C2 A0 ends in
+ * one), so the input is unchanged exactly when it has none of those and
+ * no two spaces in a row. */
+static bool ws_would_change(sk_str in)
 {
-	size_t start = i;
-	uint64_t w;
-	while (i + 8 <= n) {
-		memcpy(&w, p + i, 8);
-		if (!word_is_plain(w))
-			break;
-		i += 8;
+	unsigned carry = 0; /* the previous block ended in ' ' */
+	uint8_t tail[16];
+	for (size_t i = 0; i < in.n; i += 16) {
+		const uint8_t *b = in.p + i;
+		if (in.n - i < 16) {
+			memset(tail, 'x', sizeof tail); /* padding that is never white space */
+			memcpy(tail, b, in.n - i);
+			b = tail;
+		}
+		ws_masks m = ws_bits(b);
+		if (m.other || (m.sp & (m.sp >> 1)) || (carry & m.sp))
+			return true;
+		carry = m.sp >> 15;
 	}
-	while (i < n && !ws_class[p[i]])
-		i++;
-	return i - start;
+	return false;
 }
 
 static sk_status tx_compress_ws(sk_str in, sk_arena *a, sk_str *out)
 {
-	/* Unchanged only when every white-space unit is a lone ' '. */
-	bool change = false, prev_ws = false;
-	for (size_t i = 0; i < in.n && !change;) {
-		size_t run = plain_run(in.p, i, in.n);
-		if (run) {
-			prev_ws = false;
-			i += run;
-			continue;
-		}
-		size_t w = ws_len(in.p, i, in.n);
-		change = w && (w > 1 || in.p[i] != ' ' || prev_ws);
-		prev_ws = w != 0;
-		i += w ? w : 1;
-	}
-	if (!change) {
+	if (!ws_would_change(in)) {
 		*out = in;
 		return SK_OK;
 	}
@@ -242,15 +245,22 @@ static sk_status tx_compress_ws(sk_str in, sk_arena *a, sk_str *out)
 	if (!d)
 		return SK_E_NOMEM;
 	size_t o = 0;
-	prev_ws = false;
+	bool prev_ws = false;
 	for (size_t i = 0; i < in.n;) {
-		size_t run = plain_run(in.p, i, in.n);
-		if (run) {
-			memcpy(d + o, in.p + i, run);
-			o += run;
-			i += run;
-			prev_ws = false;
-			continue;
+		/* Sixteen bytes with no white space in them are copied whole;
+		 * otherwise the bytes before the first one. The store may run
+		 * past o + k but stays below i + 16 <= in.n, inside d. */
+		if (in.n - i >= 16) {
+			ws_masks m = ws_bits(in.p + i);
+			unsigned any = m.sp | m.other | m.lead;
+			unsigned k = any ? (unsigned)__builtin_ctz(any) : 16;
+			if (k) {
+				memcpy(d + o, in.p + i, 16);
+				o += k;
+				i += k;
+				prev_ws = false;
+				continue;
+			}
 		}
 		size_t w = ws_len(in.p, i, in.n);
 		if (w) {
@@ -727,7 +737,8 @@ static sk_status tx_md5(sk_str in, sk_arena *a, sk_str *out)
  * a stray closing marker is ordinary text. */
 static sk_status tx_replace_comments(sk_str in, sk_arena *a, sk_str *out)
 {
-	const uint8_t *open = memmem(in.p, in.n, "/*", 2);
+	const uint8_t *end = in.p + in.n;
+	const uint8_t *open = sk_find_pair(in.p, end, '/', '*');
 	if (!open) {
 		*out = in;
 		return SK_OK;
@@ -742,9 +753,9 @@ static sk_status tx_replace_comments(sk_str in, sk_arena *a, sk_str *out)
 		o += at - i;
 		d[o++] = ' ';
 		/* An unterminated comment runs to the end. */
-		const uint8_t *close = memmem(open + 2, in.n - at - 2, "*/", 2);
+		const uint8_t *close = sk_find_pair(open + 2, end, '*', '/');
 		i = close ? (size_t)(close - in.p) + 2 : in.n;
-		open = i < in.n ? memmem(in.p + i, in.n - i, "/*", 2) : NULL;
+		open = sk_find_pair(in.p + i, end, '/', '*');
 	}
 	memcpy(d + o, in.p + i, in.n - i);
 	o += in.n - i;
