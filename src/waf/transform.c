@@ -247,13 +247,21 @@ static sk_status tx_compress_ws(sk_str in, sk_arena *a, sk_str *out)
 	size_t o = 0;
 	bool prev_ws = false;
 	for (size_t i = 0; i < in.n;) {
-		/* Sixteen bytes with no white space in them are copied whole;
-		 * otherwise the bytes before the first one. The store may run
-		 * past o + k but stays below i + 16 <= in.n, inside d. */
+		/* Sixteen bytes whose only white space is lone spaces (prose)
+		 * come out as they are. Otherwise the bytes before the first
+		 * white space are copied; the store may run past o + k but
+		 * stays below i + 16 <= in.n, inside d. */
 		if (in.n - i >= 16) {
 			ws_masks m = ws_bits(in.p + i);
+			if (!(m.other | m.lead) && !(m.sp & ((m.sp << 1) | prev_ws))) {
+				memcpy(d + o, in.p + i, 16);
+				o += 16;
+				i += 16;
+				prev_ws = m.sp >> 15;
+				continue;
+			}
 			unsigned any = m.sp | m.other | m.lead;
-			unsigned k = any ? (unsigned)__builtin_ctz(any) : 16;
+			unsigned k = (unsigned)__builtin_ctz(any);
 			if (k) {
 				memcpy(d + o, in.p + i, 16);
 				o += k;
@@ -288,116 +296,117 @@ typedef struct entity {
 /* The names attackers use to hide markup and script punctuation, the
  * HTML 4 Latin-1 set that shows up in text, and common typography. Names
  * are case-sensitive as in HTML; the lower-case &tab; and &newline; are not
- * HTML names but are listed because filters are probed with them. */
+ * HTML names but are listed because filters are probed with them.
+ * Sorted by name in byte order: entity_find bisects. */
 static const entity entities[] = {
-    {"quot", 0x22, true},
-    {"QUOT", 0x22, true},
-    {"amp", 0x26, true},
     {"AMP", 0x26, true},
-    {"lt", 0x3c, true},
-    {"LT", 0x3c, true},
-    {"gt", 0x3e, true},
-    {"GT", 0x3e, true},
-    {"nbsp", 0xa0, true},
-    {"apos", 0x27, false},
-    {"Tab", 0x09, false},
-    {"tab", 0x09, false},
-    {"NewLine", 0x0a, false},
-    {"newline", 0x0a, false},
-    {"excl", 0x21, false},
-    {"num", 0x23, false},
-    {"dollar", 0x24, false},
-    {"percnt", 0x25, false},
-    {"lpar", 0x28, false},
-    {"rpar", 0x29, false},
-    {"ast", 0x2a, false},
-    {"midast", 0x2a, false},
-    {"plus", 0x2b, false},
-    {"comma", 0x2c, false},
-    {"period", 0x2e, false},
-    {"sol", 0x2f, false},
-    {"colon", 0x3a, false},
-    {"semi", 0x3b, false},
-    {"equals", 0x3d, false},
-    {"quest", 0x3f, false},
-    {"commat", 0x40, false},
-    {"lsqb", 0x5b, false},
-    {"lbrack", 0x5b, false},
-    {"bsol", 0x5c, false},
-    {"rsqb", 0x5d, false},
-    {"rbrack", 0x5d, false},
-    {"Hat", 0x5e, false},
-    {"lowbar", 0x5f, false},
-    {"UnderBar", 0x5f, false},
-    {"grave", 0x60, false},
     {"DiacriticalGrave", 0x60, false},
-    {"lcub", 0x7b, false},
-    {"lbrace", 0x7b, false},
-    {"verbar", 0x7c, false},
-    {"vert", 0x7c, false},
-    {"VerticalLine", 0x7c, false},
-    {"rcub", 0x7d, false},
-    {"rbrace", 0x7d, false},
+    {"GT", 0x3e, true},
+    {"Hat", 0x5e, false},
+    {"LT", 0x3c, true},
+    {"NewLine", 0x0a, false},
     {"NonBreakingSpace", 0xa0, false},
-    {"iexcl", 0xa1, false},
-    {"cent", 0xa2, false},
-    {"pound", 0xa3, false},
-    {"curren", 0xa4, false},
-    {"yen", 0xa5, false},
-    {"brvbar", 0xa6, false},
-    {"sect", 0xa7, false},
-    {"uml", 0xa8, false},
-    {"copy", 0xa9, false},
-    {"ordf", 0xaa, false},
-    {"laquo", 0xab, false},
-    {"not", 0xac, false},
-    {"shy", 0xad, false},
-    {"reg", 0xae, false},
-    {"macr", 0xaf, false},
-    {"deg", 0xb0, false},
-    {"plusmn", 0xb1, false},
-    {"sup2", 0xb2, false},
-    {"sup3", 0xb3, false},
+    {"QUOT", 0x22, true},
+    {"Tab", 0x09, false},
+    {"UnderBar", 0x5f, false},
+    {"VerticalLine", 0x7c, false},
     {"acute", 0xb4, false},
-    {"micro", 0xb5, false},
-    {"para", 0xb6, false},
-    {"middot", 0xb7, false},
+    {"amp", 0x26, true},
+    {"apos", 0x27, false},
+    {"ast", 0x2a, false},
+    {"bdquo", 0x201e, false},
+    {"brvbar", 0xa6, false},
+    {"bsol", 0x5c, false},
+    {"bull", 0x2022, false},
     {"cedil", 0xb8, false},
-    {"sup1", 0xb9, false},
-    {"ordm", 0xba, false},
-    {"raquo", 0xbb, false},
-    {"frac14", 0xbc, false},
-    {"frac12", 0xbd, false},
-    {"frac34", 0xbe, false},
-    {"iquest", 0xbf, false},
-    {"times", 0xd7, false},
-    {"divide", 0xf7, false},
-    {"ensp", 0x2002, false},
-    {"emsp", 0x2003, false},
-    {"thinsp", 0x2009, false},
-    {"zwnj", 0x200c, false},
-    {"zwj", 0x200d, false},
-    {"lrm", 0x200e, false},
-    {"rlm", 0x200f, false},
+    {"cent", 0xa2, false},
+    {"colon", 0x3a, false},
+    {"comma", 0x2c, false},
+    {"commat", 0x40, false},
+    {"copy", 0xa9, false},
+    {"curren", 0xa4, false},
     {"dash", 0x2010, false},
+    {"deg", 0xb0, false},
+    {"divide", 0xf7, false},
+    {"dollar", 0x24, false},
+    {"emsp", 0x2003, false},
+    {"ensp", 0x2002, false},
+    {"equals", 0x3d, false},
+    {"euro", 0x20ac, false},
+    {"excl", 0x21, false},
+    {"frac12", 0xbd, false},
+    {"frac14", 0xbc, false},
+    {"frac34", 0xbe, false},
+    {"grave", 0x60, false},
+    {"gt", 0x3e, true},
+    {"hellip", 0x2026, false},
     {"hyphen", 0x2010, false},
-    {"ndash", 0x2013, false},
-    {"mdash", 0x2014, false},
+    {"iexcl", 0xa1, false},
+    {"iquest", 0xbf, false},
+    {"laquo", 0xab, false},
+    {"larr", 0x2190, false},
+    {"lbrace", 0x7b, false},
+    {"lbrack", 0x5b, false},
+    {"lcub", 0x7b, false},
+    {"ldquo", 0x201c, false},
+    {"lowbar", 0x5f, false},
+    {"lpar", 0x28, false},
+    {"lrm", 0x200e, false},
+    {"lsaquo", 0x2039, false},
+    {"lsqb", 0x5b, false},
     {"lsquo", 0x2018, false},
+    {"lt", 0x3c, true},
+    {"macr", 0xaf, false},
+    {"mdash", 0x2014, false},
+    {"micro", 0xb5, false},
+    {"midast", 0x2a, false},
+    {"middot", 0xb7, false},
+    {"minus", 0x2212, false},
+    {"nbsp", 0xa0, true},
+    {"ndash", 0x2013, false},
+    {"newline", 0x0a, false},
+    {"not", 0xac, false},
+    {"num", 0x23, false},
+    {"ordf", 0xaa, false},
+    {"ordm", 0xba, false},
+    {"para", 0xb6, false},
+    {"percnt", 0x25, false},
+    {"period", 0x2e, false},
+    {"plus", 0x2b, false},
+    {"plusmn", 0xb1, false},
+    {"pound", 0xa3, false},
+    {"quest", 0x3f, false},
+    {"quot", 0x22, true},
+    {"raquo", 0xbb, false},
+    {"rarr", 0x2192, false},
+    {"rbrace", 0x7d, false},
+    {"rbrack", 0x5d, false},
+    {"rcub", 0x7d, false},
+    {"rdquo", 0x201d, false},
+    {"reg", 0xae, false},
+    {"rlm", 0x200f, false},
+    {"rpar", 0x29, false},
+    {"rsaquo", 0x203a, false},
+    {"rsqb", 0x5d, false},
     {"rsquo", 0x2019, false},
     {"sbquo", 0x201a, false},
-    {"ldquo", 0x201c, false},
-    {"rdquo", 0x201d, false},
-    {"bdquo", 0x201e, false},
-    {"bull", 0x2022, false},
-    {"hellip", 0x2026, false},
-    {"lsaquo", 0x2039, false},
-    {"rsaquo", 0x203a, false},
-    {"euro", 0x20ac, false},
+    {"sect", 0xa7, false},
+    {"semi", 0x3b, false},
+    {"shy", 0xad, false},
+    {"sol", 0x2f, false},
+    {"sup1", 0xb9, false},
+    {"sup2", 0xb2, false},
+    {"sup3", 0xb3, false},
+    {"tab", 0x09, false},
+    {"thinsp", 0x2009, false},
+    {"times", 0xd7, false},
     {"trade", 0x2122, false},
-    {"larr", 0x2190, false},
-    {"rarr", 0x2192, false},
-    {"minus", 0x2212, false},
+    {"uml", 0xa8, false},
+    {"verbar", 0x7c, false},
+    {"vert", 0x7c, false},
+    {"yen", 0xa5, false},
+    {"zwj", 0x200d, false},
+    {"zwnj", 0x200c, false},
 };
 
 /* Longest name above; a longer letter run cannot be an entity. */
@@ -405,10 +414,22 @@ static const entity entities[] = {
 
 static const entity *entity_find(const uint8_t *name, size_t n)
 {
-	for (size_t i = 0; i < sizeof entities / sizeof entities[0]; i++)
-		if (entities[i].name[0] == name[0] && strlen(entities[i].name) == n &&
-		    memcmp(entities[i].name, name, n) == 0)
-			return &entities[i];
+	size_t lo = 0, hi = sizeof entities / sizeof entities[0];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		SK_ASSERT(mid == 0 || strcmp(entities[mid - 1].name, entities[mid].name) < 0);
+		const char *e = entities[mid].name;
+		size_t en = strlen(e);
+		int c = memcmp(e, name, en < n ? en : n);
+		if (c == 0)
+			c = en < n ? -1 : en > n ? 1 : 0;
+		if (c == 0)
+			return &entities[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
