@@ -320,10 +320,21 @@ static int twin_answer(const ev *e, const sk_lane *l, const det_answer *want, sk
 	return -1;
 }
 
+/* lane(), without its call when the lane is already done: most
+ * statements read a lane an earlier one computed. */
+static inline lane_state *lane_ready(ev *e, int idx, field_state **fsp)
+{
+	lane_state *ls = &e->ls[idx];
+	if (!ls->done)
+		return lane(e, idx, fsp);
+	*fsp = &e->fs[e->p->lanes[idx].field->slot];
+	return ls;
+}
+
 static int eval_field_stmt(ev *e, const sk_stmt *s)
 {
 	field_state *fs;
-	lane_state *ls = lane(e, s->lane, &fs);
+	lane_state *ls = lane_ready(e, s->lane, &fs);
 	if (!ls)
 		return -1;
 	const sk_field *f = s->field;
