@@ -159,8 +159,8 @@ static lane_state *lane(ev *e, int idx, field_state **fsp)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		sk_str cur = src[i];
-		/* With one transformation left (always, but for a first lane
-		 * of a chain longer than one), a twin may have done it. */
+		/* Only the last transformation is left to apply (unless the
+		 * chain is empty): a twin may have applied it to this slice. */
 		if (from == l->chain.n - 1 && twin_output(e, l, fs, i, cur, &ls->vals[i]))
 			continue;
 		for (int t = from; t < l->chain.n; t++)
