@@ -10,7 +10,7 @@
 
 typedef struct block {
 	struct block *next;
-	size_t size, used;
+	size_t size;
 	_Alignas(ALIGN) uint8_t data[];
 } block;
 
@@ -21,17 +21,24 @@ typedef struct cleanup {
 } cleanup;
 
 struct sk_arena {
-	block *head;  /* current block; older ones follow */
-	block *first; /* kept across resets */
-	size_t block_size, cap, used;
+	sk_arena_top top; /* first: arena.h's inline sk_arena_alloc reads it */
+	block *head;      /* current block (top.cur points into it); older ones follow */
+	block *first;     /* kept across resets */
+	size_t block_size;
 	cleanup *cleanups;
-	uint8_t *last;   /* last allocation, for in-place realloc */
-	size_t last_n;
 #ifdef SK_ARENA_MALLOC
 	void **ptrs;
 	size_t nptrs, ptrs_cap;
 #endif
 };
+
+/* Makes b the block allocations are bumped from. */
+static void use_block(sk_arena *a, block *b)
+{
+	a->head = b;
+	a->top.cur = b->data;
+	a->top.end = b->data + b->size;
+}
 
 static block *block_new(size_t size)
 {
@@ -40,7 +47,6 @@ static block *block_new(size_t size)
 		return NULL;
 	b->next = NULL;
 	b->size = size;
-	b->used = 0;
 	return b;
 }
 
@@ -50,12 +56,13 @@ sk_arena *sk_arena_create(size_t block_size, size_t cap)
 	if (!a)
 		return NULL;
 	a->block_size = block_size < 256 ? 256 : ROUND(block_size);
-	a->cap = cap ? cap : SK_ARENA_DEFAULT_CAP;
+	a->top.cap = cap ? cap : SK_ARENA_DEFAULT_CAP;
 	a->first = a->head = block_new(a->block_size);
 	if (!a->first) {
 		free(a);
 		return NULL;
 	}
+	use_block(a, a->first);
 	return a;
 }
 
@@ -76,12 +83,11 @@ static void free_extra(sk_arena *a)
 		free(b);
 		b = next;
 	}
-	a->head = a->first;
 	a->first->next = NULL;
-	a->first->used = 0;
-	a->used = 0;
-	a->last = NULL;
-	a->last_n = 0;
+	use_block(a, a->first);
+	a->top.used = 0;
+	a->top.last = NULL;
+	a->top.last_n = 0;
 #ifdef SK_ARENA_MALLOC
 	for (size_t i = 0; i < a->nptrs; i++)
 		free(a->ptrs[i]);
@@ -109,11 +115,11 @@ void sk_arena_destroy(sk_arena *a)
 	free(a);
 }
 
-void *sk_arena_alloc(sk_arena *a, size_t n)
+void *sk_arena_alloc_slow(sk_arena *a, size_t n)
 {
 	if (n == 0)
 		n = 1;
-	if (n > a->cap || a->used > a->cap - n)
+	if (n > a->top.cap || a->top.used > a->top.cap - n)
 		return NULL;
 #ifdef SK_ARENA_MALLOC
 	if (a->nptrs == a->ptrs_cap) {
@@ -128,13 +134,12 @@ void *sk_arena_alloc(sk_arena *a, size_t n)
 	if (!p)
 		return NULL;
 	a->ptrs[a->nptrs++] = p;
-	a->used += n;
-	a->last = NULL;
+	a->top.used += n;
+	a->top.last = NULL;
 	return p;
 #else
 	size_t need = ROUND(n);
-	block *b = a->head;
-	if (b->size - b->used < need) {
+	if ((size_t)(a->top.end - a->top.cur) < need) {
 		/* Big requests get a block of their own so the usual block size
 		 * stays small. */
 		size_t size = need > a->block_size ? need : a->block_size;
@@ -142,13 +147,13 @@ void *sk_arena_alloc(sk_arena *a, size_t n)
 		if (!nb)
 			return NULL;
 		nb->next = a->head;
-		a->head = b = nb;
+		use_block(a, nb);
 	}
-	uint8_t *p = b->data + b->used;
-	b->used += need;
-	a->used += need;
-	a->last = p;
-	a->last_n = need;
+	uint8_t *p = a->top.cur;
+	a->top.cur += need;
+	a->top.used += need;
+	a->top.last = p;
+	a->top.last_n = need;
 	return p;
 #endif
 }
@@ -166,13 +171,13 @@ void *sk_arena_realloc(sk_arena *a, void *old, size_t old_n, size_t new_n)
 	if (!old)
 		return sk_arena_alloc(a, new_n);
 #ifndef SK_ARENA_MALLOC
-	block *b = a->head;
-	if (old == a->last && ROUND(new_n) >= a->last_n) {
-		size_t extra = ROUND(new_n) - a->last_n;
-		if (b->size - b->used >= extra && a->used <= a->cap - extra) {
-			b->used += extra;
-			a->used += extra;
-			a->last_n += extra;
+	sk_arena_top *t = &a->top;
+	if (old == t->last && ROUND(new_n) >= t->last_n) {
+		size_t extra = ROUND(new_n) - t->last_n;
+		if ((size_t)(t->end - t->cur) >= extra && t->used <= t->cap - extra) {
+			t->cur += extra;
+			t->used += extra;
+			t->last_n += extra;
 			return old;
 		}
 	}
@@ -221,7 +226,7 @@ char *sk_arena_printf(sk_arena *a, const char *fmt, ...)
 
 size_t sk_arena_used(const sk_arena *a)
 {
-	return a->used;
+	return a->top.used;
 }
 
 int sk_arena_on_cleanup(sk_arena *a, sk_cleanup_fn fn, void *data)

@@ -22,8 +22,37 @@ void sk_arena_destroy(sk_arena *a);
 /* Frees everything but the first block, and runs cleanup hooks. */
 void sk_arena_reset(sk_arena *a);
 
+/* The bump pointer, public only so that the common case of sk_arena_alloc
+ * can be inlined (the evaluator allocates a few hundred times a request);
+ * it is the first member of sk_arena. Touch it only through the functions
+ * below. */
+typedef struct sk_arena_top {
+	uint8_t *cur, *end; /* the free bytes of the current block */
+	size_t used, cap;   /* bytes handed out, and the most that may be */
+	uint8_t *last;      /* last allocation and its rounded size, so */
+	size_t last_n;      /* that sk_arena_realloc can grow it in place */
+} sk_arena_top;
+
+/* The out-of-line part of sk_arena_alloc: a new block, or the cap. */
+void *sk_arena_alloc_slow(sk_arena *a, size_t n);
+
 /* 16-byte aligned; NULL when malloc fails or the cap is reached. */
-void *sk_arena_alloc(sk_arena *a, size_t n);
+static inline void *sk_arena_alloc(sk_arena *a, size_t n)
+{
+#ifndef SK_ARENA_MALLOC
+	sk_arena_top *t = (sk_arena_top *)a;
+	size_t need = (n + 15) & ~(size_t)15;
+	if (n && n <= t->cap && t->used <= t->cap - n && need <= (size_t)(t->end - t->cur)) {
+		uint8_t *p = t->cur;
+		t->cur += need;
+		t->used += need;
+		t->last = p;
+		t->last_n = need;
+		return p;
+	}
+#endif
+	return sk_arena_alloc_slow(a, n);
+}
 void *sk_arena_calloc(sk_arena *a, size_t n);
 /* Grows the last allocation if possible, else copies (old bytes kept). */
 void *sk_arena_realloc(sk_arena *a, void *old, size_t old_n, size_t new_n);

@@ -65,6 +65,42 @@ static inline int sk_first_lane(sk_u8x16 v)
 #endif
 }
 
+/* One bit per lane of a comparison result: bit k set when lane k is. */
+static inline unsigned sk_lane_bits(sk_u8x16 v)
+{
+#ifdef __SSE2__
+	__m128i x;
+	memcpy(&x, &v, 16);
+	return (unsigned)_mm_movemask_epi8(x);
+#else
+	uint8_t b[16];
+	memcpy(b, &v, 16);
+	unsigned bits = 0;
+	for (int k = 0; k < 16; k++)
+		bits |= (unsigned)(b[k] >> 7) << k;
+	return bits;
+#endif
+}
+
+/* The first i in [s, e - 1) with i[0] == a and i[1] == b, or NULL. Reads
+ * nothing at or past e. */
+static inline const uint8_t *sk_find_pair(const uint8_t *s, const uint8_t *e, uint8_t a, uint8_t b)
+{
+	const sk_u8x16 va = sk_splat(a), vb = sk_splat(b);
+	for (; e - s >= 17; s += 16) {
+		sk_u8x16 x, y;
+		memcpy(&x, s, 16);
+		memcpy(&y, s + 1, 16);
+		unsigned bits = sk_lane_bits((sk_u8x16)(x == va) & (sk_u8x16)(y == vb));
+		if (bits)
+			return s + __builtin_ctz(bits);
+	}
+	for (; e - s >= 2; s++)
+		if (s[0] == a && s[1] == b)
+			return s;
+	return NULL;
+}
+
 /* Which of the bytes a, b, c, d (none of them NUL) occur in p[0..n): bit
  * 0 for a, 1 for b, ... One pass, 16 bytes at a time, no branch per byte:
  * the cheap question that lets a detector skip whole contexts. */

@@ -165,6 +165,8 @@ static sk_status walk_stmt(builder *b, sk_stmt *s)
 				st = add_pattern(b, l, s->lane, s, NULL, s->regex_set->regexes[i]);
 		}
 		s->pat_n = l->npat - s->pat_base;
+		if (s->type == SK_ST_SQLI || s->type == SK_ST_XSS || s->type == SK_ST_DETECTOR)
+			l->has_detector = true;
 		return st;
 	}
 	for (size_t i = 0; i < s->nkids && !st; i++)
@@ -259,6 +261,33 @@ out:
 	return st;
 }
 
+static bool same_last_tx(const sk_lane *a, const sk_lane *b)
+{
+	return a->chain.n && b->chain.n &&
+	       a->chain.tx[a->chain.n - 1] == b->chain.tx[b->chain.n - 1];
+}
+
+/* Fills the lane's tx_twins and det_twins (see program.h). */
+static sk_status find_twins(builder *b, int lane)
+{
+	sk_program *p = b->p;
+	sk_lane *l = &p->lanes[lane];
+	l->tx_twins = malloc(p->nlanes * sizeof *l->tx_twins);
+	l->det_twins = malloc(p->nlanes * sizeof *l->det_twins);
+	if (!l->tx_twins || !l->det_twins)
+		return nomem(b);
+	for (size_t i = 0; i < p->nlanes; i++) {
+		const sk_lane *o = &p->lanes[i];
+		if ((int)i == lane || o->field->slot != l->field->slot)
+			continue;
+		if (same_last_tx(l, o))
+			l->tx_twins[l->ntx_twins++] = (int)i;
+		if (l->has_detector && o->has_detector)
+			l->det_twins[l->ndet_twins++] = (int)i;
+	}
+	return SK_OK;
+}
+
 static void free_builder(builder *b)
 {
 	for (size_t i = 0; i < b->p->nlanes; i++) {
@@ -302,6 +331,8 @@ sk_status sk_program_compile(sk_acl *acl, const sk_engine_options *opt, sk_progr
 			p->lanes[i].parent = parent;
 	}
 	for (size_t i = 0; i < p->nlanes && !st; i++)
+		st = find_twins(&b, (int)i);
+	for (size_t i = 0; i < p->nlanes && !st; i++)
 		st = build_lane(&b, (int)i);
 	free_builder(&b);
 	if (!st && p->nrates) {
@@ -342,6 +373,8 @@ void sk_program_free(sk_program *p)
 		free(l->on_pcre);
 		free(l->pcre_ids);
 		hs_free_database(l->db);
+		free(l->tx_twins);
+		free(l->det_twins);
 	}
 	free(p->lanes);
 	free(p->fields);

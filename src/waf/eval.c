@@ -105,6 +105,32 @@ static field_state *field(ev *e, const sk_field *f)
 	return fs;
 }
 
+/* The input lane idx hands its last transformation for value i: its
+ * parent's output, or the field's value. */
+static sk_str lane_input(const ev *e, int idx, const field_state *fs, size_t i)
+{
+	int parent = e->p->lanes[idx].parent;
+	return parent >= 0 ? e->ls[parent].vals[i] : fs->fv.vals[i];
+}
+
+/* A twin lane (program.h) that already transformed the same input slice
+ * for value i has this lane's output: *out gets it and true is returned. */
+static bool twin_output(const ev *e, const sk_lane *l, const field_state *fs, size_t i, sk_str in,
+                        sk_str *out)
+{
+	for (int k = 0; k < l->ntx_twins; k++) {
+		int t = l->tx_twins[k];
+		if (!e->ls[t].done)
+			continue;
+		sk_str tin = lane_input(e, t, fs, i);
+		if (tin.p == in.p && tin.n == in.n) {
+			*out = e->ls[t].vals[i];
+			return true;
+		}
+	}
+	return false;
+}
+
 static lane_state *lane(ev *e, int idx, field_state **fsp)
 {
 	const sk_lane *l = &e->p->lanes[idx];
@@ -133,6 +159,10 @@ static lane_state *lane(ev *e, int idx, field_state **fsp)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		sk_str cur = src[i];
+		/* Only the last transformation is left to apply (unless the
+		 * chain is empty): a twin may have applied it to this slice. */
+		if (from == l->chain.n - 1 && twin_output(e, l, fs, i, cur, &ls->vals[i]))
+			continue;
 		for (int t = from; t < l->chain.n; t++)
 			if (sk_transform_apply((sk_transform)l->chain.tx[t], cur, e->a, &cur))
 				return NULL;
@@ -265,10 +295,46 @@ static bool size_ok(sk_cmp c, uint64_t a, uint64_t b)
 	return false;
 }
 
+/* What a twin lane (program.h) already knows of the detector and level of
+ * want for value i, when it holds the same slice v: 1 a hit (*m filled),
+ * 0 none; -1 when no twin knows. A twin's answer covers its values up to
+ * its first hit. */
+static int twin_answer(const ev *e, const sk_lane *l, const det_answer *want, sk_str v, size_t i,
+                       sk_detect_match *m)
+{
+	for (int k = 0; k < l->ndet_twins; k++) {
+		const lane_state *t = &e->ls[l->det_twins[k]];
+		if (!t->done || t->vals[i].p != v.p || t->vals[i].n != v.n)
+			continue;
+		for (const det_answer *a = t->dets; a; a = a->next) {
+			if (a->d != want->d || a->level != want->level)
+				continue;
+			if (!a->hit || (size_t)a->idx > i)
+				return 0;
+			if ((size_t)a->idx == i) {
+				*m = a->m;
+				return 1;
+			}
+		}
+	}
+	return -1;
+}
+
+/* lane(), without its call when the lane is already done: most
+ * statements read a lane an earlier one computed. */
+static inline lane_state *lane_ready(ev *e, int idx, field_state **fsp)
+{
+	lane_state *ls = &e->ls[idx];
+	if (!ls->done)
+		return lane(e, idx, fsp);
+	*fsp = &e->fs[e->p->lanes[idx].field->slot];
+	return ls;
+}
+
 static int eval_field_stmt(ev *e, const sk_stmt *s)
 {
 	field_state *fs;
-	lane_state *ls = lane(e, s->lane, &fs);
+	lane_state *ls = lane_ready(e, s->lane, &fs);
 	if (!ls)
 		return -1;
 	const sk_field *f = s->field;
@@ -318,11 +384,17 @@ static int eval_field_stmt(ev *e, const sk_stmt *s)
 				return -1;
 			ans->d = s->detector;
 			ans->level = s->sensitivity;
-			for (size_t i = 0; i < n && !ans->hit; i++)
-				if (s->detector->fn(ls->vals[i].p, ls->vals[i].n, s->sensitivity, &ans->m)) {
+			const sk_lane *l = &e->p->lanes[s->lane];
+			for (size_t i = 0; i < n && !ans->hit; i++) {
+				int known = twin_answer(e, l, ans, ls->vals[i], i, &ans->m);
+				if (known < 0)
+					known = s->detector->fn(ls->vals[i].p, ls->vals[i].n,
+					                        s->sensitivity, &ans->m);
+				if (known) {
 					ans->hit = true;
 					ans->idx = (int32_t)i;
 				}
+			}
 			ans->next = ls->dets;
 			ls->dets = ans;
 		}

@@ -24,6 +24,16 @@ typedef struct sk_lane {
 	int *pcre_ids;            /* the ids that run on PCRE2 */
 	int npcre;
 	hs_database_t *db; /* NULL when every pattern runs on PCRE2 or there are none */
+	/* Lanes of the same field whose chain ends in the same transformation:
+	 * when one of them was handed the same input slice for a value, its
+	 * output is this lane's output too (transformations are pure). */
+	int *tx_twins;
+	int ntx_twins;
+	/* Lanes of the same field that run detectors: a detector's answer for
+	 * a value slice one of them holds is this lane's answer for it too. */
+	int *det_twins;
+	int ndet_twins;
+	bool has_detector;
 } sk_lane;
 
 #define SK_RATE_BUCKETS 30

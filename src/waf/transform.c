@@ -193,48 +193,51 @@ static inline size_t ws_len(const uint8_t *p, size_t i, size_t n)
 	return c;
 }
 
-/* True when none of the 8 bytes of w can start a white-space unit: all are
- * in 0x21..0x7f. (Bytes < 0x21 or >= 0x80 send the caller to the table.) */
-static inline bool word_is_plain(uint64_t w)
+/* The 16 bytes at p, split into bit masks (bit k for byte k): sp where a
+ * byte is ' ', other where it is '\t'..'\r' or 0xa0 (a white-space unit, or
+ * the end of C2 A0), lead where it is 0xc2 (maybe the start of C2 A0). */
+typedef struct ws_masks {
+	unsigned sp, other, lead;
+} ws_masks;
+
+static inline ws_masks ws_bits(const uint8_t *p)
 {
-	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-	uint64_t below = (w - ones * 0x21) & ~w & high; /* some byte < 0x21 */
-	return !below && !(w & high);
+	sk_u8x16 x;
+	memcpy(&x, p, 16);
+	sk_u8x16 ctl = (sk_u8x16)((sk_u8x16)(x - sk_splat('\t')) < sk_splat(5));
+	return (ws_masks){
+	    .sp = sk_lane_bits((sk_u8x16)(x == sk_splat(' '))),
+	    .other = sk_lane_bits(ctl | (sk_u8x16)(x == sk_splat(0xa0))),
+	    .lead = sk_lane_bits((sk_u8x16)(x == sk_splat(0xc2))),
+	};
 }
 
-/* Bytes from i on that cannot start a white-space unit, 8 at a time. */
-static inline size_t plain_run(const uint8_t *p, size_t i, size_t n)
+/* True when compressing would change in. Every white-space unit other
+ * than a lone ' ' holds a byte of '\t'..'\r' or 0xa0 (C2 A0 ends in
+ * one), so the input is unchanged exactly when it has none of those and
+ * no two spaces in a row. */
+static bool ws_would_change(sk_str in)
 {
-	size_t start = i;
-	uint64_t w;
-	while (i + 8 <= n) {
-		memcpy(&w, p + i, 8);
-		if (!word_is_plain(w))
-			break;
-		i += 8;
+	unsigned carry = 0; /* the previous block ended in ' ' */
+	uint8_t tail[16];
+	for (size_t i = 0; i < in.n; i += 16) {
+		const uint8_t *b = in.p + i;
+		if (in.n - i < 16) {
+			memset(tail, 'x', sizeof tail); /* padding that is never white space */
+			memcpy(tail, b, in.n - i);
+			b = tail;
+		}
+		ws_masks m = ws_bits(b);
+		if (m.other || (m.sp & (m.sp >> 1)) || (carry & m.sp))
+			return true;
+		carry = m.sp >> 15;
 	}
-	while (i < n && !ws_class[p[i]])
-		i++;
-	return i - start;
+	return false;
 }
 
 static sk_status tx_compress_ws(sk_str in, sk_arena *a, sk_str *out)
 {
-	/* Unchanged only when every white-space unit is a lone ' '. */
-	bool change = false, prev_ws = false;
-	for (size_t i = 0; i < in.n && !change;) {
-		size_t run = plain_run(in.p, i, in.n);
-		if (run) {
-			prev_ws = false;
-			i += run;
-			continue;
-		}
-		size_t w = ws_len(in.p, i, in.n);
-		change = w && (w > 1 || in.p[i] != ' ' || prev_ws);
-		prev_ws = w != 0;
-		i += w ? w : 1;
-	}
-	if (!change) {
+	if (!ws_would_change(in)) {
 		*out = in;
 		return SK_OK;
 	}
@@ -242,15 +245,30 @@ static sk_status tx_compress_ws(sk_str in, sk_arena *a, sk_str *out)
 	if (!d)
 		return SK_E_NOMEM;
 	size_t o = 0;
-	prev_ws = false;
+	bool prev_ws = false;
 	for (size_t i = 0; i < in.n;) {
-		size_t run = plain_run(in.p, i, in.n);
-		if (run) {
-			memcpy(d + o, in.p + i, run);
-			o += run;
-			i += run;
-			prev_ws = false;
-			continue;
+		/* Sixteen bytes whose only white space is lone spaces (prose)
+		 * come out as they are. Otherwise the bytes before the first
+		 * white space are copied; the store may run past o + k but
+		 * stays below i + 16 <= in.n, inside d. */
+		if (in.n - i >= 16) {
+			ws_masks m = ws_bits(in.p + i);
+			if (!(m.other | m.lead) && !(m.sp & ((m.sp << 1) | prev_ws))) {
+				memcpy(d + o, in.p + i, 16);
+				o += 16;
+				i += 16;
+				prev_ws = m.sp >> 15;
+				continue;
+			}
+			unsigned any = m.sp | m.other | m.lead;
+			unsigned k = (unsigned)__builtin_ctz(any);
+			if (k) {
+				memcpy(d + o, in.p + i, 16);
+				o += k;
+				i += k;
+				prev_ws = false;
+				continue;
+			}
 		}
 		size_t w = ws_len(in.p, i, in.n);
 		if (w) {
@@ -270,6 +288,7 @@ static sk_status tx_compress_ws(sk_str in, sk_arena *a, sk_str *out)
 
 typedef struct entity {
 	const char *name;
+	uint8_t len; /* strlen(name) */
 	uint32_t cp;
 	/* Decoded even without ';', as browsers do for these legacy names. */
 	bool bare;
@@ -278,116 +297,117 @@ typedef struct entity {
 /* The names attackers use to hide markup and script punctuation, the
  * HTML 4 Latin-1 set that shows up in text, and common typography. Names
  * are case-sensitive as in HTML; the lower-case &tab; and &newline; are not
- * HTML names but are listed because filters are probed with them. */
+ * HTML names but are listed because filters are probed with them.
+ * Sorted by name in byte order: entity_find bisects. */
 static const entity entities[] = {
-    {"quot", 0x22, true},
-    {"QUOT", 0x22, true},
-    {"amp", 0x26, true},
-    {"AMP", 0x26, true},
-    {"lt", 0x3c, true},
-    {"LT", 0x3c, true},
-    {"gt", 0x3e, true},
-    {"GT", 0x3e, true},
-    {"nbsp", 0xa0, true},
-    {"apos", 0x27, false},
-    {"Tab", 0x09, false},
-    {"tab", 0x09, false},
-    {"NewLine", 0x0a, false},
-    {"newline", 0x0a, false},
-    {"excl", 0x21, false},
-    {"num", 0x23, false},
-    {"dollar", 0x24, false},
-    {"percnt", 0x25, false},
-    {"lpar", 0x28, false},
-    {"rpar", 0x29, false},
-    {"ast", 0x2a, false},
-    {"midast", 0x2a, false},
-    {"plus", 0x2b, false},
-    {"comma", 0x2c, false},
-    {"period", 0x2e, false},
-    {"sol", 0x2f, false},
-    {"colon", 0x3a, false},
-    {"semi", 0x3b, false},
-    {"equals", 0x3d, false},
-    {"quest", 0x3f, false},
-    {"commat", 0x40, false},
-    {"lsqb", 0x5b, false},
-    {"lbrack", 0x5b, false},
-    {"bsol", 0x5c, false},
-    {"rsqb", 0x5d, false},
-    {"rbrack", 0x5d, false},
-    {"Hat", 0x5e, false},
-    {"lowbar", 0x5f, false},
-    {"UnderBar", 0x5f, false},
-    {"grave", 0x60, false},
-    {"DiacriticalGrave", 0x60, false},
-    {"lcub", 0x7b, false},
-    {"lbrace", 0x7b, false},
-    {"verbar", 0x7c, false},
-    {"vert", 0x7c, false},
-    {"VerticalLine", 0x7c, false},
-    {"rcub", 0x7d, false},
-    {"rbrace", 0x7d, false},
-    {"NonBreakingSpace", 0xa0, false},
-    {"iexcl", 0xa1, false},
-    {"cent", 0xa2, false},
-    {"pound", 0xa3, false},
-    {"curren", 0xa4, false},
-    {"yen", 0xa5, false},
-    {"brvbar", 0xa6, false},
-    {"sect", 0xa7, false},
-    {"uml", 0xa8, false},
-    {"copy", 0xa9, false},
-    {"ordf", 0xaa, false},
-    {"laquo", 0xab, false},
-    {"not", 0xac, false},
-    {"shy", 0xad, false},
-    {"reg", 0xae, false},
-    {"macr", 0xaf, false},
-    {"deg", 0xb0, false},
-    {"plusmn", 0xb1, false},
-    {"sup2", 0xb2, false},
-    {"sup3", 0xb3, false},
-    {"acute", 0xb4, false},
-    {"micro", 0xb5, false},
-    {"para", 0xb6, false},
-    {"middot", 0xb7, false},
-    {"cedil", 0xb8, false},
-    {"sup1", 0xb9, false},
-    {"ordm", 0xba, false},
-    {"raquo", 0xbb, false},
-    {"frac14", 0xbc, false},
-    {"frac12", 0xbd, false},
-    {"frac34", 0xbe, false},
-    {"iquest", 0xbf, false},
-    {"times", 0xd7, false},
-    {"divide", 0xf7, false},
-    {"ensp", 0x2002, false},
-    {"emsp", 0x2003, false},
-    {"thinsp", 0x2009, false},
-    {"zwnj", 0x200c, false},
-    {"zwj", 0x200d, false},
-    {"lrm", 0x200e, false},
-    {"rlm", 0x200f, false},
-    {"dash", 0x2010, false},
-    {"hyphen", 0x2010, false},
-    {"ndash", 0x2013, false},
-    {"mdash", 0x2014, false},
-    {"lsquo", 0x2018, false},
-    {"rsquo", 0x2019, false},
-    {"sbquo", 0x201a, false},
-    {"ldquo", 0x201c, false},
-    {"rdquo", 0x201d, false},
-    {"bdquo", 0x201e, false},
-    {"bull", 0x2022, false},
-    {"hellip", 0x2026, false},
-    {"lsaquo", 0x2039, false},
-    {"rsaquo", 0x203a, false},
-    {"euro", 0x20ac, false},
-    {"trade", 0x2122, false},
-    {"larr", 0x2190, false},
-    {"rarr", 0x2192, false},
-    {"minus", 0x2212, false},
+    {"AMP", 3, 0x26, true},
+    {"DiacriticalGrave", 16, 0x60, false},
+    {"GT", 2, 0x3e, true},
+    {"Hat", 3, 0x5e, false},
+    {"LT", 2, 0x3c, true},
+    {"NewLine", 7, 0x0a, false},
+    {"NonBreakingSpace", 16, 0xa0, false},
+    {"QUOT", 4, 0x22, true},
+    {"Tab", 3, 0x09, false},
+    {"UnderBar", 8, 0x5f, false},
+    {"VerticalLine", 12, 0x7c, false},
+    {"acute", 5, 0xb4, false},
+    {"amp", 3, 0x26, true},
+    {"apos", 4, 0x27, false},
+    {"ast", 3, 0x2a, false},
+    {"bdquo", 5, 0x201e, false},
+    {"brvbar", 6, 0xa6, false},
+    {"bsol", 4, 0x5c, false},
+    {"bull", 4, 0x2022, false},
+    {"cedil", 5, 0xb8, false},
+    {"cent", 4, 0xa2, false},
+    {"colon", 5, 0x3a, false},
+    {"comma", 5, 0x2c, false},
+    {"commat", 6, 0x40, false},
+    {"copy", 4, 0xa9, false},
+    {"curren", 6, 0xa4, false},
+    {"dash", 4, 0x2010, false},
+    {"deg", 3, 0xb0, false},
+    {"divide", 6, 0xf7, false},
+    {"dollar", 6, 0x24, false},
+    {"emsp", 4, 0x2003, false},
+    {"ensp", 4, 0x2002, false},
+    {"equals", 6, 0x3d, false},
+    {"euro", 4, 0x20ac, false},
+    {"excl", 4, 0x21, false},
+    {"frac12", 6, 0xbd, false},
+    {"frac14", 6, 0xbc, false},
+    {"frac34", 6, 0xbe, false},
+    {"grave", 5, 0x60, false},
+    {"gt", 2, 0x3e, true},
+    {"hellip", 6, 0x2026, false},
+    {"hyphen", 6, 0x2010, false},
+    {"iexcl", 5, 0xa1, false},
+    {"iquest", 6, 0xbf, false},
+    {"laquo", 5, 0xab, false},
+    {"larr", 4, 0x2190, false},
+    {"lbrace", 6, 0x7b, false},
+    {"lbrack", 6, 0x5b, false},
+    {"lcub", 4, 0x7b, false},
+    {"ldquo", 5, 0x201c, false},
+    {"lowbar", 6, 0x5f, false},
+    {"lpar", 4, 0x28, false},
+    {"lrm", 3, 0x200e, false},
+    {"lsaquo", 6, 0x2039, false},
+    {"lsqb", 4, 0x5b, false},
+    {"lsquo", 5, 0x2018, false},
+    {"lt", 2, 0x3c, true},
+    {"macr", 4, 0xaf, false},
+    {"mdash", 5, 0x2014, false},
+    {"micro", 5, 0xb5, false},
+    {"midast", 6, 0x2a, false},
+    {"middot", 6, 0xb7, false},
+    {"minus", 5, 0x2212, false},
+    {"nbsp", 4, 0xa0, true},
+    {"ndash", 5, 0x2013, false},
+    {"newline", 7, 0x0a, false},
+    {"not", 3, 0xac, false},
+    {"num", 3, 0x23, false},
+    {"ordf", 4, 0xaa, false},
+    {"ordm", 4, 0xba, false},
+    {"para", 4, 0xb6, false},
+    {"percnt", 6, 0x25, false},
+    {"period", 6, 0x2e, false},
+    {"plus", 4, 0x2b, false},
+    {"plusmn", 6, 0xb1, false},
+    {"pound", 5, 0xa3, false},
+    {"quest", 5, 0x3f, false},
+    {"quot", 4, 0x22, true},
+    {"raquo", 5, 0xbb, false},
+    {"rarr", 4, 0x2192, false},
+    {"rbrace", 6, 0x7d, false},
+    {"rbrack", 6, 0x5d, false},
+    {"rcub", 4, 0x7d, false},
+    {"rdquo", 5, 0x201d, false},
+    {"reg", 3, 0xae, false},
+    {"rlm", 3, 0x200f, false},
+    {"rpar", 4, 0x29, false},
+    {"rsaquo", 6, 0x203a, false},
+    {"rsqb", 4, 0x5d, false},
+    {"rsquo", 5, 0x2019, false},
+    {"sbquo", 5, 0x201a, false},
+    {"sect", 4, 0xa7, false},
+    {"semi", 4, 0x3b, false},
+    {"shy", 3, 0xad, false},
+    {"sol", 3, 0x2f, false},
+    {"sup1", 4, 0xb9, false},
+    {"sup2", 4, 0xb2, false},
+    {"sup3", 4, 0xb3, false},
+    {"tab", 3, 0x09, false},
+    {"thinsp", 6, 0x2009, false},
+    {"times", 5, 0xd7, false},
+    {"trade", 5, 0x2122, false},
+    {"uml", 3, 0xa8, false},
+    {"verbar", 6, 0x7c, false},
+    {"vert", 4, 0x7c, false},
+    {"yen", 3, 0xa5, false},
+    {"zwj", 3, 0x200d, false},
+    {"zwnj", 4, 0x200c, false},
 };
 
 /* Longest name above; a longer letter run cannot be an entity. */
@@ -395,10 +415,23 @@ static const entity entities[] = {
 
 static const entity *entity_find(const uint8_t *name, size_t n)
 {
-	for (size_t i = 0; i < sizeof entities / sizeof entities[0]; i++)
-		if (entities[i].name[0] == name[0] && strlen(entities[i].name) == n &&
-		    memcmp(entities[i].name, name, n) == 0)
-			return &entities[i];
+	size_t lo = 0, hi = sizeof entities / sizeof entities[0];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		SK_ASSERT(mid == 0 || strcmp(entities[mid - 1].name, entities[mid].name) < 0);
+		SK_ASSERT(entities[mid].len == strlen(entities[mid].name));
+		const char *e = entities[mid].name;
+		size_t en = entities[mid].len;
+		int c = memcmp(e, name, en < n ? en : n);
+		if (c == 0)
+			c = en < n ? -1 : en > n ? 1 : 0;
+		if (c == 0)
+			return &entities[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -727,7 +760,8 @@ static sk_status tx_md5(sk_str in, sk_arena *a, sk_str *out)
  * a stray closing marker is ordinary text. */
 static sk_status tx_replace_comments(sk_str in, sk_arena *a, sk_str *out)
 {
-	const uint8_t *open = memmem(in.p, in.n, "/*", 2);
+	const uint8_t *end = in.p + in.n;
+	const uint8_t *open = sk_find_pair(in.p, end, '/', '*');
 	if (!open) {
 		*out = in;
 		return SK_OK;
@@ -742,9 +776,9 @@ static sk_status tx_replace_comments(sk_str in, sk_arena *a, sk_str *out)
 		o += at - i;
 		d[o++] = ' ';
 		/* An unterminated comment runs to the end. */
-		const uint8_t *close = memmem(open + 2, in.n - at - 2, "*/", 2);
+		const uint8_t *close = sk_find_pair(open + 2, end, '*', '/');
 		i = close ? (size_t)(close - in.p) + 2 : in.n;
-		open = i < in.n ? memmem(in.p + i, in.n - i, "/*", 2) : NULL;
+		open = sk_find_pair(in.p + i, end, '/', '*');
 	}
 	memcpy(d + o, in.p + i, in.n - i);
 	o += in.n - i;

@@ -70,13 +70,65 @@ static void cleanups_run_on_reset(void **state)
 	sk_arena_destroy(a);
 }
 
+/* The inline bump path and the out-of-line block path together: random
+ * sizes (some past the block size), in-place growth of the last
+ * allocation, and resets; every allocation keeps its own bytes and the
+ * byte count stays within the cap. */
+static void random_allocations_never_overlap(void **state)
+{
+	(void)state;
+	enum { N = 400 };
+	static uint8_t *ptr[N];
+	static size_t len[N];
+	sk_arena *a = sk_arena_create(256, 1 << 20);
+	assert_non_null(a);
+	uint32_t seed = 99;
+	for (int round = 0; round < 50; round++) {
+		size_t k = 0;
+		while (k < N) {
+			seed = seed * 1103515245u + 12345u;
+			uint32_t r = seed >> 8;
+			size_t n = r % 8 == 0 ? r % 3000 : r % 100;
+			if (k && r % 5 == 0) {
+				/* Grow the last allocation (in place when it fits). */
+				size_t grown = len[k - 1] + r % 500;
+				uint8_t *q = sk_arena_realloc(a, ptr[k - 1], len[k - 1], grown);
+				if (!q)
+					break;
+				for (size_t i = 0; i < len[k - 1]; i++)
+					assert_int_equal(q[i], (uint8_t)(k - 1));
+				memset(q, (int)(uint8_t)(k - 1), grown);
+				ptr[k - 1] = q;
+				len[k - 1] = grown;
+			}
+			uint8_t *p = sk_arena_alloc(a, n);
+			if (!p)
+				break; /* the cap */
+			assert_int_equal((uintptr_t)p % 16, 0);
+			memset(p, (int)(uint8_t)k, n);
+			ptr[k] = p;
+			len[k++] = n;
+		}
+		for (size_t j = 0; j < k; j++)
+			for (size_t i = 0; i < len[j]; i++)
+				if (ptr[j][i] != (uint8_t)j)
+					fail_msg("round %d: allocation %zu was overwritten", round,
+					         j);
+		assert_true(sk_arena_used(a) <= (size_t)(1 << 20) + 16);
+		sk_arena_reset(a);
+		assert_int_equal(sk_arena_used(a), 0);
+	}
+	sk_arena_destroy(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(alloc_is_aligned_and_writable),
-		cmocka_unit_test(cap_is_enforced),
-		cmocka_unit_test(realloc_keeps_bytes),
-		cmocka_unit_test(cleanups_run_on_reset),
+	    cmocka_unit_test(alloc_is_aligned_and_writable),
+	    cmocka_unit_test(cap_is_enforced),
+	    cmocka_unit_test(realloc_keeps_bytes),
+	    cmocka_unit_test(cleanups_run_on_reset),
+	    cmocka_unit_test(random_allocations_never_overlap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

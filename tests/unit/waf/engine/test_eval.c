@@ -847,6 +847,132 @@ static void lanes_are_shared(void **state)
 	t_close(&t);
 }
 
+/* Lanes of one field share work (program.h: a transformation one lane
+ * already applied to the same slice, a detector answer for the same
+ * slice). Every rule of an ACL built so that they do must find exactly
+ * what it finds alone, where nothing is shared. */
+#define TX1(a)    "[{`Priority`:0,`Type`:`" a "`}]"
+#define TX2(a, b) "[{`Priority`:0,`Type`:`" a "`},{`Priority`:1,`Type`:`" b "`}]"
+
+static const char *const twin_rules[][3] = {
+    {"SqliMatchStatement", TX1("URL_DECODE"), ""},
+    {"SqliMatchStatement", TX1("HTML_ENTITY_DECODE"), ""},
+    {"XssMatchStatement", TX2("URL_DECODE", "LOWERCASE"), ""},
+    {"XssMatchStatement", TX1("LOWERCASE"), ""},
+    {"ByteMatchStatement", TX2("URL_DECODE_UNI", "LOWERCASE"),
+     ",`SearchString`:`select`,`PositionalConstraint`:`CONTAINS`"},
+    {"ByteMatchStatement", TX2("COMPRESS_WHITE_SPACE", "LOWERCASE"),
+     ",`SearchString`:`select`,`PositionalConstraint`:`CONTAINS`"},
+};
+#define NTWIN (sizeof twin_rules / sizeof twin_rules[0])
+
+static char *twin_rule(size_t k, int priority, const char *action)
+{
+	char *r = malloc(512);
+	assert_non_null(r);
+	snprintf(r, 512,
+	         "{`Name`:`r%zu`,`Priority`:%d,`Action`:{`%s`:{}},`Statement`:{`%s`:{"
+	         "`FieldToMatch`:{`AllQueryArguments`:{}},`TextTransformations`:%s%s}}}",
+	         k, priority, action, twin_rules[k][0], twin_rules[k][1], twin_rules[k][2]);
+	return r;
+}
+
+static char *twin_acl(size_t only)
+{
+	char *acl = malloc(8192);
+	assert_non_null(acl);
+	strcpy(acl, "{`Name`:`t`,`DefaultAction`:{`Allow`:{}},`Rules`:[");
+	for (size_t k = 0; k < NTWIN; k++) {
+		if (only < NTWIN && k != only)
+			continue;
+		char *r = twin_rule(k, (int)k, "Count");
+		if (acl[strlen(acl) - 1] == '}')
+			strcat(acl, ",");
+		strcat(acl, r);
+		free(r);
+	}
+	strcat(acl, "]}");
+	return acl;
+}
+
+/* What the rule named name found: "" when it did not match. */
+static void twin_found(const sk_verdict *v, const char *name, char *out, size_t cap)
+{
+	out[0] = 0;
+	for (size_t i = 0; i < v->nmatches; i++) {
+		const sk_rule_match *m = &v->matches[i];
+		if (strcmp(m->rule->name, name) != 0)
+			continue;
+		assert_int_equal(m->nhits, 1);
+		const sk_hit *h = &m->hits[0];
+		snprintf(out, cap, "%.*s=%.*s @%zu+%zu %s", (int)h->name.n, (const char *)h->name.p,
+		         (int)h->value.n, (const char *)h->value.p, h->off, h->len, h->reason);
+	}
+}
+
+static void twin_lanes_agree_with_lone_rules(void **state)
+{
+	(void)state;
+	static const char *const vals[] = {"hello",
+	                                   "Hello",
+	                                   "1%27%20OR%20%271%27%3D%271",
+	                                   "1'+OR+'1'='1",
+	                                   "%3Cscript%3E",
+	                                   "<SCRIPT>x",
+	                                   "%26lt%3Bscript%26gt%3B",
+	                                   "Select+x+From+t",
+	                                   "select%20%20a",
+	                                   "a+++b",
+	                                   "1%20UNION%20SELECT%20password",
+	                                   "x",
+	                                   "",
+	                                   "%2527",
+	                                   "onerror%3Dalert(1)",
+	                                   "SELECT"};
+	enum { NV = sizeof vals / sizeof vals[0] };
+	tctx all, one[NTWIN];
+	char *acl = twin_acl(NTWIN);
+	t_open(&all, acl);
+	free(acl);
+	for (size_t k = 0; k < NTWIN; k++) {
+		acl = twin_acl(k);
+		t_open(&one[k], acl);
+		free(acl);
+	}
+	uint32_t seed = 7;
+	for (int round = 0; round < 400; round++) {
+		char path[512] = "/?";
+		int nargs = 1 + round % 4;
+		for (int a = 0; a < nargs; a++) {
+			seed = seed * 1103515245u + 12345u;
+			char arg[128];
+			snprintf(arg, sizeof arg, "%sa%d=%s", a ? "&" : "", a,
+			         vals[(seed >> 16) % NV]);
+			strcat(path, arg);
+		}
+		char req[600];
+		snprintf(req, sizeof req, "{`path`:`%s`}", path);
+		char got[NTWIN][512], want[512];
+		const sk_verdict *v = t_eval(&all, req);
+		for (size_t k = 0; k < NTWIN; k++) {
+			char name[8];
+			snprintf(name, sizeof name, "r%zu", k);
+			twin_found(v, name, got[k], sizeof got[k]);
+		}
+		for (size_t k = 0; k < NTWIN; k++) {
+			char name[8];
+			snprintf(name, sizeof name, "r%zu", k);
+			twin_found(t_eval(&one[k], req), name, want, sizeof want);
+			if (strcmp(got[k], want) != 0)
+				fail_msg("%s on %s: with the others \"%s\", alone \"%s\"", name,
+				         path, got[k], want);
+		}
+	}
+	t_close(&all);
+	for (size_t k = 0; k < NTWIN; k++)
+		t_close(&one[k]);
+}
+
 /* The built-in default web ACL loads, compiles and does its job. */
 static void default_acl(void **state)
 {
@@ -928,6 +1054,7 @@ int main(void)
 	    cmocka_unit_test(request_header_insertion),
 	    cmocka_unit_test(count_only_mode),
 	    cmocka_unit_test(lanes_are_shared),
+	    cmocka_unit_test(twin_lanes_agree_with_lone_rules),
 	    cmocka_unit_test(default_acl),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
