@@ -7,7 +7,8 @@
 #      config as the detection anchor: bench/lib/nginx.sh; 1 worker),
 #   3. build/sekisho serve --workers 1, the built-in default web ACL (every default rule
 #      on; the IP reputation lists of examples/lists), AWS WAF log records to a file.
-# Prints requests/s and p50/p99 latency of each, the ratios and the issue's targets; then
+# Prints requests/s and p50/p99 latency of each, the ratios and the issue's targets, and
+# the proxy's CPU time (requests per CPU-second: the per-core figure); then
 # opens 10,000 idle keep-alive connections to sekisho serve and reads its RSS.
 #
 # usage: bench/proxy/run.sh BUILD_DIR
@@ -206,6 +207,30 @@ stop_setup() { # NAME
 	sekisho) stop_sekisho ;;
 	esac
 }
+# CPU time (user + system, clock ticks) the proxy has used so far: the nginx master and
+# its workers, or every thread of sekisho. Requests per CPU-second is the per-core
+# figure that survives a shared machine best: wall-clock rates fall when others take
+# the cores, the work done per request does not (much).
+proxy_pids() { # NAME
+	case $1 in
+	plain | modsec)
+		local m
+		m=$(cat "$dir/$1/nginx.pid")
+		echo "$m" $(cat "/proc/$m/task/$m/children" 2>/dev/null)
+		;;
+	sekisho) echo "$sk_pid" ;;
+	esac
+}
+cpu_ticks() { # PID...
+	local total=0 p line rest
+	for p in "$@"; do
+		read -r line <"/proc/$p/stat" || continue
+		rest=${line##*) } # fields from the 3rd on: utime is the 14th, stime the 15th
+		set -- $rest
+		total=$((total + ${12} + ${13}))
+	done
+	echo "$total"
+}
 port_of() {
 	case $1 in
 	plain) echo "$plain_port" ;;
@@ -240,8 +265,11 @@ for r in $(seq "$rounds"); do
 		url=http://127.0.0.1:$(port_of "$name")
 		# Warm-up: connections, upstream pool, caches; its figures are thrown away.
 		timeout $((warmup + 30)) wrk -t1 -c"$conns" -d"${warmup}s" -s "$here/requests.lua" "$url" >/dev/null
+		pids=$(proxy_pids "$name")
+		cpu0=$(cpu_ticks $pids)
 		timeout $((secs + 30)) wrk -t1 -c"$conns" -d"${secs}s" --timeout 5s -s "$here/requests.lua" "$url" \
 			>"$dir/$name-$r.txt"
+		echo "CPU ticks=$(($(cpu_ticks $pids) - cpu0)) hz=$(getconf CLK_TCK)" >>"$dir/$name-$r.txt"
 		stop_setup "$name"
 		line=$(grep '^RESULT ' "$dir/$name-$r.txt" || true)
 		[ -n "$line" ] || { echo "proxy: no result from wrk for $name:" >&2; cat "$dir/$name-$r.txt" >&2; exit 1; }
@@ -258,9 +286,13 @@ names = {"plain": "nginx, plain reverse proxy", "modsec": "nginx + ModSecurity +
 best, bad = {}, []
 for n in names:
     for r in range(1, rounds + 1):
-        line = next(l for l in open("%s/%s-%d.txt" % (d, n, r)) if l.startswith("RESULT "))
-        v = {k: int(x) for k, x in (f.split("=") for f in line.split()[1:])}
+        lines = open("%s/%s-%d.txt" % (d, n, r)).read().splitlines()
+        res = next(l for l in lines if l.startswith("RESULT "))
+        cpu = next(l for l in lines if l.startswith("CPU "))
+        v = {k: int(x) for k, x in (f.split("=") for f in res.split()[1:] + cpu.split()[1:])}
         v["rps"] = v["requests"] / (v["duration_us"] / 1e6)
+        v["cpu_s"] = v["ticks"] / v["hz"]
+        v["per_cpu_s"] = v["requests"] / v["cpu_s"] if v["cpu_s"] else 0
         errors = v["connect"] + v["read"] + v["write"] + v["timeout"]
         if errors or v["status"]:
             bad.append("%s round %d: %d socket errors, %d non-2xx/3xx answers"
@@ -268,10 +300,12 @@ for n in names:
         if n not in best or v["rps"] > best[n]["rps"]:
             best[n] = v
 print()
-print("%-34s %12s %10s %10s" % ("", "requests/s", "p50 ms", "p99 ms"))
+print("%-32s %11s %8s %8s %10s %11s" % ("", "requests/s", "p50 ms", "p99 ms", "proxy CPU",
+                                         "req/CPU-s"))
 for n, label in names.items():
     v = best[n]
-    print("%-34s %12.0f %10.3f %10.3f" % (label, v["rps"], v["p50_us"] / 1e3, v["p99_us"] / 1e3))
+    print("%-32s %11.0f %8.3f %8.3f %9.1fs %11.0f" % (label, v["rps"], v["p50_us"] / 1e3,
+          v["p99_us"] / 1e3, v["cpu_s"], v["per_cpu_s"]))
 p, m, s = best["plain"], best["modsec"], best["sekisho"]
 r1, r2 = s["rps"] / p["rps"], s["rps"] / m["rps"]
 dp99 = (s["p99_us"] - p["p99_us"]) / 1e3
@@ -283,6 +317,10 @@ print("sekisho p99 - plain nginx p99:     %+.3f ms (target <= 1 ms: %s)"
 print("sekisho / nginx + ModSecurity:     %.1fx its requests/s (target >= 20x: %s)"
       % (r2, "met" if r2 >= 20 else "NOT met"))
 print("plain nginx / nginx + ModSecurity: %.1fx" % (p["rps"] / m["rps"]))
+if p["per_cpu_s"] and m["per_cpu_s"]:
+    print("per CPU-second of the proxy (less sensitive to a shared machine): sekisho / plain"
+          " nginx %.2f, sekisho / nginx + ModSecurity %.1fx"
+          % (s["per_cpu_s"] / p["per_cpu_s"], s["per_cpu_s"] / m["per_cpu_s"]))
 if bad:
     print()
     for b in bad:

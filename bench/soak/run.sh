@@ -46,7 +46,7 @@ interval=${SOAK_INTERVAL:-10}
 warmup=${SOAK_WARMUP:-60}
 [ "$warmup" -le $((secs / 3)) ] || warmup=$((secs / 3))
 asan=
-grep -qa AddressSanitizer "$sekisho" && asan=1
+grep -qa __asan_init "$sekisho" && asan=1 # built with -fsanitize=address
 growth=${SOAK_RSS_GROWTH_MB:-$([ -n "$asan" ] && echo 64 || echo 16)}
 [ -x "$sekisho" ] || { echo "soak: $sekisho not found; build first (make)" >&2; exit 1; }
 
