@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench: the engine benchmark (see docs/benchmarks.md for figures).
+# make bench: the engine, detection and proxy benchmarks (see docs/benchmarks.md for figures).
 # usage: bench/run.sh BUILD_DIR [SECONDS]
 set -euo pipefail
 build=${1:-build}
@@ -28,3 +28,6 @@ rm -f "$tmp"
 echo
 echo "== detection: the corpora through sekisho and through nginx + ModSecurity + OWASP CRS"
 bash "$root/bench/detect/run.sh" "$build"
+echo
+echo "== proxy: wrk through nginx, nginx + ModSecurity + CRS and sekisho serve, one worker each"
+bash "$root/bench/proxy/run.sh" "$build"

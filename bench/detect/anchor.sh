@@ -10,13 +10,9 @@
 #      DETECT_ANCHOR_CONNS   client connections (default 2)
 #      DETECT_ANCHOR_SAMPLE  send only this many requests (a fixed seeded sample of every file)
 #
-# ModSecurity runs with the Debian recommended config (/etc/nginx/modsecurity.conf) except:
-# SecRuleEngine On (blocking), no audit log, no response body inspection (the upstream only
-# says "ok"), temporary files under BUILD_DIR/anchor, and the body-parsing refusals of that
-# config (rules 200002-200004, 200007: status 400) answer 422 so they can be told apart from
-# nginx's own 400. CRS is loaded as the package sets it up (crs-setup.conf: paranoia level 1,
-# anomaly scoring with the default thresholds); the JSON and XML request body processors
-# are switched on by rules 200000/200001 of the recommended config.
+# ModSecurity runs with the Debian recommended config (/etc/nginx/modsecurity.conf), changed
+# as bench/lib/nginx.sh (modsec_write_conf) says: blocking, no audit log, CRS as packaged
+# (paranoia level 1), body-parsing refusals answer 422. bench/proxy/run.sh uses the same.
 set -euo pipefail
 
 build=$(cd "${1:?usage: anchor.sh BUILD_DIR REQUESTS INDEX OUT}" && pwd)
@@ -30,81 +26,25 @@ py=${DETECT_PYTHON:-python3}
 a=$build/anchor
 
 # ---------------------------------------------------------------- install
-pkgs=(nginx libnginx-mod-http-modsecurity modsecurity-crs)
-missing=()
-for p in "${pkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
-		echo "anchor: missing ${missing[*]}; install them as root: apt-get install -y ${missing[*]}" >&2
-		exit 3
-	fi
-	echo "anchor: installing ${missing[*]} (apt-get install -y --no-install-recommends)" >&2
-	# Keep the package from starting the system nginx on port 80: a policy-rc.d that
-	# refuses service starts, for the length of the install, unless one is there already.
-	made_policy=
-	if [ ! -e /usr/sbin/policy-rc.d ]; then
-		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-		chmod 755 /usr/sbin/policy-rc.d
-		made_policy=1
-	fi
-	rc=0
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
-		{ apt-get update >&2 && DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y --no-install-recommends "${missing[@]}" >&2; } || rc=$?
-	[ -n "$made_policy" ] && rm -f /usr/sbin/policy-rc.d
-	[ $rc = 0 ] || { echo "anchor: apt-get install failed" >&2; exit 3; }
-fi
-nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
-module=/usr/lib/nginx/modules/ngx_http_modsecurity_module.so
-recommended=/etc/nginx/modsecurity.conf
-[ -f "$recommended" ] || recommended=/usr/share/nginx/docs/modsecurity/modsecurity.conf
-unicode=/etc/nginx/unicode.mapping
-[ -f "$unicode" ] || unicode=/usr/share/nginx/docs/modsecurity/unicode.mapping
-crs_setup=/etc/modsecurity/crs/crs-setup.conf
-for f in "$nginx_bin" "$module" "$recommended" "$unicode" "$crs_setup"; do
-	[ -e "$f" ] || { echo "anchor: $f not found after install" >&2; exit 3; }
-done
+. "$here/../lib/nginx.sh"
+PYTHON=$py
+bench_install anchor nginx libnginx-mod-http-modsecurity modsecurity-crs
+nginx_find anchor
 
 # ---------------------------------------------------------------- config
-free_port() {
-	"$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 port=${DETECT_ANCHOR_PORT:-$(free_port)}
 up=$(free_port)
 [ "$up" != "$port" ] || up=$(free_port)
 
 rm -rf "$a"
-mkdir -p "$a/tmp" "$a/modsec"
-sed -e 's/^SecRuleEngine .*/SecRuleEngine On/' \
-	-e 's/^SecAuditEngine .*/SecAuditEngine Off/' \
-	-e 's/^SecResponseBodyAccess .*/SecResponseBodyAccess Off/' \
-	-e 's/^SecStatusEngine .*/SecStatusEngine Off/' \
-	-e "s|^SecAuditLog .*|SecAuditLog $a/modsec_audit.log|" \
-	-e "s|^SecTmpDir .*|SecTmpDir $a/modsec/|" \
-	-e "s|^SecDataDir .*|SecDataDir $a/modsec/|" \
-	-e "s|^SecUnicodeMapFile [^ ]*|SecUnicodeMapFile $unicode|" \
-	-e 's/status:400/status:422/' \
-	"$recommended" >"$a/modsecurity.conf"
-grep -q '^SecRuleEngine On' "$a/modsecurity.conf" || { echo "anchor: could not enable SecRuleEngine" >&2; exit 3; }
-# What owasp-crs.load includes, spelled for libmodsecurity (which has no IncludeOptional).
-{
-	echo "Include $a/modsecurity.conf"
-	echo "Include $crs_setup"
-	for f in /etc/modsecurity/crs/REQUEST-900-EXCLUSION-RULES-BEFORE-CRS.conf \
-		/usr/share/modsecurity-crs/rules/*.conf \
-		/etc/modsecurity/crs/RESPONSE-999-EXCLUSION-RULES-AFTER-CRS.conf; do
-		[ -f "$f" ] && echo "Include $f"
-	done
-} >"$a/main.conf"
+mkdir -p "$a/tmp"
+modsec_write_conf anchor "$a"
 
-user_line=
-[ "$(id -u)" = 0 ] && user_line="user root root;"
+user_line=$(nginx_user_line)
 cat >"$a/nginx.conf" <<EOF
 # Written by bench/detect/anchor.sh; listens on 127.0.0.1 only.
 $user_line
-load_module $module;
+load_module $modsec_module;
 worker_processes $(nproc);
 pid $a/nginx.pid;
 error_log $a/error.log error;
@@ -144,19 +84,8 @@ http {
 }
 EOF
 
-stop() {
-	if [ -f "$a/nginx.pid" ]; then
-		pid=$(cat "$a/nginx.pid")
-		kill -QUIT "$pid" 2>/dev/null || true
-		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		kill -0 "$pid" 2>/dev/null && kill -TERM "$pid" 2>/dev/null || true
-	fi
-}
-trap stop EXIT
-
-"$nginx_bin" -e "$a/error.log" -p "$a" -c "$a/nginx.conf" -t >"$a/configtest.log" 2>&1 ||
-	{ cat "$a/configtest.log" >&2; exit 3; }
-"$nginx_bin" -e "$a/error.log" -p "$a" -c "$a/nginx.conf"
+trap 'nginx_stop "$a"' EXIT
+nginx_start anchor "$a"
 
 # Ready, and really blocking? A plain request must pass and an obvious attack must get 403.
 "$py" - "$port" <<'EOF'
