@@ -1780,6 +1780,46 @@ static bool reopened_literal(walk *w)
 	return true;
 }
 
+/* '&'  'DIV'  'NOT LIKE': the whole value is an operator between the quote
+ * that closes the query's literal and one that opens the next, which the
+ * query's own quote closes. name = ''&'' then compares with a number
+ * (MySQL converts the strings), which matches rows the query meant to
+ * leave out. Not '*' (a search for everything) nor '-' (for nothing). */
+static bool only_operator_between_quotes(walk *w)
+{
+	if (w->err || w->t[0].len != 1)
+		return false;
+	int k = count(w);
+	if (k < 3 || k > 4)
+		return false;
+	const tok *last = &w->t[k - 1];
+	if (last->type != T_STR || !(last->flags & TF_OPEN) || last->len != 1)
+		return false;
+	for (int i = 1; i < k - 1; i++) {
+		const tok *t = &w->t[i];
+		/* not '-' alone either: a dash in quotes stands for "none" */
+		bool op = t->type == T_OP && t->sub != OP_ASSIGN &&
+		          !(k == 3 && t->len == 1 && w->p[t->off] == '-');
+		if (t->type == T_KW)
+			switch (t->kw) {
+			case K_DIV:
+			case K_MOD:
+			case K_AND:
+			case K_OR:
+			case K_XOR:
+			case K_LIKE:
+			case K_RLIKE:
+			case K_REGEXP:
+			case K_SOUNDS:
+			case K_NOT: op = true; break;
+			default: break;
+			}
+		if (!op)
+			return false;
+	}
+	return true;
+}
+
 static bool judge_quoted(walk *w, sk_sqli_level level, verdict *v)
 {
 	for (size_t i = 0;
@@ -1802,7 +1842,7 @@ static bool judge_quoted(walk *w, sk_sqli_level level, verdict *v)
 		if (k > 1 && last->type == T_STR && (last->flags & TF_OPEN) && last->len == 1)
 			body--;
 	}
-	if (reopened_literal(w)) {
+	if (reopened_literal(w) || only_operator_between_quotes(w)) {
 		feat(w, F_REOPEN, 1);
 		v->feature = F_REOPEN;
 		return true;
@@ -2295,6 +2335,82 @@ static bool stack_found(walk *w, sk_detect_match *m, const char *ctx, anywhere_h
 	return true;
 }
 
+/* UNION [ALL|DISTINCT] SELECT wherever it stands, when the grammar broke
+ * before it (dialect syntax we do not model: $$...$$ strings, LOCK IN
+ * SHARE MODE, ODBC escapes, a WHERE pasted in front). Only a select list
+ * no sentence has counts: its first item a number, NULL, '*', a string, a
+ * variable, a call or a parenthesis, followed by ',', FROM, a comment, ')'
+ * ';' or the end ("the union select 5 members" has a word after 5), or a
+ * column name read FROM a table (see from_table). */
+/* FROM at t[i], then a table as SQL names them: qualified (schema.table),
+ * with an underscore, or followed by the end, a comment or a clause. "from
+ * the members" is English. */
+static bool from_table(walk *w, int i)
+{
+	const tok *t = w->t;
+	if (!has(w, i + 1) || t[i].type != T_KW || t[i].kw != K_FROM || t[i + 1].type != T_IDENT)
+		return false;
+	const tok *x = &t[i + 1];
+	if (memchr(w->p + x->off, '.', x->len) || memchr(w->p + x->off, '_', x->len))
+		return true;
+	if (!has(w, i + 2))
+		return true;
+	const tok *y = &t[i + 2];
+	return y->type == T_COMMENT || y->type == T_SEMI ||
+	       (y->type == T_KW &&
+	        (y->kw == K_WHERE || y->kw == K_LIMIT || y->kw == K_ORDER || y->kw == K_GROUP));
+}
+
+static int union_anywhere(walk *w, anywhere_hint *h)
+{
+	if (h->has_select < 0)
+		h->has_select = spells_select(w->p, w->lx.n);
+	if (!h->has_select)
+		return -1;
+	const tok *t = w->t;
+	for (int i = 0; has(w, i + 1); i++) {
+		if (t[i].type != T_KW || t[i].kw != K_UNION)
+			continue;
+		int j = i + 1;
+		while (has(w, j) && t[j].type == T_KW &&
+		       (t[j].kw == K_ALL || t[j].kw == K_DISTINCT))
+			j++;
+		while (has(w, j) && t[j].type == T_LPAREN)
+			j++;
+		if (!has(w, j) || t[j].type != T_KW || t[j].kw != K_SELECT || !has(w, j + 1))
+			continue;
+		const tok *a = &t[j + 1];
+		bool item = a->type == T_NUM || a->type == T_STR || a->type == T_STAR ||
+		            a->type == T_VAR || a->type == T_LPAREN ||
+		            (a->type == T_KW && a->kw == K_NULL) ||
+		            (a->type == T_IDENT && (a->flags & TF_FUNC));
+		if (!item && a->type == T_IDENT && from_table(w, j + 2))
+			return i;
+		if (!item)
+			continue;
+		if (a->type == T_LPAREN || (a->flags & TF_FUNC) || !has(w, j + 2))
+			return i;
+		const tok *b = &t[j + 2];
+		if (b->type == T_COMMA || b->type == T_COMMENT || b->type == T_RPAREN ||
+		    b->type == T_SEMI || (b->type == T_KW && b->kw == K_FROM))
+			return i;
+	}
+	return -1;
+}
+
+static bool union_found(walk *w, sk_detect_match *m, const char *ctx, anywhere_hint *h)
+{
+	int u = union_anywhere(w, h);
+	if (u < 0)
+		return false;
+	w->err = false;
+	w->end_at = u;
+	feat(w, F_UNION, u);
+	verdict v = {F_UNION, 0};
+	fill_match(m, w, &v, ctx);
+	return true;
+}
+
 /* When the walk ended at a line comment (# or --) that runs to the end:
  * the newline that ended it may have been folded into a space on the way
  * here (-1#x<LF>UNION SELECT ...). Reads the comment's text as a bare
@@ -2355,6 +2471,29 @@ static bool comment_hides_strong(walk *w, tok *toks, sk_detect_match *m, anywher
 	return false;
 }
 
+/* "1--", "@version --": the whole value is one number or variable, then a
+ * "--" comment that cuts off the rest of the query. A number ends many
+ * inputs, a comment opener right after it none but an injection. (An
+ * unclosed slash-star after a number is left to HIGH: it also ends paths
+ * and globs.) */
+static bool operand_then_comment(walk *w, sk_detect_match *m)
+{
+	if (!has(w, 1) || has(w, 2))
+		return false;
+	const tok *a = &w->t[0], *c = &w->t[1];
+	if ((a->type != T_NUM && a->type != T_VAR) || c->type != T_COMMENT)
+		return false;
+	const uint8_t *q = w->p + c->off;
+	if (c->len < 2 || q[0] != '-' || q[1] != '-')
+		return false;
+	w->err = false;
+	w->end_at = 1;
+	feat(w, F_COMMENT, 1);
+	verdict v = {F_COMMENT, 0};
+	fill_match(m, w, &v, "");
+	return true;
+}
+
 bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_match *m)
 {
 	if (!p || n == 0)
@@ -2399,6 +2538,10 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 		}
 		if (ends_at_comment(&w) && comment_hides_strong(&w, toks, m, &words))
 			return true;
+		if (union_found(&w, m, "", &words))
+			return true;
+		if (operand_then_comment(&w, m))
+			return true;
 	}
 
 	static const uint8_t quotes[2] = {'\'', '"'};
@@ -2418,6 +2561,8 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 		if (stack_found(&w, m, names[q], &words))
 			return true;
 		if (ends_at_comment(&w) && comment_hides_strong(&w, toks, m, &words))
+			return true;
+		if (union_found(&w, m, names[q], &words))
 			return true;
 	}
 	return false;

@@ -10,6 +10,18 @@
 
 /* Attacks that must be caught at LOW (and so at HIGH too). */
 static const char *const attacks[] = {
+    /* an operator alone between quotes (MySQL implicit conversion) */
+    "'&'",
+    "'DIV'",
+    "'NOT LIKE'",
+    /* one operand, then a comment that cuts off the query */
+    "1--",
+    "@version --",
+    /* UNION SELECT after syntax the grammar does not model */
+    "-1 LOCK IN SHARE MODE UNION SELECT table_name from information_schema.tables",
+    "$$pgsql evade$$ union select * from foo",
+    /* line comments end at a line break */
+    "-1#x\nunion select 1,2",
     "' OR '1'='1",
     "' or 1=1--",
     "' or 1=1 -- ",
@@ -123,6 +135,10 @@ static const char *const high_only[] = {
 
 /* Benign text that must pass at LOW. */
 static const char *const benign[] = {
+    "'*'",
+    "\"1--\"",
+    "page 10--",
+    "credit union select account",
     "don't",
     "O'Reilly's book",
     "it's 5 o'clock",
