@@ -44,7 +44,7 @@ static inline int b64(int c)
 static size_t decode_text(const uint8_t *p, size_t n, uint8_t *out)
 {
 	uint32_t acc = 0;
-	int bits = 0, cont = 0; /* UTF-8 continuation bytes still expected */
+	int bits = 0, cont = 0, nuls = 0; /* cont: UTF-8 continuation bytes expected */
 	size_t o = 0;
 	for (size_t i = 0; i < n && o < DECODED_MAX; i++) {
 		acc = (acc << 6) | (uint32_t)b64(p[i]);
@@ -59,6 +59,8 @@ static size_t decode_text(const uint8_t *p, size_t n, uint8_t *out)
 			cont--;
 		} else if (c >= 0xc2 && c <= 0xf4)
 			cont = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : 1;
+		else if (c == 0 && nuls < 2)
+			nuls++; /* a NUL or two hide a keyword from filters ("scr\0ipt") */
 		else if (c >= 0x80 || c == 0x7f ||
 		         (c < 0x20 && c != '\t' && c != '\r' && c != '\n'))
 			return 0;

@@ -12,9 +12,9 @@
  *   wherever they appear as keys; so do the comparison and logical ones.
  *   An API that takes Mongo-style filters from its clients on purpose
  *   should set this rule to Count;
- * - JavaScript injected into a $where string or a server-side eval: the
- *   input starts with a short scalar (a number, a word, a closing quote)
- *   and ';', then a statement ("0;var d=new Date(); do{...}while(...)",
+ * - JavaScript injected into a $where string or a server-side eval: a
+ *   value (the input, a query string's or a JSON object's) starts with a short scalar (a number, a
+ * word, a closing quote) and ';', then a statement ("0;var d=new Date(); do{...}while(...)",
  *   "';return true;var x='"), which is how one breaks out of such code;
  * - shell method calls on a collection ("db.users.insert({...})",
  *   "db.dropDatabase()").
@@ -66,11 +66,12 @@ static int operator_key(const uint8_t *p, size_t n, size_t i)
 	return -1;
 }
 
-/* The input opens with a short scalar, then ';' and a JavaScript statement. */
-static bool statement_breakout(const uint8_t *p, size_t n, sk_detect_match *m)
+/* The value at p[i] opens with a short scalar, then ';' and a JavaScript
+ * statement. */
+static bool statement_breakout(const uint8_t *p, size_t n, size_t i, sk_detect_match *m)
 {
-	size_t i = 0;
-	while (i < n && i < 32 &&
+	size_t i0 = i;
+	while (i < n && i - i0 < 32 &&
 	       (sk_tx_alnum(p[i]) || p[i] == '\'' || p[i] == '"' || p[i] == ' ' || p[i] == '.' ||
 	        p[i] == '-' || p[i] == '_' || p[i] == ')'))
 		i++;
@@ -132,8 +133,35 @@ bool sk_detect_nosql(const uint8_t *p, size_t n, int level, sk_detect_match *m)
 	if (!p || n == 0)
 		return false;
 	const uint8_t *e = p + n;
-	if (memchr(p, ';', n < 33 ? n : 33) && statement_breakout(p, n, m))
-		return true;
+	/* A value starts at the input's start (after a path's '/'), after a
+	 * query string's "name=", or after a JSON key's ": "". */
+	if (memchr(p, ';', n)) {
+		size_t s0 = p[0] == '/' ? 1 : 0;
+		if (statement_breakout(p, n, s0, m))
+			return true;
+		for (const uint8_t *q = p; (q = sk_find_any4(q, e, '=', ':', '=', ':')) != NULL;
+		     q++) {
+			size_t k = (size_t)(q - p) + 1;
+			if (*q == ':') {
+				while (k < n && p[k] == ' ')
+					k++;
+				if (q == p || q[-1] != '"' || k >= n || p[k] != '"')
+					continue;
+				k++;
+			} else {
+				size_t b = (size_t)(q - p);
+				while (b > 0 && (sk_tx_alnum(p[b - 1]) || p[b - 1] == '_' ||
+				                 p[b - 1] == '[' || p[b - 1] == ']' ||
+				                 p[b - 1] == '.' || p[b - 1] == '-'))
+					b--;
+				if (b == (size_t)(q - p) || (b > 0 && p[b - 1] != '&'))
+					continue;
+			}
+			if (k < n && memchr(p + k, ';', n - k < 33 ? n - k : 33) &&
+			    statement_breakout(p, n, k, m))
+				return true;
+		}
+	}
 	for (const uint8_t *s = p; (s = memchr(s, '$', (size_t)(e - s))) != NULL; s++) {
 		size_t i = (size_t)(s - p);
 		int w = operator_key(p, n, i);

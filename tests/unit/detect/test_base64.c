@@ -11,6 +11,7 @@
 #include "detect/detect.h"
 
 static const char *const attacks[] = {
+    "PDxzY3IAaXB0L3NyYz1odHRwOi8veHNzLmNvbS94c3MuanM+PC9zY3JpcHQ",
     "PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg",
     "PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
     "/PGJvZHkgb25sb2FkPWFsZXJ0KCd0ZXN0MScpPg",

@@ -11,6 +11,9 @@
 #include "detect/detect.h"
 
 static const char *const attacks[] = {
+    "abc=0;var d=new Date(); do{c=new Date();}while(c-d<10000)",
+    "/0;var d=new Date(); do{c=new Date();}while(c-d<10000)",
+    "{\"q\": \"1; return this.password\"}",
     "user[$ne]=admin",
     "password[$gt]=",
     "{\"password\": {\"$ne\": null}}",
@@ -31,6 +34,8 @@ static const char *const attacks[] = {
 };
 
 static const char *const benign[] = {
+    "note=see page 3; thanks for the help",
+    "{\"css\": \"a { color: red; }\"}",
     "Price is $10, not $20",
     "echo $HOME; ls",
     "$text: #333; $size: 12px;",
