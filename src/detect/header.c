@@ -144,7 +144,11 @@ static bool command_at(const uint8_t *p, size_t n, size_t i, char *why, size_t w
 				         (int)strlen(smtp_with_args[k]) - 1, (const char *)p + i);
 				return true;
 			}
-	if (p[i] >= 'A' && p[i] <= 'Z')
+	size_t u = i;
+	while (u < n && p[u] >= 'A' && p[u] <= 'Z')
+		u++;
+	/* alone on its line: an upper-case word, then the line's end */
+	if (u > i && line_ends(p, n, u))
 		for (int k = 0; bare_commands[k]; k++)
 			if (sk_tx_at(p, n, i, bare_commands[k]) &&
 			    line_ends(p, n, i + strlen(bare_commands[k]))) {

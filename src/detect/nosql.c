@@ -66,14 +66,19 @@ static int operator_key(const uint8_t *p, size_t n, size_t i)
 	return -1;
 }
 
+/* What a short scalar before a ';' is made of: a number, a word, quotes. */
+static bool scalar_byte(int c)
+{
+	return sk_tx_alnum(c) || c == '\'' || c == '"' || c == ' ' || c == '.' || c == '-' ||
+	       c == '_' || c == ')';
+}
+
 /* The value at p[i] opens with a short scalar, then ';' and a JavaScript
  * statement. */
 static bool statement_breakout(const uint8_t *p, size_t n, size_t i, sk_detect_match *m)
 {
 	size_t i0 = i;
-	while (i < n && i - i0 < 32 &&
-	       (sk_tx_alnum(p[i]) || p[i] == '\'' || p[i] == '"' || p[i] == ' ' || p[i] == '.' ||
-	        p[i] == '-' || p[i] == '_' || p[i] == ')'))
+	while (i < n && i - i0 < 32 && scalar_byte(p[i]))
 		i++;
 	if (i >= n || p[i] != ';')
 		return false;
@@ -133,34 +138,28 @@ bool sk_detect_nosql(const uint8_t *p, size_t n, int level, sk_detect_match *m)
 	if (!p || n == 0)
 		return false;
 	const uint8_t *e = p + n;
-	/* A value starts at the input's start (after a path's '/'), after a
-	 * query string's "name=", or after a JSON key's ": "". */
-	if (memchr(p, ';', n)) {
-		size_t s0 = p[0] == '/' ? 1 : 0;
-		if (statement_breakout(p, n, s0, m))
-			return true;
-		for (const uint8_t *q = p; (q = sk_find_any4(q, e, '=', ':', '=', ':')) != NULL;
-		     q++) {
-			size_t k = (size_t)(q - p) + 1;
-			if (*q == ':') {
-				while (k < n && p[k] == ' ')
-					k++;
-				if (q == p || q[-1] != '"' || k >= n || p[k] != '"')
-					continue;
-				k++;
-			} else {
-				size_t b = (size_t)(q - p);
-				while (b > 0 && (sk_tx_alnum(p[b - 1]) || p[b - 1] == '_' ||
-				                 p[b - 1] == '[' || p[b - 1] == ']' ||
-				                 p[b - 1] == '.' || p[b - 1] == '-'))
-					b--;
-				if (b == (size_t)(q - p) || (b > 0 && p[b - 1] != '&'))
-					continue;
-			}
-			if (k < n && memchr(p + k, ';', n - k < 33 ? n - k : 33) &&
-			    statement_breakout(p, n, k, m))
-				return true;
+	/* From each ';', back over the short scalar before it to where a value
+	 * starts: the input's start (after a path's '/'), a query string's
+	 * "name=", or a JSON key's ": "". */
+	for (const uint8_t *q = p; (q = memchr(q, ';', (size_t)(e - q))) != NULL; q++) {
+		size_t b = (size_t)(q - p), lim = b > 32 ? b - 32 : 0;
+		while (b > lim && scalar_byte(p[b - 1]))
+			b--;
+		bool start = b == 0 || (b == 1 && p[0] == '/');
+		if (!start && p[b - 1] == '=') {
+			size_t k = b - 1;
+			while (k > 0 &&
+			       (sk_tx_alnum(p[k - 1]) || p[k - 1] == '_' || p[k - 1] == '[' ||
+			        p[k - 1] == ']' || p[k - 1] == '.' || p[k - 1] == '-'))
+				k--;
+			start = k < b - 1 && (k == 0 || p[k - 1] == '&');
 		}
+		/* JSON: the scalar walk took the value's opening quote and the
+		 * space after the key's ':' along */
+		if (!start && p[b - 1] == ':' && b >= 2 && p[b - 2] == '"')
+			start = true;
+		if (start && statement_breakout(p, n, b, m))
+			return true;
 	}
 	for (const uint8_t *s = p; (s = memchr(s, '$', (size_t)(e - s))) != NULL; s++) {
 		size_t i = (size_t)(s - p);

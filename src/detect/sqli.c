@@ -15,9 +15,10 @@
 #include "detect/detect.h"
 #include "base/scan.h"
 
-#define MAX_TOKENS 384 /* tokens examined per context; bounds the work */
-#define MAX_DEPTH  32
-#define MAX_WORD   40 /* longest keyword we look up */
+#define MAX_TOKENS         384 /* tokens examined per context; bounds the work */
+#define MAX_DEPTH          32
+#define MAX_WORD           40   /* longest keyword we look up */
+#define UNION_ANYWHERE_MAX 2048 /* longest value union_anywhere() reads */
 
 enum tok_type {
 	T_NUM = 1,
@@ -2282,8 +2283,17 @@ static bool spells_select(const uint8_t *p, size_t n)
 /* What the scans for SELECT and ';' found, shared by the contexts:
  * -1 not looked yet, 0 absent, 1 present. */
 typedef struct anywhere_hint {
-	int has_semi, has_select;
+	int has_semi, has_select, has_union;
 } anywhere_hint;
+
+static bool spells_union(const uint8_t *p, size_t n)
+{
+	const uint8_t *e = p + n;
+	for (const uint8_t *s = p; e - s >= 5 && (s = sk_find_pair_lc(s, e - 1, 'u', 'n')); s++)
+		if (has_prefix_ci(s, (size_t)(e - s), "UNION"))
+			return true;
+	return false;
+}
 
 /* A statement stacked after ';' wherever it stands, when the grammar broke
  * before it (T-SQL labels, GOTO, BEGIN TRY, casts we do not model). Only
@@ -2363,6 +2373,16 @@ static bool from_table(walk *w, int i)
 
 static int union_anywhere(walk *w, anywhere_hint *h)
 {
+	/* an extra net for short values (an argument, a form field): a long
+	 * text is read by the grammar walk alone, since scanning every post
+	 * for the words costs more than it finds */
+	if (w->lx.n > UNION_ANYWHERE_MAX)
+		return -1;
+	/* the cheaper scan first: "union" is rarer than "se" in text */
+	if (h->has_union < 0)
+		h->has_union = spells_union(w->p, w->lx.n);
+	if (!h->has_union)
+		return -1;
 	if (h->has_select < 0)
 		h->has_select = spells_select(w->p, w->lx.n);
 	if (!h->has_select)
@@ -2508,7 +2528,7 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 	 * can be there at all */
 	unsigned present = sk_bytes_present4(p, n, '\'', '"', '(', '_');
 	bool maybe_strong = (present & 12) && may_call_strong(p, n);
-	anywhere_hint words = {-1, -1};
+	anywhere_hint words = {-1, -1, -1};
 
 	/* as a bare value */
 	size_t key = form_key_len(p, n);

@@ -216,11 +216,12 @@ bool sk_detect_template(const uint8_t *p, size_t n, int level, sk_detect_match *
 	(void)level;
 	if (!p || n == 0)
 		return false;
-	/* Every opener has '{', '%', '#' or '(' as its first or second byte: a
-	 * vector scan for those skips the rest of the text. */
+	/* Every opener has '{', '%', '#' or '@' as its first or second byte
+	 * ("#set(" and "@(" start with theirs): a vector scan for those skips
+	 * the rest of the text. */
 	const uint8_t *e = p + n;
 	size_t last = SIZE_MAX; /* an opener position already judged */
-	for (const uint8_t *s = p; (s = sk_find_any4(s, e, '{', '%', '#', '(')) != NULL; s++) {
+	for (const uint8_t *s = p; (s = sk_find_any4(s, e, '{', '%', '#', '@')) != NULL; s++) {
 		size_t j = (size_t)(s - p);
 		if (j > 0 && j - 1 != last && first[p[j - 1]] && openers_at(p, n, j - 1, m))
 			return true;

@@ -21,9 +21,10 @@
 #include "detect/detect.h"
 #include "base/scan.h"
 
-#define MAX_NAME 32
-#define MAX_TAGS 4096 /* tags examined; bounds the work on huge inputs */
-#define SCAN_VAL 256  /* bytes of an attribute value we fold for a scheme */
+#define MAX_NAME          32
+#define MAX_TAGS          4096 /* tags examined; bounds the work on huge inputs */
+#define SCAN_VAL          256  /* bytes of an attribute value we fold for a scheme */
+#define SHORT_PAYLOAD_MAX 2048 /* longest value js_gadget() and split_tags() read */
 
 static int lower(int c)
 {
@@ -1186,6 +1187,17 @@ static bool js_gadget(const uint8_t *p, size_t n, sk_detect_match *m)
 	for (const uint8_t *q = p; (q = sk_find_any4(q, e, '(', '[', '`', '?')) != NULL; q++) {
 		size_t j = (size_t)(q - p);
 		const char *s;
+		/* the byte before (or after) decides which shapes can be here */
+		int before = j ? p[j - 1] : 0, after = j + 1 < n ? p[j + 1] : 0;
+		if (*q == '(' && !strchr("lyd.)r", before ? before : ' ') &&
+		    !(after == 'a' || after == 'p' || after == 'c' || after == 'e'))
+			continue;
+		if (*q == '[' && before != 't')
+			continue;
+		if (*q == '`' && before != 't' && before != 'l' && before != 'm')
+			continue;
+		if (*q == '?' && after != '.')
+			continue;
 		if (*q == '(') {
 			if ((word_before(p, j, "call") || word_before(p, j, "apply") ||
 			     word_before(p, j, "bind")) &&
@@ -1337,11 +1349,12 @@ static size_t split_tag_at(const uint8_t *p, size_t n, size_t i)
  * it, when it has tags written inside words. */
 static bool split_tags(const uint8_t *p, size_t n, sk_detect_match *m)
 {
-	const uint8_t *lt = memchr(p, '<', n);
-	size_t i = lt ? (size_t)(lt - p) : n, k;
-	while (i < n && !(p[i] == '<' && split_tag_at(p, n, i)))
-		i++;
-	if (i >= n)
+	size_t k;
+	const uint8_t *lt = p;
+	while ((lt = memchr(lt, '<', (size_t)(p + n - lt))) != NULL &&
+	       !split_tag_at(p, n, (size_t)(lt - p)))
+		lt++;
+	if (!lt)
 		return false;
 	uint8_t out[SPLIT_MAX];
 	size_t o = 0;
@@ -1429,9 +1442,12 @@ bool sk_detect_xss(const uint8_t *p, size_t n, sk_detect_match *m)
 		return true;
 	if ((has & BRACE) && template_injection(p, n, m))
 		return true;
-	if (js_gadget(p, n, m))
+	/* Script written for a script context and tags split inside words are
+	 * short payloads; a long text (a post) is left to the checks above,
+	 * since scanning all of it for them costs more than it finds. */
+	if (n <= SHORT_PAYLOAD_MAX && js_gadget(p, n, m))
 		return true;
-	if ((has & LT) && split_tags(p, n, m))
+	if (n <= SHORT_PAYLOAD_MAX && (has & LT) && split_tags(p, n, m))
 		return true;
 	return false;
 }
