@@ -2366,7 +2366,8 @@ static bool from_table(walk *w, int i)
 	if (!has(w, i + 2))
 		return true;
 	const tok *y = &t[i + 2];
-	return y->type == T_COMMENT || y->type == T_SEMI ||
+	return y->type == T_COMMENT || y->type == T_SEMI || y->type == T_COMMA ||
+	       y->type == T_RPAREN || (y->type == T_KW && y->kw == K_AS) ||
 	       (y->type == T_KW &&
 	        (y->kw == K_WHERE || y->kw == K_LIMIT || y->kw == K_ORDER || y->kw == K_GROUP));
 }
@@ -2514,6 +2515,124 @@ static bool operand_then_comment(walk *w, sk_detect_match *m)
 	return true;
 }
 
+/* "21 UPDATE t SET c=...", "-1 DROP TABLE x": a number, then a statement no
+ * sentence makes. SQL Server runs statements that follow one another
+ * without a ';', so the number ends the query's value and the statement
+ * runs next. */
+static bool number_then_statement(walk *w, sk_detect_match *m)
+{
+	int i = 0;
+	if (has(w, 1) && w->t[0].type == T_OP && w->t[0].sub == OP_ARITH)
+		i = 1;
+	if (!has(w, i + 1) || w->t[i].type != T_NUM || w->t[i + 1].type != T_KW)
+		return false;
+	switch (w->t[i + 1].kw) {
+	case K_UPDATE:
+	case K_INSERT:
+	case K_DELETE:
+	case K_DROP:
+	case K_CREATE:
+	case K_ALTER:
+	case K_TRUNCATE:
+	case K_EXEC:
+	case K_DECLARE:
+	case K_SHUTDOWN:
+	case K_WAITFOR: break;
+	default: return false;
+	}
+	if (statement_at(w, i + 1) != 2)
+		return false;
+	w->err = false;
+	w->end_at = i + 1;
+	feat(w, F_STACK, i + 1);
+	verdict v = {F_STACK, 0};
+	fill_match(m, w, &v, "");
+	return true;
+}
+
+/* "(SELECT 6744 FROM DUAL WHERE ...)", "(select count(*) from users as
+ * u1, ...)": a parenthesised subquery wherever it stands, when its select
+ * list is SQL's (a number, '*', a variable, a call) and it reads FROM a
+ * table as SQL names them or goes on with WHERE. "(select one from the
+ * list)" is a sentence. Short values only, like union_anywhere(). */
+static bool subquery_anywhere(walk *w, sk_detect_match *m, const char *ctx, anywhere_hint *h)
+{
+	if (w->lx.n > UNION_ANYWHERE_MAX)
+		return false;
+	if (h->has_select < 0)
+		h->has_select = spells_select(w->p, w->lx.n);
+	if (!h->has_select)
+		return false;
+	const tok *t = w->t;
+	for (int i = 0; has(w, i + 3); i++) {
+		if (t[i].type != T_LPAREN || t[i + 1].type != T_KW || t[i + 1].kw != K_SELECT)
+			continue;
+		const tok *a = &t[i + 2];
+		bool item = a->type == T_NUM || a->type == T_STAR || a->type == T_VAR ||
+		            (a->type == T_IDENT && (a->flags & TF_FUNC));
+		if (!item)
+			continue;
+		int j = i + 3;
+		if (a->flags & TF_FUNC) {
+			/* past the call's parentheses */
+			int depth = 0;
+			for (; has(w, j) && j < i + 40; j++) {
+				if (t[j].type == T_LPAREN)
+					depth++;
+				else if (t[j].type == T_RPAREN && --depth <= 0) {
+					j++;
+					break;
+				}
+			}
+		}
+		if (!has(w, j))
+			continue;
+		bool where = t[j].type == T_KW && t[j].kw == K_WHERE && a->type == T_NUM;
+		if (where || from_table(w, j)) {
+			w->err = false;
+			w->end_at = j;
+			feat(w, F_SUBQ, i);
+			verdict v = {F_SUBQ, 0};
+			fill_match(m, w, &v, ctx);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* SELECT ... FROM a system catalog (information_schema, mysql.user,
+ * sysobjects...) wherever it stands: reading the database's own catalog is
+ * what an injection does first and what no text does. Short values only,
+ * like union_anywhere(). */
+static bool catalog_select(walk *w, sk_detect_match *m, const char *ctx, anywhere_hint *h)
+{
+	if (w->lx.n > UNION_ANYWHERE_MAX)
+		return false;
+	if (h->has_select < 0)
+		h->has_select = spells_select(w->p, w->lx.n);
+	if (!h->has_select)
+		return false;
+	const tok *t = w->t;
+	for (int i = 0; has(w, i); i++) {
+		if (t[i].type != T_KW || t[i].kw != K_SELECT)
+			continue;
+		for (int j = i + 1; j < i + 64 && has(w, j + 1); j++) {
+			if (t[j].type == T_KW && t[j].kw == K_SELECT)
+				break;
+			if (t[j].type == T_KW && t[j].kw == K_FROM &&
+			    is_schema_name(w->p, &t[j + 1])) {
+				w->err = false;
+				w->end_at = j + 1;
+				feat(w, F_SCHEMA, j + 1);
+				verdict v = {F_SCHEMA, 0};
+				fill_match(m, w, &v, ctx);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_match *m)
 {
 	if (!p || n == 0)
@@ -2562,6 +2681,10 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 			return true;
 		if (operand_then_comment(&w, m))
 			return true;
+		if (number_then_statement(&w, m))
+			return true;
+		if (catalog_select(&w, m, "", &words) || subquery_anywhere(&w, m, "", &words))
+			return true;
 	}
 
 	static const uint8_t quotes[2] = {'\'', '"'};
@@ -2583,6 +2706,9 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 		if (ends_at_comment(&w) && comment_hides_strong(&w, toks, m, &words))
 			return true;
 		if (union_found(&w, m, names[q], &words))
+			return true;
+		if (catalog_select(&w, m, names[q], &words) ||
+		    subquery_anywhere(&w, m, names[q], &words))
 			return true;
 	}
 	return false;

@@ -10,6 +10,12 @@
 
 /* Attacks that must be caught at LOW (and so at HIGH too). */
 static const char *const attacks[] = {
+    /* a statement right after a number (SQL Server needs no ';') */
+    "21 update Categories set Category_Title=cast(Category_Title as varchar(8000))",
+    /* the database's catalog read wherever it stands */
+    "9999' (select count(*) from INFORMATION_SCHEMA.tables as sys1) '9999",
+    /* a parenthesised subquery with SQL's select list */
+    "1 (SELECT 6744 FROM DUAL WHERE 3176=3176 AND 3761=5879# )",
     /* an operator alone between quotes (MySQL implicit conversion) */
     "'&'",
     "'DIV'",
@@ -135,6 +141,9 @@ static const char *const high_only[] = {
 
 /* Benign text that must pass at LOW. */
 static const char *const benign[] = {
+    "Please (select 1 from the menu)",
+    "version 2 update notes: the set of fixes",
+    "select a seat from information desk",
     "'*'",
     "\"1--\"",
     "page 10--",
