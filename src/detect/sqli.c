@@ -2588,7 +2588,16 @@ static bool subquery_anywhere(walk *w, sk_detect_match *m, const char *ctx, anyw
 		if (!has(w, j))
 			continue;
 		bool where = t[j].type == T_KW && t[j].kw == K_WHERE && a->type == T_NUM;
-		if (where || from_table(w, j)) {
+		/* "ANY(SELECT 1)", "x IN (SELECT 1,2)": a quantified or IN
+		 * subquery, the shape nothing but SQL has */
+		bool quant =
+		    i > 0 && (t[j].type == T_RPAREN || t[j].type == T_COMMA) &&
+		    ((t[i - 1].type == T_IDENT &&
+		      (word_is(w->p, &t[i - 1], "ANY") || word_is(w->p, &t[i - 1], "SOME") ||
+		       word_is(w->p, &t[i - 1], "ALL"))) ||
+		     (t[i - 1].type == T_KW &&
+		      (t[i - 1].kw == K_ALL || t[i - 1].kw == K_IN || t[i - 1].kw == K_EXISTS)));
+		if (where || quant || from_table(w, j)) {
 			w->err = false;
 			w->end_at = j;
 			feat(w, F_SUBQ, i);
@@ -2598,6 +2607,47 @@ static bool subquery_anywhere(walk *w, sk_detect_match *m, const char *ctx, anyw
 		}
 	}
 	return false;
+}
+
+/* "CASE 1 WHEN 2 THEN 2 END": the whole value is a CASE expression,
+ * CASE [operand] WHEN x THEN y [ELSE z] END over literals and names. */
+static bool whole_case(walk *w, sk_detect_match *m)
+{
+	const tok *t = w->t;
+	if (!has(w, 4) || t[0].type != T_KW || t[0].kw != K_CASE)
+		return false;
+	bool when = false, then = false;
+	int i = 1, run = 0; /* operands since the last keyword: SQL has one */
+	for (; has(w, i) && i < 16; i++) {
+		const tok *x = &t[i];
+		bool kw = x->type == T_KW &&
+		          (x->kw == K_WHEN || x->kw == K_THEN || x->kw == K_ELSE || x->kw == K_END);
+		if (kw && x->kw != K_WHEN && run != 1)
+			return false;
+		if (kw && x->kw == K_WHEN && run > 1)
+			return false;
+		if (kw) {
+			run = 0;
+			when |= x->kw == K_WHEN;
+			then |= x->kw == K_THEN && when;
+			if (x->kw == K_END)
+				break;
+		} else if (x->type == T_NUM || x->type == T_STR || x->type == T_IDENT) {
+			run++;
+		} else {
+			return false;
+		}
+	}
+	if (!then || !has(w, i) || t[i].type != T_KW || t[i].kw != K_END)
+		return false;
+	if (has(w, i + 1) && t[i + 1].type != T_COMMENT)
+		return false;
+	w->err = false;
+	w->end_at = i;
+	feat(w, F_CASE, 0);
+	verdict v = {F_CASE, 0};
+	fill_match(m, w, &v, "");
+	return true;
 }
 
 /* SELECT ... FROM a system catalog (information_schema, mysql.user,
@@ -2681,7 +2731,7 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 			return true;
 		if (operand_then_comment(&w, m))
 			return true;
-		if (number_then_statement(&w, m))
+		if (number_then_statement(&w, m) || whole_case(&w, m))
 			return true;
 		if (catalog_select(&w, m, "", &words) || subquery_anywhere(&w, m, "", &words))
 			return true;

@@ -10,6 +10,9 @@
 
 /* Attacks that must be caught at LOW (and so at HIGH too). */
 static const char *const attacks[] = {
+    "case 1 when 2 then 2 end",
+    "case when 's' then 3 end",
+    "1 - ANY(SELECT 1,2)",
     /* a statement right after a number (SQL Server needs no ';') */
     "21 update Categories set Category_Title=cast(Category_Title as varchar(8000))",
     /* the database's catalog read wherever it stands */
@@ -141,6 +144,8 @@ static const char *const high_only[] = {
 
 /* Benign text that must pass at LOW. */
 static const char *const benign[] = {
+    "case when it rains then we end",
+    "Choose (select 1)",
     "Please (select 1 from the menu)",
     "version 2 update notes: the set of fixes",
     "select a seat from information desk",
