@@ -2733,7 +2733,9 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 			return true;
 		if (number_then_statement(&w, m) || whole_case(&w, m))
 			return true;
-		if (catalog_select(&w, m, "", &words) || subquery_anywhere(&w, m, "", &words))
+		/* both read a parenthesised subquery, or the catalog after one */
+		if ((present & 4) &&
+		    (catalog_select(&w, m, "", &words) || subquery_anywhere(&w, m, "", &words)))
 			return true;
 	}
 
@@ -2757,8 +2759,8 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 			return true;
 		if (union_found(&w, m, names[q], &words))
 			return true;
-		if (catalog_select(&w, m, names[q], &words) ||
-		    subquery_anywhere(&w, m, names[q], &words))
+		if ((present & 4) && (catalog_select(&w, m, names[q], &words) ||
+		                      subquery_anywhere(&w, m, names[q], &words)))
 			return true;
 	}
 	return false;
