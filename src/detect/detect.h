@@ -44,6 +44,27 @@ bool sk_detect_log4j(const uint8_t *p, size_t n, int level, sk_detect_match *m);
  * class loader manipulation). */
 bool sk_detect_java(const uint8_t *p, size_t n, int level, sk_detect_match *m);
 
+/* NoSQL (MongoDB-style) injection: query operators as object keys
+ * ("[$ne]", "$where:"), JavaScript statements breaking out of a $where
+ * string, shell calls on collections. */
+bool sk_detect_nosql(const uint8_t *p, size_t n, int level, sk_detect_match *m);
+/* LDAP filter injection: composite filters, ")(" breakouts and extensible
+ * matches, checked against the filter grammar (RFC 4515). */
+bool sk_detect_ldap(const uint8_t *p, size_t n, int level, sk_detect_match *m);
+/* Server-side template and expression injection: arithmetic probes and
+ * code-execution gadgets inside template delimiters ({{ }}, ${ }, #{ },
+ * <%= %>, FreeMarker and Velocity directives). */
+bool sk_detect_template(const uint8_t *p, size_t n, int level, sk_detect_match *m);
+/* Server-side include directives (<!--#exec, <!--#include, ...). */
+bool sk_detect_ssi(const uint8_t *p, size_t n, int level, sk_detect_match *m);
+/* CRLF injection: a line break followed by an HTTP header that takes over a
+ * response, a mail header after a one-line value, or an SMTP, IMAP or POP3
+ * command. */
+bool sk_detect_header_injection(const uint8_t *p, size_t n, int level, sk_detect_match *m);
+/* Base64 runs that decode to text in which another detector finds an
+ * attack (at LOW). */
+bool sk_detect_base64(const uint8_t *p, size_t n, int level, sk_detect_match *m);
+
 /* ---- the registry: every detector by name, for rules that name one ---- */
 
 /* level: 0 LOW (high confidence, what managed rules use), 1 HIGH (catches

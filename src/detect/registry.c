@@ -35,6 +35,21 @@ static const sk_detector detectors[] = {
      "Log4j JNDI lookups and their nested obfuscations (CVE-2021-44228)"},
     {"JAVA_INJECTION", "Java code injection", sk_detect_java,
      "Java deserialization and expression-language injection (EL, SpEL, OGNL)"},
+    {"NOSQL_INJECTION", "NoSQL injection", sk_detect_nosql,
+     "NoSQL injection: query operators as keys ([$ne], $where:), JavaScript breaking out of a "
+     "$where string, shell calls on collections"},
+    {"LDAP_INJECTION", "LDAP injection", sk_detect_ldap,
+     "LDAP filter injection: composite filters, ')(' breakouts, extensible matches (RFC 4515)"},
+    {"TEMPLATE_INJECTION", "template injection", sk_detect_template,
+     "server-side template injection: arithmetic probes and code-execution gadgets inside "
+     "template delimiters ({{ }}, ${ }, #{ }, <%= %>, <#assign>)"},
+    {"SERVER_SIDE_INCLUDE", "server-side include", sk_detect_ssi,
+     "server-side include directives: <!--#exec, <!--#include and the others"},
+    {"CRLF_INJECTION", "CRLF injection", sk_detect_header_injection,
+     "CRLF injection: a line break, then a response header, a mail header after a one-line "
+     "value, or an SMTP, IMAP or POP3 command"},
+    {"BASE64_ENCODED_ATTACK", "base64-encoded attack", sk_detect_base64,
+     "base64 text that decodes to an attack another detector finds"},
 };
 
 const sk_detector *sk_detector_find(const char *name)

@@ -15,9 +15,10 @@
 #include "detect/detect.h"
 #include "base/scan.h"
 
-#define MAX_TOKENS 384 /* tokens examined per context; bounds the work */
-#define MAX_DEPTH  32
-#define MAX_WORD   40 /* longest keyword we look up */
+#define MAX_TOKENS         384 /* tokens examined per context; bounds the work */
+#define MAX_DEPTH          32
+#define MAX_WORD           40   /* longest keyword we look up */
+#define UNION_ANYWHERE_MAX 2048 /* longest value union_anywhere() reads */
 
 enum tok_type {
 	T_NUM = 1,
@@ -1780,6 +1781,46 @@ static bool reopened_literal(walk *w)
 	return true;
 }
 
+/* '&'  'DIV'  'NOT LIKE': the whole value is an operator between the quote
+ * that closes the query's literal and one that opens the next, which the
+ * query's own quote closes. name = ''&'' then compares with a number
+ * (MySQL converts the strings), which matches rows the query meant to
+ * leave out. Not '*' (a search for everything) nor '-' (for nothing). */
+static bool only_operator_between_quotes(walk *w)
+{
+	if (w->err || w->t[0].len != 1)
+		return false;
+	int k = count(w);
+	if (k < 3 || k > 4)
+		return false;
+	const tok *last = &w->t[k - 1];
+	if (last->type != T_STR || !(last->flags & TF_OPEN) || last->len != 1)
+		return false;
+	for (int i = 1; i < k - 1; i++) {
+		const tok *t = &w->t[i];
+		/* not '-' alone either: a dash in quotes stands for "none" */
+		bool op = t->type == T_OP && t->sub != OP_ASSIGN &&
+		          !(k == 3 && t->len == 1 && w->p[t->off] == '-');
+		if (t->type == T_KW)
+			switch (t->kw) {
+			case K_DIV:
+			case K_MOD:
+			case K_AND:
+			case K_OR:
+			case K_XOR:
+			case K_LIKE:
+			case K_RLIKE:
+			case K_REGEXP:
+			case K_SOUNDS:
+			case K_NOT: op = true; break;
+			default: break;
+			}
+		if (!op)
+			return false;
+	}
+	return true;
+}
+
 static bool judge_quoted(walk *w, sk_sqli_level level, verdict *v)
 {
 	for (size_t i = 0;
@@ -1802,7 +1843,7 @@ static bool judge_quoted(walk *w, sk_sqli_level level, verdict *v)
 		if (k > 1 && last->type == T_STR && (last->flags & TF_OPEN) && last->len == 1)
 			body--;
 	}
-	if (reopened_literal(w)) {
+	if (reopened_literal(w) || only_operator_between_quotes(w)) {
 		feat(w, F_REOPEN, 1);
 		v->feature = F_REOPEN;
 		return true;
@@ -2242,8 +2283,17 @@ static bool spells_select(const uint8_t *p, size_t n)
 /* What the scans for SELECT and ';' found, shared by the contexts:
  * -1 not looked yet, 0 absent, 1 present. */
 typedef struct anywhere_hint {
-	int has_semi, has_select;
+	int has_semi, has_select, has_union;
 } anywhere_hint;
+
+static bool spells_union(const uint8_t *p, size_t n)
+{
+	const uint8_t *e = p + n;
+	for (const uint8_t *s = p; e - s >= 5 && (s = sk_find_pair_lc(s, e - 1, 'u', 'n')); s++)
+		if (has_prefix_ci(s, (size_t)(e - s), "UNION"))
+			return true;
+	return false;
+}
 
 /* A statement stacked after ';' wherever it stands, when the grammar broke
  * before it (T-SQL labels, GOTO, BEGIN TRY, casts we do not model). Only
@@ -2291,6 +2341,93 @@ static bool stack_found(walk *w, sk_detect_match *m, const char *ctx, anywhere_h
 	w->end_at = u;
 	feat(w, F_STACK, u);
 	verdict v = {F_STACK, 0};
+	fill_match(m, w, &v, ctx);
+	return true;
+}
+
+/* UNION [ALL|DISTINCT] SELECT wherever it stands, when the grammar broke
+ * before it (dialect syntax we do not model: $$...$$ strings, LOCK IN
+ * SHARE MODE, ODBC escapes, a WHERE pasted in front). Only a select list
+ * no sentence has counts: its first item a number, NULL, '*', a string, a
+ * variable, a call or a parenthesis, followed by ',', FROM, a comment, ')'
+ * ';' or the end ("the union select 5 members" has a word after 5), or a
+ * column name read FROM a table (see from_table). */
+/* FROM at t[i], then a table as SQL names them: qualified (schema.table),
+ * with an underscore, or followed by the end, a comment or a clause. "from
+ * the members" is English. */
+static bool from_table(walk *w, int i)
+{
+	const tok *t = w->t;
+	if (!has(w, i + 1) || t[i].type != T_KW || t[i].kw != K_FROM || t[i + 1].type != T_IDENT)
+		return false;
+	const tok *x = &t[i + 1];
+	if (memchr(w->p + x->off, '.', x->len) || memchr(w->p + x->off, '_', x->len))
+		return true;
+	if (!has(w, i + 2))
+		return true;
+	const tok *y = &t[i + 2];
+	return y->type == T_COMMENT || y->type == T_SEMI || y->type == T_COMMA ||
+	       y->type == T_RPAREN || (y->type == T_KW && y->kw == K_AS) ||
+	       (y->type == T_KW &&
+	        (y->kw == K_WHERE || y->kw == K_LIMIT || y->kw == K_ORDER || y->kw == K_GROUP));
+}
+
+static int union_anywhere(walk *w, anywhere_hint *h)
+{
+	/* an extra net for short values (an argument, a form field): a long
+	 * text is read by the grammar walk alone, since scanning every post
+	 * for the words costs more than it finds */
+	if (w->lx.n > UNION_ANYWHERE_MAX)
+		return -1;
+	/* the cheaper scan first: "union" is rarer than "se" in text */
+	if (h->has_union < 0)
+		h->has_union = spells_union(w->p, w->lx.n);
+	if (!h->has_union)
+		return -1;
+	if (h->has_select < 0)
+		h->has_select = spells_select(w->p, w->lx.n);
+	if (!h->has_select)
+		return -1;
+	const tok *t = w->t;
+	for (int i = 0; has(w, i + 1); i++) {
+		if (t[i].type != T_KW || t[i].kw != K_UNION)
+			continue;
+		int j = i + 1;
+		while (has(w, j) && t[j].type == T_KW &&
+		       (t[j].kw == K_ALL || t[j].kw == K_DISTINCT))
+			j++;
+		while (has(w, j) && t[j].type == T_LPAREN)
+			j++;
+		if (!has(w, j) || t[j].type != T_KW || t[j].kw != K_SELECT || !has(w, j + 1))
+			continue;
+		const tok *a = &t[j + 1];
+		bool item = a->type == T_NUM || a->type == T_STR || a->type == T_STAR ||
+		            a->type == T_VAR || a->type == T_LPAREN ||
+		            (a->type == T_KW && a->kw == K_NULL) ||
+		            (a->type == T_IDENT && (a->flags & TF_FUNC));
+		if (!item && a->type == T_IDENT && from_table(w, j + 2))
+			return i;
+		if (!item)
+			continue;
+		if (a->type == T_LPAREN || (a->flags & TF_FUNC) || !has(w, j + 2))
+			return i;
+		const tok *b = &t[j + 2];
+		if (b->type == T_COMMA || b->type == T_COMMENT || b->type == T_RPAREN ||
+		    b->type == T_SEMI || (b->type == T_KW && b->kw == K_FROM))
+			return i;
+	}
+	return -1;
+}
+
+static bool union_found(walk *w, sk_detect_match *m, const char *ctx, anywhere_hint *h)
+{
+	int u = union_anywhere(w, h);
+	if (u < 0)
+		return false;
+	w->err = false;
+	w->end_at = u;
+	feat(w, F_UNION, u);
+	verdict v = {F_UNION, 0};
 	fill_match(m, w, &v, ctx);
 	return true;
 }
@@ -2355,6 +2492,197 @@ static bool comment_hides_strong(walk *w, tok *toks, sk_detect_match *m, anywher
 	return false;
 }
 
+/* "1--", "@version --": the whole value is one number or variable, then a
+ * "--" comment that cuts off the rest of the query. A number ends many
+ * inputs, a comment opener right after it none but an injection. (An
+ * unclosed slash-star after a number is left to HIGH: it also ends paths
+ * and globs.) */
+static bool operand_then_comment(walk *w, sk_detect_match *m)
+{
+	if (!has(w, 1) || has(w, 2))
+		return false;
+	const tok *a = &w->t[0], *c = &w->t[1];
+	if ((a->type != T_NUM && a->type != T_VAR) || c->type != T_COMMENT)
+		return false;
+	const uint8_t *q = w->p + c->off;
+	if (c->len < 2 || q[0] != '-' || q[1] != '-')
+		return false;
+	w->err = false;
+	w->end_at = 1;
+	feat(w, F_COMMENT, 1);
+	verdict v = {F_COMMENT, 0};
+	fill_match(m, w, &v, "");
+	return true;
+}
+
+/* "21 UPDATE t SET c=...", "-1 DROP TABLE x": a number, then a statement no
+ * sentence makes. SQL Server runs statements that follow one another
+ * without a ';', so the number ends the query's value and the statement
+ * runs next. */
+static bool number_then_statement(walk *w, sk_detect_match *m)
+{
+	int i = 0;
+	if (has(w, 1) && w->t[0].type == T_OP && w->t[0].sub == OP_ARITH)
+		i = 1;
+	if (!has(w, i + 1) || w->t[i].type != T_NUM || w->t[i + 1].type != T_KW)
+		return false;
+	switch (w->t[i + 1].kw) {
+	case K_UPDATE:
+	case K_INSERT:
+	case K_DELETE:
+	case K_DROP:
+	case K_CREATE:
+	case K_ALTER:
+	case K_TRUNCATE:
+	case K_EXEC:
+	case K_DECLARE:
+	case K_SHUTDOWN:
+	case K_WAITFOR: break;
+	default: return false;
+	}
+	if (statement_at(w, i + 1) != 2)
+		return false;
+	w->err = false;
+	w->end_at = i + 1;
+	feat(w, F_STACK, i + 1);
+	verdict v = {F_STACK, 0};
+	fill_match(m, w, &v, "");
+	return true;
+}
+
+/* "(SELECT 6744 FROM DUAL WHERE ...)", "(select count(*) from users as
+ * u1, ...)": a parenthesised subquery wherever it stands, when its select
+ * list is SQL's (a number, '*', a variable, a call) and it reads FROM a
+ * table as SQL names them or goes on with WHERE. "(select one from the
+ * list)" is a sentence. Short values only, like union_anywhere(). */
+static bool subquery_anywhere(walk *w, sk_detect_match *m, const char *ctx, anywhere_hint *h)
+{
+	if (w->lx.n > UNION_ANYWHERE_MAX)
+		return false;
+	if (h->has_select < 0)
+		h->has_select = spells_select(w->p, w->lx.n);
+	if (!h->has_select)
+		return false;
+	const tok *t = w->t;
+	for (int i = 0; has(w, i + 3); i++) {
+		if (t[i].type != T_LPAREN || t[i + 1].type != T_KW || t[i + 1].kw != K_SELECT)
+			continue;
+		const tok *a = &t[i + 2];
+		bool item = a->type == T_NUM || a->type == T_STAR || a->type == T_VAR ||
+		            (a->type == T_IDENT && (a->flags & TF_FUNC));
+		if (!item)
+			continue;
+		int j = i + 3;
+		if (a->flags & TF_FUNC) {
+			/* past the call's parentheses */
+			int depth = 0;
+			for (; has(w, j) && j < i + 40; j++) {
+				if (t[j].type == T_LPAREN)
+					depth++;
+				else if (t[j].type == T_RPAREN && --depth <= 0) {
+					j++;
+					break;
+				}
+			}
+		}
+		if (!has(w, j))
+			continue;
+		bool where = t[j].type == T_KW && t[j].kw == K_WHERE && a->type == T_NUM;
+		/* "ANY(SELECT 1)", "x IN (SELECT 1,2)": a quantified or IN
+		 * subquery, the shape nothing but SQL has */
+		bool quant =
+		    i > 0 && (t[j].type == T_RPAREN || t[j].type == T_COMMA) &&
+		    ((t[i - 1].type == T_IDENT &&
+		      (word_is(w->p, &t[i - 1], "ANY") || word_is(w->p, &t[i - 1], "SOME") ||
+		       word_is(w->p, &t[i - 1], "ALL"))) ||
+		     (t[i - 1].type == T_KW &&
+		      (t[i - 1].kw == K_ALL || t[i - 1].kw == K_IN || t[i - 1].kw == K_EXISTS)));
+		if (where || quant || from_table(w, j)) {
+			w->err = false;
+			w->end_at = j;
+			feat(w, F_SUBQ, i);
+			verdict v = {F_SUBQ, 0};
+			fill_match(m, w, &v, ctx);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* "CASE 1 WHEN 2 THEN 2 END": the whole value is a CASE expression,
+ * CASE [operand] WHEN x THEN y [ELSE z] END over literals and names. */
+static bool whole_case(walk *w, sk_detect_match *m)
+{
+	const tok *t = w->t;
+	if (!has(w, 4) || t[0].type != T_KW || t[0].kw != K_CASE)
+		return false;
+	bool when = false, then = false;
+	int i = 1, run = 0; /* operands since the last keyword: SQL has one */
+	for (; has(w, i) && i < 16; i++) {
+		const tok *x = &t[i];
+		bool kw = x->type == T_KW &&
+		          (x->kw == K_WHEN || x->kw == K_THEN || x->kw == K_ELSE || x->kw == K_END);
+		if (kw && x->kw != K_WHEN && run != 1)
+			return false;
+		if (kw && x->kw == K_WHEN && run > 1)
+			return false;
+		if (kw) {
+			run = 0;
+			when |= x->kw == K_WHEN;
+			then |= x->kw == K_THEN && when;
+			if (x->kw == K_END)
+				break;
+		} else if (x->type == T_NUM || x->type == T_STR || x->type == T_IDENT) {
+			run++;
+		} else {
+			return false;
+		}
+	}
+	if (!then || !has(w, i) || t[i].type != T_KW || t[i].kw != K_END)
+		return false;
+	if (has(w, i + 1) && t[i + 1].type != T_COMMENT)
+		return false;
+	w->err = false;
+	w->end_at = i;
+	feat(w, F_CASE, 0);
+	verdict v = {F_CASE, 0};
+	fill_match(m, w, &v, "");
+	return true;
+}
+
+/* SELECT ... FROM a system catalog (information_schema, mysql.user,
+ * sysobjects...) wherever it stands: reading the database's own catalog is
+ * what an injection does first and what no text does. Short values only,
+ * like union_anywhere(). */
+static bool catalog_select(walk *w, sk_detect_match *m, const char *ctx, anywhere_hint *h)
+{
+	if (w->lx.n > UNION_ANYWHERE_MAX)
+		return false;
+	if (h->has_select < 0)
+		h->has_select = spells_select(w->p, w->lx.n);
+	if (!h->has_select)
+		return false;
+	const tok *t = w->t;
+	for (int i = 0; has(w, i); i++) {
+		if (t[i].type != T_KW || t[i].kw != K_SELECT)
+			continue;
+		for (int j = i + 1; j < i + 64 && has(w, j + 1); j++) {
+			if (t[j].type == T_KW && t[j].kw == K_SELECT)
+				break;
+			if (t[j].type == T_KW && t[j].kw == K_FROM &&
+			    is_schema_name(w->p, &t[j + 1])) {
+				w->err = false;
+				w->end_at = j + 1;
+				feat(w, F_SCHEMA, j + 1);
+				verdict v = {F_SCHEMA, 0};
+				fill_match(m, w, &v, ctx);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_match *m)
 {
 	if (!p || n == 0)
@@ -2369,7 +2697,7 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 	 * can be there at all */
 	unsigned present = sk_bytes_present4(p, n, '\'', '"', '(', '_');
 	bool maybe_strong = (present & 12) && may_call_strong(p, n);
-	anywhere_hint words = {-1, -1};
+	anywhere_hint words = {-1, -1, -1};
 
 	/* as a bare value */
 	size_t key = form_key_len(p, n);
@@ -2399,6 +2727,16 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 		}
 		if (ends_at_comment(&w) && comment_hides_strong(&w, toks, m, &words))
 			return true;
+		if (union_found(&w, m, "", &words))
+			return true;
+		if (operand_then_comment(&w, m))
+			return true;
+		if (number_then_statement(&w, m) || whole_case(&w, m))
+			return true;
+		/* both read a parenthesised subquery, or the catalog after one */
+		if ((present & 4) &&
+		    (catalog_select(&w, m, "", &words) || subquery_anywhere(&w, m, "", &words)))
+			return true;
 	}
 
 	static const uint8_t quotes[2] = {'\'', '"'};
@@ -2418,6 +2756,11 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 		if (stack_found(&w, m, names[q], &words))
 			return true;
 		if (ends_at_comment(&w) && comment_hides_strong(&w, toks, m, &words))
+			return true;
+		if (union_found(&w, m, names[q], &words))
+			return true;
+		if ((present & 4) && (catalog_select(&w, m, names[q], &words) ||
+		                      subquery_anywhere(&w, m, names[q], &words)))
 			return true;
 	}
 	return false;

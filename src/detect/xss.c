@@ -21,9 +21,10 @@
 #include "detect/detect.h"
 #include "base/scan.h"
 
-#define MAX_NAME 32
-#define MAX_TAGS 4096 /* tags examined; bounds the work on huge inputs */
-#define SCAN_VAL 256  /* bytes of an attribute value we fold for a scheme */
+#define MAX_NAME          32
+#define MAX_TAGS          4096 /* tags examined; bounds the work on huge inputs */
+#define SCAN_VAL          256  /* bytes of an attribute value we fold for a scheme */
+#define SHORT_PAYLOAD_MAX 2048 /* longest value js_gadget() and split_tags() read */
 
 static int lower(int c)
 {
@@ -1124,6 +1125,174 @@ static bool template_injection(const uint8_t *p, size_t n, sk_detect_match *m)
 	return false;
 }
 
+/* The functions an injected script calls to prove itself or to run more
+ * code; JavaScript names are case-sensitive. */
+static const char *const proof_sinks[] = {"alert", "prompt", "confirm", "eval", NULL};
+
+static bool js_ident(int c)
+{
+	return is_alpha(c) || (c >= '0' && c <= '9') || c == '_' || c == '$';
+}
+
+/* w ends right before p[j] and starts on a word boundary. */
+static bool word_before(const uint8_t *p, size_t j, const char *w)
+{
+	size_t k = strlen(w);
+	if (j < k || memcmp(p + j - k, w, k) != 0)
+		return false;
+	return j == k || !js_ident(p[j - k - 1]);
+}
+
+/* The sink that ends right before p[j], or NULL. */
+static const char *sink_before(const uint8_t *p, size_t j)
+{
+	for (int s = 0; proof_sinks[s]; s++)
+		if (word_before(p, j, proof_sinks[s]))
+			return proof_sinks[s];
+	return NULL;
+}
+
+/* The sink that starts at p[j] and ends on a word boundary, or NULL. */
+static const char *sink_at(const uint8_t *p, size_t n, size_t j)
+{
+	for (int s = 0; proof_sinks[s]; s++) {
+		size_t k = strlen(proof_sinks[s]);
+		if (n - j >= k && memcmp(p + j, proof_sinks[s], k) == 0 &&
+		    (j + k == n || !js_ident(p[j + k])))
+			return proof_sinks[s];
+	}
+	return NULL;
+}
+
+/* Script written to run where input lands inside a script, in the
+ * roundabout forms that get past filters looking for "alert(": a sink
+ * called through .call/.apply/.bind, optional chaining or a tagged
+ * template (alert.call(null,1), alert?.(1), alert`1`), a parenthesised
+ * sink called ((alert)(1)), a sink handed to an array method as a
+ * callback ([1].some(confirm)), eval of decoded text (eval(atob(...))),
+ * the Function constructor called on a string (x.constructor('...')()),
+ * and document properties read through brackets or optional chaining
+ * (document["cookie"], document?.cookie). Prose and ordinary code have
+ * none of these shapes. */
+static bool js_gadget(const uint8_t *p, size_t n, sk_detect_match *m)
+{
+	static const char *const callbacks[] = {".some",  ".map",    ".forEach", ".then",
+	                                        ".find",  ".filter", ".every",   ".reduce",
+	                                        ".catch", ".sort",   NULL};
+	static const char *const decoders[] = {
+	    "atob(", "unescape(", "decodeURI(", "decodeURIComponent(", "String.fromCharCode(",
+	    NULL};
+	static const char *const doc_props[] = {"cookie", "domain", "location", "write", NULL};
+	const uint8_t *e = p + n;
+	for (const uint8_t *q = p; (q = sk_find_any4(q, e, '(', '[', '`', '?')) != NULL; q++) {
+		size_t j = (size_t)(q - p);
+		const char *s;
+		/* the byte before (or after) decides which shapes can be here */
+		int before = j ? p[j - 1] : 0, after = j + 1 < n ? p[j + 1] : 0;
+		if (*q == '(' && !strchr("lyd.)r", before ? before : ' ') &&
+		    !(after == 'a' || after == 'p' || after == 'c' || after == 'e'))
+			continue;
+		if (*q == '[' && before != 't')
+			continue;
+		if (*q == '`' && before != 't' && before != 'l' && before != 'm')
+			continue;
+		if (*q == '?' && after != '.')
+			continue;
+		if (*q == '(') {
+			if ((word_before(p, j, "call") || word_before(p, j, "apply") ||
+			     word_before(p, j, "bind")) &&
+			    j > 5) {
+				size_t d = j - (word_before(p, j, "call")   ? 4
+				                : word_before(p, j, "bind") ? 4
+				                                            : 5);
+				if (p[d - 1] == '.' && (s = sink_before(p, d - 1)) != NULL) {
+					set_match(m, d - 1 - strlen(s), j + 1, "calls ", s,
+					          " through .call, .apply or .bind", NULL);
+					return true;
+				}
+			}
+			if (j >= 2 && p[j - 1] == '.' && p[j - 2] == '?' &&
+			    (s = sink_before(p, j - 2))) {
+				set_match(m, j - 2 - strlen(s), j + 1, "calls ", s,
+				          " through optional chaining", NULL);
+				return true;
+			}
+			if (j >= 1 && p[j - 1] == ')' && (s = sink_before(p, j - 1)) != NULL &&
+			    j - 1 - strlen(s) > 0 && p[j - 2 - strlen(s)] == '(') {
+				set_match(m, j - 2 - strlen(s), j + 1, "calls a parenthesised ", s,
+				          NULL, NULL);
+				return true;
+			}
+			if ((s = sink_at(p, n, j + 1)) != NULL && j + 1 + strlen(s) < n &&
+			    p[j + 1 + strlen(s)] == ')') {
+				for (int c = 0; callbacks[c]; c++)
+					if (word_before(p, j, callbacks[c] + 1) &&
+					    j > strlen(callbacks[c]) - 1 &&
+					    p[j - strlen(callbacks[c])] == '.') {
+						set_match(m, j - strlen(callbacks[c]),
+						          j + 2 + strlen(s), "hands ", s,
+						          " to an array method as a callback",
+						          NULL);
+						return true;
+					}
+			}
+			if (word_before(p, j, "eval")) {
+				for (int d = 0; decoders[d]; d++) {
+					size_t k = strlen(decoders[d]);
+					if (n - (j + 1) >= k &&
+					    memcmp(p + j + 1, decoders[d], k) == 0) {
+						set_match(m, j - 4, j + 1 + k,
+						          "evaluates decoded text (eval(",
+						          decoders[d], "...))", NULL);
+						return true;
+					}
+				}
+			}
+			if (word_before(p, j, "constructor") && j + 1 < n &&
+			    (p[j + 1] == '\'' || p[j + 1] == '"' || p[j + 1] == '`')) {
+				const uint8_t *close = memchr(p + j + 2, p[j + 1], n - (j + 2));
+				if (close && close + 2 < e && close[1] == ')' &&
+				    (close[2] == '(' || close[2] == '`')) {
+					set_match(m, j - 11, (size_t)(close - p) + 3,
+					          "calls the Function constructor on a string",
+					          NULL, NULL, NULL);
+					return true;
+				}
+			}
+		} else if (*q == '`') {
+			if ((s = sink_before(p, j)) != NULL) {
+				set_match(m, j - strlen(s), j + 1, "calls ", s,
+				          " as a tagged template", NULL);
+				return true;
+			}
+		} else if (*q == '[') {
+			if (word_before(p, j, "document") && j + 1 < n &&
+			    (p[j + 1] == '\'' || p[j + 1] == '"' || p[j + 1] == '`')) {
+				for (int d = 0; doc_props[d]; d++) {
+					size_t k = strlen(doc_props[d]);
+					if (n - (j + 2) > k &&
+					    memcmp(p + j + 2, doc_props[d], k) == 0 &&
+					    p[j + 2 + k] == p[j + 1]) {
+						set_match(m, j - 8, j + 3 + k, "reads document.",
+						          doc_props[d], " through brackets", NULL);
+						return true;
+					}
+				}
+			}
+		} else if (j + 1 < n && p[j + 1] == '.' && word_before(p, j, "document")) {
+			for (int d = 0; doc_props[d]; d++) {
+				size_t k = strlen(doc_props[d]);
+				if (n - (j + 2) >= k && memcmp(p + j + 2, doc_props[d], k) == 0) {
+					set_match(m, j - 8, j + 2 + k, "reads document.",
+					          doc_props[d], " through optional chaining", NULL);
+					return true;
+				}
+			}
+		}
+	}
+	return false;
+}
+
 /* Whether a value that reads as a script URL is prose ("JavaScript: the
  * basics"): a plain scheme, then two or more words and nothing else. Two
  * names in a row are a syntax error in JavaScript, unless the first is a
@@ -1153,6 +1322,55 @@ static bool js_prose(const uint8_t *p, size_t n)
 		}
 	}
 	return words >= 2;
+}
+
+#define SPLIT_MAX 4096 /* bytes of a value rebuilt without splitting tags */
+
+/* A short empty tag ("<x>", "</b>") at p[i] written inside a word: the
+ * bytes on both sides are letters, digits or '(' and not space. Returns
+ * its length, 0 when there is none. */
+static size_t split_tag_at(const uint8_t *p, size_t n, size_t i)
+{
+	size_t j = i + 1;
+	if (j < n && p[j] == '/')
+		j++;
+	size_t a = j;
+	while (j < n && j - a < 3 && is_alpha(p[j]))
+		j++;
+	if (j == a || j >= n || p[j] != '>')
+		return 0;
+	if (i == 0 || j + 1 >= n || !js_ident(p[i - 1]) || !(js_ident(p[j + 1]) || p[j + 1] == '('))
+		return 0;
+	return j + 1 - i;
+}
+
+/* Filters that strip tags turn "o<x>nfocus=alert<x>(1)" into
+ * "onfocus=alert(1)": the value is judged again as such a filter leaves
+ * it, when it has tags written inside words. */
+static bool split_tags(const uint8_t *p, size_t n, sk_detect_match *m)
+{
+	size_t k;
+	const uint8_t *lt = p;
+	while ((lt = memchr(lt, '<', (size_t)(p + n - lt))) != NULL &&
+	       !split_tag_at(p, n, (size_t)(lt - p)))
+		lt++;
+	if (!lt)
+		return false;
+	uint8_t out[SPLIT_MAX];
+	size_t o = 0;
+	for (size_t r = 0; r < n && o < SPLIT_MAX; r++) {
+		if (p[r] == '<' && (k = split_tag_at(p, n, r)) != 0) {
+			r += k - 1;
+			continue;
+		}
+		out[o++] = p[r];
+	}
+	sk_detect_match im;
+	if (!sk_detect_xss(out, o, &im))
+		return false;
+	set_match(m, 0, n < 64 ? n : 64, "with the tags inside its words removed, ", im.reason,
+	          NULL, NULL);
+	return true;
 }
 
 bool sk_detect_xss(const uint8_t *p, size_t n, sk_detect_match *m)
@@ -1223,6 +1441,13 @@ bool sk_detect_xss(const uint8_t *p, size_t n, sk_detect_match *m)
 	if ((has & QUOTES) && js_break(p, n, m))
 		return true;
 	if ((has & BRACE) && template_injection(p, n, m))
+		return true;
+	/* Script written for a script context and tags split inside words are
+	 * short payloads; a long text (a post) is left to the checks above,
+	 * since scanning all of it for them costs more than it finds. */
+	if (n <= SHORT_PAYLOAD_MAX && js_gadget(p, n, m))
+		return true;
+	if (n <= SHORT_PAYLOAD_MAX && (has & LT) && split_tags(p, n, m))
 		return true;
 	return false;
 }

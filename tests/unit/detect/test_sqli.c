@@ -10,6 +10,27 @@
 
 /* Attacks that must be caught at LOW (and so at HIGH too). */
 static const char *const attacks[] = {
+    "case 1 when 2 then 2 end",
+    "case when 's' then 3 end",
+    "1 - ANY(SELECT 1,2)",
+    /* a statement right after a number (SQL Server needs no ';') */
+    "21 update Categories set Category_Title=cast(Category_Title as varchar(8000))",
+    /* the database's catalog read wherever it stands */
+    "9999' (select count(*) from INFORMATION_SCHEMA.tables as sys1) '9999",
+    /* a parenthesised subquery with SQL's select list */
+    "1 (SELECT 6744 FROM DUAL WHERE 3176=3176 AND 3761=5879# )",
+    /* an operator alone between quotes (MySQL implicit conversion) */
+    "'&'",
+    "'DIV'",
+    "'NOT LIKE'",
+    /* one operand, then a comment that cuts off the query */
+    "1--",
+    "@version --",
+    /* UNION SELECT after syntax the grammar does not model */
+    "-1 LOCK IN SHARE MODE UNION SELECT table_name from information_schema.tables",
+    "$$pgsql evade$$ union select * from foo",
+    /* line comments end at a line break */
+    "-1#x\nunion select 1,2",
     "' OR '1'='1",
     "' or 1=1--",
     "' or 1=1 -- ",
@@ -123,6 +144,15 @@ static const char *const high_only[] = {
 
 /* Benign text that must pass at LOW. */
 static const char *const benign[] = {
+    "case when it rains then we end",
+    "Choose (select 1)",
+    "Please (select 1 from the menu)",
+    "version 2 update notes: the set of fixes",
+    "select a seat from information desk",
+    "'*'",
+    "\"1--\"",
+    "page 10--",
+    "credit union select account",
     "don't",
     "O'Reilly's book",
     "it's 5 o'clock",

@@ -9,6 +9,17 @@
 #include "detect/detect.h"
 
 static const char *const attacks[] = {
+    "alert.call(null,1)",
+    "prompt.apply(null, [1])",
+    "(alert)(1)",
+    "alert?.(document.domain)",
+    "[1].some(confirm)",
+    "alert`1`",
+    "eval(atob(\"YWxlcnQoMSk=\"))",
+    "x.constructor('alert(1)')()",
+    "document[\"cookie\"]",
+    "document?.cookie",
+    "\"autof<x>ocus o<x>nfocus=alert<x>(1)//",
     "<script>alert(1)</script>",
     "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
     "<script",
@@ -123,6 +134,12 @@ static const char *const attacks[] = {
 };
 
 static const char *const benign[] = {
+    "Please confirm (alert) the team",
+    "use eval(x) carefully",
+    "the document[\"title\"] field",
+    "We print(alert) stuff",
+    "a<b>bold</b>text and x<i>y</i>",
+    "call the function.call(this) later",
     "<p>Hello <b>world</b></p>",
     "<a href=\"https://example.com/docs\">docs</a>",
     "<a href=\"/javascript/guide\">JavaScript guide</a>",
