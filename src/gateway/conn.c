@@ -25,6 +25,7 @@ static void finish_request(gw_conn *c);
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
 static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf);
 static void tls_flush(gw_conn *c);
+static void cork_flush(gw_conn *c);
 static void flow_control(gw_conn *c);
 
 static const sk_gw_config *cfg(const gw_conn *c)
@@ -48,6 +49,7 @@ static void on_handle_closed(uv_handle_t *h)
 		return;
 	sk_buf_free(&c->in);
 	sk_buf_free(&c->body);
+	sk_buf_free(&c->cork);
 	gw_tls_free(c->tls);
 	free(c);
 }
@@ -128,6 +130,8 @@ static void close_after_writes(gw_conn *c)
 {
 	if (c->closing || c->state == C_CLOSED)
 		return;
+	c->corked = 0;
+	cork_flush(c);
 	c->closing = true;
 	if (c->tls) {
 		gw_tls_shutdown(c->tls);
@@ -180,7 +184,48 @@ static void tls_flush(gw_conn *c)
 			gw_conn_close(c);
 }
 
+static void write_now(gw_conn *c, const void *p, size_t n);
+
+/* While corked, output gathers in c->cork and goes out in one write when
+ * the last uncork comes: a response head and the first body bytes, or the
+ * answers to pipelined requests, then cost one system call, not several. */
+void gw_conn_cork(gw_conn *c)
+{
+	c->corked++;
+}
+
+static void cork_flush(gw_conn *c)
+{
+	if (c->cork.n && c->state != C_CLOSED) {
+		size_t n = c->cork.n;
+		c->cork.n = 0;
+		write_now(c, c->cork.p, n);
+	}
+	if (c->cork.cap > GW_READ_CHUNK || c->state == C_CLOSED)
+		sk_buf_free(&c->cork); /* do not keep a large one */
+}
+
+void gw_conn_uncork(gw_conn *c)
+{
+	if (c->corked && --c->corked == 0)
+		cork_flush(c);
+}
+
 static void send_bytes(gw_conn *c, const void *p, size_t n)
+{
+	if (c->state == C_CLOSED || n == 0)
+		return;
+	if (c->corked) {
+		if (c->cork.max == 0)
+			sk_buf_init(&c->cork, (size_t)1 << 20);
+		if (c->cork.n + n <= c->cork.max && sk_buf_append(&c->cork, p, n) == SK_OK)
+			return;
+		cork_flush(c); /* full: out with it, then this */
+	}
+	write_now(c, p, n);
+}
+
+static void write_now(gw_conn *c, const void *p, size_t n)
 {
 	if (c->state == C_CLOSED || n == 0)
 		return;
@@ -271,16 +316,29 @@ static uint64_t now_ms_wall(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static void new_request_id(char out[40])
+/* 128 random-looking bits in hex. Request ids need to be unique and hard
+ * to guess, not secret: a per-worker xorshift128+ seeded from getrandom
+ * once saves a system call per request. */
+static void new_request_id(gw_worker *w, char out[40])
 {
-	uint8_t r[16];
-	if (getrandom(r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r) {
-		uint64_t t = uv_hrtime() ^ (uint64_t)(uintptr_t)out;
-		memcpy(r, &t, 8);
-		memcpy(r + 8, &t, 8);
+	static const char hex[] = "0123456789abcdef";
+	if (!w->id_seeded) {
+		if (getrandom(w->id_state, sizeof w->id_state, 0) != (ssize_t)sizeof w->id_state) {
+			w->id_state[0] = uv_hrtime() ^ (uint64_t)(uintptr_t)w;
+			w->id_state[1] = w->id_state[0] * 0x9e3779b97f4a7c15u + 1;
+		}
+		w->id_seeded = true;
 	}
-	for (int i = 0; i < 16; i++)
-		snprintf(out + 2 * i, 3, "%02x", r[i]);
+	for (int half = 0; half < 2; half++) {
+		uint64_t s1 = w->id_state[0], s0 = w->id_state[1];
+		w->id_state[0] = s0;
+		s1 ^= s1 << 23;
+		w->id_state[1] = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26);
+		uint64_t x = w->id_state[1] + s0;
+		for (int i = 0; i < 16; i++)
+			out[half * 16 + i] = hex[(x >> (60 - 4 * i)) & 15];
+	}
+	out[32] = 0;
 }
 
 /* The slices of a parsed head point into the input buffer, which may move
@@ -430,7 +488,7 @@ static bool accept_head(gw_conn *c)
 {
 	const sk_gw_config *g = cfg(c);
 	sk_request *r = &c->req;
-	new_request_id(c->request_id);
+	new_request_id(c->w, c->request_id);
 	client_address(c);
 	snprintf(r->client_ip, sizeof r->client_ip, "%s", c->client_ip);
 	c->head_request = sk_str_eq(r->method, SK_STR_LIT("HEAD"));
@@ -852,6 +910,23 @@ static void inspect_and_go(gw_conn *c)
 
 /* ---- forwarding ---- */
 
+/* "name: value\r\n", without printf: heads are built on every request. */
+static sk_status put_field(sk_buf *b, sk_str name, sk_str value)
+{
+	sk_status st = sk_buf_reserve(b, name.n + value.n + 4);
+	if (st)
+		return st;
+	memcpy(b->p + b->n, name.p, name.n);
+	b->n += name.n;
+	b->p[b->n++] = ':';
+	b->p[b->n++] = ' ';
+	memcpy(b->p + b->n, value.p, value.n);
+	b->n += value.n;
+	b->p[b->n++] = '\r';
+	b->p[b->n++] = '\n';
+	return SK_OK;
+}
+
 static bool hop_by_hop(sk_str name, const sk_request *r)
 {
 	static const char *const hop[] = {
@@ -912,8 +987,7 @@ static sk_status build_head(gw_conn *c, const sk_verdict *v, sk_buf *b)
 			xff = val; /* kept only from a proxy we trust */
 		if (hop_by_hop(n, r) || sk_str_ieq_cstr(n, g->request_id_header))
 			continue;
-		st = sk_buf_printf(b, "%.*s: %.*s\r\n", (int)n.n, (const char *)n.p, (int)val.n,
-		                   (const char *)val.p);
+		st = put_field(b, n, val);
 	}
 	if (!st && xff.n)
 		st = sk_buf_printf(b, "X-Forwarded-For: %.*s, %s\r\n", (int)xff.n,
@@ -1099,8 +1173,7 @@ void gw_conn_response_head(gw_conn *c, const sk_response_head *rh)
 		sk_str n = rh->headers[i].name, v = rh->headers[i].value;
 		if (response_hop(n) || (sk_str_ieq_cstr(n, "content-length") && c->resp_chunked))
 			continue;
-		st = sk_buf_printf(&b, "%.*s: %.*s\r\n", (int)n.n, (const char *)n.p, (int)v.n,
-		                   (const char *)v.p);
+		st = put_field(&b, n, v);
 	}
 	if (!st && tunnel) {
 		sk_str up = SK_STR_LIT("websocket");

@@ -59,6 +59,8 @@ struct gw_worker {
 	sk_buf log;                      /* log records waiting for the next flush */
 	unsigned rr;                     /* round robin over upstreams */
 	uint64_t rng;                    /* xorshift state, for sampling */
+	uint64_t id_state[2];            /* request ids (conn.c) */
+	bool id_seeded;
 };
 
 struct gw_server {
@@ -98,6 +100,8 @@ struct gw_conn {
 	bool reading, closing, eof;
 	bool lingering;   /* answered and shut down; reading the rest to drop it */
 	bool in_process;  /* inside process(): see there */
+	int corked;       /* gw_conn_cork depth */
+	sk_buf cork;      /* output held while corked */
 	size_t head_seen; /* bytes of the coming head already searched for its end */
 	char peer[64];
 	struct gw_tls *tls; /* NULL: plain TCP */
@@ -174,6 +178,8 @@ void gw_conn_tunnel(gw_conn *c);
 void gw_conn_tunnel_data(gw_conn *c, const uint8_t *p, size_t n);
 void gw_conn_tunnel_closed(gw_conn *c);
 void gw_conn_close(gw_conn *c);
+void gw_conn_cork(gw_conn *c);
+void gw_conn_uncork(gw_conn *c);
 void gw_conn_resume_upstream_body(gw_conn *c);
 bool gw_conn_write_busy(const gw_conn *c);
 void gw_worker_close_idle(gw_worker *w);

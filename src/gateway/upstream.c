@@ -138,7 +138,11 @@ void gw_upstream_send(gw_upstream *u, const void *p, size_t n)
 		gw_upstream_close(u);
 		if (c)
 			gw_conn_upstream_failed(c, 502, "writing to the upstream failed");
+		return;
 	}
+	/* Sending is progress too: a long upload is not a silent upstream. */
+	if (u->state == U_HEAD || u->state == U_BODY)
+		uv_timer_start(&u->timer, on_up_timeout, u->w->gen->cfg.upstream_timeout, 0);
 }
 
 static gw_upstream *connect_new(gw_worker *w, const gw_gen *gen, unsigned target);
@@ -454,8 +458,15 @@ static void on_up_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		fail(u, 502, "the upstream's response head is too large");
 		return;
 	}
+	/* What this read makes the client get (head, body, and maybe the
+	 * answers to pipelined requests after it) goes out in one write. c
+	 * stays valid memory until the loop runs its close callbacks. */
+	if (c)
+		gw_conn_cork(c);
 	if (u->state == U_HEAD)
 		head_bytes(u);
 	else if (u->state == U_BODY)
 		body_bytes(u);
+	if (c)
+		gw_conn_uncork(c);
 }

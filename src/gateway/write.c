@@ -28,6 +28,20 @@ static void on_written(uv_write_t *r, int status)
 
 int gw_write(uv_stream_t *s, const void *p, size_t n, uv_write_cb done)
 {
+	/* Most writes go out at once: try that first, without a request, a
+	 * copy or a change to the loop's watchers (libuv re-arms epoll after
+	 * every queued write). Only the rest is queued. It refuses while
+	 * earlier writes wait, so order is kept. */
+	uv_buf_t tb = uv_buf_init((char *)(uintptr_t)p, (unsigned)n);
+	int k = uv_try_write(s, &tb, 1);
+	if (k == (int)n)
+		return 0;
+	if (k > 0) {
+		p = (const uint8_t *)p + k;
+		n -= (size_t)k;
+	} else if (k != UV_EAGAIN && k != UV_ENOSYS) {
+		return k;
+	}
 	wreq *w = malloc(sizeof *w + n);
 	if (!w)
 		return UV_ENOMEM;
