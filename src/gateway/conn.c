@@ -495,16 +495,16 @@ static bool accept_head(gw_conn *c)
 	bool conn_close = false, conn_upgrade = false, has_upgrade = false;
 	for (size_t i = 0; i < r->nheaders; i++) {
 		sk_str n = r->headers[i].name, v = r->headers[i].value;
-		if (sk_str_ieq_cstr(n, "connection")) {
+		if (n.n == 10 && sk_str_ieq_cstr(n, "connection")) {
 			conn_close |= sk_http_has_token(v, "close");
 			conn_upgrade |= sk_http_has_token(v, "upgrade");
-		} else if (sk_str_ieq_cstr(n, "upgrade")) {
+		} else if (n.n == 7 && sk_str_ieq_cstr(n, "upgrade")) {
 			has_upgrade = true;
-		} else if (sk_str_ieq_cstr(n, "content-encoding")) {
+		} else if (n.n == 16 && sk_str_ieq_cstr(n, "content-encoding")) {
 			/* One coding we can read, or (configured) pass unread. */
 			c->coding =
 			    c->coding == GW_CODING_NONE ? (int)gw_coding_parse(v) : GW_CODING_OTHER;
-		} else if (sk_str_ieq_cstr(n, "expect")) {
+		} else if (n.n == 6 && sk_str_ieq_cstr(n, "expect")) {
 			if (!sk_str_ieq_cstr(v, "100-continue")) {
 				respond_error(c, 417,
 				              "only \"Expect: 100-continue\" is understood");
@@ -927,35 +927,49 @@ static sk_status put_field(sk_buf *b, sk_str name, sk_str value)
 	return SK_OK;
 }
 
-static bool hop_by_hop(sk_str name, const sk_request *r)
+/* Whether name is one of list (lengths compared first: most headers are
+ * none of these, and this runs for every header of every request). */
+static bool one_of(sk_str name, const sk_str *list, size_t n)
 {
-	static const char *const hop[] = {
-	    "connection", "keep-alive",        "proxy-connection", "te",
-	    "trailer",    "transfer-encoding", "upgrade",          "content-length",
-	    "expect",     "x-forwarded-proto", "x-forwarded-for",  NULL};
-	for (const char *const *h = hop; *h; h++)
-		if (sk_str_ieq_cstr(name, *h))
+	for (size_t i = 0; i < n; i++)
+		if (list[i].n == name.n && sk_str_ieq(name, list[i]))
 			return true;
-	/* Fields the client named in Connection are for this hop only; but
-	 * never those that make the message what it is. */
-	static const char *const kept[] = {"host",   "authorization", "cookie", "user-agent",
-	                                   "origin", "referer",       NULL};
-	for (const char *const *k = kept; *k; k++)
-		if (sk_str_ieq_cstr(name, *k))
-			return false;
-	if (name.n >= 8 && sk_str_ieq(sk_str_make(name.p, 8), SK_STR_LIT("content-")))
+	return false;
+}
+
+#define LIST_N(a) (sizeof(a) / sizeof((a)[0]))
+
+static const sk_str hop_request[] = {
+    SK_STR_LIT("connection"),       SK_STR_LIT("keep-alive"),
+    SK_STR_LIT("proxy-connection"), SK_STR_LIT("te"),
+    SK_STR_LIT("trailer"),          SK_STR_LIT("transfer-encoding"),
+    SK_STR_LIT("upgrade"),          SK_STR_LIT("content-length"),
+    SK_STR_LIT("expect"),           SK_STR_LIT("x-forwarded-proto"),
+    SK_STR_LIT("x-forwarded-for")};
+
+/* Never dropped because Connection names them: they make the message
+ * what it is. */
+static const sk_str end_to_end[] = {SK_STR_LIT("host"),   SK_STR_LIT("authorization"),
+                                    SK_STR_LIT("cookie"), SK_STR_LIT("user-agent"),
+                                    SK_STR_LIT("origin"), SK_STR_LIT("referer")};
+
+/* conn_values: the values of the request's Connection headers, found
+ * once per request by build_head. */
+static bool hop_by_hop(sk_str name, const sk_str *conn_values, size_t nconn)
+{
+	if (one_of(name, hop_request, LIST_N(hop_request)))
+		return true;
+	if (nconn == 0 || one_of(name, end_to_end, LIST_N(end_to_end)) ||
+	    (name.n >= 8 && sk_str_ieq(sk_str_make(name.p, 8), SK_STR_LIT("content-"))))
 		return false;
-	for (size_t i = 0; i < r->nheaders; i++) {
-		if (!sk_str_ieq_cstr(r->headers[i].name, "connection"))
-			continue;
-		char tok[128];
-		if (name.n < sizeof tok) {
-			memcpy(tok, name.p, name.n);
-			tok[name.n] = 0;
-			if (sk_http_has_token(r->headers[i].value, tok))
-				return true;
-		}
-	}
+	char tok[128];
+	if (name.n >= sizeof tok)
+		return false;
+	memcpy(tok, name.p, name.n);
+	tok[name.n] = 0;
+	for (size_t i = 0; i < nconn; i++)
+		if (sk_http_has_token(conn_values[i], tok))
+			return true;
 	return false;
 }
 
@@ -980,12 +994,19 @@ static sk_status build_head(gw_conn *c, const sk_verdict *v, sk_buf *b)
 	if (!st && !has_host) /* HTTP/1.0 without Host: HTTP/1.1 needs one */
 		st = sk_buf_printf(b, "Host: %s\r\n",
 		                   c->w->srv->demo ? "127.0.0.1" : g->upstream_host_header[0]);
-	sk_str xff = SK_STR_NULL;
+	sk_str xff = SK_STR_NULL, rid = sk_str_cstr(g->request_id_header);
+	sk_str conn_values[8];
+	size_t nconn = 0;
+	for (size_t i = 0; i < r->nheaders; i++)
+		if (r->headers[i].name.n == 10 &&
+		    sk_str_ieq_cstr(r->headers[i].name, "connection") &&
+		    nconn < LIST_N(conn_values))
+			conn_values[nconn++] = r->headers[i].value;
 	for (size_t i = 0; i < r->nheaders && !st; i++) {
 		sk_str n = r->headers[i].name, val = r->headers[i].value;
 		if (sk_str_ieq_cstr(n, "x-forwarded-for") && trusted(g, sk_str_cstr(c->peer)))
 			xff = val; /* kept only from a proxy we trust */
-		if (hop_by_hop(n, r) || sk_str_ieq_cstr(n, g->request_id_header))
+		if (hop_by_hop(n, conn_values, nconn) || (n.n == rid.n && sk_str_ieq(n, rid)))
 			continue;
 		st = put_field(b, n, val);
 	}
@@ -1145,15 +1166,14 @@ void gw_conn_upstream_failed(gw_conn *c, int status, const char *why)
 	finish_request(c);
 }
 
+static const sk_str hop_response[] = {
+    SK_STR_LIT("connection"), SK_STR_LIT("keep-alive"), SK_STR_LIT("proxy-connection"),
+    SK_STR_LIT("te"),         SK_STR_LIT("trailer"),    SK_STR_LIT("transfer-encoding"),
+    SK_STR_LIT("upgrade")};
+
 static bool response_hop(sk_str name)
 {
-	static const char *const hop[] = {"connection", "keep-alive", "proxy-connection",
-	                                  "te",         "trailer",    "transfer-encoding",
-	                                  "upgrade",    NULL};
-	for (const char *const *h = hop; *h; h++)
-		if (sk_str_ieq_cstr(name, *h))
-			return true;
-	return false;
+	return one_of(name, hop_response, LIST_N(hop_response));
 }
 
 void gw_conn_response_head(gw_conn *c, const sk_response_head *rh)
@@ -1171,7 +1191,8 @@ void gw_conn_response_head(gw_conn *c, const sk_response_head *rh)
 	                             (const char *)rh->reason.p);
 	for (size_t i = 0; i < rh->nheaders && !st; i++) {
 		sk_str n = rh->headers[i].name, v = rh->headers[i].value;
-		if (response_hop(n) || (sk_str_ieq_cstr(n, "content-length") && c->resp_chunked))
+		if (response_hop(n) ||
+		    (c->resp_chunked && n.n == 14 && sk_str_ieq_cstr(n, "content-length")))
 			continue;
 		st = put_field(&b, n, v);
 	}
