@@ -22,6 +22,7 @@
 
 static void process(gw_conn *c);
 static void finish_request(gw_conn *c);
+static bool inspect_head(gw_conn *c);
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
 static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf);
 static void tls_flush(gw_conn *c);
@@ -201,8 +202,7 @@ static void cork_flush(gw_conn *c)
 		c->cork.n = 0;
 		write_now(c, c->cork.p, n);
 	}
-	if (c->cork.cap > GW_READ_CHUNK || c->state == C_CLOSED)
-		sk_buf_free(&c->cork); /* do not keep a large one */
+	sk_buf_free(&c->cork); /* idle connections hold no buffer */
 }
 
 void gw_conn_uncork(gw_conn *c)
@@ -559,10 +559,6 @@ static bool accept_head(gw_conn *c)
 		break;
 	}
 	/* The buffer budget is taken as the body arrives (body_step). */
-	if (c->expect_continue && !c->body_done && c->in_off == c->in.n) {
-		static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
-		send_bytes(c, cont, sizeof cont - 1);
-	}
 	arm(c, g->body_timeout);
 	return true;
 }
@@ -627,6 +623,12 @@ static void head_step(gw_conn *c)
 	if (!accept_head(c)) {
 		close_after_writes(c);
 		return;
+	}
+	if (!c->body_done && !c->upgrade && inspect_head(c))
+		return; /* blocked on its head alone */
+	if (c->expect_continue && !c->body_done && c->in_off == c->in.n) {
+		static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+		send_bytes(c, cont, sizeof cont - 1);
 	}
 	c->state = C_BODY;
 }
@@ -813,6 +815,45 @@ static void respond_block(gw_conn *c, const sk_verdict *v)
 
 static void forward(gw_conn *c, const sk_verdict *v);
 
+/* A request is evaluated by the generation it started under. The worker's
+ * scratch fits the worker's generation; a request that began before a
+ * reload reached this worker gets a scratch of its own. */
+static sk_status run_engine(gw_conn *c, bool head_only, int64_t t, sk_verdict *v, sk_error *err)
+{
+	gw_worker *w = c->w;
+	sk_scratch *own = NULL;
+	if (c->gen != w->gen && sk_scratch_create(c->gen->prog, &own))
+		return sk_fail(err, SK_E_NOMEM, "no memory for a scratch space");
+	sk_scratch *sc = own ? own : w->scratch;
+	sk_status st = head_only ? sk_evaluate_head(c->gen->prog, sc, &c->req, t, v, err)
+	                         : sk_evaluate(c->gen->prog, sc, &c->req, t, v, err);
+	sk_scratch_free(own);
+	return st;
+}
+
+/* Headers are inspected as soon as they arrive: when the rules decide
+ * before any of them reads the body, a request they block is answered now,
+ * before its body is read (or, with Expect: 100-continue, sent). Returns
+ * true when it was answered. */
+static bool inspect_head(gw_conn *c)
+{
+	int64_t t = (int64_t)now_ms_wall();
+	sk_verdict v;
+	sk_error err = {0};
+	c->req.body = SK_STR_LIT("");
+	if (run_engine(c, true, t, &v, &err) != SK_OK || v.action == SK_ACT_ALLOW)
+		return false; /* needs the body, or passes: judged whole later */
+	count_verdict(c, &v);
+	log_verdict(c, &v, t);
+	if (cfg(c)->explain)
+		explain(c, &v);
+	gw_notify(c, &v);
+	c->keep_alive = false; /* the body stays unread */
+	respond_block(c, &v);
+	finish_request(c);
+	return true;
+}
+
 static void inspect_and_go(gw_conn *c)
 {
 	gw_worker *w = c->w;
@@ -872,16 +913,7 @@ static void inspect_and_go(gw_conn *c)
 			return;
 		}
 	}
-	/* A request is evaluated by the generation it started under. The
-	 * worker's scratch fits the worker's generation; a request that began
-	 * before a reload reached this worker gets a scratch of its own. */
-	sk_scratch *own = NULL;
-	sk_status st = SK_OK;
-	if (c->gen != w->gen && sk_scratch_create(c->gen->prog, &own))
-		st = sk_fail(&err, SK_E_NOMEM, "no memory for a scratch space");
-	if (!st)
-		st = sk_evaluate(c->gen->prog, own ? own : w->scratch, &c->req, t, &v, &err);
-	sk_scratch_free(own);
+	sk_status st = run_engine(c, false, t, &v, &err);
 	if (st) {
 		atomic_fetch_add(&w->srv->metrics.inspection_errors, 1);
 		if (cfg(c)->on_error == SK_GW_ON_ERROR_BLOCK) {

@@ -26,12 +26,12 @@ typedef struct sk_engine_options {
 
 /* Takes ownership of acl (also on failure). */
 SK_MUST_CHECK sk_status sk_program_compile(sk_acl *acl, const sk_engine_options *opt,
-					   sk_program **out, sk_error *err);
+                                           sk_program **out, sk_error *err);
 void sk_program_free(sk_program *p);
 const sk_acl *sk_program_acl(const sk_program *p);
 /* Lanes, patterns on Vectorscan, patterns on PCRE2: for tests and stats. */
 void sk_program_stats(const sk_program *p, size_t *lanes, size_t *hs_patterns,
-		      size_t *pcre_patterns);
+                      size_t *pcre_patterns);
 
 SK_MUST_CHECK sk_status sk_scratch_create(const sk_program *p, sk_scratch **out);
 void sk_scratch_free(sk_scratch *s);
@@ -39,8 +39,8 @@ void sk_scratch_free(sk_scratch *s);
 /* One matched leaf statement: what matched, where, after what. */
 typedef struct sk_hit {
 	const sk_stmt *stmt;
-	sk_str name;  /* which header/argument/pointer, when the field has several */
-	sk_str value; /* the transformed value that matched (may be long) */
+	sk_str name;     /* which header/argument/pointer, when the field has several */
+	sk_str value;    /* the transformed value that matched (may be long) */
 	size_t off, len; /* the matching bytes inside value, when known */
 	char reason[160];
 } sk_hit;
@@ -50,8 +50,8 @@ typedef struct sk_rule_match {
 	const sk_rule *rule;       /* the web ACL rule */
 	const sk_rule *group_rule; /* the rule inside the group, or NULL */
 	const sk_group *group;
-	sk_action_type action;     /* the action that applied */
-	bool overridden;           /* action differs from the rule's own */
+	sk_action_type action;      /* the action that applied */
+	bool overridden;            /* action differs from the rule's own */
 	sk_action_type rule_action; /* the rule's own action */
 	bool terminating;
 	sk_hit *hits;
@@ -59,11 +59,11 @@ typedef struct sk_rule_match {
 } sk_rule_match;
 
 typedef struct sk_verdict {
-	sk_action_type action; /* ALLOW, BLOCK, CAPTCHA, CHALLENGE */
-	int status;            /* what to answer: 200 when allowed */
-	const sk_action *act;  /* the terminating action (custom response...) */
+	sk_action_type action;     /* ALLOW, BLOCK, CAPTCHA, CHALLENGE */
+	int status;                /* what to answer: 200 when allowed */
+	const sk_action *act;      /* the terminating action (custom response...) */
 	const sk_group *act_group; /* group whose bodies act->body belongs to */
-	int terminating;       /* index in matches, -1: the default action */
+	int terminating;           /* index in matches, -1: the default action */
 	sk_rule_match *matches;
 	size_t nmatches;
 	char **labels; /* fully qualified, in the order added */
@@ -77,7 +77,14 @@ typedef struct sk_verdict {
 /* Evaluates req; all memory of the verdict comes from req->arena.
  * now_ms is the request time (rate-based rules). */
 SK_MUST_CHECK sk_status sk_evaluate(const sk_program *p, sk_scratch *s, sk_request *req,
-				    int64_t now_ms, sk_verdict *out, sk_error *err);
+                                    int64_t now_ms, sk_verdict *out, sk_error *err);
+
+/* The same before the body has arrived: rules run in order until one
+ * would read the body or count a rate (then SK_AGAIN, nothing changed:
+ * evaluate the whole request later). SK_OK is the final verdict of the
+ * request whatever its body, since no rule that ran could see it. */
+SK_MUST_CHECK sk_status sk_evaluate_head(const sk_program *p, sk_scratch *s, sk_request *req,
+                                         int64_t now_ms, sk_verdict *out, sk_error *err);
 
 const char *sk_action_name(sk_action_type t); /* "ALLOW", "BLOCK", ... */
 

@@ -34,7 +34,7 @@ typedef struct lane_state {
 	bool done, scanned;
 	sk_str *vals; /* transformed, parallel to the field's values */
 	uint64_t *bits;
-	int32_t *first;    /* pattern id -> index of the first value that matched */
+	int32_t *first;   /* pattern id -> index of the first value that matched */
 	det_answer *dets; /* detectors already run on this lane's values */
 } lane_state;
 
@@ -59,6 +59,10 @@ typedef struct ev {
 	size_t nins, ins_cap;
 	int ip_state; /* 0 not parsed, 1 ok, -1 invalid */
 	uint8_t ip[16];
+	/* sk_evaluate_head: the body has not arrived. Reading it, or a rate
+	 * count (a side effect the full evaluation would repeat), stops the
+	 * evaluation with need_body set. */
+	bool head_only, need_body;
 } ev;
 
 #define GROW(e, arr, n, cap)                                                                       \
@@ -85,6 +89,11 @@ const char *sk_action_name(sk_action_type t)
 static field_state *field(ev *e, const sk_field *f)
 {
 	field_state *fs = &e->fs[f->slot];
+	if (e->head_only && (e->p->fields[f->slot]->kind == SK_FTM_BODY ||
+	                     e->p->fields[f->slot]->kind == SK_FTM_JSON_BODY)) {
+		e->need_body = true;
+		return NULL;
+	}
 	if (!fs->done) {
 		if (sk_field_extract(e->p->fields[f->slot], e->req, e->p->acl->body_limit, e->a,
 		                     &fs->fv))
@@ -715,6 +724,10 @@ static int eval_stmt(ev *e, const sk_stmt *s);
 
 static int eval_rate(ev *e, const sk_stmt *s)
 {
+	if (e->head_only) {
+		e->need_body = true;
+		return -1;
+	}
 	if (s->scope_down) {
 		size_t mark = e->nhits;
 		int r = eval_stmt(e, s->scope_down);
@@ -952,17 +965,26 @@ static int eval_rules(ev *e)
 	return 0;
 }
 
-sk_status sk_evaluate(const sk_program *p, sk_scratch *s, sk_request *req, int64_t now_ms,
-                      sk_verdict *out, sk_error *err)
+static sk_status evaluate(const sk_program *p, sk_scratch *s, sk_request *req, int64_t now_ms,
+                          sk_verdict *out, sk_error *err, bool head_only)
 {
 	memset(out, 0, sizeof *out);
-	ev e = {.p = p, .s = s, .req = req, .a = req->arena, .now = now_ms, .err = err, .v = out};
+	ev e = {.p = p,
+	        .s = s,
+	        .req = req,
+	        .a = req->arena,
+	        .now = now_ms,
+	        .err = err,
+	        .v = out,
+	        .head_only = head_only};
 	e.fs = sk_arena_calloc(e.a, (p->nfields ? p->nfields : 1) * sizeof *e.fs);
 	e.ls = sk_arena_calloc(e.a, (p->nlanes ? p->nlanes : 1) * sizeof *e.ls);
 	if (!e.fs || !e.ls)
 		return sk_fail(err, SK_E_NOMEM, "out of memory for this request");
 	out->terminating = -1;
 	int r = eval_rules(&e);
+	if (r < 0 && e.need_body)
+		return SK_AGAIN;
 	if (r < 0)
 		return sk_fail(err, SK_E_NOMEM, "out of memory while inspecting this request");
 	if (r == 0) {
@@ -986,4 +1008,16 @@ sk_status sk_evaluate(const sk_program *p, sk_scratch *s, sk_request *req, int64
 	uint8_t ip[16];
 	out->country = client_ip(&e, ip) ? country_of(&e, ip) : "--";
 	return SK_OK;
+}
+
+sk_status sk_evaluate(const sk_program *p, sk_scratch *s, sk_request *req, int64_t now_ms,
+                      sk_verdict *out, sk_error *err)
+{
+	return evaluate(p, s, req, now_ms, out, err, false);
+}
+
+sk_status sk_evaluate_head(const sk_program *p, sk_scratch *s, sk_request *req, int64_t now_ms,
+                           sk_verdict *out, sk_error *err)
+{
+	return evaluate(p, s, req, now_ms, out, err, true);
 }

@@ -627,6 +627,24 @@ def main():
     ok(st == 100 and st2 == 200 and b'"body_len": 5' in b2, "Expect: 100-continue", (st, st2, b2))
     s.close()
 
+    # -- headers are judged before the body comes: no 100 Continue for a blocked head
+    s = connect(port)
+    s.sendall(("POST /tea-time HTTP/1.1\r\nHost: shop.example.com\r\nContent-Type: text/plain\r\n"
+               "Content-Length: 50000000\r\nExpect: 100-continue\r\n\r\n").encode())
+    st, _, _, _ = read_response(s)  # no User-Agent: NoUserAgent_HEADER decides on the head
+    s.close()
+    before = up.count()
+    ok(st == 403 and up.count() == before,
+       "a request blocked on its head is answered before its body (no 100 Continue)", st)
+    s = connect(port)
+    s.sendall(("POST /e2 HTTP/1.1\r\n%s\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n"
+               "Expect: 100-continue\r\n\r\n" % HOST).encode())
+    st, _, _, rest = read_response(s)
+    s.sendall(b"hello")
+    st2, _, _, _ = read_response(s, rest)
+    s.close()
+    ok(st == 100 and st2 == 200, "a head the rules pass still gets 100 Continue", (st, st2))
+
     # -- bodies past the inspection limit
     big_text = b"a=" + b"lorem ipsum " * 20000
     raw = (("POST /form HTTP/1.1\r\n%s\r\nContent-Type: application/x-www-form-urlencoded\r\n"

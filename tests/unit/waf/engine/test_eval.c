@@ -555,6 +555,58 @@ static void rate_constant_key(void **state)
 	t_close(&t);
 }
 
+/* ---- sk_evaluate_head: the head alone, before the body comes ---- */
+
+static sk_status eval_head(tctx *t, const char *req_json)
+{
+	t_request(t, req_json);
+	return sk_evaluate_head(t->p, t->s, &t->req, T_NOW, &t->v, &t->err);
+}
+
+static void head_only_evaluation(void **state)
+{
+	(void)state;
+	tctx t;
+	/* A header rule that blocks: decided on the head, whatever the body. */
+	t_open(&t,
+	       "{`Name`:`t`,`DefaultAction`:{`Allow`:{}},`Rules`:["
+	       "{`Name`:`hdr`,`Priority`:1,`Statement`:" BYTE(
+	           HDR("x-bad"), "EXACTLY",
+	           "1") ",`Action`:{`Block`:{}},`VisibilityConfig`:{`SampledRequestsEnabled`:false,"
+	                "`CloudWatchMetricsEnabled`:false,`MetricName`:`h`}},"
+	                "{`Name`:`body`,`Priority`:2,`Statement`:" BYTE(
+	                    BODY, "CONTAINS",
+	                    "evil") ",`Action`:{`Block`:{}},`VisibilityConfig`:{`"
+	                            "SampledRequestsEnabled`:false,"
+	                            "`CloudWatchMetricsEnabled`:false,`MetricName`:`b`}}],"
+	                            "`VisibilityConfig`:{`SampledRequestsEnabled`:false,"
+	                            "`CloudWatchMetricsEnabled`:false,`MetricName`:`t`}}");
+	assert_int_equal(eval_head(&t, "{`path`:`/`,`headers`:{`x-bad`:`1`}}"), SK_OK);
+	assert_int_equal(t.v.action, SK_ACT_BLOCK);
+	assert_string_equal(t_terminating(&t.v)->rule->name, "hdr");
+	/* The header rule passes: the body rule would need the body. */
+	assert_int_equal(eval_head(&t, "{`path`:`/`,`headers`:{`x-bad`:`0`}}"), SK_AGAIN);
+	t_close(&t);
+
+	/* A rate count is a side effect: never made on the head alone, so the
+	 * whole evaluation counts each request once. */
+	t_open1(&t, "{`RateBasedStatement`:{`Limit`:10,`EvaluationWindowSec`:60,"
+	            "`AggregateKeyType`:`CONSTANT`,`ScopeDownStatement`:" BYTE(URI, "STARTS_WITH",
+	                                                                       "/api") "}}");
+	for (int i = 0; i < 10; i++) {
+		assert_int_equal(eval_head(&t, REQ_PATH("/api")), SK_AGAIN);
+		assert_int_equal(t_eval_at(&t, REQ_PATH("/api"), T_NOW + i)->action, SK_ACT_ALLOW);
+	}
+	assert_int_equal(t_eval_at(&t, REQ_PATH("/api"), T_NOW + 10)->action, SK_ACT_BLOCK);
+	t_close(&t);
+
+	/* An ACL that never reads the body decides on the head: Allow too. */
+	t_open1(&t, BYTE(URI, "EXACTLY", "/admin"));
+	assert_int_equal(eval_head(&t, REQ_PATH("/shop")), SK_OK);
+	assert_int_equal(t.v.action, SK_ACT_ALLOW);
+	t_close(&t);
+}
+
 static void rate_ip_key(void **state)
 {
 	(void)state;
@@ -983,8 +1035,8 @@ static void default_acl(void **state)
 	memset(&t, 0, sizeof t);
 	sk_acl *acl = NULL;
 	sk_load_options lo = {.lists_dir = SK_TEST_DATA "/engine/no-lists"};
-	if (sk_acl_load("default", sk_default_acl_json, strlen(sk_default_acl_json), &lo, &acl, NULL,
-	                &t.err))
+	if (sk_acl_load("default", sk_default_acl_json, strlen(sk_default_acl_json), &lo, &acl,
+	                NULL, &t.err))
 		fail_msg("load: %s", t.err.msg);
 	assert_int_equal(sk_program_compile(acl, NULL, &t.p, &t.err), SK_OK);
 	assert_int_equal(sk_scratch_create(t.p, &t.s), SK_OK);
@@ -1007,7 +1059,8 @@ static void default_acl(void **state)
 		const sk_verdict *v = t_eval(&t, cases[i].req);
 		const sk_rule_match *m = t_terminating(v);
 		if (v->action != SK_ACT_BLOCK || !m || !m->group_rule ||
-		    strcmp(m->rule->name, cases[i].group) || strcmp(m->group_rule->name, cases[i].rule))
+		    strcmp(m->rule->name, cases[i].group) ||
+		    strcmp(m->group_rule->name, cases[i].rule))
 			fail_msg("%s: expected a block by %s/%s", cases[i].req, cases[i].group,
 			         cases[i].rule);
 	}
@@ -1045,6 +1098,7 @@ int main(void)
 	    cmocka_unit_test(label_match_order_and_scopes),
 	    cmocka_unit_test(and_or_not),
 	    cmocka_unit_test(rate_constant_key),
+	    cmocka_unit_test(head_only_evaluation),
 	    cmocka_unit_test(rate_ip_key),
 	    cmocka_unit_test(rate_custom_and_forwarded_keys),
 	    cmocka_unit_test(priority_order),
