@@ -785,6 +785,37 @@ no_crlf:
 	               pos);
 }
 
+/* Fills req from a parsed head: headers into req's arena (a second pass
+ * when there were more than the first pass kept), the body left empty. */
+static sk_status head_into(const uint8_t *p, size_t n, unsigned flags, const sk_http_limits *lim,
+                           struct head *h, const sk_header *local, sk_request *req, sk_error *err)
+{
+	if (!req->arena)
+		return sk_fail(err, SK_E_INTERNAL, "request without an arena (sk_request_init)");
+	sk_header *headers = NULL;
+	sk_status st;
+	if (h->nheaders) {
+		headers = sk_arena_alloc(req->arena, h->nheaders * sizeof *headers);
+		if (!headers)
+			return sk_fail(err, SK_E_NOMEM, "no memory for %zu headers", h->nheaders);
+		if (h->nheaders <= LOCAL_HEADERS)
+			memcpy(headers, local, h->nheaders * sizeof *headers);
+		else if ((st = parse_head(p, n, flags, lim, h, headers, h->nheaders, err)) != SK_OK)
+			return st;
+	}
+	sk_http_request_clear(req);
+	req->method = h->method;
+	req->target = h->target;
+	req->version = h->version;
+	req->http_major = h->major;
+	req->http_minor = h->minor;
+	req->headers = headers;
+	req->nheaders = h->nheaders;
+	req->body = sk_str_make(p + h->end, 0);
+	sk_http_split_target(req);
+	return SK_OK;
+}
+
 sk_status sk_http_parse_request(const uint8_t *p, size_t n, unsigned flags,
                                 const sk_http_limits *lim, sk_request *req, size_t *consumed,
                                 sk_error *err)
@@ -830,19 +861,8 @@ sk_status sk_http_parse_request(const uint8_t *p, size_t n, unsigned flags,
 		}
 		break;
 	}
-
-	if (!req->arena)
-		return sk_fail(err, SK_E_INTERNAL, "request without an arena (sk_request_init)");
-	sk_header *headers = NULL;
-	if (h.nheaders) {
-		headers = sk_arena_alloc(req->arena, h.nheaders * sizeof *headers);
-		if (!headers)
-			return sk_fail(err, SK_E_NOMEM, "no memory for %zu headers", h.nheaders);
-		if (h.nheaders <= LOCAL_HEADERS)
-			memcpy(headers, local, h.nheaders * sizeof *headers);
-		else if ((st = parse_head(p, n, flags, lim, &h, headers, h.nheaders, err)) != SK_OK)
-			return st;
-	}
+	if ((st = head_into(p, n, flags, lim, &h, local, req, err)) != SK_OK)
+		return st;
 	if (h.framing == FRAME_CHUNKED && c.nchunks > 1) {
 		uint8_t *buf = sk_arena_alloc(req->arena, c.total);
 		if (!buf)
@@ -851,17 +871,7 @@ sk_status sk_http_parse_request(const uint8_t *p, size_t n, unsigned flags,
 			return st;
 		body = sk_str_make(buf, c.total);
 	}
-
-	sk_http_request_clear(req);
-	req->method = h.method;
-	req->target = h.target;
-	req->version = h.version;
-	req->http_major = h.major;
-	req->http_minor = h.minor;
-	req->headers = headers;
-	req->nheaders = h.nheaders;
 	req->body = body;
-	sk_http_split_target(req);
 	*consumed = end;
 	return SK_OK;
 }
@@ -878,30 +888,10 @@ sk_status sk_http_parse_head(const uint8_t *p, size_t n, unsigned flags, const s
 	memset(&h, 0, sizeof h);
 	sk_header local[LOCAL_HEADERS];
 	sk_status st = parse_head(p, n, flags, lim, &h, local, LOCAL_HEADERS, err);
+	if (st == SK_OK)
+		st = head_into(p, n, flags, lim, &h, local, req, err);
 	if (st != SK_OK)
 		return st;
-	if (!req->arena)
-		return sk_fail(err, SK_E_INTERNAL, "request without an arena (sk_request_init)");
-	sk_header *headers = NULL;
-	if (h.nheaders) {
-		headers = sk_arena_alloc(req->arena, h.nheaders * sizeof *headers);
-		if (!headers)
-			return sk_fail(err, SK_E_NOMEM, "no memory for %zu headers", h.nheaders);
-		if (h.nheaders <= LOCAL_HEADERS)
-			memcpy(headers, local, h.nheaders * sizeof *headers);
-		else if ((st = parse_head(p, n, flags, lim, &h, headers, h.nheaders, err)) != SK_OK)
-			return st;
-	}
-	sk_http_request_clear(req);
-	req->method = h.method;
-	req->target = h.target;
-	req->version = h.version;
-	req->http_major = h.major;
-	req->http_minor = h.minor;
-	req->headers = headers;
-	req->nheaders = h.nheaders;
-	req->body = sk_str_make(p + h.end, 0);
-	sk_http_split_target(req);
 	info->head_len = h.end;
 	info->content_length = h.content_length;
 	info->framing = h.framing == FRAME_CHUNKED  ? SK_HTTP_FRAMING_CHUNKED
