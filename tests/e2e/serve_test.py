@@ -1101,14 +1101,18 @@ def main():
 
     # -- the events section of sekisho.yaml
     store = os.path.join(TMP, "from-yaml.db")
-    gw = Gateway(up.port, [], config="events:\n  store: %s\n  retention: 7d\n" % store,
-                 name="yamlevents")
+    gw = Gateway(up.port, [], config="events:\n  store: %s\n  retention: 7d\n"
+                 "  sample_allowed: 1\n" % store, name="yamlevents")
     request(gw.port, get("/x?q=<script>alert(1)</script>"))
+    request(gw.port, get("/an-allowed-one"))
     gw.stop()
     r = subprocess.run([SEKISHO, "events", "--events", store, "--json"], capture_output=True,
                        text=True, timeout=20)
-    ok(r.returncode == 0 and "CrossSiteScripting_QUERYARGUMENTS" in r.stdout,
-       "events.store in sekisho.yaml is where events go", (r.stdout[:300], r.stderr))
+    evs = [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
+    ok(r.returncode == 0 and "CrossSiteScripting_QUERYARGUMENTS" in r.stdout
+       and [e["action"] for e in evs] == ["BLOCK", "ALLOW"],
+       "events.store in sekisho.yaml is where events go; sample_allowed 1 keeps allowed ones too",
+       (r.stdout[:300], r.stderr))
 
     store_suite(up, lambda name: os.path.join(TMP, name + ".db"), acl)
 
