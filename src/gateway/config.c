@@ -31,6 +31,7 @@ void sk_gw_config_init(sk_gw_config *c)
 	c->max_connections = 20000;
 	c->header_timeout = 10000;
 	c->body_timeout = 30000;
+	c->body_min_rate = 500;
 	c->idle_timeout = 60000;
 	c->drain_timeout = 30000;
 	c->upstream_connect_timeout = 5000;
@@ -543,8 +544,8 @@ static sk_status read_root(reader *r, sk_gw_config *c, json_t *root)
 	                                   NULL};
 	static const char *const lim[] = {"max_request_line", "max_header_bytes", "max_headers",
 	                                  "max_body",         "max_connections",  NULL};
-	static const char *const tmo[] = {"header",           "body",     "idle", "drain",
-	                                  "upstream_connect", "upstream", NULL};
+	static const char *const tmo[] = {"body_min_rate", "header",           "body",     "idle",
+	                                  "drain",         "upstream_connect", "upstream", NULL};
 	static const char *const logk[] = {"file", "all", "redact", "explain", NULL};
 	static const char *const admk[] = {"listen", "enabled", NULL};
 	static const char *const tlsk[] = {"cert", "key", NULL};
@@ -654,6 +655,11 @@ static sk_status read_root(reader *r, sk_gw_config *c, json_t *root)
 			TRY(set_ms(r, v, "timeouts.header", &c->header_timeout));
 		if (GET(s, "body"))
 			TRY(set_ms(r, v, "timeouts.body", &c->body_timeout));
+		if (GET(s, "body_min_rate")) {
+			size_t rate;
+			TRY(set_size(r, v, "timeouts.body_min_rate", &rate));
+			c->body_min_rate = rate;
+		}
 		if (GET(s, "idle"))
 			TRY(set_ms(r, v, "timeouts.idle", &c->idle_timeout));
 		if (GET(s, "drain"))

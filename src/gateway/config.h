@@ -51,6 +51,7 @@ typedef struct sk_gw_config {
 
 	/* Timeouts, milliseconds. */
 	uint64_t header_timeout, body_timeout, idle_timeout, drain_timeout;
+	uint64_t body_min_rate; /* bytes/s a body must average; 0: no minimum */
 	uint64_t upstream_connect_timeout, upstream_timeout;
 	size_t upstream_keepalive; /* idle upstream connections kept per worker */
 

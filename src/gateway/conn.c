@@ -161,6 +161,28 @@ static void arm(gw_conn *c, uint64_t ms)
 	uv_timer_start(&c->timer, on_timeout, ms, 0);
 }
 
+/* While a body comes in: no read may be more than timeouts.body after the
+ * last, and the whole body must keep up a minimum average rate (the
+ * deadline starts at timeouts.body and each byte adds 1/body_min_rate
+ * seconds), so a client trickling a few bytes now and then (a slow POST)
+ * is cut too. Past the deadline the timer fires at once. */
+static void arm_body(gw_conn *c)
+{
+	const sk_gw_config *g = &c->gen->cfg;
+	uint64_t wait = g->body_timeout;
+	if (g->body_min_rate) {
+		uint64_t now = uv_now(&c->w->loop);
+		uint64_t got = c->body_bytes;
+		uint64_t deadline =
+		    c->body_start + g->body_timeout +
+		    (got > UINT64_MAX / 1000 ? UINT64_MAX / 2 : got * 1000 / g->body_min_rate);
+		uint64_t left = deadline > now ? deadline - now : 0;
+		if (left < wait)
+			wait = left;
+	}
+	arm(c, wait);
+}
+
 /* ---- output ---- */
 
 static void on_client_write(uv_write_t *req, int status)
@@ -559,7 +581,9 @@ static bool accept_head(gw_conn *c)
 		break;
 	}
 	/* The buffer budget is taken as the body arrives (body_step). */
-	arm(c, g->body_timeout);
+	c->body_start = uv_now(&c->w->loop);
+	c->body_bytes = 0;
+	arm_body(c);
 	return true;
 }
 
@@ -651,6 +675,7 @@ static void body_step(gw_conn *c)
 				take = (size_t)c->body_left;
 			if (sk_buf_append(&c->body, p, take))
 				goto nomem;
+			c->body_bytes += take;
 			c->in_off += take;
 			c->body_left -= take;
 			c->body_done = c->body_left == 0;
@@ -669,6 +694,7 @@ static void body_step(gw_conn *c)
 		}
 		if (data.n && sk_buf_append(&c->body, data.p, data.n))
 			goto nomem;
+		c->body_bytes += used;
 		c->in_off += used;
 		c->body_done = sk_chunked_done(c->chunk);
 	}
@@ -676,7 +702,7 @@ static void body_step(gw_conn *c)
 		c->streaming = !c->body_done;
 		inspect_and_go(c);
 	} else {
-		arm(c, g->body_timeout);
+		arm_body(c);
 	}
 	return;
 nomem:
@@ -1123,6 +1149,7 @@ static void stream_step(gw_conn *c)
 		size_t avail = c->in.n - c->in_off;
 		if (c->hi.framing == SK_HTTP_FRAMING_LENGTH) {
 			size_t take = avail < c->body_left ? avail : (size_t)c->body_left;
+			c->body_bytes += take;
 			c->in_off += take;
 			c->body_left -= take;
 			c->body_done = c->body_left == 0;
@@ -1140,6 +1167,7 @@ static void stream_step(gw_conn *c)
 			return;
 		}
 		c->in_off += used;
+		c->body_bytes += used;
 		bool done = sk_chunked_done(c->chunk);
 		if (data.n) {
 			char sz[24];
@@ -1161,7 +1189,7 @@ static void stream_step(gw_conn *c)
 	}
 #undef GONE
 	if (!c->body_done)
-		arm(c, cfg(c)->body_timeout);
+		arm_body(c);
 	else if (c->state == C_FORWARD)
 		uv_timer_stop(&c->timer);
 }

@@ -134,6 +134,8 @@ struct gw_conn {
 	bool resp_chunked;     /* the response goes out chunked */
 	int status;            /* what the client was answered */
 	uint64_t up_bytes;     /* body bytes relayed */
+	uint64_t body_start;   /* loop time (ms) the body began */
+	uint64_t body_bytes;   /* request body bytes read so far */
 };
 
 /* Upstream connection states. */

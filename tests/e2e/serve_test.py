@@ -892,6 +892,29 @@ def main():
     s.close()
     ok(st == 408, "a client that does not finish its head in time gets 408", st)
 
+    s = connect(port)  # a slow POST: 10 bytes every 0.3 s, under the 500 bytes/s minimum
+    s.sendall(("POST /slow-post HTTP/1.1\r\n%s\r\nContent-Type: text/plain\r\n"
+               "Content-Length: 5000\r\n\r\n" % HOST).encode())
+    t0 = time.time()
+    st = None
+    try:
+        s.settimeout(0.3)
+        for _ in range(40):
+            s.sendall(b"x" * 10)
+            try:
+                d = s.recv(4096)
+                if d:
+                    st = int(d.split(b" ")[1])
+                    break
+            except socket.timeout:
+                pass
+    except OSError:
+        pass
+    s.close()
+    took = time.time() - t0
+    ok(st == 408 and took < 6, "a body trickled below timeouts.body_min_rate is cut (408 after %.1f s)"
+       % took, (st, took))
+
     # -- admin
     st, _, body, _ = request(gw.admin, b"GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n")
     ok(st == 200 and body == b"ok\n", "/healthz", (st, body))
