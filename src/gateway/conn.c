@@ -1121,17 +1121,17 @@ static void forward(gw_conn *c, const sk_verdict *v)
 		finish_request(c);
 		return;
 	}
-	/* The buffered body has gone into the upstream's write: give its
-	 * budget back now rather than at the end of the response. */
+	/* The buffered body now lives in the upstream's write (a copy only
+	 * of what could not be written at once): its budget is given back
+	 * when that has gone out (gw_conn_body_sent). */
 	sk_buf_free(&c->body);
-	if (c->budget) {
-		atomic_fetch_sub(&c->w->srv->buffered, c->budget);
-		c->budget = 0;
-	}
 	c->state = C_FORWARD;
 	gw_upstream_start(c, &head, &first);
 	sk_buf_free(&head);
 	sk_buf_free(&first);
+	if (c->up && !gw_upstream_write_busy(c->up) &&
+	    uv_stream_get_write_queue_size((const uv_stream_t *)&c->up->tcp) == 0)
+		gw_conn_body_sent(c);
 	if (c->state == C_FORWARD && c->streaming)
 		process(c);
 }
@@ -1192,6 +1192,16 @@ static void stream_step(gw_conn *c)
 		arm_body(c);
 	else if (c->state == C_FORWARD)
 		uv_timer_stop(&c->timer);
+}
+
+/* What the upstream had to queue of the body has been written: the
+ * buffer budget it held goes back. */
+void gw_conn_body_sent(gw_conn *c)
+{
+	if (c->budget) {
+		atomic_fetch_sub(&c->w->srv->buffered, c->budget);
+		c->budget = 0;
+	}
 }
 
 /* The upstream's write queue went down: more body, or more tunnel. */

@@ -183,6 +183,7 @@ void gw_conn_close(gw_conn *c);
 void gw_conn_cork(gw_conn *c);
 void gw_conn_uncork(gw_conn *c);
 void gw_conn_resume_upstream_body(gw_conn *c);
+void gw_conn_body_sent(gw_conn *c);
 bool gw_conn_write_busy(const gw_conn *c);
 void gw_worker_close_idle(gw_worker *w);
 

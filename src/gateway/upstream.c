@@ -13,6 +13,7 @@
  * keep-alive timeout of common app servers (Node's is 5 s), so the pool
  * rarely hands out a connection the upstream is closing. */
 #define POOL_IDLE_MS 4000
+#define REPLAY_MAX   ((size_t)64 << 10) /* bytes of a request kept for a retry */
 
 static void on_up_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
 static void on_up_timeout(uv_timer_t *t);
@@ -125,6 +126,8 @@ static void on_up_write(uv_write_t *req, int status)
 	 * upload is not a silent upstream. */
 	if (u->state == U_HEAD || u->state == U_BODY)
 		uv_timer_start(&u->timer, on_up_timeout, u->w->gen->cfg.upstream_timeout, 0);
+	if (u->client && uv_stream_get_write_queue_size((const uv_stream_t *)&u->tcp) == 0)
+		gw_conn_body_sent(u->client);
 	if (u->client && !gw_upstream_write_busy(u))
 		gw_conn_resume_upstream_body(u->client);
 }
@@ -270,7 +273,8 @@ void gw_upstream_start(gw_conn *c, const sk_buf *head, const sk_buf *body)
 	if (u->reused) {
 		uv_timer_start(&u->timer, on_up_timeout, c->gen->cfg.upstream_timeout, 0);
 		/* Kept until the first answer byte, for fail()'s one retry. */
-		if (!c->streaming && idempotent(c->req.method)) {
+		/* Small requests only: the copy is held outside the budget. */
+		if (!c->streaming && idempotent(c->req.method) && head->n + body->n <= REPLAY_MAX) {
 			sk_buf_init(&u->replay, head->n + body->n + 1);
 			if (sk_buf_append(&u->replay, head->p, head->n) ||
 			    sk_buf_append(&u->replay, body->p, body->n))
