@@ -31,3 +31,6 @@ bash "$root/bench/detect/run.sh" "$build"
 echo
 echo "== proxy: wrk through nginx, nginx + ModSecurity + CRS and sekisho serve, one worker each"
 bash "$root/bench/proxy/run.sh" "$build"
+echo
+echo "== event store: 5,000 blocked requests a second for 60 s, with and without the store"
+bash "$root/bench/events/run.sh" "$build" 5000 60
