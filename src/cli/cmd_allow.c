@@ -63,15 +63,16 @@ typedef struct doc {
 /* What the exception is scoped to: the URI path (default), one query
  * argument's value, or one header's value, as this request had it. */
 typedef struct scope {
-	const char *param, *header; /* NULL: the URI path */
+	const char *param, *header; /* NULL: the URI path only */
+	sk_str path;                /* the request's URI path */
 	sk_str value;
 	char desc[600];
 } scope;
 
-static json_t *scope_match(const doc *d, const scope *sc)
+/* ByteMatch EXACTLY v on field, with the document's search encoding. */
+static json_t *exactly(const doc *d, json_t *field, sk_str v)
 {
 	json_t *bm = json_object();
-	sk_str v = sc->value;
 	if (d->base64) {
 		char *b = malloc(4 * ((v.n + 2) / 3) + 1);
 		if (b)
@@ -81,15 +82,25 @@ static json_t *scope_match(const doc *d, const scope *sc)
 	} else {
 		json_object_set_new(bm, "SearchString", sk_json_bytes(v));
 	}
-	json_object_set_new(
-	    bm, "FieldToMatch",
-	    sc->param    ? json_pack("{s:{s:s}}", "SingleQueryArgument", "Name", sc->param)
-	    : sc->header ? json_pack("{s:{s:s}}", "SingleHeader", "Name", sc->header)
-	                 : json_pack("{s:{}}", "UriPath"));
+	json_object_set_new(bm, "FieldToMatch", field);
 	json_object_set_new(bm, "TextTransformations",
 	                    json_pack("[{s:i,s:s}]", "Priority", 0, "Type", "NONE"));
 	json_object_set_new(bm, "PositionalConstraint", json_string("EXACTLY"));
 	return json_pack("{s:o}", "ByteMatchStatement", bm);
+}
+
+/* The exception's condition: the URI path, and with --param or --header
+ * also that argument's (header's) value, so an exception by value never
+ * reaches past the path it was made for. */
+static json_t *scope_match(const doc *d, const scope *sc)
+{
+	json_t *path = exactly(d, json_pack("{s:{}}", "UriPath"), sc->path);
+	if (!sc->param && !sc->header)
+		return path;
+	json_t *field = sc->param ? json_pack("{s:{s:s}}", "SingleQueryArgument", "Name", sc->param)
+	                          : json_pack("{s:{s:s}}", "SingleHeader", "Name", sc->header);
+	return json_pack("{s:{s:[o,o]}}", "AndStatement", "Statements", path,
+	                 exactly(d, field, sc->value));
 }
 
 static json_t *not_scope(const doc *d, const scope *sc)
@@ -401,6 +412,7 @@ static int write_file(const char *path, const char *text)
 static sk_status find_scope(ctx *x, sk_arena *a, sk_error *err)
 {
 	scope *sc = &x->sc;
+	sc->path = sk_str_cstr(x->path);
 	if (sc->param && sc->header)
 		return sk_fail(err, SK_E_INVALID, "--param and --header: one or the other");
 	if (!sc->param && !sc->header) {
@@ -420,7 +432,7 @@ static sk_status find_scope(ctx *x, sk_arena *a, sk_error *err)
 		if ((st = sk_request_args(&req, &args, &n)))
 			return sk_fail(err, st, "the stored request's query cannot be read");
 		for (size_t i = 0; i < n && !found; i++)
-			if (sk_str_eq(args[i].name, sk_str_cstr(sc->param))) {
+			if (sk_str_ieq(args[i].name, sk_str_cstr(sc->param))) { /* as the engine */
 				sc->value = args[i].value;
 				found = true;
 			}
@@ -437,7 +449,7 @@ static sk_status find_scope(ctx *x, sk_arena *a, sk_error *err)
 			               "header \"%s\" was stored redacted: its value is not known",
 			               sc->header);
 	}
-	snprintf(sc->desc, sizeof sc->desc, "%s \"%s\" is \"%.*s\"",
+	snprintf(sc->desc, sizeof sc->desc, "the URI path is %s and %s \"%s\" is \"%.*s\"", x->path,
 	         sc->param ? "query argument" : "header", sc->param ? sc->param : sc->header,
 	         (int)(sc->value.n > 200 ? 200 : sc->value.n), (const char *)sc->value.p);
 	return SK_OK;

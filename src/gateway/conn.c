@@ -1053,12 +1053,17 @@ static sk_status build_head(gw_conn *c, const sk_verdict *v, sk_buf *b)
 		st = sk_buf_printf(b, "Host: %s\r\n",
 		                   c->w->srv->demo ? "127.0.0.1" : g->upstream_host_header[0]);
 	sk_str xff = SK_STR_NULL, rid = sk_str_cstr(g->request_id_header);
-	sk_str conn_values[8];
+	sk_str local[8], *conn_values = local;
 	size_t nconn = 0;
 	for (size_t i = 0; i < r->nheaders; i++)
-		if (r->headers[i].name.n == 10 &&
-		    sk_str_ieq_cstr(r->headers[i].name, "connection") &&
-		    nconn < LIST_N(conn_values))
+		nconn +=
+		    r->headers[i].name.n == 10 && sk_str_ieq_cstr(r->headers[i].name, "connection");
+	if (nconn > LIST_N(local) &&
+	    !(conn_values = sk_arena_alloc(c->arena, nconn * sizeof *conn_values)))
+		return SK_E_NOMEM;
+	nconn = 0;
+	for (size_t i = 0; i < r->nheaders; i++)
+		if (r->headers[i].name.n == 10 && sk_str_ieq_cstr(r->headers[i].name, "connection"))
 			conn_values[nconn++] = r->headers[i].value;
 	for (size_t i = 0; i < r->nheaders && !st; i++) {
 		sk_str n = r->headers[i].name, val = r->headers[i].value;
@@ -1190,8 +1195,8 @@ static void stream_step(gw_conn *c)
 #undef GONE
 	if (!c->body_done)
 		arm_body(c);
-	else if (c->state == C_FORWARD)
-		uv_timer_stop(&c->timer);
+	else
+		uv_timer_stop(&c->timer); /* the upstream's timer watches the answer */
 }
 
 /* What the upstream had to queue of the body has been written: the
@@ -1361,6 +1366,10 @@ static void finish_request(gw_conn *c)
 	}
 	c->state = C_HEAD;
 	c->head_seen = 0;
+	if (c->eof && c->in_off == c->in.n) { /* half-closed, nothing more to answer */
+		close_after_writes(c);
+		return;
+	}
 	if (c->in_off == c->in.n) { /* idle connections hold no buffer */
 		sk_buf_free(&c->in);
 		c->in_off = 0;
@@ -1426,6 +1435,9 @@ static void process(gw_conn *c)
 	}
 done:
 	c->in_process = false;
+	/* Half-closed with only part of a head left: it will never end. */
+	if (c->eof && c->state == C_HEAD && !c->closing)
+		close_after_writes(c);
 	flow_control(c);
 }
 
@@ -1442,8 +1454,7 @@ static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
  * was sent; a request cut short takes its upstream along. */
 static void client_eof(gw_conn *c)
 {
-	c->eof = true;
-	c->keep_alive = false;
+	c->eof = true; /* requests already read are still answered (finish_request) */
 	if (c->reading) {
 		uv_read_stop((uv_stream_t *)&c->tcp);
 		c->reading = false;

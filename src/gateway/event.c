@@ -21,6 +21,18 @@ static char *dump(json_t *j)
 	return s;
 }
 
+/* Request bytes as text a store takes: valid UTF-8 (invalid sequences as
+ * U+FFFD, as in log records), NUL-terminated, in the request's arena.
+ * PostgreSQL refuses invalid UTF-8, and one such value must not cost an
+ * event. */
+static char *text(sk_arena *a, sk_str s)
+{
+	json_t *j = sk_json_bytes(s);
+	char *out = j ? sk_arena_strndup(a, json_string_value(j), json_string_length(j)) : NULL;
+	json_decref(j);
+	return out;
+}
+
 static sk_str matched_text(const sk_hit *h)
 {
 	sk_str m = h->len ? sk_str_make(h->value.p + h->off, h->len) : h->value;
@@ -145,11 +157,11 @@ void gw_event_submit(gw_conn *c, const sk_verdict *v, bool counted, int64_t t, c
 	sk_str ua = sk_request_header(&c->req, "user-agent", &found);
 	char *rules = dump(rules_json(v)), *labs = dump(labels), *req = dump(request_json(c, g));
 	char *mt = dump(sk_json_bytes(matched));
-	char *s_method = sk_arena_strndup(c->arena, c->req.method.p, c->req.method.n);
-	char *s_host = sk_arena_strndup(c->arena, host.p, host.n);
-	char *s_path = sk_arena_strndup(c->arena, c->req.path.p, c->req.path.n);
-	char *s_query = sk_arena_strndup(c->arena, c->req.query.p, c->req.query.n);
-	char *s_ua = sk_arena_strndup(c->arena, ua.p, ua.n);
+	char *s_method = text(c->arena, c->req.method);
+	char *s_host = text(c->arena, host);
+	char *s_path = text(c->arena, c->req.path);
+	char *s_query = text(c->arena, c->req.query);
+	char *s_ua = text(c->arena, ua);
 	char *s_rec = record ? sk_arena_strndup(c->arena, record->p, record->n) : NULL;
 	/* matched is kept as the JSON-escaped text without its quotes, so
 	 * any bytes it held stay printable. */
@@ -171,9 +183,9 @@ void gw_event_submit(gw_conn *c, const sk_verdict *v, bool counted, int64_t t, c
 	    .terminating_rule = term,
 	    .rules = rules,
 	    .labels = labs,
-	    .field = field,
+	    .field = text(c->arena, sk_str_cstr(field)),
 	    .matched = mt,
-	    .reason = (const char *)why.p,
+	    .reason = text(c->arena, sk_str_cstr((const char *)why.p)),
 	    .request = req,
 	    .record = s_rec,
 	};

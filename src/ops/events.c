@@ -32,7 +32,8 @@ struct sk_event_store {
 	X(client_ip)                                                                               \
 	X(method)                                                                                  \
 	X(host)                                                                                    \
-	X(path) X(query) X(user_agent) X(action) X(terminating_rule) X(rules) X(labels) X(field)   \
+	X(path)                                                                                    \
+	X(query) X(user_agent) X(action) X(terminating_rule) X(rules) X(labels) X(field)           \
 	    X(matched) X(reason) X(request) X(record)
 
 sk_event *sk_event_copy(const sk_event *e)
@@ -102,10 +103,11 @@ static void *writer(void *arg)
 			sk_error err = {0};
 			/* A store that fails (disk full, locked) loses this batch,
 			 * counted, and the gateway goes on. */
-			if (s->be->insert(s->db, batch, k, &err) == SK_OK)
-				atomic_fetch_add(&s->written, k);
-			else
-				atomic_fetch_add(&s->dropped, k);
+			size_t w = 0;
+			if (s->be->insert(s->db, batch, k, &w, &err) == SK_OK)
+				w = k;
+			atomic_fetch_add(&s->written, w);
+			atomic_fetch_add(&s->dropped, k - w);
 			for (size_t i = 0; i < k; i++)
 				sk_event_free(batch[i]);
 		}

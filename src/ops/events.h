@@ -77,7 +77,8 @@ SK_MUST_CHECK sk_status sk_events_query(sk_event_store *s, const sk_event_filter
 typedef struct sk_event_backend {
 	const char *name;
 	sk_status (*open)(const char *store, bool create, void **db, sk_error *err);
-	sk_status (*insert)(void *db, sk_event **v, size_t n, sk_error *err);
+	/* *written: how many of the n made it, also on failure. */
+	sk_status (*insert)(void *db, sk_event **v, size_t n, size_t *written, sk_error *err);
 	sk_status (*retain)(void *db, int64_t before_ms, int64_t max_events, sk_error *err);
 	sk_status (*query)(void *db, const sk_event_filter *f, sk_event_fn fn, void *ctx,
 	                   sk_error *err);

@@ -68,35 +68,65 @@ static void pg_close(void *db)
 	PQfinish(db);
 }
 
-static sk_status pg_insert(void *v, sk_event **ev, size_t n, sk_error *err)
+/* A connection lost (a server restart, the network) is opened again
+ * before the next statement, rather than every later batch failing. */
+static bool alive(PGconn *db)
+{
+	if (PQstatus(db) == CONNECTION_OK)
+		return true;
+	PQreset(db);
+	return PQstatus(db) == CONNECTION_OK;
+}
+
+static sk_status insert_one(PGconn *db, const sk_event *e, sk_error *err)
+{
+	char t[24];
+	snprintf(t, sizeof t, "%lld", (long long)e->time_ms);
+	const char *p[] = {
+	    t,        e->request_id, e->client_ip, e->method,           e->host,  e->path,
+	    e->query, e->user_agent, e->action,    e->terminating_rule, e->rules, e->labels,
+	    e->field, e->matched,    e->reason,    e->request,          e->record};
+	PGresult *r = PQexecParams(
+	    db,
+	    "INSERT INTO events (time_ms, request_id, client_ip, method, host, path, query,"
+	    " user_agent, action, terminating_rule, rules, labels, field, matched, reason,"
+	    " request, record) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,"
+	    "$17)",
+	    17, NULL, p, NULL, NULL, 0);
+	sk_status st = ok(r) ? SK_OK : pg_fail(db, "insert", err);
+	PQclear(r);
+	return st;
+}
+
+/* A batch in one transaction; when it fails, row by row, so one row the
+ * server refuses loses only itself. */
+static sk_status pg_insert(void *v, sk_event **ev, size_t n, size_t *written, sk_error *err)
 {
 	PGconn *db = v;
+	*written = 0;
+	if (!alive(db))
+		return pg_fail(db, "reconnect", err);
 	sk_status st = exec(db, "BEGIN", "begin", err);
-	for (size_t i = 0; i < n && !st; i++) {
-		const sk_event *e = ev[i];
-		char t[24];
-		snprintf(t, sizeof t, "%lld", (long long)e->time_ms);
-		const char *p[] = {
-		    t,        e->request_id, e->client_ip, e->method,           e->host,  e->path,
-		    e->query, e->user_agent, e->action,    e->terminating_rule, e->rules, e->labels,
-		    e->field, e->matched,    e->reason,    e->request,          e->record};
-		PGresult *r = PQexecParams(
-		    db,
-		    "INSERT INTO events (time_ms, request_id, client_ip, method, host, path, query,"
-		    " user_agent, action, terminating_rule, rules, labels, field, matched, reason,"
-		    " request, record) VALUES "
-		    "($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,"
-		    "$17)",
-		    17, NULL, p, NULL, NULL, 0);
-		if (!ok(r))
-			st = pg_fail(db, "insert", err);
-		PQclear(r);
+	for (size_t i = 0; i < n && !st; i++)
+		st = insert_one(db, ev[i], err);
+	if (!st)
+		st = exec(db, "COMMIT", "commit", err);
+	if (!st) {
+		*written = n;
+		return SK_OK;
 	}
-	if (st) {
-		PQclear(PQexec(db, "ROLLBACK"));
-		return st;
+	PQclear(PQexec(db, "ROLLBACK"));
+	if (!alive(db))
+		return pg_fail(db, "reconnect", err);
+	sk_status first = SK_OK;
+	for (size_t i = 0; i < n; i++) {
+		sk_status one = insert_one(db, ev[i], err);
+		if (one && !first)
+			first = one;
+		else if (!one)
+			++*written;
 	}
-	return exec(db, "COMMIT", "commit", err);
+	return first;
 }
 
 static sk_status pg_retain(void *v, int64_t before_ms, int64_t max_events, sk_error *err)
@@ -122,18 +152,22 @@ static sk_status pg_query(void *v, const sk_event_filter *f, sk_event_fn fn, voi
                           sk_error *err)
 {
 	PGconn *db = v;
+	if (!alive(db))
+		return pg_fail(db, "reconnect", err);
 	const char *sql =
 	    "SELECT * FROM (SELECT id, time_ms, request_id, client_ip, method, host, path, query,"
 	    " user_agent, action, terminating_rule, rules, labels, field, matched, reason, request,"
 	    " record FROM events WHERE"
 	    " ($1::bigint <= 0 OR id = $1::bigint) AND time_ms >= $2::bigint"
 	    " AND ($3::text IS NULL OR action = $3)"
-	    " AND ($4::text IS NULL OR terminating_rule = $4 OR terminating_rule LIKE '%/' || $4"
+	    " AND ($4::text IS NULL OR terminating_rule = $4 OR right(terminating_rule, length($4) "
+	    "+ 1) = '/' || $4"
 	    "      OR EXISTS (SELECT 1 FROM json_array_elements(rules::json) r"
-	    "                 WHERE r->>'rule' = $4 OR r->>'rule' LIKE '%/' || $4))"
+	    "                 WHERE r->>'rule' = $4 OR right(r->>'rule', length($4) + 1) = '/' || "
+	    "$4))"
 	    " AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM "
 	    "json_array_elements_text(labels::json) l"
-	    "      WHERE l = $5 OR l LIKE '%:' || $5))"
+	    "      WHERE l = $5 OR right(l, length($5) + 1) = ':' || $5))"
 	    " AND ($6::text IS NULL OR client_ip = $6)"
 	    " AND ($7::text IS NULL OR substr(path, 1, length($7)) = $7)"
 	    " AND ($9::text IS NULL OR request_id = $9)"

@@ -58,9 +58,10 @@ static void sq_close(void *db)
 	sqlite3_close(db);
 }
 
-static sk_status sq_insert(void *v, sk_event **ev, size_t n, sk_error *err)
+static sk_status sq_insert(void *v, sk_event **ev, size_t n, size_t *written, sk_error *err)
 {
 	sqlite3 *db = v;
+	*written = 0; /* one transaction: all or nothing */
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		return db_fail(db, "begin", err);
@@ -88,6 +89,7 @@ static sk_status sq_insert(void *v, sk_event **ev, size_t n, sk_error *err)
 	sqlite3_finalize(st);
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		return db_fail(db, "commit", err);
+	*written = n;
 	return SK_OK;
 fail:;
 	sk_status s = db_fail(db, "insert", err);
@@ -126,16 +128,19 @@ static sk_status sq_query(void *v, const sk_event_filter *f, sk_event_fn fn, voi
                           sk_error *err)
 {
 	sqlite3 *db = v;
-	/* The newest `limit` matching events, then printed oldest first. */
+	/* The newest `limit` matching events, then printed oldest first. A
+	 * rule or label may be given by its last part: compared as a suffix
+	 * after '/' or ':' (not LIKE, where '_' would be a wildcard). */
 	const char *sql =
 	    "SELECT * FROM (SELECT " COLUMNS " FROM events WHERE"
 	    " (?1 <= 0 OR id = ?1) AND time_ms >= ?2"
 	    " AND (?3 IS NULL OR action = ?3)"
-	    " AND (?4 IS NULL OR terminating_rule = ?4 OR terminating_rule LIKE '%/' || ?4"
+	    " AND (?4 IS NULL OR terminating_rule = ?4 OR substr(terminating_rule, -length(?4) - "
+	    "1) = '/' || ?4"
 	    "      OR EXISTS (SELECT 1 FROM json_each(rules) WHERE json_each.value ->> 'rule' = ?4"
-	    "                 OR json_each.value ->> 'rule' LIKE '%/' || ?4))"
+	    "                 OR substr(json_each.value ->> 'rule', -length(?4) - 1) = '/' || ?4))"
 	    " AND (?5 IS NULL OR EXISTS (SELECT 1 FROM json_each(labels) WHERE json_each.value = ?5"
-	    "      OR json_each.value LIKE '%:' || ?5))"
+	    "      OR substr(json_each.value, -length(?5) - 1) = ':' || ?5))"
 	    " AND (?6 IS NULL OR client_ip = ?6)"
 	    " AND (?7 IS NULL OR substr(path, 1, length(?7)) = ?7)"
 	    " AND (?9 IS NULL OR request_id = ?9)"

@@ -40,4 +40,7 @@ for db in suite allow wrapped; do
 		exit 1
 	}
 done
-SEKISHO_TEST_PG="postgres://postgres@127.0.0.1:$port/" python3 "$here/serve_test.py" "$build/sekisho"
+restart="$bin/pg_ctl -D $dir/data -l $dir/server.log -w -t 60 -m fast restart"
+[ "$(id -u)" = 0 ] && restart="runuser -u postgres -- $restart"
+SEKISHO_TEST_PG="postgres://postgres@127.0.0.1:$port/" SEKISHO_TEST_PG_RESTART="$restart" \
+	python3 "$here/serve_test.py" "$build/sekisho"
