@@ -15,14 +15,23 @@ mkdir -p "$tmp/www" "$tmp/lists"
 printf '# reputation\n203.0.113.0/24 ; spam\n198.51.100.7\n2001:db8::/32\n' >"$tmp/www/good.txt"
 printf '203.0.113.0/24\nthis is an error page\n' >"$tmp/www/bad.txt"
 : >"$tmp/www/empty.txt"
-port=$((20000 + RANDOM % 20000))
-python3 -m http.server "$port" --bind 127.0.0.1 --directory "$tmp/www" >/dev/null 2>&1 &
+# The server binds a port the system picks and writes it down: a port chosen
+# at random here could be taken (the ephemeral range is in use by tests).
+python3 - "$tmp/www" "$tmp/port" <<'PY' >/dev/null 2>&1 &
+import functools, http.server, sys
+h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), h)
+open(sys.argv[2] + ".tmp", "w").write(str(s.server_address[1]))
+import os; os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+s.serve_forever()
+PY
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$tmp"' EXIT
-for _ in $(seq 50); do
-	python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break
+for _ in $(seq 100); do
+	[ -s "$tmp/port" ] && break
 	sleep 0.1
 done
+port=$(cat "$tmp/port" 2>/dev/null || echo 1)
 
 cat >"$tmp/good.yaml" <<YAML
 lists:
