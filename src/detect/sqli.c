@@ -2191,6 +2191,19 @@ static void fill_match(sk_detect_match *m, const walk *w, const verdict *v, cons
 	}
 }
 
+/* A construct found on its own (a stack, a UNION, a subquery...): the
+ * walk ends at end_at, the feature is recorded at feat_at, and m says so. */
+static bool found(walk *w, sk_detect_match *m, int feature, int end_at, int feat_at,
+                  const char *ctx)
+{
+	w->err = false;
+	w->end_at = end_at;
+	feat(w, feature, feat_at);
+	verdict v = {feature, 0};
+	fill_match(m, w, &v, ctx);
+	return true;
+}
+
 /* The length of a leading "name=" (a form field's key, or a query string
  * pasted whole), 0 when there is none. The key is not part of what would
  * be pasted into a query: the bare value starts after it. */
@@ -2337,12 +2350,7 @@ static bool stack_found(walk *w, sk_detect_match *m, const char *ctx, anywhere_h
 	int u = stack_anywhere(w, h);
 	if (u < 0)
 		return false;
-	w->err = false;
-	w->end_at = u;
-	feat(w, F_STACK, u);
-	verdict v = {F_STACK, 0};
-	fill_match(m, w, &v, ctx);
-	return true;
+	return found(w, m, F_STACK, u, u, ctx);
 }
 
 /* UNION [ALL|DISTINCT] SELECT wherever it stands, when the grammar broke
@@ -2424,12 +2432,7 @@ static bool union_found(walk *w, sk_detect_match *m, const char *ctx, anywhere_h
 	int u = union_anywhere(w, h);
 	if (u < 0)
 		return false;
-	w->err = false;
-	w->end_at = u;
-	feat(w, F_UNION, u);
-	verdict v = {F_UNION, 0};
-	fill_match(m, w, &v, ctx);
-	return true;
+	return found(w, m, F_UNION, u, u, ctx);
 }
 
 /* When the walk ended at a line comment (# or --) that runs to the end:
@@ -2507,12 +2510,7 @@ static bool operand_then_comment(walk *w, sk_detect_match *m)
 	const uint8_t *q = w->p + c->off;
 	if (c->len < 2 || q[0] != '-' || q[1] != '-')
 		return false;
-	w->err = false;
-	w->end_at = 1;
-	feat(w, F_COMMENT, 1);
-	verdict v = {F_COMMENT, 0};
-	fill_match(m, w, &v, "");
-	return true;
+	return found(w, m, F_COMMENT, 1, 1, "");
 }
 
 /* "21 UPDATE t SET c=...", "-1 DROP TABLE x": a number, then a statement no
@@ -2542,12 +2540,18 @@ static bool number_then_statement(walk *w, sk_detect_match *m)
 	}
 	if (statement_at(w, i + 1) != 2)
 		return false;
-	w->err = false;
-	w->end_at = i + 1;
-	feat(w, F_STACK, i + 1);
-	verdict v = {F_STACK, 0};
-	fill_match(m, w, &v, "");
-	return true;
+	return found(w, m, F_STACK, i + 1, i + 1, "");
+}
+
+/* The "anywhere" checks read short values that spell SELECT somewhere
+ * (the spelling is looked for once per value, in h). */
+static bool short_with_select(const walk *w, anywhere_hint *h)
+{
+	if (w->lx.n > UNION_ANYWHERE_MAX)
+		return false;
+	if (h->has_select < 0)
+		h->has_select = spells_select(w->p, w->lx.n);
+	return h->has_select != 0;
 }
 
 /* "(SELECT 6744 FROM DUAL WHERE ...)", "(select count(*) from users as
@@ -2557,11 +2561,7 @@ static bool number_then_statement(walk *w, sk_detect_match *m)
  * list)" is a sentence. Short values only, like union_anywhere(). */
 static bool subquery_anywhere(walk *w, sk_detect_match *m, const char *ctx, anywhere_hint *h)
 {
-	if (w->lx.n > UNION_ANYWHERE_MAX)
-		return false;
-	if (h->has_select < 0)
-		h->has_select = spells_select(w->p, w->lx.n);
-	if (!h->has_select)
+	if (!short_with_select(w, h))
 		return false;
 	const tok *t = w->t;
 	for (int i = 0; has(w, i + 3); i++) {
@@ -2598,12 +2598,7 @@ static bool subquery_anywhere(walk *w, sk_detect_match *m, const char *ctx, anyw
 		     (t[i - 1].type == T_KW &&
 		      (t[i - 1].kw == K_ALL || t[i - 1].kw == K_IN || t[i - 1].kw == K_EXISTS)));
 		if (where || quant || from_table(w, j)) {
-			w->err = false;
-			w->end_at = j;
-			feat(w, F_SUBQ, i);
-			verdict v = {F_SUBQ, 0};
-			fill_match(m, w, &v, ctx);
-			return true;
+			return found(w, m, F_SUBQ, j, i, ctx);
 		}
 	}
 	return false;
@@ -2642,12 +2637,7 @@ static bool whole_case(walk *w, sk_detect_match *m)
 		return false;
 	if (has(w, i + 1) && t[i + 1].type != T_COMMENT)
 		return false;
-	w->err = false;
-	w->end_at = i;
-	feat(w, F_CASE, 0);
-	verdict v = {F_CASE, 0};
-	fill_match(m, w, &v, "");
-	return true;
+	return found(w, m, F_CASE, i, 0, "");
 }
 
 /* SELECT ... FROM a system catalog (information_schema, mysql.user,
@@ -2656,11 +2646,7 @@ static bool whole_case(walk *w, sk_detect_match *m)
  * like union_anywhere(). */
 static bool catalog_select(walk *w, sk_detect_match *m, const char *ctx, anywhere_hint *h)
 {
-	if (w->lx.n > UNION_ANYWHERE_MAX)
-		return false;
-	if (h->has_select < 0)
-		h->has_select = spells_select(w->p, w->lx.n);
-	if (!h->has_select)
+	if (!short_with_select(w, h))
 		return false;
 	const tok *t = w->t;
 	for (int i = 0; has(w, i); i++) {
@@ -2671,12 +2657,7 @@ static bool catalog_select(walk *w, sk_detect_match *m, const char *ctx, anywher
 				break;
 			if (t[j].type == T_KW && t[j].kw == K_FROM &&
 			    is_schema_name(w->p, &t[j + 1])) {
-				w->err = false;
-				w->end_at = j + 1;
-				feat(w, F_SCHEMA, j + 1);
-				verdict v = {F_SCHEMA, 0};
-				fill_match(m, w, &v, ctx);
-				return true;
+				return found(w, m, F_SCHEMA, j + 1, j + 1, ctx);
 			}
 		}
 	}
