@@ -163,6 +163,17 @@ sk_status sk_gw_config_add_upstream(sk_gw_config *c, const char *url, sk_error *
 	return SK_OK;
 }
 
+/* A CIDR range, or a bare address as a /32 or /128. */
+static bool address_or_range(const char *t, sk_ip_range *out)
+{
+	char buf[80];
+	if (strchr(t, '/'))
+		snprintf(buf, sizeof buf, "%s", t);
+	else
+		snprintf(buf, sizeof buf, "%s/%d", t, strchr(t, ':') ? 128 : 32);
+	return sk_cidr_parse(buf, out);
+}
+
 sk_status sk_gw_trusted_parse(sk_gw_config *c, const char *list, sk_error *err)
 {
 	char *copy = strdup(list), *save = NULL;
@@ -170,12 +181,7 @@ sk_status sk_gw_trusted_parse(sk_gw_config *c, const char *list, sk_error *err)
 		return sk_fail(err, SK_E_NOMEM, "out of memory");
 	for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
 		sk_ip_range r;
-		char buf[80];
-		if (!strchr(t, '/'))
-			snprintf(buf, sizeof buf, "%s/%d", t, strchr(t, ':') ? 128 : 32);
-		else
-			snprintf(buf, sizeof buf, "%s", t);
-		if (!sk_cidr_parse(buf, &r)) {
+		if (!address_or_range(t, &r)) {
 			sk_status st =
 			    sk_fail(err, SK_E_INVALID,
 			            "trusted_proxies: \"%s\" is not an address or CIDR range", t);
@@ -491,14 +497,8 @@ static sk_status read_notify(reader *r, sk_notify_config *n, json_t *s, const ch
 			json_array_foreach(v, i, e)
 			{
 				sk_ip_range range;
-				char buf[80];
 				const char *t = json_string_value(e);
-				if (t && !strchr(t, '/'))
-					snprintf(buf, sizeof buf, "%s/%d", t,
-					         strchr(t, ':') ? 128 : 32);
-				else
-					snprintf(buf, sizeof buf, "%s", t ? t : "");
-				if (!t || !sk_cidr_parse(buf, &range))
+				if (!t || !address_or_range(t, &range))
 					return sk_fail(
 					    r->err, SK_E_INVALID,
 					    "%s: notify.silence.ips[%zu]: expected an address or "

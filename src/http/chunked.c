@@ -28,22 +28,12 @@ bool sk_chunked_done(const sk_chunked *c)
 	return c->state == ST_DONE;
 }
 
-static int hex_digit(uint8_t ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	ch |= 0x20;
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	return -1;
-}
-
 static sk_status size_line(sk_chunked *c, const uint8_t *l, size_t n, sk_error *err)
 {
 	size_t i = 0;
 	uint64_t size = 0;
 	int d;
-	while (i < n && (d = hex_digit(l[i])) >= 0) {
+	while (i < n && (d = sk_http_hex_value(l[i])) >= 0) {
 		if (i == 16)
 			return sk_fail(err, SK_E_INVALID,
 			               "chunked body: chunk size has more than 16 hex digits");

@@ -569,16 +569,6 @@ long_request_line:
 	               line, lim->max_request_line);
 }
 
-static int hex_value(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = sk_lower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 static bool is_ows(uint8_t c)
 {
 	return c == ' ' || c == '\t';
@@ -679,7 +669,7 @@ static sk_status scan_chunked(const uint8_t *p, size_t n, size_t pos, unsigned f
 		size_t i = pos, digits = 0;
 		uint64_t size = 0;
 		int d;
-		while (i < end && (d = hex_value(p[i])) >= 0) {
+		while (i < end && (d = sk_http_hex_value(p[i])) >= 0) {
 			if (++digits > 16)
 				return sk_fail(
 				    err, SK_E_INVALID,
@@ -785,6 +775,14 @@ no_crlf:
 	               pos);
 }
 
+static const sk_http_limits *limits_or_default(const sk_http_limits *lim, sk_http_limits *buf)
+{
+	if (lim)
+		return lim;
+	sk_http_limits_default(buf);
+	return buf;
+}
+
 /* Fills req from a parsed head: headers into req's arena (a second pass
  * when there were more than the first pass kept), the body left empty. */
 static sk_status head_into(const uint8_t *p, size_t n, unsigned flags, const sk_http_limits *lim,
@@ -821,10 +819,7 @@ sk_status sk_http_parse_request(const uint8_t *p, size_t n, unsigned flags,
                                 sk_error *err)
 {
 	sk_http_limits deflim;
-	if (!lim) {
-		sk_http_limits_default(&deflim);
-		lim = &deflim;
-	}
+	lim = limits_or_default(lim, &deflim);
 	struct head h;
 	memset(&h, 0, sizeof h);
 	sk_header local[LOCAL_HEADERS];
@@ -880,10 +875,7 @@ sk_status sk_http_parse_head(const uint8_t *p, size_t n, unsigned flags, const s
                              sk_request *req, sk_http_head_info *info, sk_error *err)
 {
 	sk_http_limits deflim;
-	if (!lim) {
-		sk_http_limits_default(&deflim);
-		lim = &deflim;
-	}
+	lim = limits_or_default(lim, &deflim);
 	struct head h;
 	memset(&h, 0, sizeof h);
 	sk_header local[LOCAL_HEADERS];
