@@ -162,15 +162,16 @@ static inline unsigned sk_bytes_present8(const uint8_t *p, size_t n, uint8_t c0,
 	       sk_any_lane(m6) << 6 | sk_any_lane(m7) << 7;
 }
 
-/* The first byte in [s, e) equal to a, b, c or d, or NULL. */
+/* The first byte in [s, e) equal to a, b, c or d (none of them NUL), or
+ * NULL. */
 static inline const uint8_t *sk_find_any4(const uint8_t *s, const uint8_t *e, uint8_t a, uint8_t b,
                                           uint8_t c, uint8_t d)
 {
 	if (s < e && (*s == a || *s == b || *s == c || *s == d))
 		return s; /* dense hits: no vector set-up */
 	const sk_u8x16 va = sk_splat(a), vb = sk_splat(b), vc = sk_splat(c), vd = sk_splat(d);
+	sk_u8x16 x;
 	for (; e - s >= 16; s += 16) {
-		sk_u8x16 x;
 		memcpy(&x, s, 16);
 		sk_u8x16 m = (sk_u8x16)(x == va) | (sk_u8x16)(x == vb) | (sk_u8x16)(x == vc) |
 		             (sk_u8x16)(x == vd);
@@ -178,10 +179,16 @@ static inline const uint8_t *sk_find_any4(const uint8_t *s, const uint8_t *e, ui
 		if (k < 16)
 			return s + k;
 	}
-	for (; s < e; s++)
-		if (*s == a || *s == b || *s == c || *s == d)
-			return s;
-	return NULL;
+	if (s >= e)
+		return NULL;
+	/* the tail, padded with NULs (none of the four): short values are the
+	 * common case, and a byte-by-byte tail costs more than the vector part */
+	x = (sk_u8x16){0};
+	memcpy(&x, s, (size_t)(e - s));
+	sk_u8x16 m = (sk_u8x16)(x == va) | (sk_u8x16)(x == vb) | (sk_u8x16)(x == vc) |
+	             (sk_u8x16)(x == vd);
+	int k = sk_first_lane(m);
+	return k < e - s ? s + k : NULL;
 }
 
 /* The first i in [s, e) where i[0] and i[1], ASCII lower-cased, are the
@@ -200,10 +207,16 @@ static inline const uint8_t *sk_find_pair_lc(const uint8_t *s, const uint8_t *e,
 		if (k < 16)
 			return s + k;
 	}
-	for (; s < e; s++)
-		if ((s[0] | 0x20) == a && (s[1] | 0x20) == b)
-			return s;
-	return NULL;
+	if (s >= e)
+		return NULL;
+	/* the tail and e[0], padded with NULs (not a lower-case letter) */
+	uint8_t pad[32] = {0};
+	memcpy(pad, s, (size_t)(e - s) + 1);
+	sk_u8x16 x, y;
+	memcpy(&x, pad, 16);
+	memcpy(&y, pad + 1, 16);
+	int k = sk_first_lane((sk_u8x16)((x | lc) == va) & (sk_u8x16)((y | lc) == vb));
+	return k < e - s ? s + k : NULL;
 }
 
 #endif

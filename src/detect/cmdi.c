@@ -187,11 +187,39 @@ static const prog progs[] = {
     {"zsh", T_STRONG, K_SHELL | K_INTERP},
 };
 
+/* Per first byte: where its names start and end in progs[], and a bit per
+ * name length. Every word of a value is looked up, and most are words of
+ * prose: the length bit turns nearly all of them away without a compare.
+ * Filled by cls_init(). */
+typedef struct prog_range {
+	uint8_t lo, hi;
+	uint16_t lens;
+} prog_range;
+
+static prog_range prog_at[256];
+
+_Static_assert(sizeof progs / sizeof progs[0] < 256, "prog_range holds indexes in a byte");
+
+static void prog_index(void)
+{
+	/* built aside, then copied: racing threads copy the same bytes */
+	prog_range at[256] = {{0}};
+	for (size_t k = sizeof progs / sizeof progs[0]; k-- > 0;) {
+		prog_range *r = &at[(uint8_t)progs[k].name[0]];
+		size_t len = strlen(progs[k].name);
+		if (!r->lens)
+			r->hi = (uint8_t)(k + 1);
+		r->lo = (uint8_t)k;
+		r->lens |= (uint16_t)(len < 16 ? 1u << len : 0);
+	}
+	memcpy(prog_at, at, sizeof at);
+}
+
 static const prog *prog_find(const uint8_t *t, size_t len)
 {
-	size_t lo = 0, hi = sizeof progs / sizeof progs[0];
-	if (len == 0 || len >= 16)
+	if (len == 0 || len >= 16 || !(prog_at[t[0]].lens & 1u << len))
 		return NULL;
+	size_t lo = prog_at[t[0]].lo, hi = prog_at[t[0]].hi;
 	char key[16];
 	memcpy(key, t, len);
 	key[len] = 0;
@@ -254,6 +282,9 @@ enum {
 	C_WSKIP = 1 << 8,   /* what cmd.exe passes over in an unknown command's arguments */
 };
 
+/* What ends a skip over an unknown command's arguments (C_STOP). */
+static const char stop_bytes[] = ";&|\n'\"`$\\<>)#%";
+
 static uint16_t ccls(int c)
 {
 	uint16_t k = 0;
@@ -267,7 +298,7 @@ static uint16_t ccls(int c)
 		k |= C_PLAIN;
 	if (c != 0 && strchr(";&|\n'\"`$\\<>(){}?*[%", c))
 		k |= C_SPECIAL;
-	if (c != 0 && strchr(";&|\n'\"`$\\<>)#%", c))
+	if (c != 0 && strchr(stop_bytes, c))
 		k |= C_STOP;
 	if (c == 0 || !strchr(" \t\r,;&|\n<>()^%\"", c))
 		k |= C_WPLAIN;
@@ -287,6 +318,7 @@ static void cls_init(void)
 	for (int c = 0; c < 256; c++)
 		cls[c] = ccls(c);
 	cls[0] = C_PLAIN | C_WPLAIN | C_WSKIP;
+	prog_index();
 	__atomic_store_n(&cls_ready, true, __ATOMIC_RELEASE);
 }
 
@@ -1150,6 +1182,27 @@ static void sep(unix_scan *s, frame *f, size_t i, size_t len, uint8_t end)
 
 /* Runs the lexer from i. in_arg: the text before i was the inside of a
  * quoted argument that the character before i closed. */
+/* The first i' >= i with a C_STOP byte at p[i'], or n: 16 bytes at a time,
+ * the last ones padded with NULs (not C_STOP). */
+static size_t skip_to_stop(const uint8_t *p, size_t i, size_t n)
+{
+	while (i < n) {
+		sk_u8x16 x = {0}, m = {0};
+		size_t left = n - i;
+		if (left >= 16)
+			memcpy(&x, p + i, 16);
+		else
+			memcpy(&x, p + i, left);
+		for (size_t k = 0; k + 1 < sizeof stop_bytes; k++)
+			m |= (sk_u8x16)(x == sk_splat((uint8_t)stop_bytes[k]));
+		size_t k = (size_t)sk_first_lane(m);
+		if (k < 16)
+			return k < left ? i + k : n;
+		i += 16;
+	}
+	return n;
+}
+
 static bool unix_run(unix_scan *s, size_t i, bool in_arg)
 {
 	const uint8_t *p = s->p;
@@ -1173,8 +1226,7 @@ static bool unix_run(unix_scan *s, size_t i, bool in_arg)
 				const uint8_t *q = sk_find_any4(p + i, p + n, '"', '`', '$', '\\');
 				i = q ? (size_t)(q - p) : n;
 			} else {
-				while (i < n && !(cls[p[i]] & C_STOP))
-					i++;
+				i = skip_to_stop(p, i, n);
 			}
 			if (i > from && !f->dq) {
 				bool sp = cls[p[i - 1]] & C_SPACE;

@@ -796,41 +796,41 @@ static void bare_call(const uint8_t *p, size_t i, verdict *v)
 
 /* The first position in [s, e) where one of the trigger bytes is, or
  * where one of the case-folded pairs starts. */
+/* The triggers among the 16 bytes of x, y being the same bytes one further
+ * on: one lane set for each byte a trigger starts at. */
+static unsigned trigger_lanes(sk_u8x16 x, sk_u8x16 y)
+{
+	const sk_u8x16 lc = sk_splat(0x20), xl = x | lc, yl = y | lc;
+	/* rO0AB: "O0"; H4sI: "4s"; aced0005: "ce"+"d0" ~ "d0"; classLoader: "sl" */
+	sk_u8x16 m = (sk_u8x16)(x == sk_splat('{')) | (sk_u8x16)(x == sk_splat('(')) |
+	             (sk_u8x16)(x == sk_splat('@')) | (sk_u8x16)(x == sk_splat('<')) |
+	             (sk_u8x16)(x == sk_splat('[')) |
+	             ((sk_u8x16)(xl == sk_splat('o')) & (sk_u8x16)(y == sk_splat('0'))) |
+	             ((sk_u8x16)(x == sk_splat('4')) & (sk_u8x16)(yl == sk_splat('s'))) |
+	             ((sk_u8x16)(xl == sk_splat('d')) & (sk_u8x16)(y == sk_splat('0'))) |
+	             ((sk_u8x16)(xl == sk_splat('s')) & (sk_u8x16)(yl == sk_splat('l')));
+	return sk_lane_bits(m);
+}
+
 static const uint8_t *next_trigger(const uint8_t *s, const uint8_t *e)
 {
-	const sk_u8x16 t0 = sk_splat('{'), t1 = sk_splat('('), t2 = sk_splat('@'),
-	               t3 = sk_splat('<'), t4 = sk_splat('['), lc = sk_splat(0x20);
-	/* rO0AB: "O0"; H4sI: "4s"; aced0005: "ce"+"d0" ~ "d0"; classLoader: "sl" */
-	const sk_u8x16 a0 = sk_splat('o'), b0 = sk_splat('0'), a1 = sk_splat('4'),
-	               b1 = sk_splat('s'), a2 = sk_splat('d'), b2 = sk_splat('0'),
-	               a3 = sk_splat('s'), b3 = sk_splat('l');
+	sk_u8x16 x, y;
 	for (; e - s >= 17; s += 16) {
-		sk_u8x16 x, y;
 		memcpy(&x, s, 16);
 		memcpy(&y, s + 1, 16);
-		sk_u8x16 xl = x | lc, yl = y | lc;
-		sk_u8x16 m = (sk_u8x16)(x == t0) | (sk_u8x16)(x == t1) | (sk_u8x16)(x == t2) |
-		             (sk_u8x16)(x == t3) | (sk_u8x16)(x == t4) |
-		             ((sk_u8x16)(xl == a0) & (sk_u8x16)(y == b0)) |
-		             ((sk_u8x16)(x == a1) & (sk_u8x16)(yl == b1)) |
-		             ((sk_u8x16)(xl == a2) & (sk_u8x16)(y == b2)) |
-		             ((sk_u8x16)(xl == a3) & (sk_u8x16)(yl == b3));
-		int k = sk_first_lane(m);
-		if (k < 16)
-			return s + k;
+		unsigned bits = trigger_lanes(x, y);
+		if (bits)
+			return s + __builtin_ctz(bits);
 	}
-	for (; s < e; s++) {
-		int c = *s;
-		if (c == '{' || c == '(' || c == '@' || c == '<' || c == '[')
-			return s;
-		if (s + 1 < e) {
-			int l = c | 0x20, d = s[1], dl = d | 0x20;
-			if ((l == 'o' && d == '0') || (c == '4' && dl == 's') ||
-			    (l == 'd' && d == '0') || (l == 's' && dl == 'l'))
-				return s;
-		}
-	}
-	return NULL;
+	/* the last bytes, padded with NULs (no trigger has one): most values
+	 * are short, and a byte-by-byte tail cost more than the vector part */
+	uint8_t pad[32] = {0};
+	size_t left = (size_t)(e - s);
+	memcpy(pad, s, left);
+	memcpy(&x, pad, 16);
+	memcpy(&y, pad + 1, 16);
+	unsigned bits = trigger_lanes(x, y) & ((1u << left) - 1);
+	return bits ? s + __builtin_ctz(bits) : NULL;
 }
 
 static bool judge(const uint8_t *p, size_t n, int level, verdict *v)

@@ -129,20 +129,22 @@ static inline bool sk_unesc_needed(const uint8_t *p, size_t n)
 	const sk_u8x16 v3 = sk_splat(0xe0), v4 = sk_splat(0xe2), v5 = sk_splat(0xe3);
 	const sk_u8x16 v6 = sk_splat(0xef), v7 = sk_splat(0xf0);
 	while (s < e) {
-		if (e - s >= 16) {
-			sk_u8x16 x;
+		/* the last bytes are padded with NULs (none of the eight) */
+		sk_u8x16 x = {0};
+		size_t left = (size_t)(e - s);
+		if (left >= 16)
 			memcpy(&x, s, 16);
-			sk_u8x16 m = (sk_u8x16)(x == v0) | (sk_u8x16)(x == v1) |
-			             (sk_u8x16)(x == v2) | (sk_u8x16)(x == v3) |
-			             (sk_u8x16)(x == v4) | (sk_u8x16)(x == v5) |
-			             (sk_u8x16)(x == v6) | (sk_u8x16)(x == v7);
-			int k = sk_first_lane(m);
-			if (k == 16) {
-				s += 16;
-				continue;
-			}
-			s += k;
-		}
+		else
+			memcpy(&x, s, left);
+		sk_u8x16 m = (sk_u8x16)(x == v0) | (sk_u8x16)(x == v1) | (sk_u8x16)(x == v2) |
+		             (sk_u8x16)(x == v3) | (sk_u8x16)(x == v4) | (sk_u8x16)(x == v5) |
+		             (sk_u8x16)(x == v6) | (sk_u8x16)(x == v7);
+		size_t k = (size_t)sk_first_lane(m);
+		if (k >= left)
+			return false;
+		s += k;
+		if (k == 16)
+			continue;
 		if (sk_unesc_at(p, n, (size_t)(s - p)))
 			return true;
 		s++;
