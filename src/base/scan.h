@@ -185,8 +185,8 @@ static inline const uint8_t *sk_find_any4(const uint8_t *s, const uint8_t *e, ui
 	 * common case, and a byte-by-byte tail costs more than the vector part */
 	x = (sk_u8x16){0};
 	memcpy(&x, s, (size_t)(e - s));
-	sk_u8x16 m = (sk_u8x16)(x == va) | (sk_u8x16)(x == vb) | (sk_u8x16)(x == vc) |
-	             (sk_u8x16)(x == vd);
+	sk_u8x16 m =
+	    (sk_u8x16)(x == va) | (sk_u8x16)(x == vb) | (sk_u8x16)(x == vc) | (sk_u8x16)(x == vd);
 	int k = sk_first_lane(m);
 	return k < e - s ? s + k : NULL;
 }
