@@ -93,8 +93,9 @@ sk_status sk_buf_read_file(sk_buf *b, const char *path, sk_error *err)
 		if (room == 0) {
 			/* At the cap: fine only if the file ends here. */
 			if (fgetc(f) != EOF)
-				st = sk_fail(err, SK_E_LIMIT, "%s: larger than the limit of %zu bytes", path,
-					     b->max);
+				st =
+				    sk_fail(err, SK_E_LIMIT,
+				            "%s: larger than the limit of %zu bytes", path, b->max);
 			break;
 		}
 		if ((st = sk_buf_reserve(b, room < 65536 ? room : 65536)) != SK_OK) {
@@ -108,7 +109,8 @@ sk_status sk_buf_read_file(sk_buf *b, const char *path, sk_error *err)
 		b->n += got;
 		if (got == 0) {
 			if (ferror(f))
-				st = sk_fail(err, SK_E_IO, "%s: read error: %s", path, strerror(errno));
+				st = sk_fail(err, SK_E_IO, "%s: read error: %s", path,
+				             strerror(errno));
 			break;
 		}
 	}
@@ -117,4 +119,41 @@ sk_status sk_buf_read_file(sk_buf *b, const char *path, sk_error *err)
 	if (f != stdin)
 		fclose(f);
 	return st;
+}
+
+sk_status sk_buf_put_strs(sk_buf *b, const sk_str *s, size_t n)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i].n > b->max - total)
+			return SK_E_LIMIT;
+		total += s[i].n;
+	}
+	sk_status st = sk_buf_reserve(b, total);
+	if (st)
+		return st;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i].n)
+			memcpy(b->p + b->n, s[i].p, s[i].n);
+		b->n += s[i].n;
+	}
+	b->p[b->n] = 0;
+	return SK_OK;
+}
+
+size_t sk_u64_text(uint64_t v, unsigned base, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	char tmp[SK_U64_TEXT];
+	size_t k = 0;
+	if (base != 16)
+		base = 10;
+	do {
+		tmp[k++] = digits[v % base];
+		v /= base;
+	} while (v);
+	for (size_t i = 0; i < k; i++)
+		out[i] = tmp[k - 1 - i];
+	out[k] = 0;
+	return k;
 }

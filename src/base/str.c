@@ -1,5 +1,7 @@
 #include "base/str.h"
 
+#include <string.h>
+
 bool sk_str_ieq(sk_str a, sk_str b)
 {
 	if (a.n != b.n)
@@ -38,4 +40,15 @@ sk_str sk_str_trim(sk_str s)
 	while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t'))
 		s.n--;
 	return s;
+}
+
+void sk_cstr_copy(char *dst, size_t cap, const void *src, size_t n)
+{
+	if (cap == 0)
+		return;
+	if (n > cap - 1)
+		n = cap - 1;
+	if (n)
+		memcpy(dst, src, n);
+	dst[n] = 0;
 }

@@ -14,7 +14,7 @@ typedef struct sk_str {
 } sk_str;
 
 #define SK_STR_LIT(s) ((sk_str){(const uint8_t *)(s), sizeof(s) - 1})
-#define SK_STR_NULL ((sk_str){NULL, 0})
+#define SK_STR_NULL   ((sk_str){NULL, 0})
 
 static inline sk_str sk_str_make(const void *p, size_t n)
 {
@@ -41,5 +41,8 @@ bool sk_str_ieq_cstr(sk_str a, const char *b);
 /* Position of needle in hay ignoring ASCII case, or -1. */
 long sk_str_ifind(sk_str hay, sk_str needle);
 sk_str sk_str_trim(sk_str s);
+
+/* src[0..n) into dst[0..cap), cut to fit and always NUL-terminated. */
+void sk_cstr_copy(char *dst, size_t cap, const void *src, size_t n);
 
 #endif

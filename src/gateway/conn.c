@@ -64,7 +64,13 @@ static void release_request(gw_conn *c)
 	}
 	sk_buf_free(&c->body);
 	if (c->arena) {
-		sk_arena_destroy(c->arena);
+		gw_worker *w = c->w;
+		if (w->nspare < GW_SPARE_ARENAS) {
+			sk_arena_reset(c->arena);
+			w->spare[w->nspare++] = c->arena;
+		} else {
+			sk_arena_destroy(c->arena);
+		}
 		c->arena = NULL;
 	}
 	if (c->gen) {
@@ -429,7 +435,7 @@ static bool trusted(const sk_gw_config *g, sk_str ip)
 static void client_address(gw_conn *c)
 {
 	const sk_gw_config *g = cfg(c);
-	snprintf(c->client_ip, sizeof c->client_ip, "%s", c->peer);
+	sk_cstr_copy(c->client_ip, sizeof c->client_ip, c->peer, strlen(c->peer));
 	if (!trusted(g, sk_str_cstr(c->peer)))
 		return;
 	for (size_t h = c->req.nheaders; h-- > 0;) {
@@ -445,8 +451,7 @@ static void client_address(gw_conn *c)
 			uint8_t ip[16];
 			if (!sk_ip_parse(a, ip))
 				return; /* garbage: the last trusted hop is the client */
-			snprintf(c->client_ip, sizeof c->client_ip, "%.*s", (int)a.n,
-			         (const char *)a.p);
+			sk_cstr_copy(c->client_ip, sizeof c->client_ip, a.p, a.n);
 			if (!sk_ip_ranges_contain(g->trusted, g->ntrusted, ip))
 				return;
 			end = start ? start - 1 : 0;
@@ -487,7 +492,7 @@ static void start_request(gw_conn *c)
 	gw_worker_refresh(w);
 	c->gen = w->gen;
 	atomic_fetch_add(&c->gen->refs, 1);
-	c->arena = sk_arena_create(16 << 10, 0);
+	c->arena = w->nspare ? w->spare[--w->nspare] : sk_arena_create(GW_REQUEST_ARENA, 0);
 	sk_request_init(&c->req, c->arena);
 	c->has_request = true;
 	c->t_start = uv_hrtime();
@@ -512,7 +517,7 @@ static bool accept_head(gw_conn *c)
 	sk_request *r = &c->req;
 	new_request_id(c->w, c->request_id);
 	client_address(c);
-	snprintf(r->client_ip, sizeof r->client_ip, "%s", c->client_ip);
+	sk_cstr_copy(r->client_ip, sizeof r->client_ip, c->client_ip, strlen(c->client_ip));
 	c->head_request = sk_str_eq(r->method, SK_STR_LIT("HEAD"));
 	bool conn_close = false, conn_upgrade = false, has_upgrade = false;
 	for (size_t i = 0; i < r->nheaders; i++) {
@@ -969,6 +974,21 @@ static void inspect_and_go(gw_conn *c)
 /* ---- forwarding ---- */
 
 /* "name: value\r\n", without printf: heads are built on every request. */
+/* A chunk-size line: n in hex and CRLF, into out; returns its length. */
+static size_t chunk_line(char out[SK_U64_TEXT + 2], size_t n)
+{
+	size_t k = sk_u64_text(n, 16, out);
+	out[k++] = '\r';
+	out[k++] = '\n';
+	return k;
+}
+
+static sk_status put_chunk_size(sk_buf *b, size_t n)
+{
+	char line[SK_U64_TEXT + 2];
+	return sk_buf_append(b, line, chunk_line(line, n));
+}
+
 static sk_status put_field(sk_buf *b, sk_str name, sk_str value)
 {
 	sk_status st = sk_buf_reserve(b, name.n + value.n + 4);
@@ -1037,21 +1057,27 @@ static sk_status build_head(gw_conn *c, const sk_verdict *v, sk_buf *b)
 	const sk_gw_config *g = cfg(c);
 	/* Origin-form to the upstream: an absolute-form target was checked
 	 * against Host (accept_head), its path and query are what was read. */
-	sk_status st;
-	if (r->target.n && r->target.p[0] != '/' && r->target.p[0] != '*')
-		st = sk_buf_printf(b, "%.*s %.*s%s%.*s HTTP/1.1\r\n", (int)r->method.n,
-		                   (const char *)r->method.p, (int)r->path.n,
-		                   (const char *)r->path.p, r->query.n ? "?" : "", (int)r->query.n,
-		                   (const char *)r->query.p);
-	else
-		st = sk_buf_printf(b, "%.*s %.*s HTTP/1.1\r\n", (int)r->method.n,
-		                   (const char *)r->method.p, (int)r->target.n,
-		                   (const char *)r->target.p);
+	size_t want = r->target.n + 512; /* one allocation for the usual head */
+	for (size_t i = 0; i < r->nheaders; i++)
+		want += r->headers[i].name.n + r->headers[i].value.n + 4;
+	sk_status st = sk_buf_reserve(b, want);
+	if (!st && r->target.n && r->target.p[0] != '/' && r->target.p[0] != '*')
+		st = sk_buf_put_strs(b,
+		                     (const sk_str[]){r->method, SK_STR_LIT(" "), r->path,
+		                                      r->query.n ? SK_STR_LIT("?") : SK_STR_NULL,
+		                                      r->query, SK_STR_LIT(" HTTP/1.1\r\n")},
+		                     6);
+	else if (!st)
+		st = sk_buf_put_strs(b,
+		                     (const sk_str[]){r->method, SK_STR_LIT(" "), r->target,
+		                                      SK_STR_LIT(" HTTP/1.1\r\n")},
+		                     4);
 	bool has_host;
 	(void)sk_request_header(r, "host", &has_host);
 	if (!st && !has_host) /* HTTP/1.0 without Host: HTTP/1.1 needs one */
-		st = sk_buf_printf(b, "Host: %s\r\n",
-		                   c->w->srv->demo ? "127.0.0.1" : g->upstream_host_header[0]);
+		st = put_field(
+		    b, SK_STR_LIT("Host"),
+		    sk_str_cstr(c->w->srv->demo ? "127.0.0.1" : g->upstream_host_header[0]));
 	sk_str xff = SK_STR_NULL, rid = sk_str_cstr(g->request_id_header);
 	sk_str local[8], *conn_values = local;
 	size_t nconn = 0;
@@ -1073,29 +1099,38 @@ static sk_status build_head(gw_conn *c, const sk_verdict *v, sk_buf *b)
 			continue;
 		st = put_field(b, n, val);
 	}
+	sk_str peer = sk_str_cstr(c->peer);
 	if (!st && xff.n)
-		st = sk_buf_printf(b, "X-Forwarded-For: %.*s, %s\r\n", (int)xff.n,
-		                   (const char *)xff.p, c->peer);
+		st = sk_buf_put_strs(b,
+		                     (const sk_str[]){SK_STR_LIT("X-Forwarded-For: "), xff,
+		                                      SK_STR_LIT(", "), peer, SK_STR_LIT("\r\n")},
+		                     5);
 	else if (!st)
-		st = sk_buf_printf(b, "X-Forwarded-For: %s\r\n", c->peer);
+		st = put_field(b, SK_STR_LIT("X-Forwarded-For"), peer);
 	if (!st)
-		st = sk_buf_printf(b, "X-Forwarded-Proto: %s\r\n%s: %s\r\n",
-		                   g->tls_cert ? "https" : "http", g->request_id_header,
-		                   c->request_id);
+		st = put_field(b, SK_STR_LIT("X-Forwarded-Proto"),
+		               g->tls_cert ? SK_STR_LIT("https") : SK_STR_LIT("http"));
+	if (!st)
+		st = put_field(b, rid, sk_str_cstr(c->request_id));
 	for (size_t i = 0; i < v->ninserted && !st; i++)
-		st = sk_buf_printf(b, "%s: %s\r\n", v->inserted[i].name, v->inserted[i].value);
+		st = put_field(b, sk_str_cstr(v->inserted[i].name),
+		               sk_str_cstr(v->inserted[i].value));
 	if (!st && c->upgrade) {
 		bool found;
 		sk_str up = sk_request_header(r, "upgrade", &found);
-		st = sk_buf_printf(b, "Connection: Upgrade\r\nUpgrade: %.*s\r\n", (int)up.n,
-		                   (const char *)up.p);
+		st = sk_buf_puts(b, "Connection: Upgrade\r\n");
+		if (!st)
+			st = put_field(b, SK_STR_LIT("Upgrade"), up);
 	}
 	if (!st) {
+		char num[SK_U64_TEXT];
 		if (!c->streaming && c->hi.framing != SK_HTTP_FRAMING_NONE)
-			st = sk_buf_printf(b, "Content-Length: %zu\r\n", c->body.n);
+			st = put_field(b, SK_STR_LIT("Content-Length"),
+			               sk_str_make(num, sk_u64_text(c->body.n, 10, num)));
 		else if (c->streaming && c->hi.framing == SK_HTTP_FRAMING_LENGTH)
-			st = sk_buf_printf(b, "Content-Length: %llu\r\n",
-			                   (unsigned long long)c->hi.content_length);
+			st =
+			    put_field(b, SK_STR_LIT("Content-Length"),
+			              sk_str_make(num, sk_u64_text(c->hi.content_length, 10, num)));
 		else if (c->streaming)
 			st = sk_buf_puts(b, "Transfer-Encoding: chunked\r\n");
 	}
@@ -1113,7 +1148,7 @@ static void forward(gw_conn *c, const sk_verdict *v)
 	sk_status st = build_head(c, v, &head);
 	if (!st && c->body.n) {
 		if (c->send_chunked)
-			st = sk_buf_printf(&first, "%zx\r\n", c->body.n);
+			st = put_chunk_size(&first, c->body.n);
 		if (!st)
 			st = sk_buf_append(&first, c->body.p, c->body.n);
 		if (!st && c->send_chunked)
@@ -1175,9 +1210,9 @@ static void stream_step(gw_conn *c)
 		c->body_bytes += used;
 		bool done = sk_chunked_done(c->chunk);
 		if (data.n) {
-			char sz[24];
-			int k = snprintf(sz, sizeof sz, "%zx\r\n", data.n);
-			gw_upstream_send(c->up, sz, (size_t)k);
+			char sz[SK_U64_TEXT + 2];
+			size_t k = chunk_line(sz, data.n);
+			gw_upstream_send(c->up, sz, k);
 			if (!GONE())
 				gw_upstream_send(c->up, data.p, data.n);
 			if (!GONE())
@@ -1261,9 +1296,19 @@ void gw_conn_response_head(gw_conn *c, const sk_response_head *rh)
 	if (!c->resp_chunked && rh->body == SK_RESP_BODY_CLOSE)
 		c->keep_alive = false;
 	if (!c->body_done && !tunnel)
-		c->keep_alive = false; /* the upstream answered before the body ended */
-	sk_status st = sk_buf_printf(&b, "HTTP/1.1 %d %.*s\r\n", rh->status, (int)rh->reason.n,
-	                             (const char *)rh->reason.p);
+		c->keep_alive = false;    /* the upstream answered before the body ended */
+	size_t want = rh->reason.n + 128; /* one allocation for the usual head */
+	for (size_t i = 0; i < rh->nheaders; i++)
+		want += rh->headers[i].name.n + rh->headers[i].value.n + 4;
+	char code[SK_U64_TEXT];
+	size_t cn = sk_u64_text((uint64_t)(rh->status > 0 ? rh->status : 0), 10, code);
+	sk_status st = sk_buf_reserve(&b, want);
+	if (!st)
+		st = sk_buf_put_strs(&b,
+		                     (const sk_str[]){SK_STR_LIT("HTTP/1.1 "),
+		                                      sk_str_make(code, cn), SK_STR_LIT(" "),
+		                                      rh->reason, SK_STR_LIT("\r\n")},
+		                     5);
 	for (size_t i = 0; i < rh->nheaders && !st; i++) {
 		sk_str n = rh->headers[i].name, v = rh->headers[i].value;
 		if (response_hop(n) ||
@@ -1276,8 +1321,9 @@ void gw_conn_response_head(gw_conn *c, const sk_response_head *rh)
 		for (size_t i = 0; i < rh->nheaders; i++)
 			if (sk_str_ieq_cstr(rh->headers[i].name, "upgrade"))
 				up = rh->headers[i].value;
-		st = sk_buf_printf(&b, "Connection: Upgrade\r\nUpgrade: %.*s\r\n", (int)up.n,
-		                   (const char *)up.p);
+		st = sk_buf_puts(&b, "Connection: Upgrade\r\n");
+		if (!st)
+			st = put_field(&b, SK_STR_LIT("Upgrade"), up);
 	} else if (!st) {
 		if (c->resp_chunked)
 			st = sk_buf_puts(&b, "Transfer-Encoding: chunked\r\n");
@@ -1304,9 +1350,9 @@ void gw_conn_response_data(gw_conn *c, const uint8_t *p, size_t n)
 		return;
 	c->up_bytes += n;
 	if (c->resp_chunked) {
-		char sz[24];
-		int k = snprintf(sz, sizeof sz, "%zx\r\n", n);
-		send_bytes(c, sz, (size_t)k);
+		char sz[SK_U64_TEXT + 2];
+		size_t k = chunk_line(sz, n);
+		send_bytes(c, sz, k);
 		send_bytes(c, p, n);
 		send_bytes(c, "\r\n", 2);
 	} else {

@@ -20,6 +20,8 @@
 
 /* Named caps of the gateway's buffers. */
 #define GW_READ_CHUNK        ((size_t)64 << 10) /* one read from a socket */
+#define GW_REQUEST_ARENA     ((size_t)32 << 10) /* first block of a request's arena */
+#define GW_SPARE_ARENAS      32                 /* request arenas a worker keeps */
 #define GW_RESPONSE_HEAD_MAX ((size_t)64 << 10)
 #define GW_RESPONSE_HEADERS  256
 #define GW_PIPELINE_MAX      ((size_t)256 << 10) /* bytes read ahead of the request */
@@ -61,6 +63,11 @@ struct gw_worker {
 	uint64_t rng;                    /* xorshift state, for sampling */
 	uint64_t id_state[2];            /* request ids (conn.c) */
 	bool id_seeded;
+	/* Arenas of finished requests, reset, for the next ones: a request
+	 * then costs no malloc for its arena. Only requests hold arenas, so an
+	 * idle connection costs none. */
+	sk_arena *spare[GW_SPARE_ARENAS];
+	unsigned nspare;
 };
 
 struct gw_server {

@@ -186,6 +186,8 @@ static sk_status worker_init(gw_server *s, gw_worker *w, unsigned id, sk_error *
 
 static void worker_free(gw_worker *w)
 {
+	while (w->nspare)
+		sk_arena_destroy(w->spare[--w->nspare]);
 	uv_loop_close(&w->loop);
 	sk_scratch_free(w->scratch);
 	gw_gen_release(w->gen);

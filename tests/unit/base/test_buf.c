@@ -21,6 +21,37 @@ static void append_respects_cap(void **state)
 	sk_buf_free(&b);
 }
 
+static void put_strs_and_numbers(void **state)
+{
+	(void)state;
+	sk_buf b;
+	sk_buf_init(&b, 12);
+	sk_str parts[] = {SK_STR_LIT("GET"), SK_STR_LIT(" "), SK_STR_NULL, SK_STR_LIT("/x")};
+	assert_int_equal(sk_buf_put_strs(&b, parts, 4), SK_OK);
+	assert_string_equal((char *)b.p, "GET /x");
+	/* all or nothing at the cap */
+	sk_str more[] = {SK_STR_LIT(" HTTP/1.1"), SK_STR_LIT("\r\n")};
+	assert_int_equal(sk_buf_put_strs(&b, more, 2), SK_E_LIMIT);
+	assert_int_equal(b.n, 6);
+	sk_buf_free(&b);
+
+	char t[SK_U64_TEXT];
+	assert_int_equal(sk_u64_text(0, 10, t), 1);
+	assert_string_equal(t, "0");
+	assert_int_equal(sk_u64_text(18446744073709551615u, 10, t), 20);
+	assert_string_equal(t, "18446744073709551615");
+	assert_int_equal(sk_u64_text(0xbeef, 16, t), 4);
+	assert_string_equal(t, "beef");
+	assert_int_equal(sk_u64_text(18446744073709551615u, 16, t), 16);
+	assert_string_equal(t, "ffffffffffffffff");
+
+	char c[4];
+	sk_cstr_copy(c, sizeof c, "10.0.0.1", 8);
+	assert_string_equal(c, "10.");
+	sk_cstr_copy(c, sizeof c, "ab", 2);
+	assert_string_equal(c, "ab");
+}
+
 static void read_missing_file_names_it(void **state)
 {
 	(void)state;
@@ -54,6 +85,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(append_respects_cap),
+		cmocka_unit_test(put_strs_and_numbers),
 		cmocka_unit_test(read_missing_file_names_it),
 		cmocka_unit_test(base64_round_trip_and_strictness),
 	};
