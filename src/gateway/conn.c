@@ -1146,13 +1146,15 @@ static void forward(gw_conn *c, const sk_verdict *v)
 	sk_buf_init(&first, cfg(c)->body_buffer + 64);
 	c->send_chunked = c->streaming && c->hi.framing == SK_HTTP_FRAMING_CHUNKED;
 	sk_status st = build_head(c, v, &head);
-	if (!st && c->body.n) {
-		if (c->send_chunked)
-			st = put_chunk_size(&first, c->body.n);
+	if (!st && c->body.n && c->send_chunked) { /* re-framed as one chunk */
+		st = put_chunk_size(&first, c->body.n);
 		if (!st)
 			st = sk_buf_append(&first, c->body.p, c->body.n);
-		if (!st && c->send_chunked)
+		if (!st)
 			st = sk_buf_puts(&first, "\r\n");
+	} else if (!st) {
+		first = c->body; /* as it is: moved, not copied */
+		sk_buf_init(&c->body, c->body.max);
 	}
 	if (st) {
 		sk_buf_free(&head);

@@ -195,7 +195,9 @@ bool gw_conn_write_busy(const gw_conn *c);
 void gw_worker_close_idle(gw_worker *w);
 
 /* upstream.c */
-void gw_upstream_start(gw_conn *c, const sk_buf *head, const sk_buf *body);
+/* Sends head and body on a pooled or new connection; may take head's
+ * buffer (then left empty) as the copy kept for the one retry. */
+void gw_upstream_start(gw_conn *c, sk_buf *head, const sk_buf *body);
 void gw_upstream_send(gw_upstream *u, const void *p, size_t n);
 bool gw_upstream_write_busy(const gw_upstream *u);
 void gw_upstream_pause(gw_upstream *u, bool pause);

@@ -257,7 +257,7 @@ static gw_upstream *pool_take(gw_worker *w, const gw_gen *gen, unsigned target)
 	return NULL;
 }
 
-void gw_upstream_start(gw_conn *c, const sk_buf *head, const sk_buf *body)
+void gw_upstream_start(gw_conn *c, sk_buf *head, const sk_buf *body)
 {
 	gw_worker *w = c->w;
 	size_t n = w->srv->demo ? 1 : c->gen->cfg.nupstreams;
@@ -274,17 +274,25 @@ void gw_upstream_start(gw_conn *c, const sk_buf *head, const sk_buf *body)
 		uv_timer_start(&u->timer, on_up_timeout, c->gen->cfg.upstream_timeout, 0);
 		/* Kept until the first answer byte, for fail()'s one retry. */
 		/* Small requests only: the copy is held outside the budget. */
+		/* The head's buffer becomes the copy (no second allocation), the
+		 * body joins it, and both go out in one write. */
 		if (!c->streaming && idempotent(c->req.method) && head->n + body->n <= REPLAY_MAX) {
-			sk_buf_init(&u->replay, head->n + body->n + 1);
-			if (sk_buf_append(&u->replay, head->p, head->n) ||
-			    sk_buf_append(&u->replay, body->p, body->n))
-				sk_buf_free(&u->replay);
+			u->replay = *head;
+			sk_buf_init(head, head->max);
+			if (sk_buf_append(&u->replay, body->p, body->n)) {
+				*head = u->replay; /* no room: no copy, sent as it is */
+				sk_buf_init(&u->replay, 0);
+			}
 		}
 	}
 	u->client = c;
 	c->up = u;
 	u->got_bytes = false;
 	memset(&u->rh, 0, sizeof u->rh);
+	if (u->replay.n) {
+		gw_upstream_send(u, u->replay.p, u->replay.n);
+		return;
+	}
 	gw_upstream_send(u, head->p, head->n);
 	if (c->up == u && body->n)
 		gw_upstream_send(u, body->p, body->n);
