@@ -540,6 +540,21 @@ static void put(frame *f, uint8_t c, bool quoted, size_t i)
 		w->trunc = true;
 }
 
+/* put() for a run of quoted bytes. */
+static void put_run(frame *f, const uint8_t *t, size_t len)
+{
+	word *w = &f->w;
+	for (size_t k = 0; k < len && !(w->fl & W_NONAME); k++)
+		if (!(cls[t[k]] & C_NAME))
+			w->fl |= W_NONAME;
+	size_t room = (size_t)WORD_MAX - w->len;
+	size_t take = len < room ? len : room;
+	memcpy(w->t + w->len, t, take);
+	w->len += take;
+	if (take < len)
+		w->trunc = true;
+}
+
 /* A quote opens inside or at the start of a word. */
 static void quote_open(frame *f, size_t i)
 {
@@ -1280,8 +1295,17 @@ static bool unix_run(unix_scan *s, size_t i, bool in_arg)
 					open_subst(s, F_TICK, i, 1);
 				i++;
 			} else {
-				put(f, c, true, i);
-				i++;
+				/* Past the early words or inside a substitution, blanks
+				 * in quotes count for nothing: take the whole run up to
+				 * the next byte that means something in double quotes. */
+				size_t e = i + 1;
+				if (s->depth != 0 || s->gaps > EARLY_WORDS) {
+					const uint8_t *q =
+					    sk_find_any4(p + e, p + n, '"', '\\', '$', '`');
+					e = q ? (size_t)(q - p) : n;
+				}
+				put_run(f, p + i, e - i);
+				i = e;
 			}
 			continue;
 		}
