@@ -197,6 +197,7 @@ typedef struct prog_range {
 } prog_range;
 
 static prog_range prog_at[256];
+static uint8_t prog_len[sizeof progs / sizeof progs[0]]; /* strlen of each name */
 
 _Static_assert(sizeof progs / sizeof progs[0] < 256, "prog_range holds indexes in a byte");
 
@@ -204,6 +205,7 @@ static void prog_index(void)
 {
 	/* built aside, then copied: racing threads copy the same bytes */
 	prog_range at[256] = {{0}};
+	uint8_t lens[sizeof prog_len];
 	for (size_t k = sizeof progs / sizeof progs[0]; k-- > 0;) {
 		prog_range *r = &at[(uint8_t)progs[k].name[0]];
 		size_t len = strlen(progs[k].name);
@@ -211,8 +213,10 @@ static void prog_index(void)
 			r->hi = (uint8_t)(k + 1);
 		r->lo = (uint8_t)k;
 		r->lens |= (uint16_t)(len < 16 ? 1u << len : 0);
+		lens[k] = (uint8_t)(len < 255 ? len : 255);
 	}
 	memcpy(prog_at, at, sizeof at);
+	memcpy(prog_len, lens, sizeof lens);
 }
 
 static const prog *prog_find(const uint8_t *t, size_t len)
@@ -333,6 +337,35 @@ static int lower(int c)
 }
 
 /* Glob match of pattern p[0..pn) (? * [set]) against the string s. */
+/* The fewest bytes a name matching the glob p has (each '?' or bracket
+ * expression is one, '*' none), and whether p has a '*': glob_match()'s
+ * reading of p, without a name. */
+static size_t glob_min_len(const uint8_t *p, size_t pn, bool *star)
+{
+	size_t least = 0;
+	*star = false;
+	for (size_t pi = 0; pi < pn;) {
+		if (p[pi] == '*') {
+			*star = true;
+			pi++;
+			continue;
+		}
+		least++;
+		if (p[pi] != '[') {
+			pi++;
+			continue;
+		}
+		size_t k = pi + 1;
+		if (k < pn && (p[k] == '!' || p[k] == '^'))
+			k++;
+		size_t first = k;
+		while (k < pn && (p[k] != ']' || k == first))
+			k++;
+		pi = k < pn ? k + 1 : pi + 1; /* no closing bracket: a literal '[' */
+	}
+	return least;
+}
+
 static bool glob_match(const uint8_t *p, size_t pn, const char *s)
 {
 	size_t pi = 0, si = 0, sn = strlen(s), star_p = (size_t)-1, star_s = 0;
@@ -680,8 +713,14 @@ static const prog *resolve(const word *w, const char **how)
 			dir_ok = false;
 		if (!dir_ok || !lit)
 			return NULL;
+		bool star;
+		size_t least = glob_min_len(base, bl, &star);
 		for (size_t k = 0; k < sizeof progs / sizeof progs[0]; k++) {
 			if (progs[k].tier == T_BUILD)
+				continue;
+			/* a name shorter than the pattern needs, or of another
+			 * length when it has no '*', cannot match */
+			if (prog_len[k] < least || (!star && prog_len[k] != least))
 				continue;
 			if (glob_match(base, bl, progs[k].name)) {
 				*how = "glob";

@@ -50,6 +50,11 @@ static const char *const unix_attacks[] = {
     "; c\"\"at /etc/passwd",
     "; /bin/c[a]t /etc/passwd",
     "; /usr/bin/wh?ami",
+    /* globs the length filter of resolve() must still let through */
+    "; /bin/c[a]t /etc/passwd",
+    "; /usr/bin/[w]ho[!x]mi",
+    "; /usr/bin/w*mi",
+    "; /bin/ca* /etc/shadow",
     "cat${IFS}/etc/passwd",
     "cat$IFS$9/etc/passwd",
     ";{ls,-la}",
