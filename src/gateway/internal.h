@@ -165,6 +165,8 @@ struct gw_upstream {
 	sk_chunked *chunk; /* response body decoder (heap) */
 	sk_buf replay;     /* the request, for one retry (upstream.c fail) */
 	uint64_t left;     /* Content-Length bytes of the response not read */
+	uint64_t deadline; /* loop time (ms) by which the upstream must show progress */
+	uint64_t due;      /* loop time the armed timer fires (upstream.c up_watch) */
 	bool reused;       /* came from the pool: a failure before any answer may retry */
 	bool got_bytes;    /* any response byte arrived */
 	bool reading;

@@ -18,6 +18,19 @@
 static void on_up_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
 static void on_up_timeout(uv_timer_t *t);
 
+/* The upstream must show progress (connect, answer, accept a write, or
+ * close while pooled) within ms. Progress happens several times a request,
+ * so it moves the deadline only: the timer is re-armed here when it would
+ * fire too late, and by on_up_timeout when it fires before the deadline. */
+static void up_watch(gw_upstream *u, uint64_t ms)
+{
+	u->deadline = uv_now(&u->w->loop) + ms;
+	if (!uv_is_active((const uv_handle_t *)&u->timer) || u->due > u->deadline) {
+		uv_timer_start(&u->timer, on_up_timeout, ms, 0);
+		u->due = u->deadline;
+	}
+}
+
 static void on_up_closed(uv_handle_t *h)
 {
 	gw_upstream *u = h->data;
@@ -78,7 +91,7 @@ void gw_upstream_release(gw_upstream *u, bool reusable)
 	u->next = w->idle;
 	w->idle = u;
 	w->nidle++;
-	uv_timer_start(&u->timer, on_up_timeout, POOL_IDLE_MS, 0);
+	up_watch(u, POOL_IDLE_MS);
 	if (!u->reading) { /* an idle connection still reads, to see it close */
 		gw_upstream_pause(u, false);
 	}
@@ -125,7 +138,7 @@ static void on_up_write(uv_write_t *req, int status)
 	/* Progress either way keeps the upstream timeout at bay: a long
 	 * upload is not a silent upstream. */
 	if (u->state == U_HEAD || u->state == U_BODY)
-		uv_timer_start(&u->timer, on_up_timeout, u->w->gen->cfg.upstream_timeout, 0);
+		up_watch(u, u->w->gen->cfg.upstream_timeout);
 	if (u->client && uv_stream_get_write_queue_size((const uv_stream_t *)&u->tcp) == 0)
 		gw_conn_body_sent(u->client);
 	if (u->client && !gw_upstream_write_busy(u))
@@ -145,7 +158,7 @@ void gw_upstream_send(gw_upstream *u, const void *p, size_t n)
 	}
 	/* Sending is progress too: a long upload is not a silent upstream. */
 	if (u->state == U_HEAD || u->state == U_BODY)
-		uv_timer_start(&u->timer, on_up_timeout, u->w->gen->cfg.upstream_timeout, 0);
+		up_watch(u, u->w->gen->cfg.upstream_timeout);
 }
 
 static gw_upstream *connect_new(gw_worker *w, const gw_gen *gen, unsigned target);
@@ -199,7 +212,7 @@ static void on_connect(uv_connect_t *req, int status)
 	}
 	u->state = U_HEAD;
 	uv_tcp_nodelay(&u->tcp, 1);
-	uv_timer_start(&u->timer, on_up_timeout, u->w->gen->cfg.upstream_timeout, 0);
+	up_watch(u, u->w->gen->cfg.upstream_timeout);
 	gw_upstream_pause(u, false);
 }
 
@@ -208,6 +221,12 @@ static void on_up_timeout(uv_timer_t *t)
 	gw_upstream *u = t->data;
 	if (u->closing)
 		return;
+	uint64_t now = uv_now(&u->w->loop);
+	if (now < u->deadline) { /* progress since it was armed */
+		uv_timer_start(&u->timer, on_up_timeout, u->deadline - now, 0);
+		u->due = u->deadline;
+		return;
+	}
 	if (u->state == U_IDLE) {
 		gw_upstream_close(u);
 		return;
@@ -237,7 +256,7 @@ static gw_upstream *connect_new(gw_worker *w, const gw_gen *gen, unsigned target
 		gw_upstream_close(u);
 		return NULL;
 	}
-	uv_timer_start(&u->timer, on_up_timeout, gen->cfg.upstream_connect_timeout, 0);
+	up_watch(u, gen->cfg.upstream_connect_timeout);
 	return u;
 }
 
@@ -247,8 +266,7 @@ static gw_upstream *pool_take(gw_worker *w, const gw_gen *gen, unsigned target)
 		gw_upstream *u = w->idle;
 		pool_remove(u);
 		if (u->gen_id == gen->id && u->target == target) {
-			uv_timer_stop(&u->timer);
-			u->state = U_HEAD;
+			u->state = U_HEAD; /* its timer runs on: up_watch() moves the deadline */
 			u->reused = true;
 			return u;
 		}
@@ -271,7 +289,7 @@ void gw_upstream_start(gw_conn *c, sk_buf *head, const sk_buf *body)
 	}
 	sk_buf_free(&u->replay);
 	if (u->reused) {
-		uv_timer_start(&u->timer, on_up_timeout, c->gen->cfg.upstream_timeout, 0);
+		up_watch(u, c->gen->cfg.upstream_timeout);
 		/* Kept until the first answer byte, for fail()'s one retry. */
 		/* Small requests only: the copy is held outside the budget. */
 		/* The head's buffer becomes the copy (no second allocation), the
@@ -304,8 +322,7 @@ static void response_done(gw_upstream *u, bool reusable)
 {
 	gw_conn *c = u->client;
 	reusable = reusable && u->rh.keep_alive && c && c->body_done && u->in.n == 0;
-	uv_timer_stop(&u->timer);
-	gw_upstream_release(u, reusable);
+	gw_upstream_release(u, reusable); /* pooled: watched for POOL_IDLE_MS */
 	if (c)
 		gw_conn_response_done(c);
 }
@@ -465,7 +482,7 @@ static void on_up_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 			gw_conn_tunnel_data(c, (const uint8_t *)buf->base, (size_t)nread);
 		return;
 	}
-	uv_timer_start(&u->timer, on_up_timeout, u->w->gen->cfg.upstream_timeout, 0);
+	up_watch(u, u->w->gen->cfg.upstream_timeout);
 	if (sk_buf_append(&u->in, buf->base, (size_t)nread)) {
 		fail(u, 502, "the upstream's response head is too large");
 		return;
