@@ -162,9 +162,24 @@ static void close_after_writes(gw_conn *c)
 
 static void on_timeout(uv_timer_t *t);
 
+/* The timeouts move several times a request, so arming moves the deadline
+ * only: the timer is restarted when it would fire too late, and by
+ * on_timeout when it fires before the deadline. */
 static void arm(gw_conn *c, uint64_t ms)
 {
-	uv_timer_start(&c->timer, on_timeout, ms, 0);
+	if (c->closing)
+		return; /* the linger timer runs */
+	c->deadline = uv_now(&c->w->loop) + ms;
+	if (!uv_is_active((const uv_handle_t *)&c->timer) || c->due > c->deadline) {
+		uv_timer_start(&c->timer, on_timeout, ms, 0);
+		c->due = c->deadline;
+	}
+}
+
+/* No timeout for now (the timer may still fire once, for nothing). */
+static void disarm(gw_conn *c)
+{
+	c->deadline = UINT64_MAX;
 }
 
 /* While a body comes in: no read may be more than timeouts.body after the
@@ -888,7 +903,7 @@ static bool inspect_head(gw_conn *c)
 static void inspect_and_go(gw_conn *c)
 {
 	gw_worker *w = c->w;
-	uv_timer_stop(&c->timer);
+	disarm(c);
 	c->req.body = sk_buf_str(&c->body);
 	if (!c->req.body.p)
 		c->req.body = SK_STR_LIT("");
@@ -1233,7 +1248,7 @@ static void stream_step(gw_conn *c)
 	if (!c->body_done)
 		arm_body(c);
 	else
-		uv_timer_stop(&c->timer); /* the upstream's timer watches the answer */
+		disarm(c); /* the upstream's timer watches the answer */
 }
 
 /* What the upstream had to queue of the body has been written: the
@@ -1602,6 +1617,14 @@ static void on_timeout(uv_timer_t *t)
 	gw_conn *c = t->data;
 	if (c->state == C_CLOSED || c->closing)
 		return;
+	uint64_t now = uv_now(&c->w->loop);
+	if (now < c->deadline) { /* moved since the timer was started */
+		if (c->deadline != UINT64_MAX) {
+			uv_timer_start(&c->timer, on_timeout, c->deadline - now, 0);
+			c->due = c->deadline;
+		}
+		return;
+	}
 	bool mid_request = c->has_request || c->in.n > c->in_off;
 	if ((c->state == C_HEAD || c->state == C_BODY) && mid_request && !c->response_started) {
 		/* A slow client (slowloris) or one that stopped sending. */

@@ -100,6 +100,8 @@ struct gw_conn {
 	gw_worker *w;
 	gw_conn *prev, *next;
 	uv_timer_t timer;
+	uint64_t deadline; /* loop time (ms) of the running timeout; UINT64_MAX: none */
+	uint64_t due;      /* loop time the armed timer fires (conn.c arm) */
 	int state;
 	int handles; /* open uv handles, freed when 0 */
 	sk_buf in;   /* read, not yet consumed: in.p[in_off..in.n) */
