@@ -17,6 +17,9 @@ echo "== engine: the built-in default web ACL, one core"
 "$build/sekisho" acl default >"$build/default-acl.json"
 "$build/bench/bench_engine" "$build/default-acl.json" - "$corpus" "$secs"
 echo
+echo "== engine: instructions per request (callgrind), steady on a shared machine"
+bash "$root/bench/instructions.sh" "$build"
+echo
 echo "== sekisho check --jsonl on 104,000 requests (the corpus 13 times), JSON log records out"
 tmp=$(mktemp)
 for _ in $(seq 13); do cat "$corpus"; done >"$tmp"
