@@ -135,6 +135,22 @@ static const char *const attacks[] = {
     "1; delete quick ignore from foo",
     /* stacked statements after syntax the grammar does not model */
     "'goto label; label: declare @s varchar(8000);set @s = 0x41;exec(@s)",
+    /* numeric literals glued to a keyword: Oracle's D and F suffixes,
+     * SQL Server's empty 0x, a decimal point, SELECT.2 */
+    "1DUNION SELECT 2",
+    "-1fUNION SELECT column_name FROM table_name",
+    "SELECT 0xUNION SELECT 2",
+    "1.UNION SELECT.2alias",
+    /* bracketed qualified names (SQL Server) */
+    "SELECT\"name\"FROM[information_schema].[tables]",
+    /* keywords in MySQL executable comments */
+    "/*!UNiOn*/ /*!SeLEct*/ ",
+    "395 /*!32359 AND 0 */",
+    "1 /*!50000or*/ 1",
+    /* a constant arithmetic expression compared with a constant */
+    "4 and 31337-31337=0",
+    /* CASE over BINARY and boolean constants, then more query */
+    "CASE WHEN BINARY TRUE THEN TRUE END IS NOT UNKNOWN HAVING TRUE FOR UPDATE",
 };
 
 /* Weaker signals: only HIGH must flag these. */
@@ -217,6 +233,17 @@ static const char *const benign[] = {
     "I'm -- as they say -- done",
     "100 - 20 = 80",
     "key=value; other=thing",
+    /* a number glued to a word that holds a keyword after its first
+     * letter, short keywords, version strings, documentation comments */
+    "buy 2for 1",
+    "1done and 2fin",
+    "version 1.5beta and 2.0rc1 or later",
+    "0xdeadbeef",
+    "/*! \\brief Select the item */",
+    "/*!< the union of both sets */",
+    "x /*! 2 and 3 */",
+    "chapter 4 and 10 - x = 8",
+    "case when you can then do it end of story",
 };
 
 /* Benign text near the constructs the detector reads as SQL: quoted
