@@ -2280,6 +2280,26 @@ static size_t form_key_len(const uint8_t *p, size_t n)
 	return k + 1 < n && p[k] == '=' && p[k + 1] != '=' ? k + 1 : 0;
 }
 
+/* The length of a leading path ("/", "/api/items/") before a value that
+ * does not start like a path segment: a URI path whose last segment
+ * carries the value ("/items/1 AND 1=1"), 0 when p does not start with
+ * '/'. Only whole segments of plain name characters are skipped. */
+static size_t path_prefix_len(const uint8_t *p, size_t n)
+{
+	if (n < 2 || p[0] != '/')
+		return 0;
+	size_t k = 1, i = 1, lim = n < 256 ? n : 256;
+	while (i < lim) {
+		int c = p[i];
+		if (c == '/')
+			k = i + 1;
+		else if (!(is_word(c) || c == '.' || c == '-' || c == '~'))
+			break;
+		i++;
+	}
+	return k < n && p[k] == '*' ? 0 : k; /* a comment opener is no path */
+}
+
 /* Starts reading one context: a bare value (quote 0) or the rest of a
  * literal opened with quote. False when the context does not apply (no
  * closing quote). */
@@ -2772,6 +2792,8 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 
 	/* as a bare value */
 	size_t key = form_key_len(p, n);
+	if (key == 0)
+		key = path_prefix_len(p, n);
 	if (walk_init(&w, p, n, key, toks, 0) && has(&w, 0)) {
 		int sc = strong_call(&w, maybe_strong);
 		if (sc >= 0)

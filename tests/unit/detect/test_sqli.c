@@ -149,6 +149,9 @@ static const char *const attacks[] = {
     "1 /*!50000or*/ 1",
     /* a constant arithmetic expression compared with a constant */
     "4 and 31337-31337=0",
+    /* a URI path whose last segment carries the value */
+    "/api/items/5 or 1=1--",
+    "/123) AND 12=12 AND JSON_DEPTH('{}') != 2521",
     /* CASE over BINARY and boolean constants, then more query */
     "CASE WHEN BINARY TRUE THEN TRUE END IS NOT UNKNOWN HAVING TRUE FOR UPDATE",
 };
@@ -244,6 +247,8 @@ static const char *const benign[] = {
     "x /*! 2 and 3 */",
     "chapter 4 and 10 - x = 8",
     "case when you can then do it end of story",
+    "/docs/what-is-new-in-5.0/and-more",
+    "/static/js/app.min.js",
 };
 
 /* Benign text near the constructs the detector reads as SQL: quoted
