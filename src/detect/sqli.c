@@ -1294,6 +1294,24 @@ static void taut_word(walk *w, int i, int last_operand, int *pend)
 		*pend = i;
 }
 
+/* Whether t[i] is a literal, a call or '(' that follows a literal or ')'
+ * at t[i - 1] across nothing but spaces (see the caller). */
+static bool lost_plus(walk *w, int i)
+{
+	const tok *a = &w->t[i - 1], *b = &w->t[i];
+	if (i == 0 || (a->flags & TF_OPEN) || b->off <= a->off + a->len || (b->flags & TF_PRECOMM))
+		return false;
+	if (!(a->type == T_NUM || a->type == T_STR || a->type == T_RPAREN))
+		return false;
+	if (!(b->type == T_NUM || (b->type == T_STR && !(b->flags & TF_OPEN)) ||
+	      b->type == T_LPAREN || (b->type == T_IDENT && (b->flags & TF_FUNC))))
+		return false;
+	for (uint32_t k = a->off + a->len; k < b->off; k++)
+		if (w->p[k] != ' ')
+			return false;
+	return true;
+}
+
 /* Walks the tokens, checking SQL grammar loosely and recording features.
  * Stops at the first grammar error, a comment running to the end, or a
  * complete stacked statement. */
@@ -1475,6 +1493,18 @@ static void walk_tokens(walk *w, int first)
 		      (c->kw == K_LIKE || c->kw == K_RLIKE || c->kw == K_IN || c->kw == K_REGEXP ||
 		       c->kw == K_IS || c->kw == K_BETWEEN))))
 			feat(w, F_LOGIC, logic_word);
+		/* 1 pi(), 1 (2), 'a' 'b' after the closing quote: two literals
+		 * side by side with only space between them. No SQL puts them
+		 * so; a '+' that the client sent as %2B does, once a second URL
+		 * decoding (AWS's rules decode twice) has turned it into a
+		 * space. Read as the arithmetic it was. Words side by side stay
+		 * an error: that is prose. */
+		if (lost_plus(w, i)) {
+			pend_arith = i;
+			st = ST_E;
+			i--;
+			continue;
+		}
 		/* T-SQL runs a statement written right after a value: '... EXEC */
 		if (w->quoted && depth <= 0 && c->type == T_KW) {
 			int s = statement_at(w, i);

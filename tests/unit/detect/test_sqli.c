@@ -149,6 +149,11 @@ static const char *const attacks[] = {
     "1 /*!50000or*/ 1",
     /* a constant arithmetic expression compared with a constant */
     "4 and 31337-31337=0",
+    /* arithmetic whose '+' a second URL decoding turned into a space */
+    "1 pi() and (3=pi())--",
+    "1' ('12') and (3=pi())--",
+    "foo' and 1 2 3 4 5 6=21--",
+    "aa'^0 0 1-1=(0)-- -a",
     /* a URI path whose last segment carries the value */
     "/api/items/5 or 1=1--",
     "/123) AND 12=12 AND JSON_DEPTH('{}') != 2521",
@@ -249,6 +254,13 @@ static const char *const benign[] = {
     "case when you can then do it end of story",
     "/docs/what-is-new-in-5.0/and-more",
     "/static/js/app.min.js",
+    /* literals side by side in prose */
+    "Call 555 1234 and ask for Bob",
+    "see chapter 1 (intro) and chapter 2 (setup)",
+    "it costs 5 (five) dollars or 6 (six) with tax",
+    "step 1 (optional) and step 2 (required) -- done",
+    "I said 'hi' 'there' and left",
+    "items 3 4 and 5 = total",
 };
 
 /* Benign text near the constructs the detector reads as SQL: quoted
