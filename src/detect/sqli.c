@@ -880,7 +880,8 @@ static bool lex_next(lexer *lx, tok *t)
 			e = scan_quoted(p, n, e, p[e], false, &open);
 		} else {
 			size_t s = e;
-			while (e < n && (is_word(p[e]) || p[e] == '.'))
+			/* T-SQL names may hold '#' (@#, @tmp#1) */
+			while (e < n && (is_word(p[e]) || p[e] == '.' || (p[e] == '#' && e > i)))
 				e++;
 			if (e == s)
 				t->type = T_OTHER;
@@ -1298,12 +1299,16 @@ static void taut_word(walk *w, int i, int last_operand, int *pend)
  * at t[i - 1] across nothing but spaces (see the caller). */
 static bool lost_plus(walk *w, int i)
 {
+	if (i == 0)
+		return false;
 	const tok *a = &w->t[i - 1], *b = &w->t[i];
-	if (i == 0 || (a->flags & TF_OPEN) || b->off <= a->off + a->len || (b->flags & TF_PRECOMM))
+	if ((a->flags & TF_OPEN) || b->off <= a->off + a->len || (b->flags & TF_PRECOMM))
 		return false;
 	if (!(a->type == T_NUM || a->type == T_STR || a->type == T_RPAREN))
 		return false;
-	if (!(b->type == T_NUM || (b->type == T_STR && !(b->flags & TF_OPEN)) ||
+	/* a literal left open at the end only where the query's own quote
+	 * closes it */
+	if (!(b->type == T_NUM || (b->type == T_STR && (!(b->flags & TF_OPEN) || w->quoted)) ||
 	      b->type == T_LPAREN || (b->type == T_IDENT && (b->flags & TF_FUNC))))
 		return false;
 	for (uint32_t k = a->off + a->len; k < b->off; k++)
@@ -2696,6 +2701,12 @@ static bool subquery_anywhere(walk *w, sk_detect_match *m, const char *ctx, anyw
 		if (t[i].type != T_LPAREN || t[i + 1].type != T_KW || t[i + 1].kw != K_SELECT)
 			continue;
 		const tok *a = &t[i + 2];
+		/* (SELECT (CASE WHEN ...: a CASE expression as the select
+		 * list, how blind injections ask one yes-or-no question */
+		if (a->type == T_LPAREN && has(w, i + 3) && t[i + 3].type == T_KW &&
+		    t[i + 3].kw == K_CASE && has(w, i + 4) && t[i + 4].type == T_KW &&
+		    t[i + 4].kw == K_WHEN)
+			return found(w, m, F_SUBQ, i + 4, i, ctx);
 		bool item = a->type == T_NUM || a->type == T_STAR || a->type == T_VAR ||
 		            (a->type == T_IDENT && (a->flags & TF_FUNC));
 		if (!item)
@@ -2848,7 +2859,7 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 			fill_match(m, &w, &v, "");
 			return true;
 		}
-		if (exec_comment_found(&w, m))
+		if (exec_comment_found(&w, m) || stack_found(&w, m, "", &words))
 			return true;
 		if (ends_at_comment(&w) && comment_hides_strong(&w, toks, m, &words))
 			return true;

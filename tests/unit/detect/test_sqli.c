@@ -154,6 +154,13 @@ static const char *const attacks[] = {
     "1' ('12') and (3=pi())--",
     "foo' and 1 2 3 4 5 6=21--",
     "aa'^0 0 1-1=(0)-- -a",
+    "' COALESCE('admin') and 1 = !1 div 1 '",
+    /* a CASE expression as a subquery's select list */
+    "1' IN BOOLEAN MODE) RLIKE (SELECT (CASE WHEN (2270=3285) THEN 1 ELSE 0x28 END))# ",
+    /* a statement stacked after statements the walk does not read */
+    "(select 1); (select 1); update users set password = 99",
+    /* T-SQL variable names with '#' */
+    "1';declare @# int;shutdown;set @# = '1",
     /* a URI path whose last segment carries the value */
     "/api/items/5 or 1=1--",
     "/123) AND 12=12 AND JSON_DEPTH('{}') != 2521",
@@ -261,6 +268,9 @@ static const char *const benign[] = {
     "step 1 (optional) and step 2 (required) -- done",
     "I said 'hi' 'there' and left",
     "items 3 4 and 5 = total",
+    "email me @# later",
+    "(select case) when done; then update the list",
+    "see 'notes' (draft) and 'final' 2",
 };
 
 /* Benign text near the constructs the detector reads as SQL: quoted
