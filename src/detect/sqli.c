@@ -1295,8 +1295,16 @@ static void taut_word(walk *w, int i, int last_operand, int *pend)
 		*pend = i;
 }
 
-/* Whether t[i] is a literal, a call or '(' that follows a literal or ')'
- * at t[i - 1] across nothing but spaces (see the caller). */
+/* Whether t[i] is a literal, a call (name glued to its '(') or '(' that
+ * follows a literal or ')' at t[i - 1] across nothing but spaces (see the
+ * caller). */
+/* A call written as code writes it: the name glued to its "(". */
+static bool glued_call(const walk *w, const tok *t)
+{
+	return t->type == T_IDENT && (t->flags & TF_FUNC) && t->off + t->len < w->lx.n &&
+	       w->p[t->off + t->len] == '(';
+}
+
 static bool lost_plus(walk *w, int i)
 {
 	if (i == 0)
@@ -1309,11 +1317,20 @@ static bool lost_plus(walk *w, int i)
 	/* a literal left open at the end only where the query's own quote
 	 * closes it */
 	if (!(b->type == T_NUM || (b->type == T_STR && (!(b->flags & TF_OPEN) || w->quoted)) ||
-	      b->type == T_LPAREN || (b->type == T_IDENT && (b->flags & TF_FUNC))))
+	      b->type == T_LPAREN || glued_call(w, b)))
 		return false;
 	for (uint32_t k = a->off + a->len; k < b->off; k++)
 		if (w->p[k] != ' ')
 			return false;
+	/* "(" opens a literal, a call or another "(": "1 ('12')", "1 (pi())";
+	 * prose puts words there, "x() (fixes #12)" */
+	if (b->type == T_LPAREN) {
+		if (!has(w, i + 1))
+			return false;
+		const tok *c = &w->t[i + 1];
+		return c->type == T_NUM || (c->type == T_STR && !(c->flags & TF_OPEN)) ||
+		       c->type == T_LPAREN || glued_call(w, c);
+	}
 	return true;
 }
 

@@ -14,7 +14,9 @@
  *   <!ENTITY % x ...>: parameter entities exist to build DTDs, and they are
  *   how out-of-band XXE chains load and nest the attacker's declarations;
  * - a document type whose external subset is fetched: <!DOCTYPE x SYSTEM
- *   "uri"> (not HTML's "about:legacy-compat"), or PUBLIC with an identifier
+ *   "uri"> where the URI is a URL, an absolute or network path or climbs
+ *   out with ".." (not a DTD named beside the document, nor HTML's
+ *   "about:legacy-compat"), or PUBLIC with an identifier
  *   that is not in the "-//Owner//Text//Language" form every published DTD
  *   (W3C, OASIS, IETF) uses;
  * - the XInclude namespace (http://www.w3.org/2001/XInclude): its include
@@ -83,6 +85,25 @@ static bool entity_decl(const uint8_t *p, size_t n, size_t i, sk_detect_match *m
 	return false;
 }
 
+/* Whether a system identifier leaves the document's own folder: a URL
+ * (scheme:), an absolute or network path (/x, //host/x, \\host\x) or a
+ * climb (..). A DTD named beside the document ("catalog.dtd"), as
+ * configuration files ship them, does not. */
+static bool reaches_out(const uint8_t *s, size_t len)
+{
+	if (len && (s[0] == '/' || s[0] == '\\'))
+		return true;
+	size_t k = 0;
+	while (k < len && (sk_tx_alnum(s[k]) || s[k] == '+' || s[k] == '-' || s[k] == '.'))
+		k++;
+	if (k > 0 && k < len && s[k] == ':' && sk_tx_alpha(s[0]))
+		return true;
+	for (size_t i = 0; i + 1 < len; i++)
+		if (s[i] == '.' && s[i + 1] == '.')
+			return true;
+	return false;
+}
+
 /* <!DOCTYPE at p[i]: an external subset the parser fetches. */
 static bool doctype_decl(const uint8_t *p, size_t n, size_t i, sk_detect_match *m)
 {
@@ -104,6 +125,8 @@ static bool doctype_decl(const uint8_t *p, size_t n, size_t i, sk_detect_match *
 		return false;
 	if (system) {
 		if (len == 19 && sk_tx_at_ci(s, len, 0, "about:legacy-compat"))
+			return false;
+		if (!reaches_out(s, len))
 			return false;
 		return sk_tx_hit(
 		    m, i, after - i,

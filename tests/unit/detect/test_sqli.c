@@ -269,6 +269,11 @@ static const char *const benign[] = {
     "I said 'hi' 'there' and left",
     "items 3 4 and 5 = total",
     "email me @# later",
+    /* changelog lines: a call or a literal, then a parenthesis of words
+     * that a '#' reference ends */
+    "_dbus_string_init_const() (fd.o #89104, Simon McVittie)",
+    "\"cupsd.conf\" file (Issue #371)",
+    "'1386' (fixes #10995).",
     "(select case) when done; then update the list",
     "see 'notes' (draft) and 'final' 2",
 };

@@ -13,6 +13,7 @@ static const char *const attacks[] = {
     "<!DOCTYPE x SYSTEM \"//x/x\" > <x>a</x>",
     "<?xml version=\"1.0\"?><!DOCTYPE r SYSTEM \"http://203.0.113.5/a.dtd\"><r/>",
     "<!DOCTYPE r PUBLIC \"anything\" \"http://evil.example/a.dtd\">",
+    "<!DOCTYPE r SYSTEM \"../../../../etc/x.dtd\"><r/>",
     /* XInclude */
     "<r xmlns:xi=\"http://www.w3.org/2001/XInclude\"><xi:include href=\"/etc/passwd\" "
     "parse=\"text\"/></r>",
@@ -29,6 +30,8 @@ static const char *const benign[] = {
     "<!DOCTYPE book PUBLIC \"-//OASIS//DTD DocBook XML V4.5//EN\" "
     "\"http://www.oasis-open.org/docbook/xml/4.5/docbookx.dtd\">",
     "<!DOCTYPE note [ <!ELEMENT note (#PCDATA)> ]><note>hi</note>",
+    /* a DTD shipped beside the document, as configuration files name it */
+    "<?xml version=\"1.0\"?><!DOCTYPE catalog SYSTEM \"catalog.dtd\"><catalog/>",
     "use an entity declaration like <!ENTITY name \"value\"> to define text",
     "the <!ENTITY> declaration and SYSTEM identifiers are explained in chapter 4",
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?><a>x</a>",
