@@ -159,12 +159,13 @@ static bool utf7_decl(const uint8_t *p, size_t n, size_t i, sk_detect_match *m)
 		k = sk_tx_skip_space(p, n, k + 1);
 		const uint8_t *s;
 		size_t len;
-		if (!literal(p, n, k, &s, &len))
+		size_t after = literal(p, n, k, &s, &len);
+		if (!after)
 			return false;
 		if ((len == 5 && sk_tx_at_ci(s, len, 0, "utf-7")) ||
 		    (len == 4 && sk_tx_at_ci(s, len, 0, "utf7")))
 			return sk_tx_hit(
-			    m, i, k + len + 2 - i,
+			    m, i, after - i,
 			    "XML declared in UTF-7, which hides its markup from inspection");
 		return false;
 	}

@@ -20,6 +20,7 @@ static const char *const attacks[] = {
     /* XML declared in UTF-7 */
     "<?xml version=\"1.0\" encoding=\"UTF-7\"?>\n+ADwAIQ-DOCTYPE foo+AFs",
     "<?xml version='1.0' encoding = 'utf-7' ?>",
+    "<?xml version='1.0' encoding='utf-7",
 };
 
 static const char *const benign[] = {
