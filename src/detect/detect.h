@@ -61,6 +61,10 @@ bool sk_detect_ssi(const uint8_t *p, size_t n, int level, sk_detect_match *m);
  * response, a mail header after a one-line value, or an SMTP, IMAP or POP3
  * command. */
 bool sk_detect_header_injection(const uint8_t *p, size_t n, int level, sk_detect_match *m);
+/* XML external entities: entities declared SYSTEM/PUBLIC and parameter
+ * entities, document types that fetch an external DTD, the XInclude
+ * namespace, XML declared in UTF-7. */
+bool sk_detect_xxe(const uint8_t *p, size_t n, int level, sk_detect_match *m);
 /* Base64 runs that decode to text in which another detector finds an
  * attack (at LOW). */
 bool sk_detect_base64(const uint8_t *p, size_t n, int level, sk_detect_match *m);

@@ -48,6 +48,9 @@ static const sk_detector detectors[] = {
     {"CRLF_INJECTION", "CRLF injection", sk_detect_header_injection,
      "CRLF injection: a line break, then a response header, a mail header after a one-line "
      "value, or an SMTP, IMAP or POP3 command"},
+    {"XML_EXTERNAL_ENTITY", "XML external entity", sk_detect_xxe,
+     "XML external entities: <!ENTITY x SYSTEM/PUBLIC ...>, parameter entities, a <!DOCTYPE> "
+     "that fetches an external DTD, XInclude, XML declared in UTF-7"},
     {"BASE64_ENCODED_ATTACK", "base64-encoded attack", sk_detect_base64,
      "base64 text that decodes to an attack another detector finds"},
 };

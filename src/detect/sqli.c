@@ -619,7 +619,9 @@ static inline bool is_space(int c)
 typedef struct lexer {
 	const uint8_t *p;
 	size_t n, i;
-	bool exec; /* inside a MySQL executable comment */
+	bool exec;      /* inside a MySQL executable comment */
+	bool exec_code; /* ... whose marker a version or a word follows */
+	long exec_kw;   /* offset of a keyword that opens one, or -1 */
 } lexer;
 
 /* Scans a quoted literal that starts at p[i] == q; returns the end offset
@@ -667,10 +669,16 @@ static bool skip_space(lexer *lx, uint8_t *flags)
 		lx->i = i;
 		if (i + 1 < n && p[i] == '/' && p[i + 1] == '*') {
 			if (i + 2 < n && p[i + 2] == '!') {
-				/* MySQL runs the content: treat the markers as space. */
+				/* MySQL runs the content: treat the markers as space.
+				 * A five- or six-digit version (run from that version
+				 * on) or a word glued to the marker is SQL; Doxygen's
+				 * and Qt's comments put a space, '<' or '\\' there. */
 				i += 3;
+				size_t d = i;
 				while (i < n && is_digit(p[i]))
 					i++;
+				lx->exec_code = i - d == 5 || i - d == 6 ||
+				                (i == d && i < n && is_word_start(p[i]));
 				lx->i = i;
 				lx->exec = true;
 				*flags |= TF_EXEC;
@@ -743,6 +751,23 @@ static bool lex_next(lexer *lx, tok *t)
 		if (j < n && p[j] == ']' && j > i + 1) {
 			t->type = T_IDENT;
 			e = j + 1;
+			/* [schema].[table], [db].dbo.[t]: one qualified name */
+			while (e + 1 < n && p[e] == '.' && (p[e + 1] == '[' || is_word(p[e + 1]))) {
+				size_t s = e + 1;
+				if (p[s] == '[') {
+					s++;
+					while (s < n && s < e + 64 &&
+					       (is_word(p[s]) || p[s] == ' '))
+						s++;
+					if (s >= n || p[s] != ']')
+						break;
+					e = s + 1;
+				} else {
+					while (s < n && is_word(p[s]))
+						s++;
+					e = s;
+				}
+			}
 		} else {
 			t->type = T_OTHER;
 		}
@@ -763,6 +788,7 @@ static bool lex_next(lexer *lx, tok *t)
 			e = i;
 			while (e < n && is_digit(p[e]))
 				e++;
+			size_t whole = e; /* past the digits before any '.' or exponent */
 			if (e < n && p[e] == '.') {
 				e++;
 				while (e < n && is_digit(p[e]))
@@ -780,20 +806,38 @@ static bool lex_next(lexer *lx, tok *t)
 			}
 			if (e < n && is_word_start(p[e])) {
 				/* 1union: the number ends where a keyword starts;
-				 * 1abc is a MySQL identifier */
+				 * 1abc is a MySQL identifier, but 1.5abc and 1e5abc
+				 * are not (a name has no '.'): the number ends there
+				 * too. 1DUNION, 1fUNION: Oracle's D and F suffixes
+				 * (binary double and float) end a number, and 0xUNION
+				 * is an empty hex literal (SQL Server's 0x); only before
+				 * keywords of four letters or more (UNION, FROM, LIMIT),
+				 * not in "2for" or "1don". */
 				size_t w = e;
 				while (w < n && is_word(p[w]))
 					w++;
-				if (!kw_lookup(p + e, w - e)) {
+				int sfx = up(p[e]);
+				bool suffix = w - e > 4 &&
+				              (sfx == 'D' || sfx == 'F' ||
+				               (sfx == 'X' && e == i + 1 && c == '0')) &&
+				              kw_lookup(p + e + 1, w - e - 1);
+				if (suffix) {
+					e++;
+					if (sfx == 'X')
+						t->flags |= TF_HEXLIT;
+				} else if (whole == e && !kw_lookup(p + e, w - e)) {
 					t->type = T_IDENT;
 					e = w;
 				}
 			}
 		}
 	} else if (is_word_start(c)) {
+		/* a qualified name (schema.table, db..proc); a reserved word is
+		 * never its first part, so SELECT.2 is SELECT .2 (MySQL) */
 		e = i;
 		while (e < n && (is_word(p[e]) || (p[e] == '.' && e + 1 < n &&
-		                                   (is_word(p[e + 1]) || p[e + 1] == '.'))))
+		                                   (is_word(p[e + 1]) || p[e + 1] == '.') &&
+		                                   (e - i > 9 || !kw_lookup(p + i, e - i)))))
 			e++;
 		size_t wl = e - i;
 		/* N'..', X'..', B'..', E'..' and _charset'..' literals */
@@ -836,7 +880,8 @@ static bool lex_next(lexer *lx, tok *t)
 			e = scan_quoted(p, n, e, p[e], false, &open);
 		} else {
 			size_t s = e;
-			while (e < n && (is_word(p[e]) || p[e] == '.'))
+			/* T-SQL names may hold '#' (@#, @tmp#1) */
+			while (e < n && (is_word(p[e]) || p[e] == '.' || (p[e] == '#' && e > i)))
 				e++;
 			if (e == s)
 				t->type = T_OTHER;
@@ -935,6 +980,10 @@ static bool lex_next(lexer *lx, tok *t)
 	}
 	t->len = (uint32_t)(e - i);
 	lx->i = e;
+	/* a keyword that opens an executable comment (UNION, SELECT after
+	 * the marker): hidden from filters, run by MySQL */
+	if ((flags & TF_EXEC) && lx->exec_code && t->kw && lx->exec_kw < 0)
+		lx->exec_kw = (long)i;
 	return true;
 }
 
@@ -1038,7 +1087,7 @@ static bool is_schema_name(const uint8_t *p, const tok *t)
 {
 	const uint8_t *s = p + t->off;
 	size_t n = t->len;
-	if (n && s[0] == '`') {
+	if (n && (s[0] == '`' || s[0] == '[')) { /* `name`, [name] */
 		s++;
 		n--;
 	}
@@ -1199,6 +1248,21 @@ static bool after_binary_arith(const tok *t, int i)
 	return !(b->type == T_OP || b->type == T_LPAREN || b->type == T_COMMA);
 }
 
+/* The operand at t[i] ends a left side that is a constant: a literal, or
+ * numbers joined by arithmetic (31337-31337 = 0 compares two constants as
+ * much as 0 = 0 does). */
+static bool constant_left(const tok *t, int i)
+{
+	if (!is_literal(&t[i]))
+		return false;
+	while (after_binary_arith(t, i)) {
+		i -= 2;
+		if (t[i].type != T_NUM || t[i + 2].type != T_NUM)
+			return false;
+	}
+	return true;
+}
+
 static bool only_percent(const uint8_t *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -1229,6 +1293,45 @@ static void taut_word(walk *w, int i, int last_operand, int *pend)
 	if (l >= 0 && l < i && is_literal(&t[l]) && !after_binary_arith(t, l) &&
 	    (l + 1 == i || (l + 2 == i && t[l + 1].type == T_OP && t[l + 1].sub == OP_NOT)))
 		*pend = i;
+}
+
+/* Whether t[i] is a literal, a call (name glued to its '(') or '(' that
+ * follows a literal or ')' at t[i - 1] across nothing but spaces (see the
+ * caller). */
+/* A call written as code writes it: the name glued to its "(". */
+static bool glued_call(const walk *w, const tok *t)
+{
+	return t->type == T_IDENT && (t->flags & TF_FUNC) && t->off + t->len < w->lx.n &&
+	       w->p[t->off + t->len] == '(';
+}
+
+static bool lost_plus(walk *w, int i)
+{
+	if (i == 0)
+		return false;
+	const tok *a = &w->t[i - 1], *b = &w->t[i];
+	if ((a->flags & TF_OPEN) || b->off <= a->off + a->len || (b->flags & TF_PRECOMM))
+		return false;
+	if (!(a->type == T_NUM || a->type == T_STR || a->type == T_RPAREN))
+		return false;
+	/* a literal left open at the end only where the query's own quote
+	 * closes it */
+	if (!(b->type == T_NUM || (b->type == T_STR && (!(b->flags & TF_OPEN) || w->quoted)) ||
+	      b->type == T_LPAREN || glued_call(w, b)))
+		return false;
+	for (uint32_t k = a->off + a->len; k < b->off; k++)
+		if (w->p[k] != ' ')
+			return false;
+	/* "(" opens a literal, a call or another "(": "1 ('12')", "1 (pi())";
+	 * prose puts words there, "x() (fixes #12)" */
+	if (b->type == T_LPAREN) {
+		if (!has(w, i + 1))
+			return false;
+		const tok *c = &w->t[i + 1];
+		return c->type == T_NUM || (c->type == T_STR && !(c->flags & TF_OPEN)) ||
+		       c->type == T_LPAREN || glued_call(w, c);
+	}
+	return true;
 }
 
 /* Walks the tokens, checking SQL grammar loosely and recording features.
@@ -1412,6 +1515,18 @@ static void walk_tokens(walk *w, int first)
 		      (c->kw == K_LIKE || c->kw == K_RLIKE || c->kw == K_IN || c->kw == K_REGEXP ||
 		       c->kw == K_IS || c->kw == K_BETWEEN))))
 			feat(w, F_LOGIC, logic_word);
+		/* 1 pi(), 1 (2), 'a' 'b' after the closing quote: two literals
+		 * side by side with only space between them. No SQL puts them
+		 * so; a '+' that the client sent as %2B does, once a second URL
+		 * decoding (AWS's rules decode twice) has turned it into a
+		 * space. Read as the arithmetic it was. Words side by side stay
+		 * an error: that is prose. */
+		if (lost_plus(w, i)) {
+			pend_arith = i;
+			st = ST_E;
+			i--;
+			continue;
+		}
 		/* T-SQL runs a statement written right after a value: '... EXEC */
 		if (w->quoted && depth <= 0 && c->type == T_KW) {
 			int s = statement_at(w, i);
@@ -1427,8 +1542,7 @@ static void walk_tokens(walk *w, int first)
 				logic_lit = last_operand >= 0 && is_literal(&t[last_operand]);
 			} else if (c->sub == OP_CMP) {
 				pend_cmp = i;
-				cmp_lit_l = last_operand >= 0 && is_literal(&t[last_operand]) &&
-				            !after_binary_arith(t, last_operand);
+				cmp_lit_l = last_operand >= 0 && constant_left(t, last_operand);
 			} else if (c->sub == OP_NOT) {
 				/* x NOT LIKE / NOT IN / NOT BETWEEN */
 				if (nx && nx->type == T_KW &&
@@ -2218,6 +2332,26 @@ static size_t form_key_len(const uint8_t *p, size_t n)
 	return k + 1 < n && p[k] == '=' && p[k + 1] != '=' ? k + 1 : 0;
 }
 
+/* The length of a leading path ("/", "/api/items/") before a value that
+ * does not start like a path segment: a URI path whose last segment
+ * carries the value ("/items/1 AND 1=1"), 0 when p does not start with
+ * '/'. Only whole segments of plain name characters are skipped. */
+static size_t path_prefix_len(const uint8_t *p, size_t n)
+{
+	if (n < 2 || p[0] != '/')
+		return 0;
+	size_t k = 1, i = 1, lim = n < 256 ? n : 256;
+	while (i < lim) {
+		int c = p[i];
+		if (c == '/')
+			k = i + 1;
+		else if (!(is_word(c) || c == '.' || c == '-' || c == '~'))
+			break;
+		i++;
+	}
+	return k < n && p[k] == '*' ? 0 : k; /* a comment opener is no path */
+}
+
 /* Starts reading one context: a bare value (quote 0) or the rest of a
  * literal opened with quote. False when the context does not apply (no
  * closing quote). */
@@ -2227,7 +2361,7 @@ static bool walk_init(walk *w, const uint8_t *p, size_t n, size_t start, tok *t,
 	w->t = t;
 	w->k = 0;
 	w->done = false;
-	w->lx = (lexer){p, n, start, false};
+	w->lx = (lexer){p, n, start, false, false, -1};
 	w->quoted = quote != 0;
 	w->err = false;
 	w->err_at = 0;
@@ -2543,6 +2677,22 @@ static bool number_then_statement(walk *w, sk_detect_match *m)
 	return found(w, m, F_STACK, i + 1, i + 1, "");
 }
 
+/* A keyword in a MySQL executable comment among the tokens read: no text
+ * but SQL writes one, and injections use them to hide keywords from
+ * filters. */
+static bool exec_comment_found(walk *w, sk_detect_match *m)
+{
+	if (w->lx.exec_kw < 0)
+		return false;
+	if (m) {
+		size_t off = (size_t)w->lx.exec_kw;
+		m->off = off;
+		m->len = w->lx.n - off < 16 ? w->lx.n - off : 16;
+		strcpy(m->reason, "a SQL keyword in a MySQL executable comment");
+	}
+	return true;
+}
+
 /* The "anywhere" checks read short values that spell SELECT somewhere
  * (the spelling is looked for once per value, in h). */
 static bool short_with_select(const walk *w, anywhere_hint *h)
@@ -2568,6 +2718,12 @@ static bool subquery_anywhere(walk *w, sk_detect_match *m, const char *ctx, anyw
 		if (t[i].type != T_LPAREN || t[i + 1].type != T_KW || t[i + 1].kw != K_SELECT)
 			continue;
 		const tok *a = &t[i + 2];
+		/* (SELECT (CASE WHEN ...: a CASE expression as the select
+		 * list, how blind injections ask one yes-or-no question */
+		if (a->type == T_LPAREN && has(w, i + 3) && t[i + 3].type == T_KW &&
+		    t[i + 3].kw == K_CASE && has(w, i + 4) && t[i + 4].type == T_KW &&
+		    t[i + 4].kw == K_WHEN)
+			return found(w, m, F_SUBQ, i + 4, i, ctx);
 		bool item = a->type == T_NUM || a->type == T_STAR || a->type == T_VAR ||
 		            (a->type == T_IDENT && (a->flags & TF_FUNC));
 		if (!item)
@@ -2605,7 +2761,8 @@ static bool subquery_anywhere(walk *w, sk_detect_match *m, const char *ctx, anyw
 }
 
 /* "CASE 1 WHEN 2 THEN 2 END": the whole value is a CASE expression,
- * CASE [operand] WHEN x THEN y [ELSE z] END over literals and names. */
+ * CASE [operand] WHEN x THEN y [ELSE z] END over literals and names (with
+ * BINARY or NOT before them), alone or followed by more query. */
 static bool whole_case(walk *w, sk_detect_match *m)
 {
 	const tok *t = w->t;
@@ -2627,16 +2784,27 @@ static bool whole_case(walk *w, sk_detect_match *m)
 			then |= x->kw == K_THEN && when;
 			if (x->kw == K_END)
 				break;
-		} else if (x->type == T_NUM || x->type == T_STR || x->type == T_IDENT) {
+		} else if (is_operand(x)) {
 			run++;
-		} else {
-			return false;
+		} else if (!(x->type == T_KW && x->kw == K_BINARY) &&
+		           !(x->type == T_OP && x->sub == OP_NOT)) {
+			return false; /* BINARY and NOT prefix an operand */
 		}
 	}
 	if (!then || !has(w, i) || t[i].type != T_KW || t[i].kw != K_END)
 		return false;
-	if (has(w, i + 1) && t[i + 1].type != T_COMMENT)
-		return false;
+	/* END, then the end, a comment, an operator or what goes on a query
+	 * after an expression: IS [NOT] UNKNOWN, HAVING, FOR UPDATE, UNION */
+	if (has(w, i + 1)) {
+		const tok *x = &t[i + 1];
+		bool more =
+		    x->type == T_COMMENT || x->type == T_OP ||
+		    (x->type == T_KW && (x->kw == K_IS || x->kw == K_HAVING || x->kw == K_FOR ||
+		                         x->kw == K_UNION || x->kw == K_ORDER || x->kw == K_GROUP ||
+		                         x->kw == K_LIMIT || x->kw == K_LIKE || x->kw == K_IN));
+		if (!more)
+			return false;
+	}
 	return found(w, m, F_CASE, i, 0, "");
 }
 
@@ -2682,6 +2850,8 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 
 	/* as a bare value */
 	size_t key = form_key_len(p, n);
+	if (key == 0)
+		key = path_prefix_len(p, n);
 	if (walk_init(&w, p, n, key, toks, 0) && has(&w, 0)) {
 		int sc = strong_call(&w, maybe_strong);
 		if (sc >= 0)
@@ -2706,6 +2876,8 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 			fill_match(m, &w, &v, "");
 			return true;
 		}
+		if (exec_comment_found(&w, m) || stack_found(&w, m, "", &words))
+			return true;
 		if (ends_at_comment(&w) && comment_hides_strong(&w, toks, m, &words))
 			return true;
 		if (union_found(&w, m, "", &words))
@@ -2734,7 +2906,7 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 			fill_match(m, &w, &v, names[q]);
 			return true;
 		}
-		if (stack_found(&w, m, names[q], &words))
+		if (stack_found(&w, m, names[q], &words) || exec_comment_found(&w, m))
 			return true;
 		if (ends_at_comment(&w) && comment_hides_strong(&w, toks, m, &words))
 			return true;

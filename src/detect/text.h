@@ -38,6 +38,14 @@ static inline bool sk_tx_space(int c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }
 
+/* The first offset at or after i that is not ASCII space (or n). */
+static inline size_t sk_tx_skip_space(const uint8_t *p, size_t n, size_t i)
+{
+	while (i < n && sk_tx_space(p[i]))
+		i++;
+	return i;
+}
+
 /* s (lower-case ASCII) occurs at p[i..], compared case-insensitively. */
 static inline bool sk_tx_at_ci(const uint8_t *p, size_t n, size_t i, const char *s)
 {

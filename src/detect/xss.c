@@ -210,6 +210,46 @@ static const char *script_scheme(const char *u)
 	return NULL;
 }
 
+/* A script URL with a call inside another URL: a redirect parameter
+ * (/go?to=javascript:alert(1)) that a server or script follows, or a
+ * second scheme after a misspelt or entity-mangled first one
+ * (javAascript:javascript:alert(1)) that a lenient parser may skip. */
+static bool nested_script_url(const uint8_t *v, size_t n)
+{
+	char u[SCAN_VAL + 1];
+	if (n < 12 || !memchr(v, ':', n))
+		return false;
+	fold_url(v, n, u, sizeof u);
+	for (const char *s = strstr(u, "script:"); s; s = strstr(s + 7, "script:")) {
+		bool js = s - u >= 4 && memcmp(s - 4, "java", 4) == 0;
+		bool vb = s - u >= 2 && memcmp(s - 2, "vb", 2) == 0;
+		if ((js || vb) && strpbrk(s + 7, "(`"))
+			return true;
+	}
+	return false;
+}
+
+/* Whether folded CSS (lower case, no spaces) loads an SVG document through
+ * url(): a background, content, marker, filter or font source. An SVG file
+ * is a document that can carry script and markup of its own, and engines
+ * have run it when CSS pulled it in (markers, fonts, content); a page's own
+ * styles name their SVG files, a user's input has no need to. */
+static bool css_loads_svg(const char *css)
+{
+	for (const char *u = strstr(css, "url("); u; u = strstr(u + 4, "url(")) {
+		const char *a = u + 4;
+		if (*a == '"' || *a == '\'')
+			a++;
+		if (starts_ci(a, "data:image/svg"))
+			return true;
+		size_t l = strcspn(a, ")\"'?#");
+		if (l >= 4 && (strncmp(a + l - 4, ".svg", 4) == 0 ||
+		               (l >= 5 && strncmp(a + l - 5, ".svgz", 5) == 0)))
+			return true;
+	}
+	return false;
+}
+
 /* CSS that runs script: IE expression() and behaviours, Mozilla bindings,
  * and script URLs in url() or @import. Comments and escapes folded. */
 static const char *css_danger(const uint8_t *p, size_t n)
@@ -273,6 +313,8 @@ static const char *css_danger(const uint8_t *p, size_t n)
 		return "a CSS behaviour/binding";
 	if (strstr(buf, "@import"))
 		return "CSS @import";
+	if (css_loads_svg(buf))
+		return "CSS loading an SVG document";
 	return NULL;
 }
 
@@ -740,6 +782,12 @@ static bool judge_tag(const uint8_t *p, size_t n, size_t lt, size_t *next, size_
 			}
 			if (sch && (is_url_attr(a.name) || meta)) {
 				set_match(m, a.off, a.end, sch, " URL in ", a.name, " attribute");
+				return true;
+			}
+			if (!sch && is_url_attr(a.name) && nested_script_url(a.val, a.vlen)) {
+				set_match(m, a.off, a.end,
+				          "a javascript: URL with a call inside the ", a.name,
+				          " attribute's URL", NULL);
 				return true;
 			}
 		}

@@ -135,6 +135,37 @@ static const char *const attacks[] = {
     "1; delete quick ignore from foo",
     /* stacked statements after syntax the grammar does not model */
     "'goto label; label: declare @s varchar(8000);set @s = 0x41;exec(@s)",
+    /* numeric literals glued to a keyword: Oracle's D and F suffixes,
+     * SQL Server's empty 0x, a decimal point, SELECT.2 */
+    "1DUNION SELECT 2",
+    "-1fUNION SELECT column_name FROM table_name",
+    "SELECT 0xUNION SELECT 2",
+    "1.UNION SELECT.2alias",
+    /* bracketed qualified names (SQL Server) */
+    "SELECT\"name\"FROM[information_schema].[tables]",
+    /* keywords in MySQL executable comments */
+    "/*!UNiOn*/ /*!SeLEct*/ ",
+    "395 /*!32359 AND 0 */",
+    "1 /*!50000or*/ 1",
+    /* a constant arithmetic expression compared with a constant */
+    "4 and 31337-31337=0",
+    /* arithmetic whose '+' a second URL decoding turned into a space */
+    "1 pi() and (3=pi())--",
+    "1' ('12') and (3=pi())--",
+    "foo' and 1 2 3 4 5 6=21--",
+    "aa'^0 0 1-1=(0)-- -a",
+    "' COALESCE('admin') and 1 = !1 div 1 '",
+    /* a CASE expression as a subquery's select list */
+    "1' IN BOOLEAN MODE) RLIKE (SELECT (CASE WHEN (2270=3285) THEN 1 ELSE 0x28 END))# ",
+    /* a statement stacked after statements the walk does not read */
+    "(select 1); (select 1); update users set password = 99",
+    /* T-SQL variable names with '#' */
+    "1';declare @# int;shutdown;set @# = '1",
+    /* a URI path whose last segment carries the value */
+    "/api/items/5 or 1=1--",
+    "/123) AND 12=12 AND JSON_DEPTH('{}') != 2521",
+    /* CASE over BINARY and boolean constants, then more query */
+    "CASE WHEN BINARY TRUE THEN TRUE END IS NOT UNKNOWN HAVING TRUE FOR UPDATE",
 };
 
 /* Weaker signals: only HIGH must flag these. */
@@ -217,6 +248,34 @@ static const char *const benign[] = {
     "I'm -- as they say -- done",
     "100 - 20 = 80",
     "key=value; other=thing",
+    /* a number glued to a word that holds a keyword after its first
+     * letter, short keywords, version strings, documentation comments */
+    "buy 2for 1",
+    "1done and 2fin",
+    "version 1.5beta and 2.0rc1 or later",
+    "0xdeadbeef",
+    "/*! \\brief Select the item */",
+    "/*!< the union of both sets */",
+    "x /*! 2 and 3 */",
+    "chapter 4 and 10 - x = 8",
+    "case when you can then do it end of story",
+    "/docs/what-is-new-in-5.0/and-more",
+    "/static/js/app.min.js",
+    /* literals side by side in prose */
+    "Call 555 1234 and ask for Bob",
+    "see chapter 1 (intro) and chapter 2 (setup)",
+    "it costs 5 (five) dollars or 6 (six) with tax",
+    "step 1 (optional) and step 2 (required) -- done",
+    "I said 'hi' 'there' and left",
+    "items 3 4 and 5 = total",
+    "email me @# later",
+    /* changelog lines: a call or a literal, then a parenthesis of words
+     * that a '#' reference ends */
+    "_dbus_string_init_const() (fd.o #89104, Simon McVittie)",
+    "\"cupsd.conf\" file (Issue #371)",
+    "'1386' (fixes #10995).",
+    "(select case) when done; then update the list",
+    "see 'notes' (draft) and 'final' 2",
 };
 
 /* Benign text near the constructs the detector reads as SQL: quoted

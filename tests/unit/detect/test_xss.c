@@ -131,6 +131,15 @@ static const char *const attacks[] = {
     /* one name may be an expression whose value becomes the document */
     "javascript:name",
     "javascript:top\nname",
+    /* CSS pulling in an SVG document (which carries its own script) */
+    "<div style=content:url(test2.svg)></div>",
+    "<path d=\"M0,0\" style=\"marker-start:url(test4.svg#a)\"/>",
+    "<style>@font-face {font-family: y; src: url(\"font.svg#x\")}</style>",
+    "<div style=\"background:url(data:image/svg+xml;base64,PHN2Zz4=)\">",
+    /* a script URL inside another URL: a redirect target, a second
+     * scheme after a mangled first one */
+    "<a href=\"/go?to=javascript:alert(document.cookie)\">x</a>",
+    "<a href=\"jav&#65ascript:javascript:alert(1)\">test1</a>",
 };
 
 static const char *const benign[] = {
@@ -222,6 +231,13 @@ static const char *const benign[] = {
     "x=1&style=compact",
     "q=onion=3",
     "a]] b <![CDATA[ c ]]>",
+    /* CSS images that are not SVG, SVG named in text */
+    "<div style=\"background:url(/img/bg.png)\">x</div>",
+    "<p style=\"color:red\">I saved it as logo.svg, see url(x)</p>",
+    "<div style=\"background: url('a.svgfoo.png')\">",
+    /* links about javascript: URLs, without a call */
+    "<a href=\"https://developer.mozilla.org/docs/Web/URI/Schemes/javascript\">docs</a>",
+    "<a href=\"https://example.com/javascript:tutorial\">x</a>",
 };
 
 static void attacks_detected(void **state)
