@@ -214,10 +214,40 @@ static const char *script_scheme(const char *u)
  * (/go?to=javascript:alert(1)) that a server or script follows, or a
  * second scheme after a misspelt or entity-mangled first one
  * (javAascript:javascript:alert(1)) that a lenient parser may skip. */
+/* Whether fold_url(v, n) may hold "script:": always when v has a byte
+ * that folding rewrites (an entity, markup, an escape); otherwise only
+ * when a ':' is preceded by the letters of "script", with nothing between
+ * them but what folding drops. Most URL values are turned away here
+ * without being folded. */
+static bool may_fold_to_script(const uint8_t *v, size_t n)
+{
+	if (n > SCAN_VAL)
+		n = SCAN_VAL; /* what fold_url reads */
+	if (sk_bytes_present4(v, n, '&', '<', ']', '\\'))
+		return true;
+	for (const uint8_t *q = memchr(v, ':', n); q;
+	     q = memchr(q + 1, ':', n - (size_t)(q + 1 - v))) {
+		static const char want[] = "tpircs"; /* "script" read backwards */
+		const uint8_t *b = q;
+		size_t k = 0;
+		while (b > v && k < 6) {
+			int c = *--b;
+			if (c <= 0x20 || c == 0x7f || c == 0xa0)
+				continue;
+			if (lower(c) != want[k])
+				break;
+			k++;
+		}
+		if (k == 6)
+			return true;
+	}
+	return false;
+}
+
 static bool nested_script_url(const uint8_t *v, size_t n)
 {
 	char u[SCAN_VAL + 1];
-	if (n < 12 || !memchr(v, ':', n))
+	if (n < 12 || !memchr(v, ':', n) || !may_fold_to_script(v, n))
 		return false;
 	fold_url(v, n, u, sizeof u);
 	for (const char *s = strstr(u, "script:"); s; s = strstr(s + 7, "script:")) {

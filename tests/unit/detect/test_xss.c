@@ -140,6 +140,11 @@ static const char *const attacks[] = {
      * scheme after a mangled first one */
     "<a href=\"/go?to=javascript:alert(document.cookie)\">x</a>",
     "<a href=\"jav&#65ascript:javascript:alert(1)\">test1</a>",
+    /* the same spelt so that only folding shows the scheme: blanks and
+     * case, a character reference, an escape */
+    "<a href=\"/go?to=JAVA SCRIPT:alert(1)\">x</a>",
+    "<a href=\"/go?to=javas&#99;ript:alert(1)\">x</a>",
+    "<a href=\"/go?to=java\tscript\n:alert(1)\">x</a>",
 };
 
 static const char *const benign[] = {
