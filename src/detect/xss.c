@@ -41,14 +41,16 @@ static bool is_html_space(int c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0;
 }
 
+/* The first bytes are compared before the call: these run for every tag
+ * and attribute name against lists of names, and most differ at once. */
 static bool eq_ci(const char *a, const char *b)
 {
-	return strcmp(a, b) == 0;
+	return a[0] == b[0] && strcmp(a, b) == 0;
 }
 
 static bool starts_ci(const char *s, const char *pre)
 {
-	return strncmp(s, pre, strlen(pre)) == 0;
+	return (pre[0] == 0 || s[0] == pre[0]) && strncmp(s, pre, strlen(pre)) == 0;
 }
 
 /* Finds needle (lower case) in p[0..n) ignoring case. */
@@ -125,7 +127,7 @@ static int entity(const uint8_t *p, size_t n, size_t *used)
 		nm[k++] = (char)lower(p[i++]);
 	nm[k] = 0;
 	for (size_t j = 0; j < sizeof named / sizeof named[0]; j++) {
-		if (strcmp(nm, named[j].name) == 0) {
+		if (eq_ci(nm, named[j].name)) {
 			if (i < n && p[i] == ';')
 				i++;
 			*used = i;
@@ -599,7 +601,7 @@ static bool is_url_attr(const char *n)
 	    "value",      "to",     "from",     "values",     "by",       "folder",
 	    "ping",       "cite",   "longdesc", "archive",    "classid",  "xml:base"};
 	for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++)
-		if (strcmp(n, urls[i]) == 0)
+		if (eq_ci(n, urls[i]))
 			return true;
 	return false;
 }
@@ -697,7 +699,7 @@ static const char *active_tag(const char *t)
 	                                   "applet",   "base",   "import", "frameset", "isindex",
 	                                   "vmlframe", "xml",    "link",   "listener"};
 	for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++)
-		if (strcmp(t, tags[i]) == 0)
+		if (eq_ci(t, tags[i]))
 			return tags[i];
 	return NULL;
 }
