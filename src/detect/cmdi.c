@@ -197,7 +197,8 @@ typedef struct prog_range {
 } prog_range;
 
 static prog_range prog_at[256];
-static uint8_t prog_len[sizeof progs / sizeof progs[0]]; /* strlen of each name */
+static uint8_t prog_len[sizeof progs / sizeof progs[0]];      /* strlen of each name */
+static uint32_t prog_letters[sizeof progs / sizeof progs[0]]; /* its letters, as glob_need */
 
 _Static_assert(sizeof progs / sizeof progs[0] < 256, "prog_range holds indexes in a byte");
 
@@ -206,6 +207,7 @@ static void prog_index(void)
 	/* built aside, then copied: racing threads copy the same bytes */
 	prog_range at[256] = {{0}};
 	uint8_t lens[sizeof prog_len];
+	uint32_t letters[sizeof prog_letters / sizeof prog_letters[0]] = {0};
 	for (size_t k = sizeof progs / sizeof progs[0]; k-- > 0;) {
 		prog_range *r = &at[(uint8_t)progs[k].name[0]];
 		size_t len = strlen(progs[k].name);
@@ -214,9 +216,13 @@ static void prog_index(void)
 		r->lo = (uint8_t)k;
 		r->lens |= (uint16_t)(len < 16 ? 1u << len : 0);
 		lens[k] = (uint8_t)(len < 255 ? len : 255);
+		for (const char *c = progs[k].name; *c; c++)
+			if (*c >= 'a' && *c <= 'z')
+				letters[k] |= 1u << (*c - 'a');
 	}
 	memcpy(prog_at, at, sizeof at);
 	memcpy(prog_len, lens, sizeof lens);
+	memcpy(prog_letters, letters, sizeof letters);
 }
 
 static const prog *prog_find(const uint8_t *t, size_t len)
@@ -337,21 +343,29 @@ static int lower(int c)
 }
 
 /* Glob match of pattern p[0..pn) (? * [set]) against the string s. */
-/* The fewest bytes a name matching the glob p has (each '?' or bracket
- * expression is one, '*' none), and whether p has a '*': glob_match()'s
- * reading of p, without a name. */
-static size_t glob_min_len(const uint8_t *p, size_t pn, bool *star)
+/* What a name must have to match the glob p, as glob_match() reads p: at
+ * least `least` bytes (each '?' or bracket expression is one, '*' none),
+ * exactly that many when p has no '*', and every lower-case letter p
+ * holds outside brackets (bit c - 'a' of *letters). */
+typedef struct glob_need {
+	size_t least;
+	bool star;
+	uint32_t letters;
+} glob_need;
+
+static glob_need glob_needs(const uint8_t *p, size_t pn)
 {
-	size_t least = 0;
-	*star = false;
+	glob_need g = {0, false, 0};
 	for (size_t pi = 0; pi < pn;) {
 		if (p[pi] == '*') {
-			*star = true;
+			g.star = true;
 			pi++;
 			continue;
 		}
-		least++;
+		g.least++;
 		if (p[pi] != '[') {
+			if (p[pi] >= 'a' && p[pi] <= 'z')
+				g.letters |= 1u << (p[pi] - 'a');
 			pi++;
 			continue;
 		}
@@ -363,7 +377,7 @@ static size_t glob_min_len(const uint8_t *p, size_t pn, bool *star)
 			k++;
 		pi = k < pn ? k + 1 : pi + 1; /* no closing bracket: a literal '[' */
 	}
-	return least;
+	return g;
 }
 
 static bool glob_match(const uint8_t *p, size_t pn, const char *s)
@@ -713,14 +727,15 @@ static const prog *resolve(const word *w, const char **how)
 			dir_ok = false;
 		if (!dir_ok || !lit)
 			return NULL;
-		bool star;
-		size_t least = glob_min_len(base, bl, &star);
+		glob_need g = glob_needs(base, bl);
 		for (size_t k = 0; k < sizeof progs / sizeof progs[0]; k++) {
 			if (progs[k].tier == T_BUILD)
 				continue;
-			/* a name shorter than the pattern needs, or of another
-			 * length when it has no '*', cannot match */
-			if (prog_len[k] < least || (!star && prog_len[k] != least))
+			/* a name shorter than the pattern needs, of another length
+			 * when it has no '*', or without one of its letters
+			 * cannot match */
+			if (prog_len[k] < g.least || (!g.star && prog_len[k] != g.least) ||
+			    (g.letters & ~prog_letters[k]))
 				continue;
 			if (glob_match(base, bl, progs[k].name)) {
 				*how = "glob";

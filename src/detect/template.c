@@ -164,9 +164,9 @@ static bool openers_at(const uint8_t *p, size_t n, size_t i, sk_detect_match *m)
 	const uint8_t *e = p + n;
 	for (size_t o = 0; o < sizeof openers / sizeof openers[0]; o++) {
 		const opener *op = &openers[o];
-		size_t k = strlen(op->open);
 		if (p[i] != (uint8_t)op->open[0] || !sk_tx_at(p, n, i, op->open))
 			continue;
+		size_t k = strlen(op->open);
 		const uint8_t *a = p + i + k;
 		const uint8_t *lim = (size_t)(e - a) > EXPR_MAX ? a + EXPR_MAX : e;
 		const uint8_t *z = find(a, lim, op->close);
