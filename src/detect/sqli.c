@@ -684,12 +684,10 @@ static bool skip_space(lexer *lx, uint8_t *flags)
 				*flags |= TF_EXEC;
 				continue;
 			}
-			size_t j = i + 2;
-			while (j + 1 < n && !(p[j] == '*' && p[j + 1] == '/'))
-				j++;
-			if (j + 1 >= n)
+			const uint8_t *z = i + 2 < n ? sk_find_pair(p + i + 2, p + n, '*', '/') : NULL;
+			if (!z)
 				return comm; /* unterminated: a T_COMMENT token */
-			lx->i = j + 2;
+			lx->i = (size_t)(z - p) + 2;
 			comm = true;
 			continue;
 		}
@@ -702,9 +700,8 @@ static bool skip_space(lexer *lx, uint8_t *flags)
 			return comm;
 		bool line = (p[i] == '#') || (i + 1 < n && p[i] == '-' && p[i + 1] == '-');
 		if (line) {
-			size_t j = i;
-			while (j < n && p[j] != '\n')
-				j++;
+			const uint8_t *nl = memchr(p + i, '\n', n - i);
+			size_t j = nl ? (size_t)(nl - p) : n;
 			if (only_space_after(p, n, j))
 				return comm; /* runs to the end: a T_COMMENT token */
 			lx->i = j + 1;
