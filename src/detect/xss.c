@@ -159,6 +159,17 @@ static size_t xml_markup_len(const uint8_t *p, size_t n)
 /* Folds the start of a URL the way a browser reads it: character
  * references decoded, leading spaces and controls dropped, tabs and
  * newlines inside removed, lower-cased. Writes at most cap-1 bytes. */
+static void fold_url(const uint8_t *p, size_t n, char *out, size_t cap);
+
+/* fold_url() for script_scheme(), which only takes folded text starting
+ * with j, v, l, m or d: any other first byte ends the folding there. */
+static void fold_scheme(const uint8_t *p, size_t n, char *out, size_t cap)
+{
+	fold_url(p, n, out, 2);
+	if (out[0] && strchr("jvlmd", out[0]))
+		fold_url(p, n, out, cap);
+}
+
 static void fold_url(const uint8_t *p, size_t n, char *out, size_t cap)
 {
 	size_t o = 0;
@@ -801,14 +812,14 @@ static bool judge_tag(const uint8_t *p, size_t n, size_t lt, size_t *next, size_
 			continue;
 		if (is_url_attr(a.name) || eq_ci(a.name, "content") || eq_ci(a.name, "srcdoc")) {
 			char u[48];
-			fold_url(a.val, a.vlen, u, sizeof u);
+			fold_scheme(a.val, a.vlen, u, sizeof u);
 			const char *sch = script_scheme(u);
 			/* content="0;url=javascript:..." */
 			if (!sch && meta) {
 				const uint8_t *up = find_ci(a.val, a.vlen, "url=");
 				if (up) {
-					fold_url(up + 4, a.vlen - (size_t)(up + 4 - a.val), u,
-					         sizeof u);
+					fold_scheme(up + 4, a.vlen - (size_t)(up + 4 - a.val), u,
+					            sizeof u);
 					sch = script_scheme(u);
 				}
 			}
