@@ -42,7 +42,10 @@ typedef struct sk_hit {
 	sk_str name;     /* which header/argument/pointer, when the field has several */
 	sk_str value;    /* the transformed value that matched (may be long) */
 	size_t off, len; /* the matching bytes inside value, when known */
-	char reason[160];
+	/* In words; never NULL. Static text, or memory of the request's arena
+	 * (a detector's answer, a formatted count): a pointer rather than a
+	 * copy, since most evaluated requests have hits nobody reads. */
+	const char *reason;
 } sk_hit;
 
 /* One rule that matched, in evaluation order. */

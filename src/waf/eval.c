@@ -166,6 +166,8 @@ static lane_state *lane(ev *e, int idx, field_state **fsp)
 	ls->vals = sk_arena_alloc(e->a, (n ? n : 1) * sizeof *ls->vals);
 	if (!ls->vals)
 		return NULL;
+	ls->scanned = false;
+	ls->dets = NULL;
 	for (size_t i = 0; i < n; i++) {
 		sk_str cur = src[i];
 		/* Only the last transformation is left to apply (unless the
@@ -206,10 +208,13 @@ static int scan(ev *e, int idx, lane_state *ls, size_t nvals)
 	if (ls->scanned)
 		return 0;
 	size_t words = ((size_t)l->npat + 63) / 64;
-	ls->bits = sk_arena_calloc(e->a, words * sizeof *ls->bits);
+	ls->bits = sk_arena_alloc(e->a, words * sizeof *ls->bits);
 	ls->first = sk_arena_alloc(e->a, (size_t)l->npat * sizeof *ls->first);
 	if (!ls->bits || !ls->first)
 		return -1;
+	/* A word or two: a loop, not a call to memset. */
+	for (size_t w = 0; w < words; w++)
+		ls->bits[w] = 0;
 	for (size_t i = 0; i < nvals; i++) {
 		const char *d = ls->vals[i].p ? (const char *)ls->vals[i].p : "";
 		scan_ctx c = {ls, (int32_t)i};
@@ -246,7 +251,7 @@ static int push_hit(ev *e, const sk_stmt *s, sk_str name, sk_str value, size_t o
 	h->value = value;
 	h->off = off;
 	h->len = len;
-	snprintf(h->reason, sizeof h->reason, "%s", reason ? reason : "");
+	h->reason = reason ? reason : "";
 	return 1;
 }
 
@@ -302,6 +307,32 @@ static bool size_ok(sk_cmp c, uint64_t a, uint64_t b)
 	case SK_CMP_GT: return a > b;
 	}
 	return false;
+}
+
+/* Writes v in decimal ending just before end; returns where it starts. */
+static char *put_decimal(char *end, uint64_t v)
+{
+	do
+		*--end = (char)('0' + v % 10);
+	while (v /= 10);
+	return end;
+}
+
+/* "size 12 is > 10": a SizeConstraint hit's reason, without printf (many
+ * rules Count on sizes, so this runs on most requests). */
+static const char *size_reason(sk_arena *a, uint64_t n, const sk_stmt *s)
+{
+	static const char *const ops[] = {"=", "!=", "<=", "<", ">=", ">"};
+	char tmp[64], *end = tmp + sizeof tmp;
+	char *p = put_decimal(end, s->size);
+	*--p = ' ';
+	size_t on = strlen(ops[s->cmp]);
+	p -= on;
+	memcpy(p, ops[s->cmp], on);
+	memcpy(p -= 4, " is ", 4);
+	p = put_decimal(p, n);
+	memcpy(p -= 5, "size ", 5);
+	return sk_arena_strndup(a, p, (size_t)(end - p));
 }
 
 /* What a twin lane (program.h) already knows of the detector and level of
@@ -372,12 +403,11 @@ static int eval_field_stmt(ev *e, const sk_stmt *s)
 			int32_t vi = ls->first[id];
 			size_t off, len;
 			locate_pattern(e, l, id, ls->vals[vi], &off, &len);
-			char why[160];
-			if (s->type == SK_ST_REGEX_SET)
-				snprintf(why, sizeof why, "pattern %d of regex pattern set %s",
-				         id - s->pat_base, s->regex_set->name);
-			else
-				why[0] = 0;
+			const char *why = "";
+			if (s->type == SK_ST_REGEX_SET &&
+			    !(why = sk_arena_printf(e->a, "pattern %d of regex pattern set %s",
+			                            id - s->pat_base, s->regex_set->name)))
+				return -1;
 			return push_hit(e, s, fs->fv.names[vi], ls->vals[vi], off, len, why);
 		}
 		return 0;
@@ -389,10 +419,16 @@ static int eval_field_stmt(ev *e, const sk_stmt *s)
 		while (ans && !(ans->d == s->detector && ans->level == s->sensitivity))
 			ans = ans->next;
 		if (!ans) {
-			if (!(ans = sk_arena_calloc(e->a, sizeof *ans)))
+			/* Not zeroed: m is written by the detector that hits,
+			 * and read only then. */
+			if (!(ans = sk_arena_alloc(e->a, sizeof *ans)))
 				return -1;
 			ans->d = s->detector;
 			ans->level = s->sensitivity;
+			ans->hit = false;
+			ans->idx = 0;
+			ans->m.off = ans->m.len = 0;
+			ans->m.reason[0] = 0;
 			const sk_lane *l = &e->p->lanes[s->lane];
 			for (size_t i = 0; i < n && !ans->hit; i++) {
 				int known = twin_answer(e, l, ans, ls->vals[i], i, &ans->m);
@@ -417,10 +453,9 @@ static int eval_field_stmt(ev *e, const sk_stmt *s)
 	case SK_ST_SIZE:
 		for (size_t i = 0; i < n; i++)
 			if (size_ok(s->cmp, ls->vals[i].n, s->size)) {
-				char why[96];
-				snprintf(why, sizeof why, "size %zu is %s %llu", ls->vals[i].n,
-				         (const char *[]){"=", "!=", "<=", "<", ">=", ">"}[s->cmp],
-				         (unsigned long long)s->size);
+				const char *why = size_reason(e->a, ls->vals[i].n, s);
+				if (!why)
+					return -1;
 				return push_hit(e, s, fs->fv.names[i], SK_STR_NULL, 0, 0, why);
 			}
 		/* A missing field has size 0 for AWS. */
@@ -542,9 +577,7 @@ static int eval_addr_stmt(ev *e, const sk_stmt *s, bool (*fn)(ev *, const uint8_
 	}
 	if (r != 1)
 		return 0;
-	char why[160];
-	snprintf(why, sizeof why, "%s", what);
-	return push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0, why);
+	return push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0, what);
 }
 
 /* LabelMatch: a key that is not fully qualified is read in the context of
@@ -741,10 +774,10 @@ static int eval_rate(ev *e, const sk_stmt *s)
 	uint64_t n = rate_count(&e->p->rates[s->rate_slot], s->window_sec, key, e->now);
 	if (n <= s->limit)
 		return 0;
-	char why[160];
-	snprintf(why, sizeof why, "%llu requests in %d s, over the limit of %llu",
-	         (unsigned long long)n, s->window_sec, (unsigned long long)s->limit);
-	return push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0, why);
+	const char *why =
+	    sk_arena_printf(e->a, "%llu requests in %d s, over the limit of %llu",
+	                    (unsigned long long)n, s->window_sec, (unsigned long long)s->limit);
+	return why ? push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0, why) : -1;
 }
 
 static int eval_stmt(ev *e, const sk_stmt *s)
@@ -765,9 +798,10 @@ static int eval_stmt(ev *e, const sk_stmt *s)
 	case SK_ST_LABEL:
 		for (size_t i = 0; i < e->nlabels; i++)
 			if (label_matches(e->labels[i], s)) {
-				char why[160];
-				snprintf(why, sizeof why, "has label %s", e->labels[i]);
-				return push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0, why);
+				const char *why =
+				    sk_arena_printf(e->a, "has label %s", e->labels[i]);
+				return why ? push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0, why)
+				           : -1;
 			}
 		return 0;
 	case SK_ST_AND:
@@ -978,9 +1012,13 @@ static sk_status evaluate(const sk_program *p, sk_scratch *s, sk_request *req, i
 	        .v = out,
 	        .head_only = head_only};
 	e.fs = sk_arena_calloc(e.a, (p->nfields ? p->nfields : 1) * sizeof *e.fs);
-	e.ls = sk_arena_calloc(e.a, (p->nlanes ? p->nlanes : 1) * sizeof *e.ls);
+	/* Only done needs clearing: lane() sets the rest when it fills a lane
+	 * (a few thousand bytes of lanes, zeroed on every request, add up). */
+	e.ls = sk_arena_alloc(e.a, (p->nlanes ? p->nlanes : 1) * sizeof *e.ls);
 	if (!e.fs || !e.ls)
 		return sk_fail(err, SK_E_NOMEM, "out of memory for this request");
+	for (size_t i = 0; i < p->nlanes; i++)
+		e.ls[i].done = false;
 	out->terminating = -1;
 	int r = eval_rules(&e);
 	if (r < 0 && e.need_body)
