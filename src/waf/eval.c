@@ -335,29 +335,62 @@ static const char *size_reason(sk_arena *a, uint64_t n, const sk_stmt *s)
 	return sk_arena_strndup(a, p, (size_t)(end - p));
 }
 
-/* What a twin lane (program.h) already knows of the detector and level of
- * want for value i, when it holds the same slice v: 1 a hit (*m filled),
- * 0 none; -1 when no twin knows. A twin's answer covers its values up to
- * its first hit. */
-static int twin_answer(const ev *e, const sk_lane *l, const det_answer *want, sk_str v, size_t i,
-                       sk_detect_match *m)
+/* ---- detector memo ---- */
+
+/* Mixes what tells byte strings apart cheaply: the detector, level,
+ * length, and the first and last eight bytes. Equal keys are confirmed by
+ * comparing the bytes. */
+static uint64_t memo_key(const sk_detector *d, int level, sk_str v)
 {
-	for (int k = 0; k < l->ndet_twins; k++) {
-		const lane_state *t = &e->ls[l->det_twins[k]];
-		if (!t->done || t->vals[i].p != v.p || t->vals[i].n != v.n)
-			continue;
-		for (const det_answer *a = t->dets; a; a = a->next) {
-			if (a->d != want->d || a->level != want->level)
-				continue;
-			if (!a->hit || (size_t)a->idx > i)
-				return 0;
-			if ((size_t)a->idx == i) {
-				*m = a->m;
-				return 1;
-			}
+	uint64_t head = 0, tail = 0;
+	if (v.n >= 8) {
+		memcpy(&head, v.p, 8);
+		memcpy(&tail, v.p + v.n - 8, 8);
+	} else if (v.n) {
+		memcpy(&head, v.p, v.n);
+	}
+	uint64_t h = ((uintptr_t)d + (uint64_t)level) ^ (v.n * 0x9e3779b97f4a7c15ull);
+	h = (h ^ head) * 0xff51afd7ed558ccdull;
+	h = (h ^ tail) * 0xc4ceb9fe1a85ec53ull;
+	return h ^ (h >> 29);
+}
+
+/* Slots looked at for one key: past them the verdict is not remembered
+ * (the table is per thread and never grows). */
+#define MEMO_PROBES 8
+
+/* Runs d at level on v, or recalls its verdict when it already judged the
+ * same bytes in this evaluation (detectors are pure: same bytes, same
+ * verdict). Returns the verdict; *m is filled when it is a hit. m must
+ * stay valid for the evaluation: it is what a later recall copies. */
+static bool detect(ev *e, const sk_detector *d, int level, sk_str v, sk_detect_match *m)
+{
+	sk_scratch *sc = e->s;
+	uint64_t key = memo_key(d, level, v);
+	sk_det_memo *free_slot = NULL;
+	for (unsigned k = 0; k < MEMO_PROBES; k++) {
+		sk_det_memo *c = &sc->memo[(key + k) & (SK_DET_MEMO_SLOTS - 1)];
+		if (c->epoch != sc->epoch) {
+			free_slot = c;
+			break;
+		}
+		if (c->key == key && c->d == d && c->level == level && c->n == v.n &&
+		    (v.n == 0 || c->p == v.p || memcmp(c->p, v.p, v.n) == 0)) {
+			if (c->m)
+				*m = *c->m;
+			return c->m != NULL;
 		}
 	}
-	return -1;
+	bool hit = d->fn(v.p, v.n, level, m);
+	if (free_slot)
+		*free_slot = (sk_det_memo){.epoch = sc->epoch,
+		                           .key = key,
+		                           .d = d,
+		                           .level = level,
+		                           .p = v.p,
+		                           .n = v.n,
+		                           .m = hit ? m : NULL};
+	return hit;
 }
 
 /* lane(), without its call when the lane is already done: most
@@ -429,13 +462,8 @@ static int eval_field_stmt(ev *e, const sk_stmt *s)
 			ans->idx = 0;
 			ans->m.off = ans->m.len = 0;
 			ans->m.reason[0] = 0;
-			const sk_lane *l = &e->p->lanes[s->lane];
 			for (size_t i = 0; i < n && !ans->hit; i++) {
-				int known = twin_answer(e, l, ans, ls->vals[i], i, &ans->m);
-				if (known < 0)
-					known = s->detector->fn(ls->vals[i].p, ls->vals[i].n,
-					                        s->sensitivity, &ans->m);
-				if (known) {
+				if (detect(e, s->detector, s->sensitivity, ls->vals[i], &ans->m)) {
 					ans->hit = true;
 					ans->idx = (int32_t)i;
 				}
@@ -1011,6 +1039,7 @@ static sk_status evaluate(const sk_program *p, sk_scratch *s, sk_request *req, i
 	        .err = err,
 	        .v = out,
 	        .head_only = head_only};
+	s->epoch++; /* forgets the previous evaluation's detector verdicts */
 	e.fs = sk_arena_calloc(e.a, (p->nfields ? p->nfields : 1) * sizeof *e.fs);
 	/* Only done needs clearing: lane() sets the rest when it fills a lane
 	 * (a few thousand bytes of lanes, zeroed on every request, add up). */
