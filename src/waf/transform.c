@@ -514,28 +514,25 @@ static sk_status tx_html_entity_decode(sk_str in, sk_arena *a, sk_str *out)
 
 /* ---- LOWERCASE ---- */
 
-/* Bit 7 of each byte of the result is set where x holds 'A'..'Z'. Works
- * on eight bytes at once; bytes >= 0x80 never count. */
-static inline uint64_t upper_mask(uint64_t x)
+/* Where the 16 bytes x hold 'A'..'Z': all ones there, zero elsewhere
+ * (bytes >= 0x80 never count). */
+static inline sk_u8x16 upper_lanes(sk_u8x16 x)
 {
-	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-	uint64_t low7 = x & ~high;
-	uint64_t ge_a = low7 + ones * (0x80 - 'A');     /* bit 7 set where >= 'A' */
-	uint64_t gt_z = low7 + ones * (0x80 - 'Z' - 1); /* bit 7 set where > 'Z' */
-	return ge_a & ~gt_z & ~x & high;
+	return (sk_u8x16)((sk_u8x16)(x - sk_splat('A')) < sk_splat(26));
 }
 
 static sk_status tx_lowercase(sk_str in, sk_arena *a, sk_str *out)
 {
 	size_t i = 0;
-	uint64_t w;
-	for (; i + 8 <= in.n; i += 8) {
-		memcpy(&w, in.p + i, 8);
-		if (upper_mask(w))
+	sk_u8x16 x;
+	for (; i + 16 <= in.n; i += 16) {
+		memcpy(&x, in.p + i, 16);
+		if (sk_any_lane(upper_lanes(x)))
 			break;
 	}
-	while (i < in.n && !(in.p[i] >= 'A' && in.p[i] <= 'Z'))
-		i++;
+	if (i + 16 > in.n)
+		while (i < in.n && !(in.p[i] >= 'A' && in.p[i] <= 'Z'))
+			i++;
 	if (i == in.n) {
 		*out = in;
 		return SK_OK;
@@ -544,11 +541,11 @@ static sk_status tx_lowercase(sk_str in, sk_arena *a, sk_str *out)
 	if (!d)
 		return SK_E_NOMEM;
 	memcpy(d, in.p, i);
-	/* 'A' | 0x20 == 'a': the mask's bit 7 shifted to bit 5. */
-	for (; i + 8 <= in.n; i += 8) {
-		memcpy(&w, in.p + i, 8);
-		w |= upper_mask(w) >> 2;
-		memcpy(d + i, &w, 8);
+	/* 'A' | 0x20 == 'a'. */
+	for (; i + 16 <= in.n; i += 16) {
+		memcpy(&x, in.p + i, 16);
+		x |= upper_lanes(x) & sk_splat(0x20);
+		memcpy(d + i, &x, 16);
 	}
 	for (; i < in.n; i++)
 		d[i] = sk_lower(in.p[i]);
@@ -604,9 +601,31 @@ static sk_status tx_cmd_line(sk_str in, sk_arena *a, sk_str *out)
 
 /* ---- URL_DECODE, URL_DECODE_UNI ---- */
 
+/* Bit k set where byte k of the 16 at p is '%' or '+'. */
+static inline unsigned url_special_bits(const uint8_t *p)
+{
+	sk_u8x16 x;
+	memcpy(&x, p, 16);
+	return sk_lane_bits((sk_u8x16)(x == sk_splat('%')) | (sk_u8x16)(x == sk_splat('+')));
+}
+
+/* The index of the first '%' or '+' in p[i..n), n when there is none. */
+static size_t url_special_from(const uint8_t *p, size_t i, size_t n)
+{
+	for (; i + 16 <= n; i += 16) {
+		unsigned m = url_special_bits(p + i);
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+	while (i < n && p[i] != '%' && p[i] != '+')
+		i++;
+	return i;
+}
+
 static sk_status tx_url_decode(sk_str in, sk_arena *a, sk_str *out, bool uni)
 {
-	if (!HAS_ANY(in, "%+")) {
+	size_t i = url_special_from(in.p, 0, in.n);
+	if (i == in.n) {
 		*out = in;
 		return SK_OK;
 	}
@@ -614,16 +633,9 @@ static sk_status tx_url_decode(sk_str in, sk_arena *a, sk_str *out, bool uni)
 	uint8_t *d = out_buf(a, in.n, 1, 0);
 	if (!d)
 		return SK_E_NOMEM;
-	size_t o = 0;
-	for (size_t i = 0; i < in.n;) {
-		/* Copy the run up to the next '%' or '+' in one go. */
-		const uint8_t *next = sk_find_any4(in.p + i, in.p + in.n, '%', '+', '%', '+');
-		size_t run = next ? (size_t)(next - (in.p + i)) : in.n - i;
-		memcpy(d + o, in.p + i, run);
-		o += run;
-		i += run;
-		if (i >= in.n)
-			break;
+	memcpy(d, in.p, i);
+	size_t o = i;
+	while (i < in.n) {
 		uint8_t c = in.p[i];
 		long v;
 		if (c == '+') {
@@ -633,13 +645,30 @@ static sk_status tx_url_decode(sk_str in, sk_arena *a, sk_str *out, bool uni)
 			d[o++] = (uint8_t)v;
 			i += 3;
 		} else if (uni && in.n - i >= 6 && (in.p[i + 1] | 0x20) == 'u' &&
-			   (v = hex_n(in.p + i + 2, 4)) >= 0) {
+		           (v = hex_n(in.p + i + 2, 4)) >= 0) {
 			o += put_unicode(d + o, (uint32_t)v);
 			i += 6;
 		} else {
 			/* Invalid escapes stay as they are. */
 			d[o++] = c;
 			i++;
+		}
+		/* Copy the run up to the next '%' or '+', 16 bytes at a time.
+		 * Bytes past the run are stored too and overwritten next: o <= i
+		 * (output never outgrows the input read), so d has room. */
+		for (;;) {
+			if (in.n - i < 16) {
+				while (i < in.n && in.p[i] != '%' && in.p[i] != '+')
+					d[o++] = in.p[i++];
+				break;
+			}
+			memcpy(d + o, in.p + i, 16);
+			unsigned m = url_special_bits(in.p + i);
+			size_t k = m ? (size_t)__builtin_ctz(m) : 16;
+			o += k;
+			i += k;
+			if (m)
+				break;
 		}
 	}
 	return finish(in, d, o, out);
