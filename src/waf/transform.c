@@ -521,18 +521,33 @@ static inline sk_u8x16 upper_lanes(sk_u8x16 x)
 	return (sk_u8x16)((sk_u8x16)(x - sk_splat('A')) < sk_splat(26));
 }
 
-static sk_status tx_lowercase(sk_str in, sk_arena *a, sk_str *out)
+/* The index of the first 'A'..'Z' in p[0..n), n when there is none. */
+static size_t first_upper(const uint8_t *p, size_t n)
 {
 	size_t i = 0;
 	sk_u8x16 x;
-	for (; i + 16 <= in.n; i += 16) {
-		memcpy(&x, in.p + i, 16);
-		if (sk_any_lane(upper_lanes(x)))
-			break;
+	for (; i + 16 <= n; i += 16) {
+		memcpy(&x, p + i, 16);
+		unsigned m = sk_lane_bits(upper_lanes(x));
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
 	}
-	if (i + 16 > in.n)
-		while (i < in.n && !(in.p[i] >= 'A' && in.p[i] <= 'Z'))
-			i++;
+	if (i < n && n >= 16) {
+		/* The last bytes: the final 16 again, the bits of those already
+		 * looked at shifted out. */
+		memcpy(&x, p + n - 16, 16);
+		unsigned m = sk_lane_bits(upper_lanes(x)) >> (16 - (n - i));
+		return m ? i + (size_t)__builtin_ctz(m) : n;
+	}
+	while (i < n && !(p[i] >= 'A' && p[i] <= 'Z'))
+		i++;
+	return i;
+}
+
+static sk_status tx_lowercase(sk_str in, sk_arena *a, sk_str *out)
+{
+	size_t i = first_upper(in.p, in.n);
+	sk_u8x16 x;
 	if (i == in.n) {
 		*out = in;
 		return SK_OK;
@@ -609,13 +624,20 @@ static inline unsigned url_special_bits(const uint8_t *p)
 	return sk_lane_bits((sk_u8x16)(x == sk_splat('%')) | (sk_u8x16)(x == sk_splat('+')));
 }
 
-/* The index of the first '%' or '+' in p[i..n), n when there is none. */
-static size_t url_special_from(const uint8_t *p, size_t i, size_t n)
+/* The index of the first '%' or '+' in p[0..n), n when there is none. */
+static size_t first_url_special(const uint8_t *p, size_t n)
 {
+	size_t i = 0;
 	for (; i + 16 <= n; i += 16) {
 		unsigned m = url_special_bits(p + i);
 		if (m)
 			return i + (size_t)__builtin_ctz(m);
+	}
+	if (i < n && n >= 16) {
+		/* The last bytes: the final 16 again, the bits of those already
+		 * looked at shifted out. */
+		unsigned m = url_special_bits(p + n - 16) >> (16 - (n - i));
+		return m ? i + (size_t)__builtin_ctz(m) : n;
 	}
 	while (i < n && p[i] != '%' && p[i] != '+')
 		i++;
@@ -624,7 +646,7 @@ static size_t url_special_from(const uint8_t *p, size_t i, size_t n)
 
 static sk_status tx_url_decode(sk_str in, sk_arena *a, sk_str *out, bool uni)
 {
-	size_t i = url_special_from(in.p, 0, in.n);
+	size_t i = first_url_special(in.p, in.n);
 	if (i == in.n) {
 		*out = in;
 		return SK_OK;
