@@ -60,14 +60,17 @@ const char *sk_transform_name(sk_transform t)
 /* Past CP_MAX; digit loops saturate here so long digit runs cannot wrap. */
 #define CP_TOO_BIG 0x110000u
 
+/* A hex digit's value plus one; 0 for other bytes. A table: the escape
+ * decoders ask for every digit of every escape. */
+static const uint8_t hex_plus1[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 static int hex_val(uint8_t c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
+	return hex_plus1[c] - 1;
 }
 
 static bool is_oct(uint8_t c)
@@ -644,6 +647,30 @@ static size_t first_url_special(const uint8_t *p, size_t n)
 	return i;
 }
 
+/* Copies in[*i..) to d + *o up to the next '%' (or the end), '+' turned
+ * into ' ' on the way, 16 bytes at a time. Bytes past the '%' are stored
+ * too and overwritten next: *o <= *i (output never outgrows the input
+ * read), so d, as long as the input, has room. */
+static void url_copy_run(sk_str in, uint8_t *d, size_t *i, size_t *o)
+{
+	const sk_u8x16 plus = sk_splat('+'), pct = sk_splat('%');
+	const sk_u8x16 flip = sk_splat('+' ^ ' ');
+	while (in.n - *i >= 16) {
+		sk_u8x16 x;
+		memcpy(&x, in.p + *i, 16);
+		unsigned m = sk_lane_bits((sk_u8x16)(x == pct));
+		x ^= (sk_u8x16)(x == plus) & flip;
+		memcpy(d + *o, &x, 16);
+		size_t k = m ? (size_t)__builtin_ctz(m) : 16;
+		*o += k;
+		*i += k;
+		if (m)
+			return;
+	}
+	for (; *i < in.n && in.p[*i] != '%'; (*i)++)
+		d[(*o)++] = in.p[*i] == '+' ? ' ' : in.p[*i];
+}
+
 static sk_status tx_url_decode(sk_str in, sk_arena *a, sk_str *out, bool uni)
 {
 	size_t i = first_url_special(in.p, in.n);
@@ -657,13 +684,13 @@ static sk_status tx_url_decode(sk_str in, sk_arena *a, sk_str *out, bool uni)
 		return SK_E_NOMEM;
 	memcpy(d, in.p, i);
 	size_t o = i;
-	while (i < in.n) {
-		uint8_t c = in.p[i];
+	for (;;) {
+		url_copy_run(in, d, &i, &o);
+		if (i >= in.n)
+			break;
+		/* At a '%'. */
 		long v;
-		if (c == '+') {
-			d[o++] = ' ';
-			i++;
-		} else if (in.n - i >= 3 && (v = hex_n(in.p + i + 1, 2)) >= 0) {
+		if (in.n - i >= 3 && (v = hex_n(in.p + i + 1, 2)) >= 0) {
 			d[o++] = (uint8_t)v;
 			i += 3;
 		} else if (uni && in.n - i >= 6 && (in.p[i + 1] | 0x20) == 'u' &&
@@ -672,25 +699,8 @@ static sk_status tx_url_decode(sk_str in, sk_arena *a, sk_str *out, bool uni)
 			i += 6;
 		} else {
 			/* Invalid escapes stay as they are. */
-			d[o++] = c;
+			d[o++] = '%';
 			i++;
-		}
-		/* Copy the run up to the next '%' or '+', 16 bytes at a time.
-		 * Bytes past the run are stored too and overwritten next: o <= i
-		 * (output never outgrows the input read), so d has room. */
-		for (;;) {
-			if (in.n - i < 16) {
-				while (i < in.n && in.p[i] != '%' && in.p[i] != '+')
-					d[o++] = in.p[i++];
-				break;
-			}
-			memcpy(d + o, in.p + i, 16);
-			unsigned m = url_special_bits(in.p + i);
-			size_t k = m ? (size_t)__builtin_ctz(m) : 16;
-			o += k;
-			i += k;
-			if (m)
-				break;
 		}
 	}
 	return finish(in, d, o, out);
