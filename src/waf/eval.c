@@ -359,12 +359,37 @@ static uint64_t memo_key(const sk_detector *d, int level, sk_str v)
  * (the table is per thread and never grows). */
 #define MEMO_PROBES 8
 
+/* detect() for values of at most SK_DET_CLEAN_BYTES: the verdict comes
+ * from the thread's table of clean short values (program.h) when the same
+ * bytes were judged clean before, by any earlier evaluation. */
+static bool detect_short(ev *e, const sk_detector *d, int level, sk_str v, sk_detect_match *m)
+{
+	sk_det_clean key = {.d = d, .level = level, .n = (uint32_t)v.n};
+	if (v.n)
+		memcpy(key.b, v.p, v.n);
+	uint64_t w[SK_DET_CLEAN_BYTES / 8];
+	memcpy(w, key.b, sizeof w);
+	uint64_t h = ((uintptr_t)d + (uint64_t)level) ^ (v.n * 0x9e3779b97f4a7c15ull);
+	for (size_t k = 0; k < SK_DET_CLEAN_BYTES / 8; k++)
+		h = (h ^ w[k]) * 0xff51afd7ed558ccdull;
+	sk_det_clean *c = &e->s->clean[(h ^ (h >> 31)) & (SK_DET_CLEAN_SLOTS - 1)];
+	if (c->d == d && c->level == level && c->n == key.n &&
+	    memcmp(c->b, key.b, sizeof key.b) == 0)
+		return false;
+	bool hit = d->fn(v.p, v.n, level, m);
+	if (!hit)
+		*c = key;
+	return hit;
+}
+
 /* Runs d at level on v, or recalls its verdict when it already judged the
  * same bytes in this evaluation (detectors are pure: same bytes, same
  * verdict). Returns the verdict; *m is filled when it is a hit. m must
  * stay valid for the evaluation: it is what a later recall copies. */
 static bool detect(ev *e, const sk_detector *d, int level, sk_str v, sk_detect_match *m)
 {
+	if (v.n <= SK_DET_CLEAN_BYTES)
+		return detect_short(e, d, level, v, m);
 	sk_scratch *sc = e->s;
 	uint64_t key = memo_key(d, level, v);
 	sk_det_memo *free_slot = NULL;
