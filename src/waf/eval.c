@@ -267,7 +267,12 @@ static void locate_pattern(ev *e, const sk_lane *l, int id, sk_str v, size_t *of
 	*off = 0;
 	*len = v.n;
 	if (s->type == SK_ST_BYTE_MATCH) {
-		for (size_t i = 0; i + s->search_n <= v.n; i++) {
+		for (size_t i = 0; s->search_n && i + s->search_n <= v.n; i++) {
+			/* Candidates start with the first byte: memchr skips to them. */
+			const uint8_t *c = memchr(v.p + i, s->search[0], v.n - s->search_n + 1 - i);
+			if (!c)
+				break;
+			i = (size_t)(c - v.p);
 			if (memcmp(v.p + i, s->search, s->search_n) != 0)
 				continue;
 			/* The occurrence that matched: a word for CONTAINS_WORD,
