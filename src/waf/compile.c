@@ -407,8 +407,9 @@ sk_status sk_scratch_create(const sk_program *p, sk_scratch **out)
 	if (!s)
 		return SK_E_NOMEM;
 	s->memo = calloc(SK_DET_MEMO_SLOTS, sizeof *s->memo);
-	s->clean = calloc(SK_DET_CLEAN_SLOTS, sizeof *s->clean);
-	if (!s->memo || !s->clean)
+	s->clean_det = calloc(SK_CLEAN_SLOTS, sizeof *s->clean_det);
+	s->clean_scan = calloc(SK_CLEAN_SLOTS, sizeof *s->clean_scan);
+	if (!s->memo || !s->clean_det || !s->clean_scan)
 		goto fail;
 	for (size_t i = 0; i < p->nlanes; i++)
 		if (p->lanes[i].db && hs_alloc_scratch(p->lanes[i].db, &s->hs) != HS_SUCCESS)
@@ -434,7 +435,8 @@ void sk_scratch_free(sk_scratch *s)
 	if (!s)
 		return;
 	free(s->memo);
-	free(s->clean);
+	free(s->clean_det);
+	free(s->clean_scan);
 	hs_free_scratch(s->hs);
 	pcre2_match_data_free(s->md);
 	pcre2_match_context_free(s->mctx);

@@ -33,6 +33,8 @@ const sk_acl *sk_program_acl(const sk_program *p);
 void sk_program_stats(const sk_program *p, size_t *lanes, size_t *hs_patterns,
                       size_t *pcre_patterns);
 
+/* A scratch serves the program it was made for, and only it: it keeps what
+ * that program's lanes and detectors found clean across evaluations. */
 SK_MUST_CHECK sk_status sk_scratch_create(const sk_program *p, sk_scratch **out);
 void sk_scratch_free(sk_scratch *s);
 

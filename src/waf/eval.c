@@ -183,9 +183,30 @@ static lane_state *lane(ev *e, int idx, field_state **fsp)
 	return ls;
 }
 
+/* The slot of a table of clean values (program.h) for judge at level on v,
+ * a value of at most SK_CLEAN_BYTES: *key gets the entry to keep there, and
+ * true is returned when that entry is there already. */
+static inline bool clean_find(sk_clean_value *table, const void *judge, int level, sk_str v,
+                              sk_clean_value *key, sk_clean_value **slot)
+{
+	*key = (sk_clean_value){.judge = judge, .level = level, .n = (uint32_t)v.n};
+	if (v.n)
+		memcpy(key->b, v.p, v.n);
+	uint64_t w[SK_CLEAN_BYTES / 8];
+	memcpy(w, key->b, sizeof w);
+	uint64_t h = ((uintptr_t)judge + (uint64_t)level) ^ (v.n * 0x9e3779b97f4a7c15ull);
+	for (size_t k = 0; k < SK_CLEAN_BYTES / 8; k++)
+		h = (h ^ w[k]) * 0xff51afd7ed558ccdull;
+	sk_clean_value *c = &table[(h ^ (h >> 31)) & (SK_CLEAN_SLOTS - 1)];
+	*slot = c;
+	return c->judge == judge && c->level == level && c->n == key->n &&
+	       memcmp(c->b, key->b, sizeof key->b) == 0;
+}
+
 typedef struct scan_ctx {
 	lane_state *ls;
 	int32_t value;
+	bool matched; /* any pattern, for this value */
 } scan_ctx;
 
 static int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
@@ -195,6 +216,7 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 	(void)to;
 	(void)flags;
 	scan_ctx *c = ctx;
+	c->matched = true;
 	if (!(c->ls->bits[id / 64] & (1ull << (id % 64)))) {
 		c->ls->bits[id / 64] |= 1ull << (id % 64);
 		c->ls->first[id] = c->value;
@@ -216,24 +238,36 @@ static int scan(ev *e, int idx, lane_state *ls, size_t nvals)
 	for (size_t w = 0; w < words; w++)
 		ls->bits[w] = 0;
 	for (size_t i = 0; i < nvals; i++) {
-		const char *d = ls->vals[i].p ? (const char *)ls->vals[i].p : "";
-		scan_ctx c = {ls, (int32_t)i};
-		if (l->db && hs_scan(l->db, d, (unsigned)ls->vals[i].n, 0, e->s->hs, on_match,
-		                     &c) != HS_SUCCESS)
+		sk_str v = ls->vals[i];
+		/* A short value in which none of the lane's patterns matched
+		 * before (by any evaluation) matches none again. */
+		sk_clean_value key, *slot = NULL;
+		if (v.n <= SK_CLEAN_BYTES && clean_find(e->s->clean_scan, l, 0, v, &key, &slot))
+			continue;
+		const char *d = v.p ? (const char *)v.p : "";
+		scan_ctx c = {ls, (int32_t)i, false};
+		if (l->db &&
+		    hs_scan(l->db, d, (unsigned)v.n, 0, e->s->hs, on_match, &c) != HS_SUCCESS)
 			return -1;
 		for (int k = 0; k < l->npcre; k++) {
 			int id = l->pcre_ids[k];
-			if (ls->bits[id / 64] & (1ull << (id % 64)))
+			if (ls->bits[id / 64] & (1ull << (id % 64))) {
+				c.matched = true; /* not tried on this value: not known clean */
 				continue;
-			int rc = pcre2_match(l->pcre[id], (PCRE2_SPTR)d, ls->vals[i].n, 0, 0,
-			                     e->s->md, e->s->mctx);
+			}
+			int rc = pcre2_match(l->pcre[id], (PCRE2_SPTR)d, v.n, 0, 0, e->s->md,
+			                     e->s->mctx);
 			if (rc >= 0) {
 				ls->bits[id / 64] |= 1ull << (id % 64);
 				ls->first[id] = (int32_t)i;
 			}
 			/* Resource limits (rc < -1) count as no match, like AWS's
-			 * own regex engine giving up. */
+			 * own regex engine giving up; such a value is not kept. */
+			if (rc != PCRE2_ERROR_NOMATCH)
+				c.matched = true;
 		}
+		if (slot && !c.matched)
+			*slot = key;
 	}
 	ls->scanned = true;
 	return 0;
@@ -364,22 +398,13 @@ static uint64_t memo_key(const sk_detector *d, int level, sk_str v)
  * (the table is per thread and never grows). */
 #define MEMO_PROBES 8
 
-/* detect() for values of at most SK_DET_CLEAN_BYTES: the verdict comes
- * from the thread's table of clean short values (program.h) when the same
- * bytes were judged clean before, by any earlier evaluation. */
+/* detect() for values of at most SK_CLEAN_BYTES: the verdict comes from
+ * the thread's table of clean values when the same bytes were judged clean
+ * before, by any earlier evaluation. */
 static bool detect_short(ev *e, const sk_detector *d, int level, sk_str v, sk_detect_match *m)
 {
-	sk_det_clean key = {.d = d, .level = level, .n = (uint32_t)v.n};
-	if (v.n)
-		memcpy(key.b, v.p, v.n);
-	uint64_t w[SK_DET_CLEAN_BYTES / 8];
-	memcpy(w, key.b, sizeof w);
-	uint64_t h = ((uintptr_t)d + (uint64_t)level) ^ (v.n * 0x9e3779b97f4a7c15ull);
-	for (size_t k = 0; k < SK_DET_CLEAN_BYTES / 8; k++)
-		h = (h ^ w[k]) * 0xff51afd7ed558ccdull;
-	sk_det_clean *c = &e->s->clean[(h ^ (h >> 31)) & (SK_DET_CLEAN_SLOTS - 1)];
-	if (c->d == d && c->level == level && c->n == key.n &&
-	    memcmp(c->b, key.b, sizeof key.b) == 0)
+	sk_clean_value key, *c;
+	if (clean_find(e->s->clean_det, d, level, v, &key, &c))
 		return false;
 	bool hit = d->fn(v.p, v.n, level, m);
 	if (!hit)
@@ -393,7 +418,7 @@ static bool detect_short(ev *e, const sk_detector *d, int level, sk_str v, sk_de
  * stay valid for the evaluation: it is what a later recall copies. */
 static bool detect(ev *e, const sk_detector *d, int level, sk_str v, sk_detect_match *m)
 {
-	if (v.n <= SK_DET_CLEAN_BYTES)
+	if (v.n <= SK_CLEAN_BYTES)
 		return detect_short(e, d, level, v, m);
 	sk_scratch *sc = e->s;
 	uint64_t key = memo_key(d, level, v);

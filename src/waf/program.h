@@ -76,25 +76,25 @@ typedef struct sk_det_memo {
 
 #define SK_DET_MEMO_SLOTS 1024 /* a power of two */
 
-/* A short value a detector found clean, kept across evaluations (eval.c):
- * the same few bytes (a language tag, a page number, a cookie flag) come
- * back in request after request, and a detector is a pure function of the
- * bytes and level. Only clean verdicts are kept, so nothing but the bytes
- * needs storing; a hit is judged again. */
-#define SK_DET_CLEAN_BYTES 32
-typedef struct sk_det_clean {
-	const struct sk_detector *d; /* NULL: an empty slot */
-	int32_t level;
+/* A short value found clean, kept across evaluations (eval.c): the same
+ * few bytes (a language tag, a page number, a cookie flag) come back in
+ * request after request, and both a detector and a lane's patterns are
+ * pure functions of the bytes. Only clean verdicts are kept, so nothing but
+ * the bytes needs storing; a hit is judged again. */
+#define SK_CLEAN_BYTES 32
+typedef struct sk_clean_value {
+	const void *judge; /* a detector, or a lane's patterns; NULL: an empty slot */
+	int32_t level;     /* the detector's */
 	uint32_t n;
-	uint8_t b[SK_DET_CLEAN_BYTES]; /* the value, zero-padded */
-} sk_det_clean;
+	uint8_t b[SK_CLEAN_BYTES]; /* the value, zero-padded */
+} sk_clean_value;
 
-#define SK_DET_CLEAN_SLOTS 8192 /* a power of two; direct-mapped */
+#define SK_CLEAN_SLOTS 8192 /* a power of two; direct-mapped */
 
 struct sk_scratch {
-	sk_det_memo *memo;   /* SK_DET_MEMO_SLOTS, open addressing */
-	sk_det_clean *clean; /* SK_DET_CLEAN_SLOTS */
-	uint64_t epoch;      /* one per evaluation; 0 marks an unused slot */
+	sk_det_memo *memo;                      /* SK_DET_MEMO_SLOTS, open addressing */
+	sk_clean_value *clean_det, *clean_scan; /* SK_CLEAN_SLOTS each */
+	uint64_t epoch;                         /* one per evaluation; 0 marks an unused slot */
 	hs_scratch_t *hs;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
