@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/scan.h"
 #include "http/internal.h"
 
 #define MAX_DEPTH 64
@@ -308,17 +309,27 @@ static bool is_hex4(const uint8_t *s)
 	return cls[s[0]] & cls[s[1]] & cls[s[2]] & cls[s[3]] & C_HEX;
 }
 
-/* Whether any of the 8 bytes at s is '"', '\\' or a control byte: the
- * usual "has a zero byte" and "has a byte below n" word tests, exact about
- * whether there is one (borrows only spread above a byte that matches). */
-static bool stop_in_word(const uint8_t *s)
+/* Bit k set where byte k of the 16 at s is '"', '\\' or a control byte:
+ * where a run of plain string bytes ends. */
+static unsigned stop_bits(const uint8_t *s)
 {
-	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-	uint64_t x, q, b;
-	memcpy(&x, s, 8);
-	q = x ^ (ones * '"');
-	b = x ^ (ones * '\\');
-	return ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high) != 0;
+	sk_u8x16 x;
+	memcpy(&x, s, 16);
+	return sk_lane_bits((sk_u8x16)(x == sk_splat('"')) | (sk_u8x16)(x == sk_splat('\\')) |
+	                    (sk_u8x16)(x < sk_splat(0x20)));
+}
+
+/* The first '"', '\\' or control byte in [s, end), or end. */
+static const uint8_t *find_stop(const uint8_t *s, const uint8_t *end)
+{
+	for (; end - s >= 16; s += 16) {
+		unsigned m = stop_bits(s);
+		if (m)
+			return s + __builtin_ctz(m);
+	}
+	while (s < end && !(cls[*s] & C_STOP))
+		s++;
+	return s;
 }
 
 /* s is just after an opening quote: the closing quote, or NULL when the
@@ -326,10 +337,7 @@ static bool stop_in_word(const uint8_t *s)
 static const uint8_t *scan_string(const uint8_t *s, const uint8_t *end, bool *escaped)
 {
 	for (;;) {
-		while (end - s >= 8 && !stop_in_word(s))
-			s += 8;
-		while (s < end && !(cls[*s] & C_STOP))
-			s++;
+		s = find_stop(s, end);
 		if (s == end || *s < 0x20)
 			return NULL;
 		if (*s == '"')
@@ -382,12 +390,20 @@ static size_t unescape(const uint8_t *s, const uint8_t *e, uint8_t *o)
 {
 	uint8_t *o0 = o;
 	while (s < e) {
-		const uint8_t *bs = memchr(s, '\\', (size_t)(e - s));
-		if (!bs)
-			bs = e;
-		memcpy(o, s, (size_t)(bs - s));
-		o += bs - s;
-		s = bs;
+		/* Copy up to the next '\\', 16 bytes at a time: the bytes stored
+		 * past it are overwritten next (the output never gets ahead of
+		 * the input, so o has room for them). */
+		for (; e - s >= 16; s += 16, o += 16) {
+			memcpy(o, s, 16);
+			unsigned m = stop_bits(s);
+			if (m) {
+				s += __builtin_ctz(m);
+				o += __builtin_ctz(m);
+				break;
+			}
+		}
+		while (s < e && *s != '\\')
+			*o++ = *s++;
 		if (s == e)
 			break;
 		unsigned cp;

@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/scan.h"
 #include "http/internal.h"
 
 #define CHUNK_LINE_MAX 4096 /* a chunk-size line with its extensions */
@@ -97,6 +98,33 @@ static const char *shown(sk_str s, char out[64])
 
 enum line_res { LINE_OK, LINE_AGAIN, LINE_LONG };
 
+/* Bit k set where byte k of the 16 at s is a control byte (below 0x20, or
+ * 0x7F) or, when space_too, a space or a byte of 0x80 and above: where a
+ * field value (space_too false) or a request-target (true) ends. */
+static unsigned end_bits(const uint8_t *s, bool space_too)
+{
+	sk_u8x16 x;
+	memcpy(&x, s, 16);
+	sk_u8x16 bad = (sk_u8x16)(x < sk_splat(0x20)) | (sk_u8x16)(x == sk_splat(0x7f));
+	if (space_too)
+		bad |= (sk_u8x16)(x == sk_splat(' ')) | (sk_u8x16)(x >= sk_splat(0x80));
+	return sk_lane_bits(bad);
+}
+
+/* The index of the first such byte in s[i..n), n when none. */
+static size_t end_from(const uint8_t *s, size_t i, size_t n, bool space_too)
+{
+	for (; n - i >= 16; i += 16) {
+		unsigned m = end_bits(s + i, space_too);
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+	for (; i < n; i++)
+		if (s[i] < 0x20 || s[i] == 0x7f || (space_too && (s[i] == ' ' || s[i] >= 0x80)))
+			return i;
+	return n;
+}
+
 /* Looks for the LF ending the line that starts at pos, among at most window
  * bytes (the line end included). On LINE_OK, [pos, *end) is the content,
  * *next the start of the next line, and *bare tells whether the LF came
@@ -162,16 +190,15 @@ void sk_http_split_target(sk_request *req)
 		       t.p[path_start] != '#')
 			path_start++;
 	}
-	i = path_start;
-	while (i < t.n && t.p[i] != '?' && t.p[i] != '#')
-		i++;
+	const uint8_t *qf = sk_find_any4(t.p + path_start, t.p + t.n, '?', '#', '?', '#');
+	i = qf ? (size_t)(qf - t.p) : t.n;
 	req->path = sk_str_make(t.p + path_start, i - path_start);
 	if (req->path.n == 0 && path_start > 0)
 		req->path = SK_STR_LIT("/"); /* absolute-form with an empty path */
 	if (i < t.n && t.p[i] == '?') {
 		size_t q = ++i;
-		while (i < t.n && t.p[i] != '#')
-			i++;
+		const uint8_t *hash = memchr(t.p + i, '#', t.n - i);
+		i = hash ? (size_t)(hash - t.p) : t.n;
 		req->query = sk_str_make(t.p + q, i - q);
 	} else {
 		req->query = sk_str_make(t.p + i, 0);
@@ -255,8 +282,7 @@ static sk_status parse_request_line(const uint8_t *l, size_t len, size_t line, s
 		               "line %zu: invalid character 0x%02x in the method", line, l[i]);
 	h->method = sk_str_make(l, i);
 	size_t t0 = ++i;
-	while (i < len && l[i] > 0x20 && l[i] < 0x7f)
-		i++;
+	i = end_from(l, i, len, true);
 	if (i == t0)
 		return sk_fail(err, SK_E_INVALID,
 		               "line %zu: empty request-target (exactly one space expected)", line);
@@ -346,17 +372,6 @@ static sk_status parse_field(const uint8_t *l, size_t len, size_t line, const ch
 	return SK_OK;
 }
 
-/* Whether one of the 8 bytes at s is below 0x20 or is 0x7F (the usual
- * word tests, exact about whether there is one). */
-static bool ctl_in_word(const uint8_t *s)
-{
-	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-	uint64_t x, d;
-	memcpy(&x, s, 8);
-	d = x ^ (ones * 0x7f);
-	return ((((x - ones * 0x20) & ~x) | ((d - ones) & ~d)) & high) != 0;
-}
-
 /* The common case of a field line, in one pass: a token, a colon, and a
  * value of field-vchars (so no CR, and no error parse_field could find).
  * False sends the line through the full checks, which find the error (or
@@ -369,13 +384,9 @@ static bool quick_field(const uint8_t *l, size_t len, sk_str *name, sk_str *valu
 	if (i == 0 || i == len || l[i] != ':')
 		return false;
 	const uint8_t *v = l + i + 1;
-	size_t vn = len - i - 1, j = 0;
-	for (; vn - j >= 8; j += 8)
-		if (ctl_in_word(v + j))
-			return false;
-	for (; j < vn; j++)
-		if (v[j] < 0x20 || v[j] == 0x7f)
-			return false;
+	size_t vn = len - i - 1;
+	if (end_from(v, 0, vn, false) != vn)
+		return false;
 	while (vn && (*v == ' ' || *v == '\t'))
 		v++, vn--;
 	while (vn && (v[vn - 1] == ' ' || v[vn - 1] == '\t'))

@@ -89,7 +89,7 @@ static char *byte_regex(const sk_stmt *s)
 }
 
 static sk_status add_pattern(builder *b, sk_lane *l, int lane, const sk_stmt *s, char *owned,
-			     const char *re)
+                             const char *re)
 {
 	int id = l->npat;
 	int nc = id + 1;
@@ -121,9 +121,11 @@ static sk_status add_pattern(builder *b, sk_lane *l, int lane, const sk_stmt *s,
 	if (is_regex) {
 		int code;
 		PCRE2_SIZE off;
-		l->pcre[id] = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, 0, &code, &off, NULL);
+		l->pcre[id] =
+		    pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, 0, &code, &off, NULL);
 		if (!l->pcre[id])
-			return sk_fail(b->err, SK_E_INVALID, "%s: invalid regular expression", s->path);
+			return sk_fail(b->err, SK_E_INVALID, "%s: invalid regular expression",
+			               s->path);
 	}
 	l->npat = nc;
 	return SK_OK;
@@ -165,8 +167,6 @@ static sk_status walk_stmt(builder *b, sk_stmt *s)
 				st = add_pattern(b, l, s->lane, s, NULL, s->regex_set->regexes[i]);
 		}
 		s->pat_n = l->npat - s->pat_base;
-		if (s->type == SK_ST_SQLI || s->type == SK_ST_XSS || s->type == SK_ST_DETECTOR)
-			l->has_detector = true;
 		return st;
 	}
 	for (size_t i = 0; i < s->nkids && !st; i++)
@@ -218,13 +218,14 @@ static sk_status build_lane(builder *b, int lane)
 		if (n == 0)
 			break;
 		hs_compile_error_t *ce = NULL;
-		if (hs_compile_multi(use, ufl, ids, n, HS_MODE_BLOCK, NULL, &l->db, &ce) == HS_SUCCESS)
+		if (hs_compile_multi(use, ufl, ids, n, HS_MODE_BLOCK, NULL, &l->db, &ce) ==
+		    HS_SUCCESS)
 			break;
 		int bad = ce ? ce->expression : -1;
 		hs_free_compile_error(ce);
 		if (bad < 0 || (unsigned)bad >= n) {
-			st = sk_fail(b->err, SK_E_INTERNAL, "Vectorscan could not compile a lane of %u "
-							    "patterns", n);
+			st = sk_fail(b->err, SK_E_INTERNAL,
+			             "Vectorscan could not compile a lane of %u patterns", n);
 			goto out;
 		}
 		l->on_pcre[ids[bad]] = true;
@@ -236,14 +237,16 @@ static sk_status build_lane(builder *b, int lane)
 			/* A ByteMatch Vectorscan refused: run its regex form on PCRE2. */
 			int code;
 			PCRE2_SIZE off;
-			l->pcre[i] = pcre2_compile((PCRE2_SPTR)ex[i], PCRE2_ZERO_TERMINATED, 0, &code,
-						   &off, NULL);
+			l->pcre[i] = pcre2_compile((PCRE2_SPTR)ex[i], PCRE2_ZERO_TERMINATED, 0,
+			                           &code, &off, NULL);
 			if (!l->pcre[i]) {
-				st = sk_fail(b->err, SK_E_INTERNAL, "%s: cannot compile", l->pat_stmt[i]->path);
+				st = sk_fail(b->err, SK_E_INTERNAL, "%s: cannot compile",
+				             l->pat_stmt[i]->path);
 				goto out;
 			}
 		}
-		pcre2_jit_compile(l->pcre[i], PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
+		/* Falls back to the interpreter when JIT is unavailable. */
+		pcre2_jit_compile(l->pcre[i], PCRE2_JIT_COMPLETE);
 		int *np = realloc(l->pcre_ids, (size_t)(l->npcre + 1) * sizeof *np);
 		if (!np) {
 			st = nomem(b);
@@ -267,23 +270,18 @@ static bool same_last_tx(const sk_lane *a, const sk_lane *b)
 	       a->chain.tx[a->chain.n - 1] == b->chain.tx[b->chain.n - 1];
 }
 
-/* Fills the lane's tx_twins and det_twins (see program.h). */
+/* Fills the lane's tx_twins (see program.h). */
 static sk_status find_twins(builder *b, int lane)
 {
 	sk_program *p = b->p;
 	sk_lane *l = &p->lanes[lane];
 	l->tx_twins = malloc(p->nlanes * sizeof *l->tx_twins);
-	l->det_twins = malloc(p->nlanes * sizeof *l->det_twins);
-	if (!l->tx_twins || !l->det_twins)
+	if (!l->tx_twins)
 		return nomem(b);
 	for (size_t i = 0; i < p->nlanes; i++) {
 		const sk_lane *o = &p->lanes[i];
-		if ((int)i == lane || o->field->slot != l->field->slot)
-			continue;
-		if (same_last_tx(l, o))
+		if ((int)i != lane && o->field->slot == l->field->slot && same_last_tx(l, o))
 			l->tx_twins[l->ntx_twins++] = (int)i;
-		if (l->has_detector && o->has_detector)
-			l->det_twins[l->ndet_twins++] = (int)i;
 	}
 	return SK_OK;
 }
@@ -301,7 +299,7 @@ static void free_builder(builder *b)
 }
 
 sk_status sk_program_compile(sk_acl *acl, const sk_engine_options *opt, sk_program **out,
-			     sk_error *err)
+                             sk_error *err)
 {
 	*out = NULL;
 	sk_program *p = calloc(1, sizeof *p);
@@ -344,10 +342,11 @@ sk_status sk_program_compile(sk_acl *acl, const sk_engine_options *opt, sk_progr
 	}
 	if (!st && p->opt.geoip_db) {
 		p->mmdb = calloc(1, sizeof *p->mmdb);
-		int rc = p->mmdb ? MMDB_open(p->opt.geoip_db, MMDB_MODE_MMAP, p->mmdb) : MMDB_OUT_OF_MEMORY_ERROR;
+		int rc = p->mmdb ? MMDB_open(p->opt.geoip_db, MMDB_MODE_MMAP, p->mmdb)
+		                 : MMDB_OUT_OF_MEMORY_ERROR;
 		if (rc != MMDB_SUCCESS) {
 			st = sk_fail(err, SK_E_IO, "%s: cannot open the country database: %s",
-				     p->opt.geoip_db, MMDB_strerror(rc));
+			             p->opt.geoip_db, MMDB_strerror(rc));
 			free(p->mmdb);
 			p->mmdb = NULL;
 		}
@@ -374,7 +373,6 @@ void sk_program_free(sk_program *p)
 		free(l->pcre_ids);
 		hs_free_database(l->db);
 		free(l->tx_twins);
-		free(l->det_twins);
 	}
 	free(p->lanes);
 	free(p->fields);
@@ -408,6 +406,11 @@ sk_status sk_scratch_create(const sk_program *p, sk_scratch **out)
 	sk_scratch *s = calloc(1, sizeof *s);
 	if (!s)
 		return SK_E_NOMEM;
+	s->memo = calloc(SK_DET_MEMO_SLOTS, sizeof *s->memo);
+	s->clean_det = calloc(SK_CLEAN_SLOTS, sizeof *s->clean_det);
+	s->clean_scan = calloc(SK_CLEAN_SLOTS, sizeof *s->clean_scan);
+	if (!s->memo || !s->clean_det || !s->clean_scan)
+		goto fail;
 	for (size_t i = 0; i < p->nlanes; i++)
 		if (p->lanes[i].db && hs_alloc_scratch(p->lanes[i].db, &s->hs) != HS_SUCCESS)
 			goto fail;
@@ -431,6 +434,9 @@ void sk_scratch_free(sk_scratch *s)
 {
 	if (!s)
 		return;
+	free(s->memo);
+	free(s->clean_det);
+	free(s->clean_scan);
 	hs_free_scratch(s->hs);
 	pcre2_match_data_free(s->md);
 	pcre2_match_context_free(s->mctx);

@@ -33,6 +33,8 @@ const sk_acl *sk_program_acl(const sk_program *p);
 void sk_program_stats(const sk_program *p, size_t *lanes, size_t *hs_patterns,
                       size_t *pcre_patterns);
 
+/* A scratch serves the program it was made for, and only it: it keeps what
+ * that program's lanes and detectors found clean across evaluations. */
 SK_MUST_CHECK sk_status sk_scratch_create(const sk_program *p, sk_scratch **out);
 void sk_scratch_free(sk_scratch *s);
 
@@ -42,7 +44,10 @@ typedef struct sk_hit {
 	sk_str name;     /* which header/argument/pointer, when the field has several */
 	sk_str value;    /* the transformed value that matched (may be long) */
 	size_t off, len; /* the matching bytes inside value, when known */
-	char reason[160];
+	/* In words; never NULL. Static text, or memory of the request's arena
+	 * (a detector's answer, a formatted count): a pointer rather than a
+	 * copy, since most evaluated requests have hits nobody reads. */
+	const char *reason;
 } sk_hit;
 
 /* One rule that matched, in evaluation order. */

@@ -166,6 +166,8 @@ static lane_state *lane(ev *e, int idx, field_state **fsp)
 	ls->vals = sk_arena_alloc(e->a, (n ? n : 1) * sizeof *ls->vals);
 	if (!ls->vals)
 		return NULL;
+	ls->scanned = false;
+	ls->dets = NULL;
 	for (size_t i = 0; i < n; i++) {
 		sk_str cur = src[i];
 		/* Only the last transformation is left to apply (unless the
@@ -181,9 +183,30 @@ static lane_state *lane(ev *e, int idx, field_state **fsp)
 	return ls;
 }
 
+/* The slot of a table of clean values (program.h) for judge at level on v,
+ * a value of at most SK_CLEAN_BYTES: *key gets the entry to keep there, and
+ * true is returned when that entry is there already. */
+static inline bool clean_find(sk_clean_value *table, const void *judge, int level, sk_str v,
+                              sk_clean_value *key, sk_clean_value **slot)
+{
+	*key = (sk_clean_value){.judge = judge, .level = level, .n = (uint32_t)v.n};
+	if (v.n)
+		memcpy(key->b, v.p, v.n);
+	uint64_t w[SK_CLEAN_BYTES / 8];
+	memcpy(w, key->b, sizeof w);
+	uint64_t h = ((uintptr_t)judge + (uint64_t)level) ^ (v.n * 0x9e3779b97f4a7c15ull);
+	for (size_t k = 0; k < SK_CLEAN_BYTES / 8; k++)
+		h = (h ^ w[k]) * 0xff51afd7ed558ccdull;
+	sk_clean_value *c = &table[(h ^ (h >> 31)) & (SK_CLEAN_SLOTS - 1)];
+	*slot = c;
+	return c->judge == judge && c->level == level && c->n == key->n &&
+	       memcmp(c->b, key->b, sizeof key->b) == 0;
+}
+
 typedef struct scan_ctx {
 	lane_state *ls;
 	int32_t value;
+	bool matched; /* any pattern, for this value */
 } scan_ctx;
 
 static int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
@@ -193,6 +216,7 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 	(void)to;
 	(void)flags;
 	scan_ctx *c = ctx;
+	c->matched = true;
 	if (!(c->ls->bits[id / 64] & (1ull << (id % 64)))) {
 		c->ls->bits[id / 64] |= 1ull << (id % 64);
 		c->ls->first[id] = c->value;
@@ -206,29 +230,44 @@ static int scan(ev *e, int idx, lane_state *ls, size_t nvals)
 	if (ls->scanned)
 		return 0;
 	size_t words = ((size_t)l->npat + 63) / 64;
-	ls->bits = sk_arena_calloc(e->a, words * sizeof *ls->bits);
+	ls->bits = sk_arena_alloc(e->a, words * sizeof *ls->bits);
 	ls->first = sk_arena_alloc(e->a, (size_t)l->npat * sizeof *ls->first);
 	if (!ls->bits || !ls->first)
 		return -1;
+	/* A word or two: a loop, not a call to memset. */
+	for (size_t w = 0; w < words; w++)
+		ls->bits[w] = 0;
 	for (size_t i = 0; i < nvals; i++) {
-		const char *d = ls->vals[i].p ? (const char *)ls->vals[i].p : "";
-		scan_ctx c = {ls, (int32_t)i};
-		if (l->db && hs_scan(l->db, d, (unsigned)ls->vals[i].n, 0, e->s->hs, on_match,
-		                     &c) != HS_SUCCESS)
+		sk_str v = ls->vals[i];
+		/* A short value in which none of the lane's patterns matched
+		 * before (by any evaluation) matches none again. */
+		sk_clean_value key, *slot = NULL;
+		if (v.n <= SK_CLEAN_BYTES && clean_find(e->s->clean_scan, l, 0, v, &key, &slot))
+			continue;
+		const char *d = v.p ? (const char *)v.p : "";
+		scan_ctx c = {ls, (int32_t)i, false};
+		if (l->db &&
+		    hs_scan(l->db, d, (unsigned)v.n, 0, e->s->hs, on_match, &c) != HS_SUCCESS)
 			return -1;
 		for (int k = 0; k < l->npcre; k++) {
 			int id = l->pcre_ids[k];
-			if (ls->bits[id / 64] & (1ull << (id % 64)))
+			if (ls->bits[id / 64] & (1ull << (id % 64))) {
+				c.matched = true; /* not tried on this value: not known clean */
 				continue;
-			int rc = pcre2_match(l->pcre[id], (PCRE2_SPTR)d, ls->vals[i].n, 0, 0,
-			                     e->s->md, e->s->mctx);
+			}
+			int rc = pcre2_match(l->pcre[id], (PCRE2_SPTR)d, v.n, 0, 0, e->s->md,
+			                     e->s->mctx);
 			if (rc >= 0) {
 				ls->bits[id / 64] |= 1ull << (id % 64);
 				ls->first[id] = (int32_t)i;
 			}
 			/* Resource limits (rc < -1) count as no match, like AWS's
-			 * own regex engine giving up. */
+			 * own regex engine giving up; such a value is not kept. */
+			if (rc != PCRE2_ERROR_NOMATCH)
+				c.matched = true;
 		}
+		if (slot && !c.matched)
+			*slot = key;
 	}
 	ls->scanned = true;
 	return 0;
@@ -246,7 +285,7 @@ static int push_hit(ev *e, const sk_stmt *s, sk_str name, sk_str value, size_t o
 	h->value = value;
 	h->off = off;
 	h->len = len;
-	snprintf(h->reason, sizeof h->reason, "%s", reason ? reason : "");
+	h->reason = reason ? reason : "";
 	return 1;
 }
 
@@ -262,7 +301,12 @@ static void locate_pattern(ev *e, const sk_lane *l, int id, sk_str v, size_t *of
 	*off = 0;
 	*len = v.n;
 	if (s->type == SK_ST_BYTE_MATCH) {
-		for (size_t i = 0; i + s->search_n <= v.n; i++) {
+		for (size_t i = 0; s->search_n && i + s->search_n <= v.n; i++) {
+			/* Candidates start with the first byte: memchr skips to them. */
+			const uint8_t *c = memchr(v.p + i, s->search[0], v.n - s->search_n + 1 - i);
+			if (!c)
+				break;
+			i = (size_t)(c - v.p);
 			if (memcmp(v.p + i, s->search, s->search_n) != 0)
 				continue;
 			/* The occurrence that matched: a word for CONTAINS_WORD,
@@ -304,29 +348,104 @@ static bool size_ok(sk_cmp c, uint64_t a, uint64_t b)
 	return false;
 }
 
-/* What a twin lane (program.h) already knows of the detector and level of
- * want for value i, when it holds the same slice v: 1 a hit (*m filled),
- * 0 none; -1 when no twin knows. A twin's answer covers its values up to
- * its first hit. */
-static int twin_answer(const ev *e, const sk_lane *l, const det_answer *want, sk_str v, size_t i,
-                       sk_detect_match *m)
+/* Writes v in decimal ending just before end; returns where it starts. */
+static char *put_decimal(char *end, uint64_t v)
 {
-	for (int k = 0; k < l->ndet_twins; k++) {
-		const lane_state *t = &e->ls[l->det_twins[k]];
-		if (!t->done || t->vals[i].p != v.p || t->vals[i].n != v.n)
-			continue;
-		for (const det_answer *a = t->dets; a; a = a->next) {
-			if (a->d != want->d || a->level != want->level)
-				continue;
-			if (!a->hit || (size_t)a->idx > i)
-				return 0;
-			if ((size_t)a->idx == i) {
-				*m = a->m;
-				return 1;
-			}
+	do
+		*--end = (char)('0' + v % 10);
+	while (v /= 10);
+	return end;
+}
+
+/* "size 12 is > 10": a SizeConstraint hit's reason, without printf (many
+ * rules Count on sizes, so this runs on most requests). */
+static const char *size_reason(sk_arena *a, uint64_t n, const sk_stmt *s)
+{
+	static const char *const ops[] = {"=", "!=", "<=", "<", ">=", ">"};
+	char tmp[64], *end = tmp + sizeof tmp;
+	char *p = put_decimal(end, s->size);
+	*--p = ' ';
+	size_t on = strlen(ops[s->cmp]);
+	p -= on;
+	memcpy(p, ops[s->cmp], on);
+	memcpy(p -= 4, " is ", 4);
+	p = put_decimal(p, n);
+	memcpy(p -= 5, "size ", 5);
+	return sk_arena_strndup(a, p, (size_t)(end - p));
+}
+
+/* ---- detector memo ---- */
+
+/* Mixes what tells byte strings apart cheaply: the detector, level,
+ * length, and the first and last eight bytes. Equal keys are confirmed by
+ * comparing the bytes. */
+static uint64_t memo_key(const sk_detector *d, int level, sk_str v)
+{
+	uint64_t head = 0, tail = 0;
+	if (v.n >= 8) {
+		memcpy(&head, v.p, 8);
+		memcpy(&tail, v.p + v.n - 8, 8);
+	} else if (v.n) {
+		memcpy(&head, v.p, v.n);
+	}
+	uint64_t h = ((uintptr_t)d + (uint64_t)level) ^ (v.n * 0x9e3779b97f4a7c15ull);
+	h = (h ^ head) * 0xff51afd7ed558ccdull;
+	h = (h ^ tail) * 0xc4ceb9fe1a85ec53ull;
+	return h ^ (h >> 29);
+}
+
+/* Slots looked at for one key: past them the verdict is not remembered
+ * (the table is per thread and never grows). */
+#define MEMO_PROBES 8
+
+/* detect() for values of at most SK_CLEAN_BYTES: the verdict comes from
+ * the thread's table of clean values when the same bytes were judged clean
+ * before, by any earlier evaluation. */
+static bool detect_short(ev *e, const sk_detector *d, int level, sk_str v, sk_detect_match *m)
+{
+	sk_clean_value key, *c;
+	if (clean_find(e->s->clean_det, d, level, v, &key, &c))
+		return false;
+	bool hit = d->fn(v.p, v.n, level, m);
+	if (!hit)
+		*c = key;
+	return hit;
+}
+
+/* Runs d at level on v, or recalls its verdict when it already judged the
+ * same bytes in this evaluation (detectors are pure: same bytes, same
+ * verdict). Returns the verdict; *m is filled when it is a hit. m must
+ * stay valid for the evaluation: it is what a later recall copies. */
+static bool detect(ev *e, const sk_detector *d, int level, sk_str v, sk_detect_match *m)
+{
+	if (v.n <= SK_CLEAN_BYTES)
+		return detect_short(e, d, level, v, m);
+	sk_scratch *sc = e->s;
+	uint64_t key = memo_key(d, level, v);
+	sk_det_memo *free_slot = NULL;
+	for (unsigned k = 0; k < MEMO_PROBES; k++) {
+		sk_det_memo *c = &sc->memo[(key + k) & (SK_DET_MEMO_SLOTS - 1)];
+		if (c->epoch != sc->epoch) {
+			free_slot = c;
+			break;
+		}
+		if (c->key == key && c->d == d && c->level == level && c->n == v.n &&
+		    (v.n == 0 || c->p == v.p || memcmp(c->p, v.p, v.n) == 0)) {
+			if (c->m)
+				*m = *c->m;
+			return c->m != NULL;
 		}
 	}
-	return -1;
+	bool hit = d->fn(v.p, v.n, level, m);
+	if (free_slot)
+		*free_slot = (sk_det_memo){.epoch = sc->epoch,
+		                           .key = key,
+		                           .d = d,
+		                           .level = level,
+		                           .p = v.p,
+		                           .n = v.n,
+		                           .m = hit ? m : NULL};
+	return hit;
 }
 
 /* lane(), without its call when the lane is already done: most
@@ -372,12 +491,11 @@ static int eval_field_stmt(ev *e, const sk_stmt *s)
 			int32_t vi = ls->first[id];
 			size_t off, len;
 			locate_pattern(e, l, id, ls->vals[vi], &off, &len);
-			char why[160];
-			if (s->type == SK_ST_REGEX_SET)
-				snprintf(why, sizeof why, "pattern %d of regex pattern set %s",
-				         id - s->pat_base, s->regex_set->name);
-			else
-				why[0] = 0;
+			const char *why = "";
+			if (s->type == SK_ST_REGEX_SET &&
+			    !(why = sk_arena_printf(e->a, "pattern %d of regex pattern set %s",
+			                            id - s->pat_base, s->regex_set->name)))
+				return -1;
 			return push_hit(e, s, fs->fv.names[vi], ls->vals[vi], off, len, why);
 		}
 		return 0;
@@ -389,17 +507,18 @@ static int eval_field_stmt(ev *e, const sk_stmt *s)
 		while (ans && !(ans->d == s->detector && ans->level == s->sensitivity))
 			ans = ans->next;
 		if (!ans) {
-			if (!(ans = sk_arena_calloc(e->a, sizeof *ans)))
+			/* Not zeroed: m is written by the detector that hits,
+			 * and read only then. */
+			if (!(ans = sk_arena_alloc(e->a, sizeof *ans)))
 				return -1;
 			ans->d = s->detector;
 			ans->level = s->sensitivity;
-			const sk_lane *l = &e->p->lanes[s->lane];
+			ans->hit = false;
+			ans->idx = 0;
+			ans->m.off = ans->m.len = 0;
+			ans->m.reason[0] = 0;
 			for (size_t i = 0; i < n && !ans->hit; i++) {
-				int known = twin_answer(e, l, ans, ls->vals[i], i, &ans->m);
-				if (known < 0)
-					known = s->detector->fn(ls->vals[i].p, ls->vals[i].n,
-					                        s->sensitivity, &ans->m);
-				if (known) {
+				if (detect(e, s->detector, s->sensitivity, ls->vals[i], &ans->m)) {
 					ans->hit = true;
 					ans->idx = (int32_t)i;
 				}
@@ -417,10 +536,9 @@ static int eval_field_stmt(ev *e, const sk_stmt *s)
 	case SK_ST_SIZE:
 		for (size_t i = 0; i < n; i++)
 			if (size_ok(s->cmp, ls->vals[i].n, s->size)) {
-				char why[96];
-				snprintf(why, sizeof why, "size %zu is %s %llu", ls->vals[i].n,
-				         (const char *[]){"=", "!=", "<=", "<", ">=", ">"}[s->cmp],
-				         (unsigned long long)s->size);
+				const char *why = size_reason(e->a, ls->vals[i].n, s);
+				if (!why)
+					return -1;
 				return push_hit(e, s, fs->fv.names[i], SK_STR_NULL, 0, 0, why);
 			}
 		/* A missing field has size 0 for AWS. */
@@ -542,9 +660,7 @@ static int eval_addr_stmt(ev *e, const sk_stmt *s, bool (*fn)(ev *, const uint8_
 	}
 	if (r != 1)
 		return 0;
-	char why[160];
-	snprintf(why, sizeof why, "%s", what);
-	return push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0, why);
+	return push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0, what);
 }
 
 /* LabelMatch: a key that is not fully qualified is read in the context of
@@ -741,10 +857,10 @@ static int eval_rate(ev *e, const sk_stmt *s)
 	uint64_t n = rate_count(&e->p->rates[s->rate_slot], s->window_sec, key, e->now);
 	if (n <= s->limit)
 		return 0;
-	char why[160];
-	snprintf(why, sizeof why, "%llu requests in %d s, over the limit of %llu",
-	         (unsigned long long)n, s->window_sec, (unsigned long long)s->limit);
-	return push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0, why);
+	const char *why =
+	    sk_arena_printf(e->a, "%llu requests in %d s, over the limit of %llu",
+	                    (unsigned long long)n, s->window_sec, (unsigned long long)s->limit);
+	return why ? push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0, why) : -1;
 }
 
 static int eval_stmt(ev *e, const sk_stmt *s)
@@ -765,9 +881,10 @@ static int eval_stmt(ev *e, const sk_stmt *s)
 	case SK_ST_LABEL:
 		for (size_t i = 0; i < e->nlabels; i++)
 			if (label_matches(e->labels[i], s)) {
-				char why[160];
-				snprintf(why, sizeof why, "has label %s", e->labels[i]);
-				return push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0, why);
+				const char *why =
+				    sk_arena_printf(e->a, "has label %s", e->labels[i]);
+				return why ? push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0, why)
+				           : -1;
 			}
 		return 0;
 	case SK_ST_AND:
@@ -977,10 +1094,15 @@ static sk_status evaluate(const sk_program *p, sk_scratch *s, sk_request *req, i
 	        .err = err,
 	        .v = out,
 	        .head_only = head_only};
+	s->epoch++; /* forgets the previous evaluation's detector verdicts */
 	e.fs = sk_arena_calloc(e.a, (p->nfields ? p->nfields : 1) * sizeof *e.fs);
-	e.ls = sk_arena_calloc(e.a, (p->nlanes ? p->nlanes : 1) * sizeof *e.ls);
+	/* Only done needs clearing: lane() sets the rest when it fills a lane
+	 * (a few thousand bytes of lanes, zeroed on every request, add up). */
+	e.ls = sk_arena_alloc(e.a, (p->nlanes ? p->nlanes : 1) * sizeof *e.ls);
 	if (!e.fs || !e.ls)
 		return sk_fail(err, SK_E_NOMEM, "out of memory for this request");
+	for (size_t i = 0; i < p->nlanes; i++)
+		e.ls[i].done = false;
 	out->terminating = -1;
 	int r = eval_rules(&e);
 	if (r < 0 && e.need_body)

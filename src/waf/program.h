@@ -29,18 +29,13 @@ typedef struct sk_lane {
 	 * output is this lane's output too (transformations are pure). */
 	int *tx_twins;
 	int ntx_twins;
-	/* Lanes of the same field that run detectors: a detector's answer for
-	 * a value slice one of them holds is this lane's answer for it too. */
-	int *det_twins;
-	int ndet_twins;
-	bool has_detector;
 } sk_lane;
 
-#define SK_RATE_BUCKETS 30
+#define SK_RATE_BUCKETS  30
 #define SK_RATE_MAX_KEYS 65536
 
 typedef struct sk_rate_entry {
-	uint64_t hash; /* 0: empty slot */
+	uint64_t hash;   /* 0: empty slot */
 	int64_t bucket0; /* index (time / bucket width) of counts[0] */
 	uint32_t counts[SK_RATE_BUCKETS];
 } sk_rate_entry;
@@ -65,7 +60,41 @@ struct sk_program {
 	size_t hs_patterns, pcre_patterns;
 };
 
+/* One detector verdict remembered for the request being evaluated (eval.c):
+ * the same bytes get the same verdict, whichever lane or field they come
+ * from. Valid only while epoch is the scratch's: p and m point into that
+ * request's arena. */
+typedef struct sk_det_memo {
+	uint64_t epoch;
+	uint64_t key; /* detector, level, length and end bytes, mixed */
+	const struct sk_detector *d;
+	int level;
+	const uint8_t *p;
+	size_t n;
+	const struct sk_detect_match *m; /* the match when it hit, else NULL */
+} sk_det_memo;
+
+#define SK_DET_MEMO_SLOTS 1024 /* a power of two */
+
+/* A short value found clean, kept across evaluations (eval.c): the same
+ * few bytes (a language tag, a page number, a cookie flag) come back in
+ * request after request, and both a detector and a lane's patterns are
+ * pure functions of the bytes. Only clean verdicts are kept, so nothing but
+ * the bytes needs storing; a hit is judged again. */
+#define SK_CLEAN_BYTES 32
+typedef struct sk_clean_value {
+	const void *judge; /* a detector, or a lane's patterns; NULL: an empty slot */
+	int32_t level;     /* the detector's */
+	uint32_t n;
+	uint8_t b[SK_CLEAN_BYTES]; /* the value, zero-padded */
+} sk_clean_value;
+
+#define SK_CLEAN_SLOTS 8192 /* a power of two; direct-mapped */
+
 struct sk_scratch {
+	sk_det_memo *memo;                      /* SK_DET_MEMO_SLOTS, open addressing */
+	sk_clean_value *clean_det, *clean_scan; /* SK_CLEAN_SLOTS each */
+	uint64_t epoch;                         /* one per evaluation; 0 marks an unused slot */
 	hs_scratch_t *hs;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;

@@ -60,14 +60,17 @@ const char *sk_transform_name(sk_transform t)
 /* Past CP_MAX; digit loops saturate here so long digit runs cannot wrap. */
 #define CP_TOO_BIG 0x110000u
 
+/* A hex digit's value plus one; 0 for other bytes. A table: the escape
+ * decoders ask for every digit of every escape. */
+static const uint8_t hex_plus1[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 static int hex_val(uint8_t c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
+	return hex_plus1[c] - 1;
 }
 
 static bool is_oct(uint8_t c)
@@ -514,28 +517,40 @@ static sk_status tx_html_entity_decode(sk_str in, sk_arena *a, sk_str *out)
 
 /* ---- LOWERCASE ---- */
 
-/* Bit 7 of each byte of the result is set where x holds 'A'..'Z'. Works
- * on eight bytes at once; bytes >= 0x80 never count. */
-static inline uint64_t upper_mask(uint64_t x)
+/* Where the 16 bytes x hold 'A'..'Z': all ones there, zero elsewhere
+ * (bytes >= 0x80 never count). */
+static inline sk_u8x16 upper_lanes(sk_u8x16 x)
 {
-	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-	uint64_t low7 = x & ~high;
-	uint64_t ge_a = low7 + ones * (0x80 - 'A');     /* bit 7 set where >= 'A' */
-	uint64_t gt_z = low7 + ones * (0x80 - 'Z' - 1); /* bit 7 set where > 'Z' */
-	return ge_a & ~gt_z & ~x & high;
+	return (sk_u8x16)((sk_u8x16)(x - sk_splat('A')) < sk_splat(26));
+}
+
+/* The index of the first 'A'..'Z' in p[0..n), n when there is none. */
+static size_t first_upper(const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+	sk_u8x16 x;
+	for (; i + 16 <= n; i += 16) {
+		memcpy(&x, p + i, 16);
+		unsigned m = sk_lane_bits(upper_lanes(x));
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+	if (i < n && n >= 16) {
+		/* The last bytes: the final 16 again, the bits of those already
+		 * looked at shifted out. */
+		memcpy(&x, p + n - 16, 16);
+		unsigned m = sk_lane_bits(upper_lanes(x)) >> (16 - (n - i));
+		return m ? i + (size_t)__builtin_ctz(m) : n;
+	}
+	while (i < n && !(p[i] >= 'A' && p[i] <= 'Z'))
+		i++;
+	return i;
 }
 
 static sk_status tx_lowercase(sk_str in, sk_arena *a, sk_str *out)
 {
-	size_t i = 0;
-	uint64_t w;
-	for (; i + 8 <= in.n; i += 8) {
-		memcpy(&w, in.p + i, 8);
-		if (upper_mask(w))
-			break;
-	}
-	while (i < in.n && !(in.p[i] >= 'A' && in.p[i] <= 'Z'))
-		i++;
+	size_t i = first_upper(in.p, in.n);
+	sk_u8x16 x;
 	if (i == in.n) {
 		*out = in;
 		return SK_OK;
@@ -544,11 +559,11 @@ static sk_status tx_lowercase(sk_str in, sk_arena *a, sk_str *out)
 	if (!d)
 		return SK_E_NOMEM;
 	memcpy(d, in.p, i);
-	/* 'A' | 0x20 == 'a': the mask's bit 7 shifted to bit 5. */
-	for (; i + 8 <= in.n; i += 8) {
-		memcpy(&w, in.p + i, 8);
-		w |= upper_mask(w) >> 2;
-		memcpy(d + i, &w, 8);
+	/* 'A' | 0x20 == 'a'. */
+	for (; i + 16 <= in.n; i += 16) {
+		memcpy(&x, in.p + i, 16);
+		x |= upper_lanes(x) & sk_splat(0x20);
+		memcpy(d + i, &x, 16);
 	}
 	for (; i < in.n; i++)
 		d[i] = sk_lower(in.p[i]);
@@ -604,9 +619,62 @@ static sk_status tx_cmd_line(sk_str in, sk_arena *a, sk_str *out)
 
 /* ---- URL_DECODE, URL_DECODE_UNI ---- */
 
+/* Bit k set where byte k of the 16 at p is '%' or '+'. */
+static inline unsigned url_special_bits(const uint8_t *p)
+{
+	sk_u8x16 x;
+	memcpy(&x, p, 16);
+	return sk_lane_bits((sk_u8x16)(x == sk_splat('%')) | (sk_u8x16)(x == sk_splat('+')));
+}
+
+/* The index of the first '%' or '+' in p[0..n), n when there is none. */
+static size_t first_url_special(const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+	for (; i + 16 <= n; i += 16) {
+		unsigned m = url_special_bits(p + i);
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+	}
+	if (i < n && n >= 16) {
+		/* The last bytes: the final 16 again, the bits of those already
+		 * looked at shifted out. */
+		unsigned m = url_special_bits(p + n - 16) >> (16 - (n - i));
+		return m ? i + (size_t)__builtin_ctz(m) : n;
+	}
+	while (i < n && p[i] != '%' && p[i] != '+')
+		i++;
+	return i;
+}
+
+/* Copies in[*i..) to d + *o up to the next '%' (or the end), '+' turned
+ * into ' ' on the way, 16 bytes at a time. Bytes past the '%' are stored
+ * too and overwritten next: *o <= *i (output never outgrows the input
+ * read), so d, as long as the input, has room. */
+static void url_copy_run(sk_str in, uint8_t *d, size_t *i, size_t *o)
+{
+	const sk_u8x16 plus = sk_splat('+'), pct = sk_splat('%');
+	const sk_u8x16 flip = sk_splat('+' ^ ' ');
+	while (in.n - *i >= 16) {
+		sk_u8x16 x;
+		memcpy(&x, in.p + *i, 16);
+		unsigned m = sk_lane_bits((sk_u8x16)(x == pct));
+		x ^= (sk_u8x16)(x == plus) & flip;
+		memcpy(d + *o, &x, 16);
+		size_t k = m ? (size_t)__builtin_ctz(m) : 16;
+		*o += k;
+		*i += k;
+		if (m)
+			return;
+	}
+	for (; *i < in.n && in.p[*i] != '%'; (*i)++)
+		d[(*o)++] = in.p[*i] == '+' ? ' ' : in.p[*i];
+}
+
 static sk_status tx_url_decode(sk_str in, sk_arena *a, sk_str *out, bool uni)
 {
-	if (!HAS_ANY(in, "%+")) {
+	size_t i = first_url_special(in.p, in.n);
+	if (i == in.n) {
 		*out = in;
 		return SK_OK;
 	}
@@ -614,31 +682,24 @@ static sk_status tx_url_decode(sk_str in, sk_arena *a, sk_str *out, bool uni)
 	uint8_t *d = out_buf(a, in.n, 1, 0);
 	if (!d)
 		return SK_E_NOMEM;
-	size_t o = 0;
-	for (size_t i = 0; i < in.n;) {
-		/* Copy the run up to the next '%' or '+' in one go. */
-		const uint8_t *next = sk_find_any4(in.p + i, in.p + in.n, '%', '+', '%', '+');
-		size_t run = next ? (size_t)(next - (in.p + i)) : in.n - i;
-		memcpy(d + o, in.p + i, run);
-		o += run;
-		i += run;
+	memcpy(d, in.p, i);
+	size_t o = i;
+	for (;;) {
+		url_copy_run(in, d, &i, &o);
 		if (i >= in.n)
 			break;
-		uint8_t c = in.p[i];
+		/* At a '%'. */
 		long v;
-		if (c == '+') {
-			d[o++] = ' ';
-			i++;
-		} else if (in.n - i >= 3 && (v = hex_n(in.p + i + 1, 2)) >= 0) {
+		if (in.n - i >= 3 && (v = hex_n(in.p + i + 1, 2)) >= 0) {
 			d[o++] = (uint8_t)v;
 			i += 3;
 		} else if (uni && in.n - i >= 6 && (in.p[i + 1] | 0x20) == 'u' &&
-			   (v = hex_n(in.p + i + 2, 4)) >= 0) {
+		           (v = hex_n(in.p + i + 2, 4)) >= 0) {
 			o += put_unicode(d + o, (uint32_t)v);
 			i += 6;
 		} else {
 			/* Invalid escapes stay as they are. */
-			d[o++] = c;
+			d[o++] = '%';
 			i++;
 		}
 	}

@@ -254,6 +254,51 @@ static void sqli_low_high(void **state)
 	}
 }
 
+/* Detector verdicts are remembered by bytes (within an evaluation, and for
+ * short clean values across evaluations): the level is part of what is
+ * remembered. "1 OR 1" is clean at LOW and a hit at HIGH. */
+static void detector_verdicts_kept_per_level(void **state)
+{
+	(void)state;
+#define SQLI_AT(level)                                                                             \
+	"{`SqliMatchStatement`:{`FieldToMatch`:{`SingleHeader`:{`Name`:`x-q`}},"                   \
+	"`TextTransformations`:" TX_NONE ",`SensitivityLevel`:`" level "`}}"
+	tctx t;
+	t_open1(&t, "{`OrStatement`:{`Statements`:[" SQLI_AT("LOW") "," SQLI_AT("HIGH") "]}}");
+	for (int i = 0; i < 3; i++) {
+		assert_true(t_blocks(&t, "{`headers`:{`x-q`:`1 OR 1`}}"));
+		assert_false(t_blocks(&t, "{`headers`:{`x-q`:`1 OR`}}"));
+	}
+	t_close(&t);
+	t_open1(&t, SQLI_AT("LOW"));
+	for (int i = 0; i < 3; i++)
+		assert_false(t_blocks(&t, "{`headers`:{`x-q`:`1 OR 1`}}"));
+	t_close(&t);
+#undef SQLI_AT
+}
+
+/* Short values in which a lane's patterns found nothing are remembered
+ * across evaluations, per lane: the same bytes clean for one lane may
+ * match in another. */
+static void scan_verdicts_kept_per_lane(void **state)
+{
+	(void)state;
+#define REGEX_IN(re, tx)                                                                           \
+	"{`RegexMatchStatement`:{`RegexString`:`" re                                               \
+	"`,`FieldToMatch`:{`SingleHeader`:{`Name`:`x-q`}},"                                        \
+	"`TextTransformations`:[{`Priority`:0,`Type`:`" tx "`}]}}"
+	tctx t;
+	t_open1(&t, "{`OrStatement`:{`Statements`:[" REGEX_IN("^abc$", "NONE") "," REGEX_IN(
+	                "^xyz$", "LOWERCASE") "]}}");
+	for (int i = 0; i < 3; i++) {
+		assert_true(t_blocks(&t, "{`headers`:{`x-q`:`xyz`}}"));
+		assert_true(t_blocks(&t, "{`headers`:{`x-q`:`abc`}}"));
+		assert_false(t_blocks(&t, "{`headers`:{`x-q`:`abcd`}}"));
+	}
+	t_close(&t);
+#undef REGEX_IN
+}
+
 static void xss_match(void **state)
 {
 	(void)state;
@@ -1089,6 +1134,8 @@ int main(void)
 	    cmocka_unit_test(regex_match_on_pcre),
 	    cmocka_unit_test(regex_pattern_set),
 	    cmocka_unit_test(sqli_low_high),
+	    cmocka_unit_test(detector_verdicts_kept_per_level),
+	    cmocka_unit_test(scan_verdicts_kept_per_lane),
 	    cmocka_unit_test(xss_match),
 	    cmocka_unit_test(sekisho_detector_statement),
 	    cmocka_unit_test(size_constraint_operators),
