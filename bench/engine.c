@@ -127,7 +127,7 @@ int main(int argc, char **argv)
 	getrusage(RUSAGE_SELF, &ru);
 	size_t lanes, hs, pcre;
 	sk_program_stats(p, &lanes, &hs, &pcre);
-	printf("acl            %s (%zu rules, %zu lanes, %zu Vectorscan + %zu PCRE2 patterns)\n",
+	printf("acl            %s (%zu rules, %zu lanes, %zu Hyperscan + %zu PCRE2 patterns)\n",
 	       argv[1], p->acl->nrules, lanes, hs, pcre);
 	printf("load+compile   %.1f ms\n", t_load * 1000);
 	printf(
@@ -139,7 +139,7 @@ int main(int argc, char **argv)
 	    elapsed * 1e9 / (double)done, (unsigned long long)lat[nlat / 2],
 	    (unsigned long long)lat[nlat * 99 / 100], (unsigned long long)lat[nlat * 999 / 1000],
 	    (unsigned long long)lat[nlat - 1]);
-	printf("memory         compiled ACL + scratch: %.2f MB heap (Vectorscan databases %.2f MB, "
+	printf("memory         compiled ACL + scratch: %.2f MB heap (Hyperscan databases %.2f MB, "
 	       "scratch %.2f MB); peak RSS %.1f MB\n",
 	       (double)(m1.uordblks - m0.uordblks + m1.hblkhd - m0.hblkhd) / 1e6,
 	       (double)hs_bytes / 1e6, (double)scratch_bytes / 1e6, (double)ru.ru_maxrss / 1024);

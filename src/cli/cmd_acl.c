@@ -52,7 +52,7 @@ static int validate(int argc, char **argv)
 	sk_program_stats(p, &lanes, &hs, &pcre);
 	printf("OK %s: web ACL \"%s\", %zu rules, capacity %" PRIu64
 	       " WCU (%d included in the base "
-	       "price, %d at most); %zu lanes, %zu patterns on Vectorscan, %zu on PCRE2\n",
+	       "price, %d at most); %zu lanes, %zu patterns on Hyperscan, %zu on PCRE2\n",
 	       ao.acl, acl->name, acl->nrules, acl->capacity, SK_WCU_BASE, SK_WCU_MAX, lanes, hs,
 	       pcre);
 	if (acl->capacity > SK_WCU_BASE)

@@ -5,12 +5,13 @@
 
 #include "waf/loader.h"
 #include "waf/program.h"
+#include "waf/regex_check.h"
 
 typedef struct builder {
 	sk_program *p;
 	sk_error *err;
 	size_t lanes_cap, fields_cap;
-	/* Per lane, the expressions for Vectorscan, by pattern id. */
+	/* Per lane, the expressions for Hyperscan, by pattern id. */
 	char ***exprs;
 	unsigned **flags;
 } builder;
@@ -180,7 +181,7 @@ static sk_status walk_stmt(builder *b, sk_stmt *s)
 	return st;
 }
 
-/* Builds one lane's database. Patterns Vectorscan refuses move to PCRE2
+/* Builds one lane's database. Patterns Hyperscan refuses move to PCRE2
  * one by one: the compile error names the expression. */
 static sk_status build_lane(builder *b, int lane)
 {
@@ -197,10 +198,14 @@ static sk_status build_lane(builder *b, int lane)
 		st = nomem(b);
 		goto out;
 	}
+	/* a regex library that misses matches is not used at all */
+	bool hs_ok = sk_regex_lib_sound();
 	for (int i = 0; i < l->npat; i++) {
 		hs_expr_info_t *info = NULL;
 		hs_compile_error_t *ce = NULL;
-		if (hs_expression_info(ex[i], fl[i], &info, &ce) != HS_SUCCESS) {
+		if (!hs_ok) {
+			l->on_pcre[i] = true;
+		} else if (hs_expression_info(ex[i], fl[i], &info, &ce) != HS_SUCCESS) {
 			hs_free_compile_error(ce);
 			l->on_pcre[i] = true;
 		}
@@ -225,7 +230,7 @@ static sk_status build_lane(builder *b, int lane)
 		hs_free_compile_error(ce);
 		if (bad < 0 || (unsigned)bad >= n) {
 			st = sk_fail(b->err, SK_E_INTERNAL,
-			             "Vectorscan could not compile a lane of %u patterns", n);
+			             "Hyperscan could not compile a lane of %u patterns", n);
 			goto out;
 		}
 		l->on_pcre[ids[bad]] = true;
@@ -234,7 +239,7 @@ static sk_status build_lane(builder *b, int lane)
 		if (!l->on_pcre[i])
 			continue;
 		if (!l->pcre[i]) {
-			/* A ByteMatch Vectorscan refused: run its regex form on PCRE2. */
+			/* A ByteMatch Hyperscan refused: run its regex form on PCRE2. */
 			int code;
 			PCRE2_SIZE off;
 			l->pcre[i] = pcre2_compile((PCRE2_SPTR)ex[i], PCRE2_ZERO_TERMINATED, 0,

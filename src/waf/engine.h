@@ -1,9 +1,9 @@
 /* The compiled web ACL and its evaluation.
  *
  * Compilation groups every string and regex matcher that reads the same
- * field through the same transformation chain into one lane: one Vectorscan
+ * field through the same transformation chain into one lane: one Hyperscan
  * database, scanned once per request, giving the set of matched pattern ids.
- * Patterns Vectorscan cannot take run on PCRE2 with JIT. Detectors run once
+ * Patterns Hyperscan cannot take run on PCRE2 with JIT. Detectors run once
  * per lane value and cache their answer for the request. Rules are then
  * cheap boolean tests over those results.
  *
@@ -29,7 +29,7 @@ SK_MUST_CHECK sk_status sk_program_compile(sk_acl *acl, const sk_engine_options 
                                            sk_program **out, sk_error *err);
 void sk_program_free(sk_program *p);
 const sk_acl *sk_program_acl(const sk_program *p);
-/* Lanes, patterns on Vectorscan, patterns on PCRE2: for tests and stats. */
+/* Lanes, patterns on Hyperscan, patterns on PCRE2: for tests and stats. */
 void sk_program_stats(const sk_program *p, size_t *lanes, size_t *hs_patterns,
                       size_t *pcre_patterns);
 

@@ -4,6 +4,11 @@
  * and count-only mode. */
 #include "harness.h"
 #include "rules/default_acl.h"
+#include "waf/regex_check.h"
+
+/* Patterns on Hyperscan out of n that could be: none when the library at
+ * hand failed its self-test and everything runs on PCRE2. */
+#define ON_HS(n) (sk_regex_lib_sound() ? (size_t)(n) : 0)
 
 #define TX_NONE "[{`Priority`:0,`Type`:`NONE`}]"
 #define BYTE(field, pos, str)                                                                      \
@@ -154,7 +159,7 @@ static void byte_with_transformations(void **state)
 
 /* ---- RegexMatch, RegexPatternSetReference ---- */
 
-static void regex_match_on_vectorscan(void **state)
+static void regex_match_on_hyperscan(void **state)
 {
 	(void)state;
 	tctx t;
@@ -163,11 +168,29 @@ static void regex_match_on_vectorscan(void **state)
 	size_t lanes, hs, pcre;
 	sk_program_stats(t.p, &lanes, &hs, &pcre);
 	assert_int_equal(lanes, 1);
-	assert_int_equal(hs, 1);
-	assert_int_equal(pcre, 0);
+	assert_int_equal(hs, ON_HS(1));
+	assert_int_equal(pcre, 1 - ON_HS(1));
 	assert_true(t_blocks(&t, REQ_PATH("/user/42")));
 	assert_false(t_blocks(&t, REQ_PATH("/user/42/x")));
 	assert_false(t_blocks(&t, REQ_PATH("/user/")));
+	t_close(&t);
+}
+
+/* A class loop up to a delimiter matches wherever the value lies in
+ * memory: Debian 12's Vectorscan misses this one on AVX-512 CPUs at most
+ * offsets (src/waf/regex_check.c keeps such a library out). */
+static void regex_class_loop_at_every_offset(void **state)
+{
+	(void)state;
+	tctx t;
+	t_open1(&t, "{`RegexMatchStatement`:{`RegexString`:`<script[^>]*>`,`FieldToMatch`:" HDR(
+	                "x-v") ",`TextTransformations`:" TX_NONE "}}");
+	char req[512];
+	for (int k = 0; k < 64; k++) {
+		snprintf(req, sizeof req, "{`headers`:{`x-v`:`%*s<script/src=%s>`}}", k, "",
+		         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+		assert_true(t_blocks(&t, req));
+	}
 	t_close(&t);
 }
 
@@ -175,7 +198,7 @@ static void regex_match_on_pcre(void **state)
 {
 	(void)state;
 	tctx t;
-	/* A backreference: Vectorscan refuses it, PCRE2 runs it. */
+	/* A backreference: Hyperscan refuses it, PCRE2 runs it. */
 	t_open1(&t, "{`RegexMatchStatement`:{`RegexString`:`/(ab)\\\\1`,`FieldToMatch`:" URI
 	            ",`TextTransformations`:" TX_NONE "}}");
 	size_t lanes, hs, pcre;
@@ -198,8 +221,8 @@ static void regex_match_on_pcre(void **state)
 	t_open(&t, acl);
 	sk_program_stats(t.p, &lanes, &hs, &pcre);
 	assert_int_equal(lanes, 1);
-	assert_int_equal(hs, 1);
-	assert_int_equal(pcre, 1);
+	assert_int_equal(hs, ON_HS(1));
+	assert_int_equal(pcre, 2 - ON_HS(1));
 	const sk_verdict *v = t_eval(&t, REQ_PATH("/foobar"));
 	assert_int_equal(v->action, SK_ACT_BLOCK);
 	assert_string_equal(t_terminating(v)->rule->name, "look");
@@ -935,7 +958,7 @@ static void lanes_are_shared(void **state)
 	size_t lanes, hs, pcre;
 	sk_program_stats(t.p, &lanes, &hs, &pcre);
 	assert_int_equal(lanes, 2);
-	assert_int_equal(hs, 3);
+	assert_int_equal(hs, ON_HS(3));
 	const sk_verdict *v = t_eval(&t, REQ_PATH("/aaa/bbb/CCC"));
 	assert_int_equal(v->nmatches, 3);
 	v = t_eval(&t, REQ_PATH("/bbb"));
@@ -1130,7 +1153,8 @@ int main(void)
 	    cmocka_unit_test(byte_contains_word),
 	    cmocka_unit_test(byte_base64_bytes),
 	    cmocka_unit_test(byte_with_transformations),
-	    cmocka_unit_test(regex_match_on_vectorscan),
+	    cmocka_unit_test(regex_match_on_hyperscan),
+	    cmocka_unit_test(regex_class_loop_at_every_offset),
 	    cmocka_unit_test(regex_match_on_pcre),
 	    cmocka_unit_test(regex_pattern_set),
 	    cmocka_unit_test(sqli_low_high),
