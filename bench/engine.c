@@ -108,13 +108,13 @@ int main(int argc, char **argv)
 			/* A fresh scratch each pass, untimed: its tables of values
 			 * found clean start empty, so a pass sees the repetition of
 			 * 8,000 distinct requests, not the same ones again. */
-			double t0 = bench_now();
+			double pause0 = bench_now();
 			sk_scratch_free(s);
 			if (sk_scratch_create(p, &s)) {
 				fprintf(stderr, "bench_engine: cannot create a scratch\n");
 				return 1;
 			}
-			paused += bench_now() - t0;
+			paused += bench_now() - pause0;
 		}
 		for (size_t i = 0; i < nmsgs; i++) {
 			struct timespec a0, a1;
