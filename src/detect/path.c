@@ -596,17 +596,25 @@ static bool token(const sk_unesc *u, size_t s, size_t e, int level, sk_detect_ma
  * system file: the roots worth resolving an absolute path for. */
 static bool root_like(const uint8_t *b, size_t n, size_t i)
 {
-	static const char *const roots[] = {"etc",     "proc", "root", "var",   "windows", "winnt",
-	                                    "inetpub", "boot", "home", "users", NULL};
+#define ROOT(s)                                                                                    \
+	{                                                                                          \
+		s, sizeof s - 1                                                                    \
+	}
+	static const struct {
+		const char *name;
+		size_t len;
+	} roots[] = {ROOT("etc"),   ROOT("proc"),    ROOT("root"), ROOT("var"),  ROOT("windows"),
+	             ROOT("winnt"), ROOT("inetpub"), ROOT("boot"), ROOT("home"), ROOT("users")};
+#undef ROOT
 	if (i >= n)
 		return false;
 	if (b[i] == '.' || b[i] == '~' || is_sep(b[i]))
 		return true;
-	for (int r = 0; roots[r]; r++) {
-		size_t l = strlen(roots[r]), k = 0;
-		if (lower(b[i]) != roots[r][0])
+	for (size_t r = 0; r < sizeof roots / sizeof roots[0]; r++) {
+		size_t l = roots[r].len, k = 0;
+		if (lower(b[i]) != roots[r].name[0])
 			continue;
-		while (k < l && i + k < n && lower(b[i + k]) == roots[r][k])
+		while (k < l && i + k < n && lower(b[i + k]) == roots[r].name[k])
 			k++;
 		if (k == l && (i + k == n || is_sep(b[i + k])))
 			return true;
