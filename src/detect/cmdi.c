@@ -25,6 +25,7 @@
  * %VAR% and %VAR:~a,b% against the usual environment; a separator (& && |
  * || or a newline) followed by a known command, or a PowerShell cmdlet or
  * alias that downloads, runs or encodes, decides. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -204,7 +205,6 @@ _Static_assert(sizeof progs / sizeof progs[0] < 256, "prog_range holds indexes i
 
 static void prog_index(void)
 {
-	/* built aside, then copied: racing threads copy the same bytes */
 	prog_range at[256] = {{0}};
 	uint8_t lens[sizeof prog_len];
 	uint32_t letters[sizeof prog_letters / sizeof prog_letters[0]] = {0};
@@ -227,7 +227,14 @@ static void prog_index(void)
 
 static const prog *prog_find(const uint8_t *t, size_t len)
 {
-	if (len == 0 || len >= 16 || !(prog_at[t[0]].lens & 1u << len))
+	if (len == 0 || len >= 16)
+		return NULL;
+	/* a NUL ends the name, as it does for the C program that runs it:
+	 * "id\0..." runs id */
+	const uint8_t *nul = memchr(t, 0, len);
+	if (nul)
+		len = (size_t)(nul - t);
+	if (len == 0 || !(prog_at[t[0]].lens & 1u << len))
 		return NULL;
 	size_t lo = prog_at[t[0]].lo, hi = prog_at[t[0]].hi;
 	char key[16];
@@ -318,18 +325,19 @@ static uint16_t ccls(int c)
 }
 
 static uint16_t cls[256];
-static bool cls_ready;
+static pthread_once_t cls_once = PTHREAD_ONCE_INIT;
 
-static void cls_init(void)
+static void cls_build(void)
 {
-	/* Idempotent: racing threads write the same bytes. */
-	if (__atomic_load_n(&cls_ready, __ATOMIC_ACQUIRE))
-		return;
 	for (int c = 0; c < 256; c++)
 		cls[c] = ccls(c);
 	cls[0] = C_PLAIN | C_WPLAIN | C_WSKIP;
 	prog_index();
-	__atomic_store_n(&cls_ready, true, __ATOMIC_RELEASE);
+}
+
+static void cls_init(void)
+{
+	pthread_once(&cls_once, cls_build);
 }
 
 static bool is_digit(int c)

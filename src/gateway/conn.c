@@ -148,7 +148,9 @@ static void close_after_writes(gw_conn *c)
 	}
 	uv_read_stop((uv_stream_t *)&c->tcp);
 	c->reading = false;
-	uv_timer_stop(&c->timer);
+	/* A client that never reads its answer must not hold the connection
+	 * open: what is left has the idle timeout to go out. */
+	uv_timer_start(&c->timer, on_linger_timeout, cfg_idle(c), 0);
 	uv_shutdown_t *req = malloc(sizeof *req);
 	if (!req || uv_shutdown(req, (uv_stream_t *)&c->tcp, on_shutdown) != 0) {
 		free(req);
@@ -1075,7 +1077,8 @@ static sk_status build_head(gw_conn *c, const sk_verdict *v, sk_buf *b)
 	size_t want = r->target.n + 512; /* one allocation for the usual head */
 	for (size_t i = 0; i < r->nheaders; i++)
 		want += r->headers[i].name.n + r->headers[i].value.n + 4;
-	sk_status st = sk_buf_reserve(b, want);
+	/* a guess, never the reason a head that fits is refused */
+	sk_status st = sk_buf_reserve(b, want < b->max ? want : b->max);
 	if (!st && r->target.n && r->target.p[0] != '/' && r->target.p[0] != '*')
 		st = sk_buf_put_strs(b,
 		                     (const sk_str[]){r->method, SK_STR_LIT(" "), r->path,
@@ -1319,7 +1322,7 @@ void gw_conn_response_head(gw_conn *c, const sk_response_head *rh)
 		want += rh->headers[i].name.n + rh->headers[i].value.n + 4;
 	char code[SK_U64_TEXT];
 	size_t cn = sk_u64_text((uint64_t)(rh->status > 0 ? rh->status : 0), 10, code);
-	sk_status st = sk_buf_reserve(&b, want);
+	sk_status st = sk_buf_reserve(&b, want < b.max ? want : b.max);
 	if (!st)
 		st = sk_buf_put_strs(&b,
 		                     (const sk_str[]){SK_STR_LIT("HTTP/1.1 "),

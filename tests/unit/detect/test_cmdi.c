@@ -403,6 +403,12 @@ static void nul_and_length(void **state)
 	assert_false(sk_detect_command((const uint8_t *)"", 0, 0, NULL));
 	assert_false(sk_detect_command(NULL, 0, 0, NULL));
 	assert_false(sk_detect_windows_command(NULL, 0, 0, NULL));
+	/* a NUL ends a program's name for the C code that runs it: x;id%00 */
+	static const uint8_t nul_after[][24] = {"x;id\0", "a|wget\0--", ";wget\0 http://x/a"};
+	static const size_t nul_len[] = {5, 9, 18};
+	for (size_t i = 0; i < 3; i++)
+		for (int level = 0; level < 2; level++)
+			assert_true(sk_detect_command(nul_after[i], nul_len[i], level, NULL));
 	/* only the first 3 bytes count */
 	assert_false(sk_detect_command((const uint8_t *)"abc; id", 3, 0, NULL));
 	assert_false(sk_detect_windows_command((const uint8_t *)"abc& whoami", 3, 0, NULL));
