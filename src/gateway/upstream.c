@@ -17,6 +17,7 @@
 
 static void on_up_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
 static void on_up_timeout(uv_timer_t *t);
+static void fail(gw_upstream *u, int status, const char *why);
 
 /* The upstream must show progress (connect, answer, accept a write, or
  * close while pooled) within ms. Progress happens several times a request,
@@ -129,10 +130,7 @@ static void on_up_write(uv_write_t *req, int status)
 	if (u->closing)
 		return;
 	if (status < 0) {
-		gw_conn *c = u->client;
-		gw_upstream_close(u);
-		if (c)
-			gw_conn_upstream_failed(c, 502, "writing to the upstream failed");
+		fail(u, 502, "writing to the upstream failed");
 		return;
 	}
 	/* Progress either way keeps the upstream timeout at bay: a long
@@ -150,10 +148,9 @@ void gw_upstream_send(gw_upstream *u, const void *p, size_t n)
 	if (u->closing || n == 0)
 		return;
 	if (gw_write((uv_stream_t *)&u->tcp, p, n, on_up_write) != 0) {
-		gw_conn *c = u->client;
-		gw_upstream_close(u);
-		if (c)
-			gw_conn_upstream_failed(c, 502, "writing to the upstream failed");
+		/* a pooled connection the upstream has just closed: fail() sends
+		 * a small idempotent request again, once */
+		fail(u, 502, "writing to the upstream failed");
 		return;
 	}
 	/* Sending is progress too: a long upload is not a silent upstream. */

@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -111,10 +112,14 @@ class Upstream:
 
     def handle(self, c):
         buf = b""
+        reset_next = False  # after /reset-next, the next request on it gets a reset
         try:
             while True:
                 head, buf = self.read_until(c, buf, b"\r\n\r\n")
                 if head is None:
+                    return
+                if reset_next:
+                    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                     return
                 body, buf = self.read_body(c, head, buf)
                 if body is None:
@@ -123,6 +128,7 @@ class Upstream:
                     self.requests.append((head, body))
                 if not self.answer(c, head, body):
                     return
+                reset_next = head.split(b"\r\n")[0].split(b" ")[1].startswith(b"/reset-next")
         except (OSError, ValueError):
             pass
         finally:
@@ -602,6 +608,18 @@ def main():
     s.close()
     ok(up.connections - conns <= 2, "upstream connections are pooled and reused",
        up.connections - conns)
+
+    # A pooled connection the upstream resets when it is reused: the GET never
+    # reached the app, so it goes again, once, on a new connection.
+    s = connect(port)
+    s.sendall(get("/reset-next"))
+    st1, _, b1, rest = read_response(s)
+    s.sendall(get("/after-reset"))
+    st2, _, b2, rest = read_response(s, rest)
+    s.close()
+    ok(st1 == 200 and st2 == 200 and b'"/after-reset"' in b2,
+       "a pooled upstream connection reset on reuse: the GET is sent again on a new one",
+       (st1, st2, b2))
 
     # -- chunked both ways
     raw = ("POST /upload HTTP/1.1\r\n%s\r\nContent-Type: text/plain\r\n"
