@@ -125,20 +125,22 @@ static inline bool sk_unesc_at(const uint8_t *p, size_t n, size_t j)
 static inline bool sk_unesc_needed(const uint8_t *p, size_t n)
 {
 	const uint8_t *s = p, *e = p + n;
-	const sk_u8x16 v0 = sk_splat('%'), v1 = sk_splat(0xc0), v2 = sk_splat(0xc1);
-	const sk_u8x16 v3 = sk_splat(0xe0), v4 = sk_splat(0xe2), v5 = sk_splat(0xe3);
-	const sk_u8x16 v6 = sk_splat(0xef), v7 = sk_splat(0xf0);
+	/* the bytes sk_unesc_at() looks at: '%', C0 C1 (masked with FE), E0 E2
+	 * E3 (masked with FC, which lets E1 through: sk_unesc_at says no), EF
+	 * and F0 */
+	const sk_u8x16 pct = sk_splat('%'), c0 = sk_splat(0xc0), e0 = sk_splat(0xe0);
+	const sk_u8x16 fe = sk_splat(0xfe), fc = sk_splat(0xfc);
+	const sk_u8x16 ef = sk_splat(0xef), f0 = sk_splat(0xf0);
 	while (s < e) {
-		/* the last bytes are padded with NULs (none of the eight) */
+		/* the last bytes are padded with NULs (none of these) */
 		sk_u8x16 x = {0};
 		size_t left = (size_t)(e - s);
 		if (left >= 16)
 			memcpy(&x, s, 16);
 		else
 			memcpy(&x, s, left);
-		sk_u8x16 m = (sk_u8x16)(x == v0) | (sk_u8x16)(x == v1) | (sk_u8x16)(x == v2) |
-		             (sk_u8x16)(x == v3) | (sk_u8x16)(x == v4) | (sk_u8x16)(x == v5) |
-		             (sk_u8x16)(x == v6) | (sk_u8x16)(x == v7);
+		sk_u8x16 m = (sk_u8x16)(x == pct) | (sk_u8x16)((x & fe) == c0) |
+		             (sk_u8x16)((x & fc) == e0) | (sk_u8x16)(x == ef) | (sk_u8x16)(x == f0);
 		size_t k = (size_t)sk_first_lane(m);
 		if (k >= left)
 			return false;
