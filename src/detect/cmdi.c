@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/str.h"
 #include "detect/detect.h"
 #include "detect/scan.h"
 
@@ -1168,13 +1169,10 @@ static size_t dollar(unix_scan *s, frame *f, size_t i, bool quoted)
 				if (e == 'x') {
 					v = 0;
 					for (int d = 0; d < 2 && k < n; d++, k++) {
-						int h = lower(p[k]);
-						if (is_digit(h))
-							v = (uint8_t)(v * 16 + h - '0');
-						else if (h >= 'a' && h <= 'f')
-							v = (uint8_t)(v * 16 + h - 'a' + 10);
-						else
+						int h = sk_hex_digit(p[k]);
+						if (h < 0)
 							break;
+						v = (uint8_t)(v * 16 + h);
 					}
 				} else if (e >= '0' && e <= '7') {
 					v = (uint8_t)(e - '0');

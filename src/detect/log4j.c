@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/str.h"
 #include "detect/detect.h"
 #include "detect/scan.h"
 
@@ -46,23 +47,13 @@ typedef struct value {
 	const char *name; /* lookup name when obf, for the reason */
 } value;
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 static int hex_at(const uint8_t *p, size_t n, size_t i, size_t k)
 {
 	if (i + k > n)
 		return -1;
 	int v = 0;
 	for (size_t j = 0; j < k; j++) {
-		int h = hexval(p[i + j]);
+		int h = sk_hex_digit(p[i + j]);
 		if (h < 0)
 			return -1;
 		v = v * 16 + h;
@@ -131,7 +122,7 @@ static size_t decode(const uint8_t *p, size_t n, size_t i, uint8_t *o, size_t *n
 			size_t s = j;
 			long acc = 0;
 			while (j < n && j < s + 7) {
-				int d = base == 16 ? hexval(p[j])
+				int d = base == 16 ? sk_hex_digit(p[j])
 				                   : (p[j] >= '0' && p[j] <= '9' ? p[j] - '0' : -1);
 				if (d < 0)
 					break;

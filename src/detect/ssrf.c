@@ -43,7 +43,7 @@ static bool is_alnum(int c)
 
 static bool is_hex(int c)
 {
-	return sk_unesc_hex(c) >= 0;
+	return sk_hex_digit(c) >= 0;
 }
 
 /* True when b[i..) starts with s (lower case), ignoring case. */
@@ -90,7 +90,7 @@ static bool parse_v4(const uint8_t *b, size_t n, size_t i, v4 *out)
 			j += 2;
 			plain = false;
 			while (j < n && is_hex(b[j])) {
-				v = v * 16 + (uint64_t)sk_unesc_hex(b[j++]);
+				v = v * 16 + (uint64_t)sk_hex_digit(b[j++]);
 				if (v > 0xffffffffu)
 					v = 0x100000000u;
 			}
@@ -182,7 +182,7 @@ static bool parse_v6(const uint8_t *b, size_t a, size_t z, uint8_t out[16])
 		size_t s = i;
 		unsigned v = 0;
 		while (i < z && is_hex(b[i]) && i - s < 4)
-			v = v * 16 + (unsigned)sk_unesc_hex(b[i++]);
+			v = v * 16 + (unsigned)sk_hex_digit(b[i++]);
 		if (i < z && b[i] == '.') {
 			/* a dotted IPv4 tail fills the last two groups */
 			v4 t;

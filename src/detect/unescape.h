@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "base/str.h"
 #include "detect/scan.h"
 
 #define SK_UNESC_CHUNK   2048 /* raw bytes decoded at a time */
@@ -47,16 +48,6 @@ typedef struct sk_unesc {
 	uint16_t off[SK_UNESC_CHUNK + 1]; /* raw offset in the chunk of each byte */
 	uint8_t how[SK_UNESC_CHUNK];
 } sk_unesc;
-
-static inline int sk_unesc_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 /* The ASCII byte a Unicode look-alike stands for, or -1. */
 static inline int sk_unesc_alike(uint32_t cp)
@@ -103,9 +94,9 @@ static inline bool sk_unesc_at(const uint8_t *p, size_t n, size_t j)
 {
 	switch (p[j]) {
 	case '%':
-		if (j + 2 < n && sk_unesc_hex(p[j + 1]) >= 0 && sk_unesc_hex(p[j + 2]) >= 0)
+		if (j + 2 < n && sk_hex_digit(p[j + 1]) >= 0 && sk_hex_digit(p[j + 2]) >= 0)
 			return true;
-		return j + 5 < n && (p[j + 1] | 0x20) == 'u' && sk_unesc_hex(p[j + 2]) >= 0;
+		return j + 5 < n && (p[j + 1] | 0x20) == 'u' && sk_hex_digit(p[j + 2]) >= 0;
 	case 0xc0:
 	case 0xc1: return j + 1 < n;
 	case 0xe0: return j + 1 < n && p[j + 1] >= 0x80 && p[j + 1] <= 0x9f;
@@ -179,14 +170,14 @@ static inline bool sk_unesc_pct_round(sk_unesc *u, bool *again)
 		i = j;
 		if (i >= n)
 			break;
-		if (i + 2 < n && sk_unesc_hex(u->buf[i + 1]) >= 0 &&
-		    sk_unesc_hex(u->buf[i + 2]) >= 0) {
+		if (i + 2 < n && sk_hex_digit(u->buf[i + 1]) >= 0 &&
+		    sk_hex_digit(u->buf[i + 2]) >= 0) {
 			uint8_t h = u->how[i] | u->how[i + 1] | u->how[i + 2];
 			unsigned layers = (h & SK_UNESC_LAYERS) + 1;
 			if (layers > SK_UNESC_LAYERS)
 				layers = SK_UNESC_LAYERS;
-			uint8_t v = (uint8_t)(sk_unesc_hex(u->buf[i + 1]) << 4 |
-			                      sk_unesc_hex(u->buf[i + 2]));
+			uint8_t v = (uint8_t)(sk_hex_digit(u->buf[i + 1]) << 4 |
+			                      sk_hex_digit(u->buf[i + 2]));
 			u->buf[o] = v;
 			u->off[o] = u->off[i];
 			u->how[o] = (uint8_t)((h & ~SK_UNESC_LAYERS) | layers);
@@ -195,8 +186,8 @@ static inline bool sk_unesc_pct_round(sk_unesc *u, bool *again)
 			continue;
 		}
 		if (i + 5 < n && (u->buf[i + 1] | 0x20) == 'u') {
-			int d0 = sk_unesc_hex(u->buf[i + 2]), d1 = sk_unesc_hex(u->buf[i + 3]);
-			int d2 = sk_unesc_hex(u->buf[i + 4]), d3 = sk_unesc_hex(u->buf[i + 5]);
+			int d0 = sk_hex_digit(u->buf[i + 2]), d1 = sk_hex_digit(u->buf[i + 3]);
+			int d2 = sk_hex_digit(u->buf[i + 4]), d3 = sk_hex_digit(u->buf[i + 5]);
 			if (d0 >= 0 && d1 >= 0 && d2 >= 0 && d3 >= 0) {
 				uint32_t cp = (uint32_t)(d0 << 12 | d1 << 8 | d2 << 4 | d3);
 				uint8_t h = u->how[i] | SK_UNESC_PCT_U;

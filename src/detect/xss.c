@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/str.h"
 #include "detect/detect.h"
 #include "base/scan.h"
 
@@ -324,13 +325,10 @@ static const char *css_danger(const uint8_t *p, size_t n)
 			/* CSS escape: up to six hex digits and an optional space */
 			size_t j = i + 1, v = 0, d = 0;
 			while (j < n && d < 6) {
-				int h = lower(p[j]);
-				if (h >= '0' && h <= '9')
-					v = v * 16 + (size_t)(h - '0');
-				else if (h >= 'a' && h <= 'f')
-					v = v * 16 + (size_t)(h - 'a' + 10);
-				else
+				int h = sk_hex_digit(p[j]);
+				if (h < 0)
 					break;
+				v = v * 16 + (size_t)h;
 				j++;
 				d++;
 			}
@@ -427,16 +425,12 @@ static const char *css_malformed(const uint8_t *p, size_t n, bool sheet)
 		if (c == '\\' && i + 1 < n) {
 			/* an escaped letter (\63 or \c for c) only hides a name;
 			 * escapes have their use for digits and punctuation */
-			int h = lower(p[i + 1]);
 			size_t v = 0, d = 0;
 			while (d < 6 && i + 1 + d < n) {
-				h = lower(p[i + 1 + d]);
-				if (h >= '0' && h <= '9')
-					v = v * 16 + (size_t)(h - '0');
-				else if (h >= 'a' && h <= 'f')
-					v = v * 16 + (size_t)(h - 'a' + 10);
-				else
+				int x = sk_hex_digit(p[i + 1 + d]);
+				if (x < 0)
 					break;
+				v = v * 16 + (size_t)x;
 				d++;
 			}
 			if (d ? (v == 0 || (v < 0x80 && is_alpha((int)v))) : is_alpha(p[i + 1]))

@@ -33,7 +33,7 @@ static sk_status size_line(sk_chunked *c, const uint8_t *l, size_t n, sk_error *
 	size_t i = 0;
 	uint64_t size = 0;
 	int d;
-	while (i < n && (d = sk_http_hex_value(l[i])) >= 0) {
+	while (i < n && (d = sk_hex_digit(l[i])) >= 0) {
 		if (i == 16)
 			return sk_fail(err, SK_E_INVALID,
 			               "chunked body: chunk size has more than 16 hex digits");

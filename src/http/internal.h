@@ -31,17 +31,6 @@ static inline bool sk_http_is_tchar(uint8_t c)
 /* The media type of a Content-Type value: up to ';', trimmed. */
 sk_str sk_http_media_type(sk_str content_type);
 
-/* The value of a hex digit, or -1. */
-static inline int sk_http_hex_value(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* chunk-ext grammar over the whole of s (RFC 9112 7.1.1). */
 bool sk_http_chunk_ext_ok(const uint8_t *s, size_t n);
 

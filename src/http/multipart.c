@@ -150,14 +150,6 @@ struct disposition {
 	bool has_name, has_filename, has_filename_ext, ok;
 };
 
-static int hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = sk_lower(c);
-	return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
-}
-
 /* RFC 8187 ext-value: charset "'" [language] "'" percent-encoded bytes. The
  * charset is not checked: the bytes are what gets inspected. */
 static sk_status decode_ext_value(sk_arena *a, sk_str v, sk_str *out, bool *ok)
@@ -176,8 +168,8 @@ static sk_status decode_ext_value(sk_arena *a, sk_str v, sk_str *out, bool *ok)
 	size_t k = 0;
 	for (size_t i = 0; i < enc.n; i++) {
 		int h, l;
-		if (enc.p[i] == '%' && i + 2 < enc.n && (h = hexval(enc.p[i + 1])) >= 0 &&
-		    (l = hexval(enc.p[i + 2])) >= 0) {
+		if (enc.p[i] == '%' && i + 2 < enc.n && (h = sk_hex_digit(enc.p[i + 1])) >= 0 &&
+		    (l = sk_hex_digit(enc.p[i + 2])) >= 0) {
 			d[k++] = (uint8_t)(h << 4 | l);
 			i += 2;
 		} else {

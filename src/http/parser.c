@@ -680,7 +680,7 @@ static sk_status scan_chunked(const uint8_t *p, size_t n, size_t pos, unsigned f
 		size_t i = pos, digits = 0;
 		uint64_t size = 0;
 		int d;
-		while (i < end && (d = sk_http_hex_value(p[i])) >= 0) {
+		while (i < end && (d = sk_hex_digit(p[i])) >= 0) {
 			if (++digits > 16)
 				return sk_fail(
 				    err, SK_E_INVALID,

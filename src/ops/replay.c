@@ -82,14 +82,9 @@ static json_t *unescaped(sk_str s)
 				unsigned v = 0;
 				int ok = 1;
 				for (int d = 2; d < 4; d++) {
-					uint8_t h = s.p[i + d];
-					v <<= 4;
-					if (h >= '0' && h <= '9')
-						v |= h - '0';
-					else if ((h | 0x20) >= 'a' && (h | 0x20) <= 'f')
-						v |= (h | 0x20) - 'a' + 10;
-					else
-						ok = 0;
+					int h = sk_hex_digit(s.p[i + d]);
+					v = v << 4 | (unsigned)(h < 0 ? 0 : h);
+					ok &= h >= 0;
 				}
 				if (ok) {
 					buf[k++] = (char)v;
