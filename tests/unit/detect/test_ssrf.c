@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "detect/detect.h"
+#include "lists.h"
 
 /* ---- SSRF_METADATA ---- */
 
@@ -207,40 +208,17 @@ static const char *const rfi_high_only[] = {
     "http://evil.example/shell.txt?",
 };
 
-static void run(const char *const *list, size_t count, sk_detect_fn fn, int level, bool want)
-{
-	int bad = 0;
-	for (size_t i = 0; i < count; i++) {
-		sk_detect_match m;
-		memset(&m, 0, sizeof m);
-		const char *s = list[i];
-		size_t n = strlen(s);
-		bool got = fn((const uint8_t *)s, n, level, &m);
-		if (got != want) {
-			print_error("%s at level %d: %s (%s)\n", want ? "missed" : "false positive",
-			            level, s, got ? m.reason : "");
-			bad++;
-		} else if (got && (!m.reason[0] || m.len == 0 || m.off + m.len > n)) {
-			print_error("bad match for %s\n", s);
-			bad++;
-		}
-	}
-	assert_int_equal(bad, 0);
-}
-
-#define COUNT(a) (sizeof(a) / sizeof(a)[0])
-
 static void ssrf_attacks_detected(void **state)
 {
 	(void)state;
-	run(ssrf_attacks, COUNT(ssrf_attacks), sk_detect_ssrf, 0, true);
-	run(ssrf_attacks, COUNT(ssrf_attacks), sk_detect_ssrf, 1, true);
+	check_list(sk_detect_ssrf, ssrf_attacks, COUNT(ssrf_attacks), 0, true);
+	check_list(sk_detect_ssrf, ssrf_attacks, COUNT(ssrf_attacks), 1, true);
 }
 
 static void ssrf_benign_passes(void **state)
 {
 	(void)state;
-	run(ssrf_benign, COUNT(ssrf_benign), sk_detect_ssrf, 0, false);
+	check_list(sk_detect_ssrf, ssrf_benign, COUNT(ssrf_benign), 0, false);
 }
 
 static void ssrf_high(void **state)
@@ -248,28 +226,28 @@ static void ssrf_high(void **state)
 	(void)state;
 	static const char *const high_only[] = {"phone 2852039166", "http://169.254.1.1/",
 	                                        "https://example.com/metadata/instance"};
-	run(high_only, COUNT(high_only), sk_detect_ssrf, 0, false);
-	run(high_only, COUNT(high_only), sk_detect_ssrf, 1, true);
+	check_list(sk_detect_ssrf, high_only, COUNT(high_only), 0, false);
+	check_list(sk_detect_ssrf, high_only, COUNT(high_only), 1, true);
 }
 
 static void rfi_attacks_detected(void **state)
 {
 	(void)state;
-	run(rfi_attacks, COUNT(rfi_attacks), sk_detect_rfi, 0, true);
-	run(rfi_attacks, COUNT(rfi_attacks), sk_detect_rfi, 1, true);
+	check_list(sk_detect_rfi, rfi_attacks, COUNT(rfi_attacks), 0, true);
+	check_list(sk_detect_rfi, rfi_attacks, COUNT(rfi_attacks), 1, true);
 }
 
 static void rfi_benign_passes(void **state)
 {
 	(void)state;
-	run(rfi_benign, COUNT(rfi_benign), sk_detect_rfi, 0, false);
+	check_list(sk_detect_rfi, rfi_benign, COUNT(rfi_benign), 0, false);
 }
 
 static void rfi_high(void **state)
 {
 	(void)state;
-	run(rfi_high_only, COUNT(rfi_high_only), sk_detect_rfi, 0, false);
-	run(rfi_high_only, COUNT(rfi_high_only), sk_detect_rfi, 1, true);
+	check_list(sk_detect_rfi, rfi_high_only, COUNT(rfi_high_only), 0, false);
+	check_list(sk_detect_rfi, rfi_high_only, COUNT(rfi_high_only), 1, true);
 }
 
 static void reasons_and_offsets(void **state)
