@@ -164,24 +164,18 @@ static void close_after_writes(gw_conn *c)
 
 static void on_timeout(uv_timer_t *t);
 
-/* The timeouts move several times a request, so arming moves the deadline
- * only: the timer is restarted when it would fire too late, and by
- * on_timeout when it fires before the deadline. */
+/* The client's timeout is ms from now (a deadline: deadline.c). */
 static void arm(gw_conn *c, uint64_t ms)
 {
 	if (c->closing)
 		return; /* the linger timer runs */
-	c->deadline = uv_now(&c->w->loop) + ms;
-	if (!uv_is_active((const uv_handle_t *)&c->timer) || c->due > c->deadline) {
-		uv_timer_start(&c->timer, on_timeout, ms, 0);
-		c->due = c->deadline;
-	}
+	gw_deadline_set(&c->timeout, &c->timer, on_timeout, ms);
 }
 
 /* No timeout for now (the timer may still fire once, for nothing). */
 static void disarm(gw_conn *c)
 {
-	c->deadline = UINT64_MAX;
+	gw_deadline_clear(&c->timeout);
 }
 
 /* While a body comes in: no read may be more than timeouts.body after the
@@ -991,6 +985,17 @@ static void inspect_and_go(gw_conn *c)
 /* ---- forwarding ---- */
 
 /* "name: value\r\n", without printf: heads are built on every request. */
+/* Room for a head of these fields and `more` bytes besides, in one
+ * allocation: a guess, capped at the buffer's limit, so never the reason
+ * a head that fits is refused. */
+static sk_status reserve_head(sk_buf *b, size_t more, const sk_header *f, size_t n)
+{
+	size_t want = more;
+	for (size_t i = 0; i < n; i++)
+		want += f[i].name.n + f[i].value.n + 4;
+	return sk_buf_reserve(b, want < b->max ? want : b->max);
+}
+
 /* A chunk-size line: n in hex and CRLF, into out; returns its length. */
 static size_t chunk_line(char out[SK_U64_TEXT + 2], size_t n)
 {
@@ -1074,11 +1079,7 @@ static sk_status build_head(gw_conn *c, const sk_verdict *v, sk_buf *b)
 	const sk_gw_config *g = cfg(c);
 	/* Origin-form to the upstream: an absolute-form target was checked
 	 * against Host (accept_head), its path and query are what was read. */
-	size_t want = r->target.n + 512; /* one allocation for the usual head */
-	for (size_t i = 0; i < r->nheaders; i++)
-		want += r->headers[i].name.n + r->headers[i].value.n + 4;
-	/* a guess, never the reason a head that fits is refused */
-	sk_status st = sk_buf_reserve(b, want < b->max ? want : b->max);
+	sk_status st = reserve_head(b, r->target.n + 512, r->headers, r->nheaders);
 	if (!st && r->target.n && r->target.p[0] != '/' && r->target.p[0] != '*')
 		st = sk_buf_put_strs(b,
 		                     (const sk_str[]){r->method, SK_STR_LIT(" "), r->path,
@@ -1316,13 +1317,10 @@ void gw_conn_response_head(gw_conn *c, const sk_response_head *rh)
 	if (!c->resp_chunked && rh->body == SK_RESP_BODY_CLOSE)
 		c->keep_alive = false;
 	if (!c->body_done && !tunnel)
-		c->keep_alive = false;    /* the upstream answered before the body ended */
-	size_t want = rh->reason.n + 128; /* one allocation for the usual head */
-	for (size_t i = 0; i < rh->nheaders; i++)
-		want += rh->headers[i].name.n + rh->headers[i].value.n + 4;
+		c->keep_alive = false; /* the upstream answered before the body ended */
 	char code[SK_U64_TEXT];
 	size_t cn = sk_u64_text((uint64_t)(rh->status > 0 ? rh->status : 0), 10, code);
-	sk_status st = sk_buf_reserve(&b, want < b.max ? want : b.max);
+	sk_status st = reserve_head(&b, rh->reason.n + 128, rh->headers, rh->nheaders);
 	if (!st)
 		st = sk_buf_put_strs(&b,
 		                     (const sk_str[]){SK_STR_LIT("HTTP/1.1 "),
@@ -1620,14 +1618,8 @@ static void on_timeout(uv_timer_t *t)
 	gw_conn *c = t->data;
 	if (c->state == C_CLOSED || c->closing)
 		return;
-	uint64_t now = uv_now(&c->w->loop);
-	if (now < c->deadline) { /* moved since the timer was started */
-		if (c->deadline != UINT64_MAX) {
-			uv_timer_start(&c->timer, on_timeout, c->deadline - now, 0);
-			c->due = c->deadline;
-		}
+	if (!gw_deadline_passed(&c->timeout, &c->timer, on_timeout))
 		return;
-	}
 	bool mid_request = c->has_request || c->in.n > c->in_off;
 	if ((c->state == C_HEAD || c->state == C_BODY) && mid_request && !c->response_started) {
 		/* A slow client (slowloris) or one that stopped sending. */

@@ -36,6 +36,18 @@ typedef struct gw_gen {
 } gw_gen;
 
 typedef struct gw_server gw_server;
+/* A timeout that moves often at the cost of a store (deadline.c): the
+ * timer behind it restarts only when it would fire too late, or fires
+ * before the deadline. at: loop time in ms, UINT64_MAX for none. */
+typedef struct gw_deadline {
+	uint64_t at, due; /* the deadline; when the armed timer fires */
+} gw_deadline;
+void gw_deadline_set(gw_deadline *d, uv_timer_t *t, uv_timer_cb cb, uint64_t ms);
+void gw_deadline_clear(gw_deadline *d);
+/* For the timer's callback: true when the deadline has passed; otherwise
+ * the timer is restarted for what is left (none when cleared). */
+bool gw_deadline_passed(gw_deadline *d, uv_timer_t *t, uv_timer_cb cb);
+
 typedef struct gw_worker gw_worker;
 typedef struct gw_conn gw_conn;
 typedef struct gw_upstream gw_upstream;
@@ -100,8 +112,7 @@ struct gw_conn {
 	gw_worker *w;
 	gw_conn *prev, *next;
 	uv_timer_t timer;
-	uint64_t deadline; /* loop time (ms) of the running timeout; UINT64_MAX: none */
-	uint64_t due;      /* loop time the armed timer fires (conn.c arm) */
+	gw_deadline timeout; /* the running timeout (conn.c arm) */
 	int state;
 	int handles; /* open uv handles, freed when 0 */
 	sk_buf in;   /* read, not yet consumed: in.p[in_off..in.n) */
@@ -164,13 +175,12 @@ struct gw_upstream {
 	sk_buf in;
 	sk_response_head rh;
 	sk_header hdrs[GW_RESPONSE_HEADERS];
-	sk_chunked *chunk; /* response body decoder (heap) */
-	sk_buf replay;     /* the request, for one retry (upstream.c fail) */
-	uint64_t left;     /* Content-Length bytes of the response not read */
-	uint64_t deadline; /* loop time (ms) by which the upstream must show progress */
-	uint64_t due;      /* loop time the armed timer fires (upstream.c up_watch) */
-	bool reused;       /* came from the pool: a failure before any answer may retry */
-	bool got_bytes;    /* any response byte arrived */
+	sk_chunked *chunk;    /* response body decoder (heap) */
+	sk_buf replay;        /* the request, for one retry (upstream.c fail) */
+	uint64_t left;        /* Content-Length bytes of the response not read */
+	gw_deadline progress; /* by when the upstream must show progress (up_watch) */
+	bool reused;          /* came from the pool: a failure before any answer may retry */
+	bool got_bytes;       /* any response byte arrived */
 	bool reading;
 	bool closing;
 };

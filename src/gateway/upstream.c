@@ -20,16 +20,10 @@ static void on_up_timeout(uv_timer_t *t);
 static void fail(gw_upstream *u, int status, const char *why);
 
 /* The upstream must show progress (connect, answer, accept a write, or
- * close while pooled) within ms. Progress happens several times a request,
- * so it moves the deadline only: the timer is re-armed here when it would
- * fire too late, and by on_up_timeout when it fires before the deadline. */
+ * close while pooled) within ms (a deadline: deadline.c). */
 static void up_watch(gw_upstream *u, uint64_t ms)
 {
-	u->deadline = uv_now(&u->w->loop) + ms;
-	if (!uv_is_active((const uv_handle_t *)&u->timer) || u->due > u->deadline) {
-		uv_timer_start(&u->timer, on_up_timeout, ms, 0);
-		u->due = u->deadline;
-	}
+	gw_deadline_set(&u->progress, &u->timer, on_up_timeout, ms);
 }
 
 static void on_up_closed(uv_handle_t *h)
@@ -218,12 +212,8 @@ static void on_up_timeout(uv_timer_t *t)
 	gw_upstream *u = t->data;
 	if (u->closing)
 		return;
-	uint64_t now = uv_now(&u->w->loop);
-	if (now < u->deadline) { /* progress since it was armed */
-		uv_timer_start(&u->timer, on_up_timeout, u->deadline - now, 0);
-		u->due = u->deadline;
-		return;
-	}
+	if (!gw_deadline_passed(&u->progress, &u->timer, on_up_timeout))
+		return; /* progress since it was armed */
 	if (u->state == U_IDLE) {
 		gw_upstream_close(u);
 		return;
