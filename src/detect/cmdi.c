@@ -206,24 +206,18 @@ _Static_assert(sizeof progs / sizeof progs[0] < 256, "prog_range holds indexes i
 
 static void prog_index(void)
 {
-	prog_range at[256] = {{0}};
-	uint8_t lens[sizeof prog_len];
-	uint32_t letters[sizeof prog_letters / sizeof prog_letters[0]] = {0};
 	for (size_t k = sizeof progs / sizeof progs[0]; k-- > 0;) {
-		prog_range *r = &at[(uint8_t)progs[k].name[0]];
+		prog_range *r = &prog_at[(uint8_t)progs[k].name[0]];
 		size_t len = strlen(progs[k].name);
 		if (!r->lens)
 			r->hi = (uint8_t)(k + 1);
 		r->lo = (uint8_t)k;
 		r->lens |= (uint16_t)(len < 16 ? 1u << len : 0);
-		lens[k] = (uint8_t)(len < 255 ? len : 255);
+		prog_len[k] = (uint8_t)(len < 255 ? len : 255);
 		for (const char *c = progs[k].name; *c; c++)
 			if (*c >= 'a' && *c <= 'z')
-				letters[k] |= 1u << (*c - 'a');
+				prog_letters[k] |= 1u << (*c - 'a');
 	}
-	memcpy(prog_at, at, sizeof at);
-	memcpy(prog_len, lens, sizeof lens);
-	memcpy(prog_letters, letters, sizeof letters);
 }
 
 static const prog *prog_find(const uint8_t *t, size_t len)
