@@ -497,13 +497,16 @@ static void busy(gw_conn *c)
 	close_after_writes(c);
 }
 
-static void start_request(gw_conn *c)
+/* False when there is no memory for the request's arena. */
+static bool start_request(gw_conn *c)
 {
 	gw_worker *w = c->w;
+	c->arena = w->nspare ? w->spare[--w->nspare] : sk_arena_create(GW_REQUEST_ARENA, 0);
+	if (!c->arena)
+		return false;
 	gw_worker_refresh(w);
 	c->gen = w->gen;
 	atomic_fetch_add(&c->gen->refs, 1);
-	c->arena = w->nspare ? w->spare[--w->nspare] : sk_arena_create(GW_REQUEST_ARENA, 0);
 	sk_request_init(&c->req, c->arena);
 	c->has_request = true;
 	c->t_start = uv_hrtime();
@@ -518,6 +521,7 @@ static void start_request(gw_conn *c)
 	c->request_id[0] = 0;
 	sk_buf_init(&c->body, cfg(c)->body_buffer);
 	arm(c, cfg(c)->header_timeout);
+	return true;
 }
 
 /* After the head: decide framing, limits and the client; returns false
@@ -623,8 +627,10 @@ static void head_step(gw_conn *c)
 {
 	const uint8_t *p = c->in.p + c->in_off;
 	size_t n = c->in.n - c->in_off;
-	if (!c->has_request)
-		start_request(c);
+	if (!c->has_request && !start_request(c)) {
+		gw_conn_close(c); /* out of memory: nothing can be answered */
+		return;
+	}
 	const sk_gw_config *g = cfg(c);
 	/* Parse once an empty line has come (the head may be complete), or the
 	 * bytes pass the limits (for the error): a head trickling in a byte at
@@ -1623,8 +1629,10 @@ static void on_timeout(uv_timer_t *t)
 	bool mid_request = c->has_request || c->in.n > c->in_off;
 	if ((c->state == C_HEAD || c->state == C_BODY) && mid_request && !c->response_started) {
 		/* A slow client (slowloris) or one that stopped sending. */
-		if (!c->gen)
-			start_request(c);
+		if (!c->gen && !start_request(c)) {
+			gw_conn_close(c);
+			return;
+		}
 		respond_error(c, 408, "the request did not arrive in time");
 		close_after_writes(c);
 		return;
