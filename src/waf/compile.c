@@ -337,6 +337,9 @@ sk_status sk_program_compile(sk_acl *acl, const sk_engine_options *opt, sk_progr
 		st = find_twins(&b, (int)i);
 	for (size_t i = 0; i < p->nlanes && !st; i++)
 		st = build_lane(&b, (int)i);
+	int bits = 0;
+	for (size_t i = 0; i < p->nlanes; i++)
+		p->lanes[i].clean_bit = p->lanes[i].npat && bits < 64 ? bits++ : -1;
 	free_builder(&b);
 	if (!st && p->nrates) {
 		p->rates = calloc(p->nrates, sizeof *p->rates);
@@ -412,9 +415,11 @@ sk_status sk_scratch_create(const sk_program *p, sk_scratch **out)
 	if (!s)
 		return SK_E_NOMEM;
 	s->memo = calloc(SK_DET_MEMO_SLOTS, sizeof *s->memo);
-	s->clean_det = calloc(SK_CLEAN_SLOTS, sizeof *s->clean_det);
-	s->clean_scan = calloc(SK_CLEAN_SLOTS, sizeof *s->clean_scan);
-	if (!s->memo || !s->clean_det || !s->clean_scan)
+	s->prog = p;
+	s->clean = aligned_alloc(_Alignof(sk_clean_value), SK_CLEAN_SLOTS * sizeof *s->clean);
+	if (s->clean)
+		memset(s->clean, 0, SK_CLEAN_SLOTS * sizeof *s->clean);
+	if (!s->memo || !s->clean)
 		goto fail;
 	for (size_t i = 0; i < p->nlanes; i++)
 		if (p->lanes[i].db && hs_alloc_scratch(p->lanes[i].db, &s->hs) != HS_SUCCESS)
@@ -440,8 +445,7 @@ void sk_scratch_free(sk_scratch *s)
 	if (!s)
 		return;
 	free(s->memo);
-	free(s->clean_det);
-	free(s->clean_scan);
+	free(s->clean);
 	hs_free_scratch(s->hs);
 	pcre2_match_data_free(s->md);
 	pcre2_match_context_free(s->mctx);

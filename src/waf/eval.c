@@ -183,24 +183,51 @@ static lane_state *lane(ev *e, int idx, field_state **fsp)
 	return ls;
 }
 
-/* The slot of a table of clean values (program.h) for judge at level on v,
- * a value of at most SK_CLEAN_BYTES: *key gets the entry to keep there, and
- * true is returned when that entry is there already. */
-static inline bool clean_find(sk_clean_value *table, const void *judge, int level, sk_str v,
-                              sk_clean_value *key, sk_clean_value **slot)
+/* The slot of the thread's table of clean values (program.h) for v, a
+ * value of at most SK_CLEAN_BYTES: *key gets v as an entry would hold it.
+ * NULL when the scratch was made for another program, whose lane bits
+ * would name other lanes. */
+static inline sk_clean_value *clean_slot(const ev *e, sk_str v, sk_clean_value *key)
 {
-	*key = (sk_clean_value){.judge = judge, .level = level, .n = (uint32_t)v.n};
+	if (e->s->prog != e->p)
+		return NULL;
+	*key = (sk_clean_value){.n = (uint32_t)v.n};
 	if (v.n)
 		memcpy(key->b, v.p, v.n);
 	uint64_t w[SK_CLEAN_BYTES / 8];
 	memcpy(w, key->b, sizeof w);
-	uint64_t h = ((uintptr_t)judge + (uint64_t)level) ^ (v.n * 0x9e3779b97f4a7c15ull);
+	uint64_t h = v.n * 0x9e3779b97f4a7c15ull;
 	for (size_t k = 0; k < SK_CLEAN_BYTES / 8; k++)
 		h = (h ^ w[k]) * 0xff51afd7ed558ccdull;
-	sk_clean_value *c = &table[(h ^ (h >> 31)) & (SK_CLEAN_SLOTS - 1)];
-	*slot = c;
-	return c->judge == judge && c->level == level && c->n == key->n &&
-	       memcmp(c->b, key->b, sizeof key->b) == 0;
+	return &e->s->clean[(h ^ (h >> 31)) & (SK_CLEAN_SLOTS - 1)];
+}
+
+/* True when slot c holds key's bytes and the judge of bit in mask (det or
+ * scan) found them clean. */
+static inline bool clean_known(const sk_clean_value *c, const sk_clean_value *key, uint64_t mask)
+{
+	return (mask & 1) && c->n == key->n && memcmp(c->b, key->b, sizeof key->b) == 0;
+}
+
+/* Keeps in slot c that a judge found key's bytes clean: *bits (c->det or
+ * c->scan) gets bit. Other bytes in the slot make way, verdicts and all. */
+static inline void clean_keep(sk_clean_value *c, const sk_clean_value *key, uint64_t *bits, int bit)
+{
+	if (c->n != key->n || memcmp(c->b, key->b, sizeof key->b) != 0) {
+		c->det = c->scan = 0;
+		c->n = key->n;
+		memcpy(c->b, key->b, sizeof c->b);
+	}
+	*bits |= 1ull << bit;
+}
+
+/* A detector's bit at a level in sk_clean_value.det; -1 when it has none. */
+static int det_bit(const sk_detector *d, int level)
+{
+	size_t n;
+	const sk_detector *all = sk_detector_list(&n);
+	size_t i = (size_t)(d - all);
+	return i < n && i < 32 && (unsigned)level < 2 ? (int)i * 2 + level : -1;
 }
 
 typedef struct scan_ctx {
@@ -242,7 +269,8 @@ static int scan(ev *e, int idx, lane_state *ls, size_t nvals)
 		/* A short value in which none of the lane's patterns matched
 		 * before (by any evaluation) matches none again. */
 		sk_clean_value key, *slot = NULL;
-		if (v.n <= SK_CLEAN_BYTES && clean_find(e->s->clean_scan, l, 0, v, &key, &slot))
+		if (v.n <= SK_CLEAN_BYTES && l->clean_bit >= 0 && (slot = clean_slot(e, v, &key)) &&
+		    clean_known(slot, &key, slot->scan >> l->clean_bit))
 			continue;
 		const char *d = v.p ? (const char *)v.p : "";
 		scan_ctx c = {ls, (int32_t)i, false};
@@ -267,7 +295,7 @@ static int scan(ev *e, int idx, lane_state *ls, size_t nvals)
 				c.matched = true;
 		}
 		if (slot && !c.matched)
-			*slot = key;
+			clean_keep(slot, &key, &slot->scan, l->clean_bit);
 	}
 	ls->scanned = true;
 	return 0;
@@ -403,12 +431,13 @@ static uint64_t memo_key(const sk_detector *d, int level, sk_str v)
  * before, by any earlier evaluation. */
 static bool detect_short(ev *e, const sk_detector *d, int level, sk_str v, sk_detect_match *m)
 {
-	sk_clean_value key, *c;
-	if (clean_find(e->s->clean_det, d, level, v, &key, &c))
+	sk_clean_value key, *c = NULL;
+	int bit = det_bit(d, level);
+	if (bit >= 0 && (c = clean_slot(e, v, &key)) && clean_known(c, &key, c->det >> bit))
 		return false;
 	bool hit = d->fn(v.p, v.n, level, m);
-	if (!hit)
-		*c = key;
+	if (!hit && c)
+		clean_keep(c, &key, &c->det, bit);
 	return hit;
 }
 

@@ -29,6 +29,9 @@ typedef struct sk_lane {
 	 * output is this lane's output too (transformations are pure). */
 	int *tx_twins;
 	int ntx_twins;
+	/* Its bit in sk_clean_value.scan; -1 when its verdicts are not kept
+	 * (no patterns, or past the 64th lane with patterns). */
+	int clean_bit;
 } sk_lane;
 
 #define SK_RATE_BUCKETS  30
@@ -80,21 +83,27 @@ typedef struct sk_det_memo {
  * few bytes (a language tag, a page number, a cookie flag) come back in
  * request after request, and both a detector and a lane's patterns are
  * pure functions of the bytes. Only clean verdicts are kept, so nothing but
- * the bytes needs storing; a hit is judged again. */
+ * the bytes needs storing; a hit is judged again.
+ *
+ * One entry holds every judge's verdict on its bytes, a bit each, so the
+ * fifteen detectors and the lanes that read one value find it in one cache
+ * line: with an entry per judge, each lookup was a cache miss of its own,
+ * and those misses cost more than the detectors they saved. */
 #define SK_CLEAN_BYTES 32
 typedef struct sk_clean_value {
-	const void *judge; /* a detector, or a lane's patterns; NULL: an empty slot */
-	int32_t level;     /* the detector's */
+	uint64_t det;  /* bit det_bit() (eval.c): clean for that detector at that level */
+	uint64_t scan; /* bit sk_lane.clean_bit: none of that lane's patterns matched */
 	uint32_t n;
 	uint8_t b[SK_CLEAN_BYTES]; /* the value, zero-padded */
-} sk_clean_value;
+} __attribute__((aligned(64))) sk_clean_value;
 
 #define SK_CLEAN_SLOTS 8192 /* a power of two; direct-mapped */
 
 struct sk_scratch {
-	sk_det_memo *memo;                      /* SK_DET_MEMO_SLOTS, open addressing */
-	sk_clean_value *clean_det, *clean_scan; /* SK_CLEAN_SLOTS each */
-	uint64_t epoch;                         /* one per evaluation; 0 marks an unused slot */
+	sk_det_memo *memo;      /* SK_DET_MEMO_SLOTS, open addressing */
+	const sk_program *prog; /* the program it was made for */
+	sk_clean_value *clean;  /* SK_CLEAN_SLOTS */
+	uint64_t epoch;         /* one per evaluation; 0 marks an unused slot */
 	hs_scratch_t *hs;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;

@@ -300,6 +300,26 @@ static void detector_verdicts_kept_per_level(void **state)
 #undef SQLI_AT
 }
 
+/* One remembered entry holds every detector's clean verdict on its bytes:
+ * bytes clean for XSS are still judged by SQLI, and the other way round,
+ * however often they come back. */
+static void detector_verdicts_kept_per_detector(void **state)
+{
+	(void)state;
+	tctx t;
+	t_open1(&t, "{`OrStatement`:{`Statements`:["
+	            "{`XssMatchStatement`:{`FieldToMatch`:{`SingleHeader`:{`Name`:`x-q`}},"
+	            "`TextTransformations`:" TX_NONE "}},"
+	            "{`SqliMatchStatement`:{`FieldToMatch`:{`SingleHeader`:{`Name`:`x-q`}},"
+	            "`TextTransformations`:" TX_NONE ",`SensitivityLevel`:`HIGH`}}]}}");
+	for (int i = 0; i < 3; i++) {
+		assert_true(t_blocks(&t, "{`headers`:{`x-q`:`1 OR 1=1`}}"));
+		assert_true(t_blocks(&t, "{`headers`:{`x-q`:`<script>alert(1)</script>`}}"));
+		assert_false(t_blocks(&t, "{`headers`:{`x-q`:`en-GB`}}"));
+	}
+	t_close(&t);
+}
+
 /* Short values in which a lane's patterns found nothing are remembered
  * across evaluations, per lane: the same bytes clean for one lane may
  * match in another. */
@@ -1159,6 +1179,7 @@ int main(void)
 	    cmocka_unit_test(regex_pattern_set),
 	    cmocka_unit_test(sqli_low_high),
 	    cmocka_unit_test(detector_verdicts_kept_per_level),
+	    cmocka_unit_test(detector_verdicts_kept_per_detector),
 	    cmocka_unit_test(scan_verdicts_kept_per_lane),
 	    cmocka_unit_test(xss_match),
 	    cmocka_unit_test(sekisho_detector_statement),
