@@ -74,7 +74,13 @@ typedef enum sk_stmt_type {
 	SK_ST_DETECTOR, /* sekisho's own: SekishoDetectorStatement */
 } sk_stmt_type;
 
-typedef enum { SK_POS_EXACTLY, SK_POS_STARTS_WITH, SK_POS_ENDS_WITH, SK_POS_CONTAINS, SK_POS_CONTAINS_WORD } sk_position;
+typedef enum {
+	SK_POS_EXACTLY,
+	SK_POS_STARTS_WITH,
+	SK_POS_ENDS_WITH,
+	SK_POS_CONTAINS,
+	SK_POS_CONTAINS_WORD
+} sk_position;
 typedef enum { SK_CMP_EQ, SK_CMP_NE, SK_CMP_LE, SK_CMP_LT, SK_CMP_GE, SK_CMP_GT } sk_cmp;
 typedef enum { SK_FWD_NONE, SK_FWD_FIRST, SK_FWD_LAST, SK_FWD_ANY } sk_fwd_position;
 
@@ -137,37 +143,40 @@ typedef struct sk_override {
 
 typedef struct sk_stmt sk_stmt;
 struct sk_stmt {
+	/* What evaluating a statement reads comes first, in one cache line:
+	 * a request walks every rule's statements, and the rest is for
+	 * loading, explaining and logging. */
 	sk_stmt_type type;
-	char *path; /* JSON path, for messages */
-
-	/* Field statements (byte, regex, regex set, sqli, xss, size). */
-	sk_field *field;
-	sk_chain chain;
 	int lane;     /* compile.c: per-request lane cache index */
 	int pat_base; /* first pattern id in the lane */
 	int pat_n;
+	sk_field *field;                    /* field statements */
+	const struct sk_detector *detector; /* SqliMatch, XssMatch, SekishoDetector */
+	int sensitivity;                    /* SqliMatch, detectors: 0 LOW, 1 HIGH */
+	sk_cmp cmp;                         /* SizeConstraint */
+	uint64_t size;
+	sk_stmt **kids; /* And, Or (n), Not (1) */
+	size_t nkids;
+
+	char *path; /* JSON path, for messages */
+
+	/* Field statements (byte, regex, regex set, sqli, xss, size). */
+	sk_chain chain;
 
 	uint8_t *search; /* ByteMatch, decoded bytes */
 	size_t search_n;
 	sk_position position;
-	char *regex;              /* RegexMatch */
-	sk_regex_set *regex_set;  /* RegexPatternSetReference */
-	int sensitivity;          /* SqliMatch, detectors: 0 LOW, 1 HIGH */
-	const struct sk_detector *detector; /* SqliMatch, XssMatch, SekishoDetector */
-	sk_cmp cmp;               /* SizeConstraint */
-	uint64_t size;
+	char *regex;             /* RegexMatch */
+	sk_regex_set *regex_set; /* RegexPatternSetReference */
 
-	sk_ip_set *ip_set;        /* IPSetReference */
-	sk_forwarded fwd;         /* IP set, geo, rate */
-	char (*countries)[3];     /* GeoMatch */
+	sk_ip_set *ip_set;    /* IPSetReference */
+	sk_forwarded fwd;     /* IP set, geo, rate */
+	char (*countries)[3]; /* GeoMatch */
 	size_t ncountries;
 
 	sk_label_scope label_scope; /* LabelMatch */
 	char *label_key;            /* as written */
 	const char *label_context;  /* namespace of the holding rule's context */
-
-	sk_stmt **kids; /* And, Or (n), Not (1) */
-	size_t nkids;
 
 	uint64_t limit; /* RateBased */
 	int window_sec;
@@ -183,7 +192,13 @@ struct sk_stmt {
 	char *vendor, *group_name, *version;
 };
 
-typedef enum { SK_ACT_ALLOW, SK_ACT_BLOCK, SK_ACT_COUNT, SK_ACT_CAPTCHA, SK_ACT_CHALLENGE } sk_action_type;
+typedef enum {
+	SK_ACT_ALLOW,
+	SK_ACT_BLOCK,
+	SK_ACT_COUNT,
+	SK_ACT_CAPTCHA,
+	SK_ACT_CHALLENGE
+} sk_action_type;
 
 typedef struct sk_kv {
 	char *name, *value;
