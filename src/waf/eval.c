@@ -184,39 +184,57 @@ static lane_state *lane(ev *e, int idx, field_state **fsp)
 }
 
 /* The slot of the thread's table of clean values (program.h) for v, a
- * value of at most SK_CLEAN_BYTES: *key gets v as an entry would hold it.
- * NULL when the scratch was made for another program, whose lane bits
- * would name other lanes. */
-static inline sk_clean_value *clean_slot(const ev *e, sk_str v, sk_clean_value *key)
+ * value of at most SK_CLEAN_BYTES. Its hash reads v with overlapping
+ * loads from both ends, which together cover every byte of so short a
+ * value. NULL when the scratch was made for another program, whose lane
+ * bits would name other lanes. */
+static inline sk_clean_value *clean_slot(const ev *e, sk_str v)
 {
 	if (e->s->prog != e->p)
 		return NULL;
-	*key = (sk_clean_value){.n = (uint32_t)v.n};
-	if (v.n)
-		memcpy(key->b, v.p, v.n);
-	uint64_t w[SK_CLEAN_BYTES / 8];
-	memcpy(w, key->b, sizeof w);
-	uint64_t h = v.n * 0x9e3779b97f4a7c15ull;
-	for (size_t k = 0; k < SK_CLEAN_BYTES / 8; k++)
+	const uint8_t *p = v.p;
+	size_t n = v.n;
+	uint64_t w[4] = {0, 0, 0, 0};
+	if (n >= 16) {
+		memcpy(&w[0], p, 8);
+		memcpy(&w[1], p + 8, 8);
+		memcpy(&w[2], p + n - 16, 8);
+		memcpy(&w[3], p + n - 8, 8);
+	} else if (n >= 8) {
+		memcpy(&w[0], p, 8);
+		memcpy(&w[1], p + n - 8, 8);
+	} else if (n >= 4) {
+		uint32_t x, y;
+		memcpy(&x, p, 4);
+		memcpy(&y, p + n - 4, 4);
+		w[0] = (uint64_t)x << 32 | y;
+	} else if (n) {
+		w[0] = (uint64_t)p[0] << 16 | (uint64_t)p[n / 2] << 8 | p[n - 1];
+	}
+	uint64_t h = n * 0x9e3779b97f4a7c15ull;
+	for (size_t k = 0; k < 4; k++)
 		h = (h ^ w[k]) * 0xff51afd7ed558ccdull;
 	return &e->s->clean[(h ^ (h >> 31)) & (SK_CLEAN_SLOTS - 1)];
 }
 
-/* True when slot c holds key's bytes and the judge of bit in mask (det or
+/* True when slot c holds v's bytes and the judge of bit in mask (det or
  * scan) found them clean. */
-static inline bool clean_known(const sk_clean_value *c, const sk_clean_value *key, uint64_t mask)
+static inline bool clean_known(const sk_clean_value *c, sk_str v, uint64_t mask)
 {
-	return (mask & 1) && c->n == key->n && memcmp(c->b, key->b, sizeof key->b) == 0;
+	return (mask & 1) && c->n == v.n && (v.n == 0 || memcmp(c->b, v.p, v.n) == 0);
 }
 
-/* Keeps in slot c that a judge found key's bytes clean: *bits (c->det or
- * c->scan) gets bit. Other bytes in the slot make way, verdicts and all. */
-static inline void clean_keep(sk_clean_value *c, const sk_clean_value *key, uint64_t *bits, int bit)
+/* Keeps in slot c that a judge found v clean: *bits (c->det or c->scan)
+ * gets bit. Other bytes in the slot make way, verdicts and all; an entry's
+ * bytes past its length are zero. */
+static inline void clean_keep(sk_clean_value *c, sk_str v, uint64_t *bits, int bit)
 {
-	if (c->n != key->n || memcmp(c->b, key->b, sizeof key->b) != 0) {
+	if (c->n != v.n || (v.n && memcmp(c->b, v.p, v.n) != 0)) {
 		c->det = c->scan = 0;
-		c->n = key->n;
-		memcpy(c->b, key->b, sizeof c->b);
+		c->n = (uint32_t)v.n;
+		memset(c->b, 0, sizeof c->b);
+		if (v.n)
+			memcpy(c->b, v.p, v.n);
 	}
 	*bits |= 1ull << bit;
 }
@@ -268,9 +286,9 @@ static int scan(ev *e, int idx, lane_state *ls, size_t nvals)
 		sk_str v = ls->vals[i];
 		/* A short value in which none of the lane's patterns matched
 		 * before (by any evaluation) matches none again. */
-		sk_clean_value key, *slot = NULL;
-		if (v.n <= SK_CLEAN_BYTES && l->clean_bit >= 0 && (slot = clean_slot(e, v, &key)) &&
-		    clean_known(slot, &key, slot->scan >> l->clean_bit))
+		sk_clean_value *slot = NULL;
+		if (v.n <= SK_CLEAN_BYTES && l->clean_bit >= 0 && (slot = clean_slot(e, v)) &&
+		    clean_known(slot, v, slot->scan >> l->clean_bit))
 			continue;
 		const char *d = v.p ? (const char *)v.p : "";
 		scan_ctx c = {ls, (int32_t)i, false};
@@ -295,7 +313,7 @@ static int scan(ev *e, int idx, lane_state *ls, size_t nvals)
 				c.matched = true;
 		}
 		if (slot && !c.matched)
-			clean_keep(slot, &key, &slot->scan, l->clean_bit);
+			clean_keep(slot, v, &slot->scan, l->clean_bit);
 	}
 	ls->scanned = true;
 	return 0;
@@ -431,13 +449,13 @@ static uint64_t memo_key(const sk_detector *d, int level, sk_str v)
  * before, by any earlier evaluation. */
 static bool detect_short(ev *e, const sk_detector *d, int level, sk_str v, sk_detect_match *m)
 {
-	sk_clean_value key, *c = NULL;
+	sk_clean_value *c = NULL;
 	int bit = det_bit(d, level);
-	if (bit >= 0 && (c = clean_slot(e, v, &key)) && clean_known(c, &key, c->det >> bit))
+	if (bit >= 0 && (c = clean_slot(e, v)) && clean_known(c, v, c->det >> bit))
 		return false;
 	bool hit = d->fn(v.p, v.n, level, m);
 	if (!hit && c)
-		clean_keep(c, &key, &c->det, bit);
+		clean_keep(c, v, &c->det, bit);
 	return hit;
 }
 
