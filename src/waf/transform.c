@@ -688,7 +688,19 @@ static sk_status tx_url_decode(sk_str in, sk_arena *a, sk_str *out, bool uni)
 		url_copy_run(in, d, &i, &o);
 		if (i >= in.n)
 			break;
-		/* At a '%'. */
+		/* At a '%'. Escapes come in runs ("%7B%22"): the common two-digit
+		 * form is decoded here until the run ends. */
+		while (in.n - i >= 3 && in.p[i] == '%') {
+			unsigned hi = hex_plus1[in.p[i + 1]], lo = hex_plus1[in.p[i + 2]];
+			if (!hi || !lo)
+				break;
+			d[o++] = (uint8_t)((hi - 1) << 4 | (lo - 1));
+			i += 3;
+		}
+		if (i >= in.n)
+			break;
+		if (in.p[i] != '%')
+			continue;
 		long v;
 		if (in.n - i >= 3 && (v = hex_n(in.p + i + 1, 2)) >= 0) {
 			d[o++] = (uint8_t)v;

@@ -122,8 +122,12 @@ static const tcase cases[] = {
     C(URL_DECODE, "%%41", "%A", "percent before an escape"),
     C(URL_DECODE, "%2541", "%41", "one pass only"),
     C(URL_DECODE, "%ff%80", "\xff\x80", "high bytes"),
+    C(URL_DECODE, "%7B%22a%22%3A1%7D", "{\"a\":1}", "a run of escapes"),
+    C(URL_DECODE, "%41%42%4", "AB%4", "a run ending in a cut escape"),
+    C(URL_DECODE, "%41%zz%42+c", "A%zzB c", "a bad escape inside a run"),
 
     C(URL_DECODE_UNI, "%u0041", "A", "%u ASCII"),
+    C(URL_DECODE_UNI, "%41%42%u0043%44", "ABCD", "%u inside a run of escapes"),
     C(URL_DECODE_UNI, "%U0041", "A", "upper-case U"),
     C(URL_DECODE_UNI, "%uff1c", "<", "full-width '<'"),
     C(URL_DECODE_UNI, "%uFF1Cscript%uFF1E", "<script>", "full-width pair"),
