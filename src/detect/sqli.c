@@ -159,12 +159,52 @@ static bool upper_word(const uint8_t *p, size_t n, char *buf)
 	return true;
 }
 
+#define KL(n) (1u << (n))
+/* Bit n of kw_lens[c - 'A']: some keyword of n letters starts with c. Most
+ * words of a text fail this test, which costs less than upper-casing them;
+ * it must list every keyword of kw_lookup() (tests/unit/detect/test_sqli.c
+ * looks each one up). */
+static const uint16_t kw_lens[26] = {
+    ['A' - 'A'] = KL(2) | KL(3) | KL(5),
+    ['B' - 'A'] = KL(2) | KL(5) | KL(6) | KL(7),
+    ['C' - 'A'] = KL(4) | KL(5) | KL(6) | KL(7),
+    ['D' - 'A'] = KL(2) | KL(3) | KL(4) | KL(5) | KL(6) | KL(7) | KL(8),
+    ['E' - 'A'] = KL(3) | KL(4) | KL(6) | KL(7),
+    ['F' - 'A'] = KL(3) | KL(4) | KL(5),
+    ['G' - 'A'] = KL(5),
+    ['H' - 'A'] = KL(6),
+    ['I' - 'A'] = KL(2) | KL(4) | KL(5) | KL(6) | KL(9),
+    ['J' - 'A'] = KL(4),
+    ['K' - 'A'] = KL(4),
+    ['L' - 'A'] = KL(4) | KL(5),
+    ['M' - 'A'] = KL(3),
+    ['N' - 'A'] = KL(3) | KL(4),
+    ['O' - 'A'] = KL(2) | KL(5) | KL(6) | KL(7),
+    ['P' - 'A'] = KL(9),
+    ['R' - 'A'] = KL(5) | KL(6) | KL(7),
+    ['S' - 'A'] = KL(3) | KL(4) | KL(6) | KL(8),
+    ['T' - 'A'] = KL(3) | KL(4) | KL(8),
+    ['U' - 'A'] = KL(5) | KL(6),
+    ['V' - 'A'] = KL(6),
+    ['W' - 'A'] = KL(4) | KL(5) | KL(7),
+    ['X' - 'A'] = KL(3),
+};
+#undef KL
+
+/* Whether p[0..n) may be a keyword: its first byte a letter that starts
+ * one of n letters. */
+static inline bool kw_maybe(const uint8_t *p, size_t n)
+{
+	unsigned c = (unsigned)(p[0] | 0x20) - 'a'; /* a letter of either case, or >= 26 */
+	return n >= 2 && n <= 9 && c < 26 && (kw_lens[c] >> n & 1);
+}
+
 /* Keywords, upper-cased; EXECUTE is EXEC. A switch on the first letter and
  * fixed-length compares: this runs for every word of the input. */
 static int kw_lookup(const uint8_t *p, size_t n)
 {
 	char b[9];
-	if (n < 2 || n > 9)
+	if (!kw_maybe(p, n))
 		return K_NONE;
 	for (size_t i = 0; i < n; i++)
 		b[i] = (char)up(p[i]);
@@ -684,7 +724,8 @@ static bool skip_space(lexer *lx, uint8_t *flags)
 				*flags |= TF_EXEC;
 				continue;
 			}
-			const uint8_t *z = i + 2 < n ? sk_find_pair(p + i + 2, p + n, '*', '/') : NULL;
+			const uint8_t *z =
+			    i + 2 < n ? sk_find_pair(p + i + 2, p + n, '*', '/') : NULL;
 			if (!z)
 				return comm; /* unterminated: a T_COMMENT token */
 			lx->i = (size_t)(z - p) + 2;
@@ -2829,12 +2870,84 @@ static bool catalog_select(walk *w, sk_detect_match *m, const char *ctx, anywher
 	return false;
 }
 
+/* Whether p[0..e) ends in a keyword: some of its last 2 to 9 bytes, all
+ * letters, spell one. */
+static bool ends_in_keyword(const uint8_t *p, size_t e)
+{
+	size_t l = 0;
+	while (l < 9 && l < e && (unsigned)(p[e - 1 - l] | 0x20) - 'a' < 26)
+		l++;
+	for (; l >= 2; l--)
+		if (kw_lookup(p + e - l, l))
+			return true;
+	return false;
+}
+
+/* Whether the value is a word (letters, digits, '_' and '.' only: tokens,
+ * session ids, JWTs, analytics cookies) that provably holds nothing the
+ * contexts below can find. Such a value has no quote (so no quoted
+ * context), no '=' or '/' (the bare value starts at 0), no space, comment,
+ * '(', ';', '@' or operator sign. Its tokens are numbers, words and '.',
+ * glued to one another. With no keyword among them:
+ * - walk_tokens() reads an operand (a word or a number) and then fails on
+ *   the next token, which can only be another operand or a '.' glued to it
+ *   (lost_plus() wants a space between); a leading '.' fails at once. The
+ *   only features it can record are on the first token: F_SCHEMA (a
+ *   catalog name), F_FN_INFO (CURRENT_USER and the like) and F_HEX, which
+ *   no judge reads on its own;
+ * - statement_at() and every "anywhere" check (a stack, UNION, CASE, a
+ *   number then a statement, a comment, a subquery) start from a keyword,
+ *   ';', a comment or '(';
+ * - strong_call_anywhere() finds only xp_cmdshell without a '(';
+ * - judge_bare() with none of these features answers no.
+ * So the value is clean when its start is no catalog name nor *_USER,
+ * it does not spell xp_cmdshell and no token is a keyword. A keyword token
+ * is letters only and ends where the word bytes end (a word runs on over
+ * letters and digits, and a number ends before a keyword only when the
+ * keyword runs to the end of the word: 1union, 1DUNION, 0xabUNION), that
+ * is before a '.' or at the end: it is one of the last few letters before
+ * a '.' or the end, which ends_in_keyword() looks up. */
+static bool clean_word_value(const uint8_t *p, size_t n)
+{
+	const sk_u8x16 a = sk_splat('a'), z26 = sk_splat(26), d0 = sk_splat('0'),
+	               d10 = sk_splat(10), lc = sk_splat(0x20), us = sk_splat('_'),
+	               dot = sk_splat('.');
+	bool under = false;
+	for (size_t i = 0; i < n; i += 16) {
+		sk_u8x16 x;
+		if (n - i >= 16) {
+			memcpy(&x, p + i, 16);
+		} else {
+			x = sk_splat('a'); /* pad with a letter: neither a dot nor out of the set */
+			memcpy(&x, p + i, n - i);
+		}
+		sk_u8x16 isdot = (sk_u8x16)(x == dot), isus = (sk_u8x16)(x == us);
+		sk_u8x16 ok =
+		    (sk_u8x16)(((x | lc) - a) < z26) | (sk_u8x16)((x - d0) < d10) | isdot | isus;
+		if (sk_lane_bits(ok) != 0xffff)
+			return false;
+		under |= sk_any_lane(isus);
+		for (unsigned bits = sk_lane_bits(isdot); bits; bits &= bits - 1)
+			if (ends_in_keyword(p, i + (size_t)__builtin_ctz(bits)))
+				return false;
+	}
+	if (ends_in_keyword(p, n))
+		return false;
+	tok whole = {.type = T_IDENT, .off = 0, .len = (uint32_t)n};
+	if (is_schema_name(p, &whole) || has_prefix_ci(p, n, "CURRENT_USER") ||
+	    has_prefix_ci(p, n, "SYSTEM_USER") || has_prefix_ci(p, n, "SESSION_USER"))
+		return false;
+	return !under || !may_call_strong(p, n);
+}
+
 bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_match *m)
 {
 	if (!p || n == 0)
 		return false;
 	if (n > UINT32_MAX)
 		n = UINT32_MAX;
+	if (clean_word_value(p, n))
+		return false;
 	tok toks[MAX_TOKENS];
 	walk w;
 	verdict v;
