@@ -2081,6 +2081,11 @@ static int strong_call_anywhere(const uint8_t *p, const tok *t, int k)
 	return -1;
 }
 
+#define LB(c) (1u << ((c) - 'A'))
+/* The letters the names of may_call_strong() end with: most words before
+ * a '(' end otherwise, and need no look at the names. */
+#define STRONG_LAST (LB('B') | LB('E') | LB('K') | LB('L') | LB('N') | LB('P') | LB('S') | LB('T'))
+
 /* Whether strong_call_anywhere() may find anything: the names whose call
  * it finds (fn_lookup's FN_STRONG but SLEEP) need a '(' after them, so a
  * pass over the '(' of the input, and the '_' for xp_cmdshell, proves most
@@ -2128,16 +2133,19 @@ static bool may_call_strong(const uint8_t *p, size_t n)
 			b--;
 		if (b == 0 || !is_word(p[b - 1]))
 			continue;
-		int last = up(p[b - 1]);
+		unsigned last = (unsigned)up(p[b - 1]);
+		if (last - 'A' >= 26 || !(STRONG_LAST >> (last - 'A') & 1))
+			continue;
 		for (size_t j = 0; j < sizeof names / sizeof names[0]; j++) {
 			size_t l = names[j].len;
-			if (names[j].name[l - 1] == last && b >= l &&
+			if ((unsigned char)names[j].name[l - 1] == last && b >= l &&
 			    prefix_ci(p + b - l, l, names[j].name, l))
 				return true;
 		}
 	}
 	return false;
 }
+#undef LB
 
 /* strong_call_anywhere() over the context's tokens, when the input may
  * hold such a call at all. */

@@ -545,6 +545,44 @@ static void every_keyword(void **state)
 	assert_false(sk_detect_sqli((const uint8_t *)"x' or nullz--", 13, SK_SQLI_LOW, NULL));
 }
 
+/* Every call no text makes is found after prose, whatever letter its
+ * name ends with (may_call_strong() looks only at names ending in the
+ * last letters of its table). */
+static void every_strong_call(void **state)
+{
+	(void)state;
+	static const char *const names[] = {
+	    "BENCHMARK",
+	    "DBMS_LOCK.SLEEP",
+	    "DBMS_PIPE.RECEIVE_MESSAGE",
+	    "EXTRACTVALUE",
+	    "GTID_SUBSET",
+	    "LOAD_FILE",
+	    "NAME_CONST",
+	    "OPENROWSET",
+	    "PG_READ_FILE",
+	    "PG_SLEEP",
+	    "POLYGON",
+	    "RANDOMBLOB",
+	    "UPDATEXML",
+	    "UTL_HTTP.REQUEST",
+	    "UTL_INADDR.GET_HOST_ADDRESS",
+	    "UTL_INADDR.GET_HOST_NAME",
+	    "XP_CMDSHELL",
+	    "XP_DIRTREE",
+	};
+	char buf[96];
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		int n = snprintf(buf, sizeof buf, "it is fine %s (1,2)", names[i]);
+		if (!sk_detect_sqli((const uint8_t *)buf, (size_t)n, SK_SQLI_LOW, NULL))
+			fail_msg("missed %s", buf);
+		/* the last letter changed: no such call */
+		buf[11 + strlen(names[i]) - 1] = 'Z';
+		if (sk_detect_sqli((const uint8_t *)buf, (size_t)n, SK_SQLI_LOW, NULL))
+			fail_msg("found %s", buf);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -559,6 +597,7 @@ int main(void)
 	    cmocka_unit_test(found_anywhere),
 	    cmocka_unit_test(word_values),
 	    cmocka_unit_test(every_keyword),
+	    cmocka_unit_test(every_strong_call),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
