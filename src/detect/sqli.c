@@ -605,13 +605,15 @@ static bool prefix_ci(const uint8_t *p, size_t n, const char *pre, size_t k)
 #define has_prefix_ci(p, n, lit) prefix_ci((p), (n), (lit), sizeof(lit) - 1)
 
 /* Character classes, one table lookup per byte in the lexer's loops. */
-enum { C_WSTART = 1, C_WORD = 2, C_DIGIT = 4, C_HEX = 8, C_SPACE = 16 };
+/* C_SKIP: '#', '*', '-' and '/', which may start a comment (or end an
+ * executable one) that skip_space() skips */
+enum { C_WSTART = 1, C_WORD = 2, C_DIGIT = 4, C_HEX = 8, C_SPACE = 16, C_SKIP = 32 };
 
 /* clang-format off */
 static const uint8_t cclass[256] = {
     16,  0,  0,  0,  0,  0,  0,  0,  0, 16, 16, 16, 16, 16,  0,  0,
      0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
-    16,  0,  0,  0,  2,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+    16,  0,  0, 32,  2,  0,  0,  0,  0,  0, 32,  0,  0, 32,  0, 32,
     14, 14, 14, 14, 14, 14, 14, 14, 14, 14,  0,  0,  0,  0,  0,  0,
      0, 11, 11, 11, 11, 11, 11,  3,  3,  3,  3,  3,  3,  3,  3,  3,
      3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  0,  0,  0,  0,  3,
@@ -656,6 +658,28 @@ static inline bool is_space(int c)
 	return cclass[(uint8_t)c] & C_SPACE;
 }
 
+/* The end of the run of word bytes (is_word()) that starts at p[i]:
+ * 16 bytes at a time while that many are left (base64, hex, long names),
+ * then one by one. */
+static inline size_t word_end(const uint8_t *p, size_t i, size_t n)
+{
+	const sk_u8x16 a = sk_splat('a'), z26 = sk_splat(26), d0 = sk_splat('0'),
+	               d10 = sk_splat(10), lc = sk_splat(0x20), us = sk_splat('_'),
+	               dollar = sk_splat('$'), hi = sk_splat(0x80);
+	for (; n - i >= 16; i += 16) {
+		sk_u8x16 x;
+		memcpy(&x, p + i, 16);
+		sk_u8x16 word = (sk_u8x16)(((x | lc) - a) < z26) | (sk_u8x16)((x - d0) < d10) |
+		                (sk_u8x16)(x == us) | (sk_u8x16)(x == dollar) | (sk_u8x16)(x >= hi);
+		unsigned bits = ~sk_lane_bits(word) & 0xffff;
+		if (bits)
+			return i + (size_t)__builtin_ctz(bits);
+	}
+	while (i < n && is_word(p[i]))
+		i++;
+	return i;
+}
+
 typedef struct lexer {
 	const uint8_t *p;
 	size_t n, i;
@@ -664,24 +688,46 @@ typedef struct lexer {
 	long exec_kw;   /* offset of a keyword that opens one, or -1 */
 } lexer;
 
+/* The first byte in [s, e) equal to a or b, or e: 16 bytes at a time
+ * while that many are left (string literals and comments run long), then
+ * one by one. */
+static inline const uint8_t *find_either(const uint8_t *s, const uint8_t *e, uint8_t a, uint8_t b)
+{
+	const sk_u8x16 va = sk_splat(a), vb = sk_splat(b);
+	for (; e - s >= 16; s += 16) {
+		sk_u8x16 x;
+		memcpy(&x, s, 16);
+		unsigned bits = sk_lane_bits((sk_u8x16)(x == va) | (sk_u8x16)(x == vb));
+		if (bits)
+			return s + __builtin_ctz(bits);
+	}
+	while (s < e && *s != a && *s != b)
+		s++;
+	return s;
+}
+
 /* Scans a quoted literal that starts at p[i] == q; returns the end offset
  * (after the closing quote, or n). Doubled quotes and, for ' and ",
  * backslashes escape. */
 static size_t scan_quoted(const uint8_t *p, size_t n, size_t i, uint8_t q, bool bslash, bool *open)
 {
-	for (i++; i < n; i++) {
-		if (bslash && p[i] == '\\') {
-			i++;
+	const uint8_t *e = p + n;
+	for (const uint8_t *s = p + i + 1; s < e;) {
+		s = find_either(s, e, q, bslash ? '\\' : q);
+		if (s == e)
+			break;
+		if (*s != q) { /* a backslash: the next byte is literal */
+			if (e - s <= 2)
+				break;
+			s += 2;
 			continue;
 		}
-		if (p[i] == q) {
-			if (i + 1 < n && p[i + 1] == q) {
-				i++;
-				continue;
-			}
-			*open = false;
-			return i + 1;
+		if (s + 1 < e && s[1] == q) {
+			s += 2;
+			continue;
 		}
+		*open = false;
+		return (size_t)(s - p) + 1;
 	}
 	*open = true;
 	return n;
@@ -702,6 +748,9 @@ static bool skip_space(lexer *lx, uint8_t *flags)
 	const uint8_t *p = lx->p;
 	size_t n = lx->n;
 	bool comm = false;
+	/* most tokens follow the last one directly */
+	if (lx->i < n && !(cclass[p[lx->i]] & (C_SPACE | C_SKIP)))
+		return false;
 	for (;;) {
 		size_t i = lx->i;
 		while (i < n && is_space(p[i]))
@@ -872,11 +921,10 @@ static bool lex_next(lexer *lx, tok *t)
 	} else if (is_word_start(c)) {
 		/* a qualified name (schema.table, db..proc); a reserved word is
 		 * never its first part, so SELECT.2 is SELECT .2 (MySQL) */
-		e = i;
-		while (e < n && (is_word(p[e]) || (p[e] == '.' && e + 1 < n &&
-		                                   (is_word(p[e + 1]) || p[e + 1] == '.') &&
-		                                   (e - i > 9 || !kw_lookup(p + i, e - i)))))
-			e++;
+		e = word_end(p, i, n);
+		while (e + 1 < n && p[e] == '.' && (is_word(p[e + 1]) || p[e + 1] == '.') &&
+		       (e - i > 9 || !kw_lookup(p + i, e - i)))
+			e = word_end(p, e + 1, n);
 		size_t wl = e - i;
 		/* N'..', X'..', B'..', E'..' and _charset'..' literals */
 		if (e < n && p[e] == '\'' &&
