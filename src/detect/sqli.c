@@ -2129,6 +2129,51 @@ static int strong_call_anywhere(const uint8_t *p, const tok *t, int k)
 	return -1;
 }
 
+/* The positions of one byte in a value, in order: memchr finds the next
+ * one and the 16 bytes from there are compared at once, so hits close
+ * together (the '(' of code, the '_' of snake_case keys) cost a bit each
+ * rather than a call each. */
+typedef struct byte_hits {
+	const uint8_t *p;
+	size_t n, next; /* bytes before next are looked at */
+	size_t blk;     /* the 16 bytes that bits covers start here */
+	unsigned bits;
+	uint8_t c;
+} byte_hits;
+
+static inline byte_hits hits_of(const uint8_t *p, size_t n, uint8_t c)
+{
+	return (byte_hits){p, n, 0, 0, 0, c};
+}
+
+/* The offset of the next hit, or -1 when there is none. */
+static inline long next_hit(byte_hits *h)
+{
+	while (!h->bits) {
+		if (h->next >= h->n)
+			return -1;
+		const uint8_t *s = memchr(h->p + h->next, h->c, h->n - h->next);
+		if (!s) {
+			h->next = h->n;
+			return -1;
+		}
+		h->blk = (size_t)(s - h->p);
+		size_t k = h->n - h->blk < 16 ? h->n - h->blk : 16;
+		if (k == 16) {
+			sk_u8x16 x;
+			memcpy(&x, s, 16);
+			h->bits = sk_lane_bits((sk_u8x16)(x == sk_splat(h->c)));
+		} else {
+			for (size_t j = 0; j < k; j++)
+				h->bits |= (unsigned)(s[j] == h->c) << j;
+		}
+		h->next = h->blk + k;
+	}
+	long at = (long)(h->blk + (size_t)__builtin_ctz(h->bits));
+	h->bits &= h->bits - 1;
+	return at;
+}
+
 #define LB(c) (1u << ((c) - 'A'))
 /* The letters the names of may_call_strong() end with: most words before
  * a '(' end otherwise, and need no look at the names. */
@@ -2163,20 +2208,21 @@ static bool may_call_strong(const uint8_t *p, size_t n)
 	    {"XP_CMDSHELL", 11},
 	    {"XP_DIRTREE", 10},
 	};
-	const uint8_t *e = p + n;
-	for (const uint8_t *u = sk_find_byte(p, e, '_'); u; u = sk_find_byte(u + 1, e, '_')) {
-		size_t i = (size_t)(u - p);
-		if (i >= 2 && has_prefix_ci(u - 2, n - i + 2, "XP_CMDSHELL"))
+	byte_hits h = hits_of(p, n, '_');
+	for (long u; (u = next_hit(&h)) >= 0;) {
+		size_t i = (size_t)u;
+		if (i >= 2 && has_prefix_ci(p + i - 2, n - i + 2, "XP_CMDSHELL"))
 			return true;
 	}
 	int calls = 0;
-	for (const uint8_t *u = sk_find_byte(p, e, '('); u; u = sk_find_byte(u + 1, e, '(')) {
+	h = hits_of(p, n, '(');
+	for (long u; (u = next_hit(&h)) >= 0;) {
 		/* past a few hundred, reading the tokens (at most MAX_TOKENS
 		 * of them) is the cheaper answer */
 		if (++calls > 256)
 			return true;
 		/* the word that ends right before the '(' (and spaces) */
-		size_t b = (size_t)(u - p);
+		size_t b = (size_t)u;
 		while (b > 0 && is_space(p[b - 1]))
 			b--;
 		if (b == 0 || !is_word(p[b - 1]))
@@ -2451,6 +2497,22 @@ static size_t path_prefix_len(const uint8_t *p, size_t n)
  * closing quote). */
 static bool walk_init(walk *w, const uint8_t *p, size_t n, size_t start, tok *t, uint8_t quote)
 {
+	/* the rest of the literal the value was pasted into: doubled quotes
+	 * stay inside it; backslashes are not trusted to escape since many
+	 * databases do not treat them so. Looked for first: most values
+	 * have no quote of one kind or the other. */
+	size_t i = start;
+	while (quote) {
+		const uint8_t *q = memchr(p + i, quote, n - i);
+		if (!q)
+			return false;
+		i = (size_t)(q - p);
+		if (i + 1 < n && p[i + 1] == quote) {
+			i += 2;
+			continue;
+		}
+		break;
+	}
 	w->p = p;
 	w->t = t;
 	w->k = 0;
@@ -2460,25 +2522,10 @@ static bool walk_init(walk *w, const uint8_t *p, size_t n, size_t start, tok *t,
 	w->err = false;
 	w->err_at = 0;
 	w->end_at = 0;
-	for (int i = 0; i < F_COUNT; i++)
-		w->at[i] = -1;
+	for (int f = 0; f < F_COUNT; f++)
+		w->at[f] = -1;
 	w->seen = 0;
 	if (quote) {
-		/* the rest of the literal the value was pasted into: doubled
-		 * quotes stay inside it; backslashes are not trusted to escape
-		 * since many databases do not treat them so */
-		size_t i = start;
-		for (;;) {
-			const uint8_t *q = memchr(p + i, quote, n - i);
-			if (!q)
-				return false;
-			i = (size_t)(q - p);
-			if (i + 1 < n && p[i + 1] == quote) {
-				i += 2;
-				continue;
-			}
-			break;
-		}
 		t[0] = (tok){.type = T_STR,
 		             .flags = TF_BOUNDARY,
 		             .off = (uint32_t)start,
@@ -2498,8 +2545,9 @@ static bool semi_then_statement(const uint8_t *p, size_t n)
 	                                    "CREATE",  "ALTER",   "INSERT",  "DELETE",
 	                                    "UPDATE",  "WAITFOR", "TRUNCATE"};
 	const uint8_t *e = p + n;
-	for (const uint8_t *s = sk_find_byte(p, e, ';'); s; s = sk_find_byte(s + 1, e, ';')) {
-		const uint8_t *q = s + 1;
+	byte_hits h = hits_of(p, n, ';');
+	for (long s; (s = next_hit(&h)) >= 0;) {
+		const uint8_t *q = p + s + 1;
 		while (q < e && is_space(*q))
 			q++;
 		if (q == e || !is_word_start(*q))
@@ -2996,6 +3044,14 @@ static bool clean_word_value(const uint8_t *p, size_t n)
 	return !under || !may_call_strong(p, n);
 }
 
+/* Whether p[0..n) holds a '(', cached in *known (-1: not looked yet). */
+static bool has_paren(const uint8_t *p, size_t n, int *known)
+{
+	if (*known < 0)
+		*known = memchr(p, '(', n) != NULL;
+	return *known;
+}
+
 bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_match *m)
 {
 	if (!p || n == 0)
@@ -3008,10 +3064,10 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 	walk w;
 	verdict v;
 
-	/* one pass tells which contexts apply and whether a strong call
-	 * can be there at all */
-	unsigned present = sk_bytes_present4(p, n, '\'', '"', '(', '_');
-	bool maybe_strong = (present & 12) && may_call_strong(p, n);
+	/* whether a strong call can be there at all; the quoted contexts
+	 * look for their quote first (walk_init()) */
+	bool maybe_strong = may_call_strong(p, n);
+	int paren = -1; /* whether the value has a '(': looked for once, when needed */
 	anywhere_hint words = {-1, -1, -1};
 
 	/* as a bare value */
@@ -3053,7 +3109,7 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 		if (number_then_statement(&w, m) || whole_case(&w, m))
 			return true;
 		/* both read a parenthesised subquery, or the catalog after one */
-		if ((present & 4) &&
+		if (has_paren(p, n, &paren) &&
 		    (catalog_select(&w, m, "", &words) || subquery_anywhere(&w, m, "", &words)))
 			return true;
 	}
@@ -3061,7 +3117,7 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 	static const uint8_t quotes[2] = {'\'', '"'};
 	static const char *const names[2] = {"single-quoted", "double-quoted"};
 	for (int q = 0; q < 2; q++) {
-		if (!(present & (1u << q)) || !walk_init(&w, p, n, key, toks, quotes[q]))
+		if (!walk_init(&w, p, n, key, toks, quotes[q]))
 			continue;
 		int sc = strong_call(&w, maybe_strong);
 		if (sc >= 0)
@@ -3078,8 +3134,8 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 			return true;
 		if (union_found(&w, m, names[q], &words))
 			return true;
-		if ((present & 4) && (catalog_select(&w, m, names[q], &words) ||
-		                      subquery_anywhere(&w, m, names[q], &words)))
+		if (has_paren(p, n, &paren) && (catalog_select(&w, m, names[q], &words) ||
+		                                subquery_anywhere(&w, m, names[q], &words)))
 			return true;
 	}
 	return false;
