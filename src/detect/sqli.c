@@ -1177,7 +1177,11 @@ static bool is_schema_name(const uint8_t *p, const tok *t)
 		s++;
 		n--;
 	}
-	if (n == 0 || !memchr("IMSPAU", up(s[0]), 6)) /* no name below starts otherwise */
+	/* no name below starts with another letter than these */
+	static const uint32_t first = 1u << ('A' - 'A') | 1u << ('I' - 'A') | 1u << ('M' - 'A') |
+	                              1u << ('P' - 'A') | 1u << ('S' - 'A') | 1u << ('U' - 'A');
+	unsigned c = n ? (unsigned)up(s[0]) - 'A' : 26;
+	if (c >= 26 || !(first >> c & 1))
 		return false;
 	return has_prefix_ci(s, n, "INFORMATION_SCHEMA") || has_prefix_ci(s, n, "MYSQL.") ||
 	       has_prefix_ci(s, n, "SYSOBJECTS") || has_prefix_ci(s, n, "SYSCOLUMNS") ||
@@ -2663,15 +2667,19 @@ static int union_anywhere(walk *w, anywhere_hint *h)
 	 * for the words costs more than it finds */
 	if (w->lx.n > UNION_ANYWHERE_MAX)
 		return -1;
-	/* the cheaper scan first: "union" is rarer than "se" in text */
-	if (h->has_union < 0)
-		h->has_union = spells_union(w->p, w->lx.n);
-	if (!h->has_union)
-		return -1;
-	if (h->has_select < 0)
-		h->has_select = spells_select(w->p, w->lx.n);
-	if (!h->has_select)
-		return -1;
+	/* the spellings are needed only when tokens are left to read: once
+	 * all are, the loop below looks at the few there are */
+	if (!w->done) {
+		/* the cheaper scan first: "union" is rarer than "se" in text */
+		if (h->has_union < 0)
+			h->has_union = spells_union(w->p, w->lx.n);
+		if (!h->has_union)
+			return -1;
+		if (h->has_select < 0)
+			h->has_select = spells_select(w->p, w->lx.n);
+		if (!h->has_select)
+			return -1;
+	}
 	const tok *t = w->t;
 	for (int i = 0; has(w, i + 1); i++) {
 		if (t[i].type != T_KW || t[i].kw != K_UNION)
