@@ -201,10 +201,10 @@ static inline bool kw_maybe(const uint8_t *p, size_t n)
 
 /* Keywords, upper-cased; EXECUTE is EXEC. A switch on the first letter and
  * fixed-length compares: this runs for every word of the input. */
-static int kw_lookup(const uint8_t *p, size_t n)
+static int kw_find(const uint8_t *p, size_t n)
 {
 	char b[9];
-	if (!kw_maybe(p, n))
+	if (n < 2 || n > 9)
 		return K_NONE;
 	for (size_t i = 0; i < n; i++)
 		b[i] = (char)up(p[i]);
@@ -423,6 +423,12 @@ static int kw_lookup(const uint8_t *p, size_t n)
 		return K_NONE;
 	default: return K_NONE;
 	}
+}
+
+/* kw_find() behind the cheap test, inlined where words are read. */
+static inline int kw_lookup(const uint8_t *p, size_t n)
+{
+	return kw_maybe(p, n) ? kw_find(p, n) : K_NONE;
 }
 
 /* Functions by what calling them from an injected fragment tells us.
@@ -819,8 +825,46 @@ static bool lex_next(lexer *lx, tok *t)
 	size_t e = i + 1;
 	bool open = false;
 
-	if (c == '#' || (c == '-' && i + 1 < n && p[i + 1] == '-') ||
-	    (c == '/' && i + 1 < n && p[i + 1] == '*')) {
+	/* words first: most tokens are */
+	if (is_word_start(c)) {
+		/* a qualified name (schema.table, db..proc); a reserved word is
+		 * never its first part, so SELECT.2 is SELECT .2 (MySQL) */
+		e = word_end(p, i, n);
+		while (e + 1 < n && p[e] == '.' && (is_word(p[e + 1]) || p[e + 1] == '.') &&
+		       (e - i > 9 || !kw_lookup(p + i, e - i)))
+			e = word_end(p, e + 1, n);
+		size_t wl = e - i;
+		/* N'..', X'..', B'..', E'..' and _charset'..' literals */
+		if (e < n && p[e] == '\'' &&
+		    ((wl == 1 && strchr("NnXxBbEe", c)) || (c == '_' && wl > 1))) {
+			t->type = T_STR;
+			if (up(c) == 'X')
+				t->flags |= TF_HEXLIT;
+			e = scan_quoted(p, n, e, '\'', true, &open);
+			if (open)
+				t->flags |= TF_OPEN;
+		} else {
+			t->kw = (uint8_t)kw_lookup(p + i, wl);
+			t->type = t->kw ? T_KW : T_IDENT;
+			if (t->kw == K_AND || t->kw == K_OR || t->kw == K_XOR) {
+				t->type = T_OP;
+				t->sub = OP_LOGIC;
+			} else if (t->kw == K_NOT) {
+				t->type = T_OP;
+				t->sub = OP_NOT;
+			} else if (t->kw == K_DIV || t->kw == K_MOD) {
+				t->type = T_OP;
+				t->sub = OP_ARITH;
+			}
+			/* a word directly followed by '(' is a call */
+			size_t j = e;
+			while (j < n && is_space(p[j]))
+				j++;
+			if (j < n && p[j] == '(')
+				t->flags |= TF_FUNC;
+		}
+	} else if (c == '#' || (c == '-' && i + 1 < n && p[i + 1] == '-') ||
+	           (c == '/' && i + 1 < n && p[i + 1] == '*')) {
 		t->type = T_COMMENT;
 		e = n;
 	} else if (c == '\'' || c == '"') {
@@ -917,43 +961,6 @@ static bool lex_next(lexer *lx, tok *t)
 					e = w;
 				}
 			}
-		}
-	} else if (is_word_start(c)) {
-		/* a qualified name (schema.table, db..proc); a reserved word is
-		 * never its first part, so SELECT.2 is SELECT .2 (MySQL) */
-		e = word_end(p, i, n);
-		while (e + 1 < n && p[e] == '.' && (is_word(p[e + 1]) || p[e + 1] == '.') &&
-		       (e - i > 9 || !kw_lookup(p + i, e - i)))
-			e = word_end(p, e + 1, n);
-		size_t wl = e - i;
-		/* N'..', X'..', B'..', E'..' and _charset'..' literals */
-		if (e < n && p[e] == '\'' &&
-		    ((wl == 1 && strchr("NnXxBbEe", c)) || (c == '_' && wl > 1))) {
-			t->type = T_STR;
-			if (up(c) == 'X')
-				t->flags |= TF_HEXLIT;
-			e = scan_quoted(p, n, e, '\'', true, &open);
-			if (open)
-				t->flags |= TF_OPEN;
-		} else {
-			t->kw = (uint8_t)kw_lookup(p + i, wl);
-			t->type = t->kw ? T_KW : T_IDENT;
-			if (t->kw == K_AND || t->kw == K_OR || t->kw == K_XOR) {
-				t->type = T_OP;
-				t->sub = OP_LOGIC;
-			} else if (t->kw == K_NOT) {
-				t->type = T_OP;
-				t->sub = OP_NOT;
-			} else if (t->kw == K_DIV || t->kw == K_MOD) {
-				t->type = T_OP;
-				t->sub = OP_ARITH;
-			}
-			/* a word directly followed by '(' is a call */
-			size_t j = e;
-			while (j < n && is_space(p[j]))
-				j++;
-			if (j < n && p[j] == '(')
-				t->flags |= TF_FUNC;
 		}
 	} else if (c == '@') {
 		t->type = T_VAR;
