@@ -3059,6 +3059,45 @@ static bool clean_word_value(const uint8_t *p, size_t n)
 	return !under || !may_call_strong(p, n);
 }
 
+/* The bytes whose absence spares a whole check: no quote, no quoted
+ * context; no '(' nor '_', no strong call; no ';', no stacked statement
+ * found anywhere. */
+enum { HAS_SQUOTE = 1, HAS_DQUOTE = 2, HAS_PAREN = 4, HAS_UNDER = 8, HAS_SEMI = 16, HAS_ALL = 31 };
+
+/* Which of those bytes a short value holds, in one pass of 16 bytes at a
+ * time. A longer value is said to hold them all: the checks then look for
+ * their byte with memchr, which is cheaper per byte but costs a call. */
+static unsigned short_value_bytes(const uint8_t *p, size_t n)
+{
+	if (n > 128)
+		return HAS_ALL;
+	const sk_u8x16 sq = sk_splat('\''), dq = sk_splat('"'), par = sk_splat('('),
+	               us = sk_splat('_'), semi = sk_splat(';');
+	sk_u8x16 msq = {0}, mdq = {0}, mpar = {0}, mus = {0}, msemi = {0}, x = {0};
+	size_t i = 0;
+	for (;;) {
+		if (n - i >= 16) {
+			memcpy(&x, p + i, 16);
+			i += 16;
+		} else if (i == 0) {
+			memcpy(&x, p, n); /* padded with NUL, none of the five */
+			i = n;
+		} else if (i < n) {
+			memcpy(&x, p + n - 16, 16); /* again some bytes already seen */
+			i = n;
+		} else {
+			break;
+		}
+		msq |= (sk_u8x16)(x == sq);
+		mdq |= (sk_u8x16)(x == dq);
+		mpar |= (sk_u8x16)(x == par);
+		mus |= (sk_u8x16)(x == us);
+		msemi |= (sk_u8x16)(x == semi);
+	}
+	return sk_any_lane(msq) | sk_any_lane(mdq) << 1 | sk_any_lane(mpar) << 2 |
+	       sk_any_lane(mus) << 3 | sk_any_lane(msemi) << 4;
+}
+
 /* Whether p[0..n) holds a '(', cached in *known (-1: not looked yet). */
 static bool has_paren(const uint8_t *p, size_t n, int *known)
 {
@@ -3081,9 +3120,11 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 
 	/* whether a strong call can be there at all; the quoted contexts
 	 * look for their quote first (walk_init()) */
-	bool maybe_strong = may_call_strong(p, n);
-	int paren = -1; /* whether the value has a '(': looked for once, when needed */
-	anywhere_hint words = {-1, -1, -1};
+	unsigned bytes = short_value_bytes(p, n);
+	bool maybe_strong = (bytes & (HAS_PAREN | HAS_UNDER)) && may_call_strong(p, n);
+	/* whether the value has a '(' and a ';': looked for once, when needed */
+	int paren = bytes & HAS_PAREN ? -1 : 0;
+	anywhere_hint words = {bytes & HAS_SEMI ? -1 : 0, -1, -1};
 
 	/* as a bare value */
 	size_t key = form_key_len(p, n);
@@ -3132,7 +3173,7 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 	static const uint8_t quotes[2] = {'\'', '"'};
 	static const char *const names[2] = {"single-quoted", "double-quoted"};
 	for (int q = 0; q < 2; q++) {
-		if (!walk_init(&w, p, n, key, toks, quotes[q]))
+		if (!(bytes & (1u << q)) || !walk_init(&w, p, n, key, toks, quotes[q]))
 			continue;
 		int sc = strong_call(&w, maybe_strong);
 		if (sc >= 0)
