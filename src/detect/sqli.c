@@ -2993,12 +2993,15 @@ static bool catalog_select(walk *w, sk_detect_match *m, const char *ctx, anywher
  * letters, spell one. */
 static bool ends_in_keyword(const uint8_t *p, size_t e)
 {
-	size_t l = 0;
-	while (l < 9 && l < e && (unsigned)(p[e - 1 - l] | 0x20) - 'a' < 26)
-		l++;
-	for (; l >= 2; l--)
-		if (kw_lookup(p + e - l, l))
+	if (e < 2 || (unsigned)(p[e - 1] | 0x20) - 'a' >= 26)
+		return false;
+	for (size_t l = 2; l <= 9 && l <= e; l++) {
+		unsigned c = (unsigned)(p[e - l] | 0x20) - 'a';
+		if (c >= 26)
+			return false; /* the letters end: no longer suffix is one */
+		if ((kw_lens[c] >> l & 1) && kw_find(p + e - l, l))
 			return true;
+	}
 	return false;
 }
 
@@ -3031,7 +3034,7 @@ static bool clean_word_value(const uint8_t *p, size_t n)
 	const sk_u8x16 a = sk_splat('a'), z26 = sk_splat(26), d0 = sk_splat('0'),
 	               d10 = sk_splat(10), lc = sk_splat(0x20), us = sk_splat('_'),
 	               dot = sk_splat('.');
-	bool under = false;
+	sk_u8x16 under = {0};
 	for (size_t i = 0; i < n; i += 16) {
 		sk_u8x16 x;
 		if (n - i >= 16) {
@@ -3045,7 +3048,7 @@ static bool clean_word_value(const uint8_t *p, size_t n)
 		    (sk_u8x16)(((x | lc) - a) < z26) | (sk_u8x16)((x - d0) < d10) | isdot | isus;
 		if (sk_lane_bits(ok) != 0xffff)
 			return false;
-		under |= sk_any_lane(isus);
+		under |= isus;
 		for (unsigned bits = sk_lane_bits(isdot); bits; bits &= bits - 1)
 			if (ends_in_keyword(p, i + (size_t)__builtin_ctz(bits)))
 				return false;
@@ -3056,7 +3059,7 @@ static bool clean_word_value(const uint8_t *p, size_t n)
 	if (is_schema_name(p, &whole) || has_prefix_ci(p, n, "CURRENT_USER") ||
 	    has_prefix_ci(p, n, "SYSTEM_USER") || has_prefix_ci(p, n, "SESSION_USER"))
 		return false;
-	return !under || !may_call_strong(p, n);
+	return !sk_any_lane(under) || !may_call_strong(p, n);
 }
 
 /* The bytes whose absence spares a whole check: no quote, no quoted
