@@ -2189,6 +2189,8 @@ static inline long next_hit(byte_hits *h)
 /* The letters the names of may_call_strong() end with: most words before
  * a '(' end otherwise, and need no look at the names. */
 #define STRONG_LAST (LB('B') | LB('E') | LB('K') | LB('L') | LB('N') | LB('P') | LB('S') | LB('T'))
+/* ... and the letters before their last */
+#define STRONG_PREV (LB('E') | LB('G') | LB('L') | LB('M') | LB('O') | LB('R') | LB('S') | LB('U'))
 
 /* Whether strong_call_anywhere() may find anything: the names whose call
  * it finds (fn_lookup's FN_STRONG but SLEEP) need a '(' after them, so a
@@ -2239,7 +2241,11 @@ static bool may_call_strong(const uint8_t *p, size_t n)
 		if (b == 0 || !is_word(p[b - 1]))
 			continue;
 		unsigned last = (unsigned)up(p[b - 1]);
-		if (last - 'A' >= 26 || !(STRONG_LAST >> (last - 'A') & 1))
+		if (last - 'A' >= 26 || !(STRONG_LAST >> (last - 'A') & 1) || b < 7)
+			continue; /* the shortest name, POLYGON, has 7 letters */
+		/* and the letter before the last must be one a name has there */
+		unsigned prev = (unsigned)up(p[b - 2]);
+		if (prev - 'A' >= 26 || !(STRONG_PREV >> (prev - 'A') & 1))
 			continue;
 		for (size_t j = 0; j < sizeof names / sizeof names[0]; j++) {
 			size_t l = names[j].len;
