@@ -2260,12 +2260,9 @@ static bool may_call_strong(const uint8_t *p, size_t n)
 
 /* strong_call_anywhere() over the context's tokens, when the input may
  * hold such a call at all. */
-static int strong_call(walk *w, bool maybe)
+static inline int strong_call(walk *w, bool maybe)
 {
-	if (!maybe)
-		return -1;
-	int k = count(w);
-	return strong_call_anywhere(w->p, w->t, k);
+	return maybe ? strong_call_anywhere(w->p, w->t, count(w)) : -1;
 }
 
 static bool judge_bare(walk *w, sk_sqli_level level, verdict *v)
@@ -2636,9 +2633,9 @@ static int stack_anywhere(walk *w, anywhere_hint *h)
 	return -1;
 }
 
-static bool stack_found(walk *w, sk_detect_match *m, const char *ctx, anywhere_hint *h)
+static inline bool stack_found(walk *w, sk_detect_match *m, const char *ctx, anywhere_hint *h)
 {
-	if (!w->err)
+	if (!w->err || h->has_semi == 0) /* most values: no call */
 		return false;
 	int u = stack_anywhere(w, h);
 	if (u < 0)
@@ -2843,7 +2840,7 @@ static bool number_then_statement(walk *w, sk_detect_match *m)
 /* A keyword in a MySQL executable comment among the tokens read: no text
  * but SQL writes one, and injections use them to hide keywords from
  * filters. */
-static bool exec_comment_found(walk *w, sk_detect_match *m)
+static inline bool exec_comment_found(walk *w, sk_detect_match *m)
 {
 	if (w->lx.exec_kw < 0)
 		return false;
@@ -2929,7 +2926,10 @@ static bool subquery_anywhere(walk *w, sk_detect_match *m, const char *ctx, anyw
 static bool whole_case(walk *w, sk_detect_match *m)
 {
 	const tok *t = w->t;
-	if (!has(w, 4) || t[0].type != T_KW || t[0].kw != K_CASE)
+	/* the first token, read by now unless there is none, before the
+	 * next four: reading them for every value cost more than the rest
+	 * of the checks together */
+	if (w->k < 1 || t[0].type != T_KW || t[0].kw != K_CASE || !has(w, 4))
 		return false;
 	bool when = false, then = false;
 	int i = 1, run = 0; /* operands since the last keyword: SQL has one */
