@@ -2796,6 +2796,9 @@ static bool comment_hides_strong(walk *w, tok *toks, sk_detect_match *m, anywher
  * and globs.) */
 static bool operand_then_comment(walk *w, sk_detect_match *m)
 {
+	/* the first token before reading on, as in whole_case() */
+	if (w->k < 1 || (w->t[0].type != T_NUM && w->t[0].type != T_VAR))
+		return false;
 	if (!has(w, 1) || has(w, 2))
 		return false;
 	const tok *a = &w->t[0], *c = &w->t[1];
@@ -2813,6 +2816,10 @@ static bool operand_then_comment(walk *w, sk_detect_match *m)
  * runs next. */
 static bool number_then_statement(walk *w, sk_detect_match *m)
 {
+	/* the first token before reading on, as in whole_case() */
+	if (w->k < 1 ||
+	    (w->t[0].type != T_NUM && !(w->t[0].type == T_OP && w->t[0].sub == OP_ARITH)))
+		return false;
 	int i = 0;
 	if (has(w, 1) && w->t[0].type == T_OP && w->t[0].sub == OP_ARITH)
 		i = 1;
