@@ -159,9 +159,49 @@ static bool upper_word(const uint8_t *p, size_t n, char *buf)
 	return true;
 }
 
+#define KL(n) (1u << (n))
+/* Bit n of kw_lens[c - 'A']: some keyword of n letters starts with c. Most
+ * words of a text fail this test, which costs less than upper-casing them;
+ * it must list every keyword of kw_lookup() (tests/unit/detect/test_sqli.c
+ * looks each one up). */
+static const uint16_t kw_lens[26] = {
+    ['A' - 'A'] = KL(2) | KL(3) | KL(5),
+    ['B' - 'A'] = KL(2) | KL(5) | KL(6) | KL(7),
+    ['C' - 'A'] = KL(4) | KL(5) | KL(6) | KL(7),
+    ['D' - 'A'] = KL(2) | KL(3) | KL(4) | KL(5) | KL(6) | KL(7) | KL(8),
+    ['E' - 'A'] = KL(3) | KL(4) | KL(6) | KL(7),
+    ['F' - 'A'] = KL(3) | KL(4) | KL(5),
+    ['G' - 'A'] = KL(5),
+    ['H' - 'A'] = KL(6),
+    ['I' - 'A'] = KL(2) | KL(4) | KL(5) | KL(6) | KL(9),
+    ['J' - 'A'] = KL(4),
+    ['K' - 'A'] = KL(4),
+    ['L' - 'A'] = KL(4) | KL(5),
+    ['M' - 'A'] = KL(3),
+    ['N' - 'A'] = KL(3) | KL(4),
+    ['O' - 'A'] = KL(2) | KL(5) | KL(6) | KL(7),
+    ['P' - 'A'] = KL(9),
+    ['R' - 'A'] = KL(5) | KL(6) | KL(7),
+    ['S' - 'A'] = KL(3) | KL(4) | KL(6) | KL(8),
+    ['T' - 'A'] = KL(3) | KL(4) | KL(8),
+    ['U' - 'A'] = KL(5) | KL(6),
+    ['V' - 'A'] = KL(6),
+    ['W' - 'A'] = KL(4) | KL(5) | KL(7),
+    ['X' - 'A'] = KL(3),
+};
+#undef KL
+
+/* Whether p[0..n) may be a keyword: its first byte a letter that starts
+ * one of n letters. */
+static inline bool kw_maybe(const uint8_t *p, size_t n)
+{
+	unsigned c = (unsigned)(p[0] | 0x20) - 'a'; /* a letter of either case, or >= 26 */
+	return n >= 2 && n <= 9 && c < 26 && (kw_lens[c] >> n & 1);
+}
+
 /* Keywords, upper-cased; EXECUTE is EXEC. A switch on the first letter and
  * fixed-length compares: this runs for every word of the input. */
-static int kw_lookup(const uint8_t *p, size_t n)
+static int kw_find(const uint8_t *p, size_t n)
 {
 	char b[9];
 	if (n < 2 || n > 9)
@@ -385,6 +425,12 @@ static int kw_lookup(const uint8_t *p, size_t n)
 	}
 }
 
+/* kw_find() behind the cheap test, inlined where words are read. */
+static inline int kw_lookup(const uint8_t *p, size_t n)
+{
+	return kw_maybe(p, n) ? kw_find(p, n) : K_NONE;
+}
+
 /* Functions by what calling them from an injected fragment tells us.
  * STRONG: delays, error-message extraction, file access, command execution:
  * no ordinary value calls these. INFO: functions an attacker uses to read
@@ -565,13 +611,15 @@ static bool prefix_ci(const uint8_t *p, size_t n, const char *pre, size_t k)
 #define has_prefix_ci(p, n, lit) prefix_ci((p), (n), (lit), sizeof(lit) - 1)
 
 /* Character classes, one table lookup per byte in the lexer's loops. */
-enum { C_WSTART = 1, C_WORD = 2, C_DIGIT = 4, C_HEX = 8, C_SPACE = 16 };
+/* C_SKIP: '#', '*', '-' and '/', which may start a comment (or end an
+ * executable one) that skip_space() skips */
+enum { C_WSTART = 1, C_WORD = 2, C_DIGIT = 4, C_HEX = 8, C_SPACE = 16, C_SKIP = 32 };
 
 /* clang-format off */
 static const uint8_t cclass[256] = {
     16,  0,  0,  0,  0,  0,  0,  0,  0, 16, 16, 16, 16, 16,  0,  0,
      0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
-    16,  0,  0,  0,  2,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+    16,  0,  0, 32,  2,  0,  0,  0,  0,  0, 32,  0,  0, 32,  0, 32,
     14, 14, 14, 14, 14, 14, 14, 14, 14, 14,  0,  0,  0,  0,  0,  0,
      0, 11, 11, 11, 11, 11, 11,  3,  3,  3,  3,  3,  3,  3,  3,  3,
      3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  0,  0,  0,  0,  3,
@@ -616,6 +664,28 @@ static inline bool is_space(int c)
 	return cclass[(uint8_t)c] & C_SPACE;
 }
 
+/* The end of the run of word bytes (is_word()) that starts at p[i]:
+ * 16 bytes at a time while that many are left (base64, hex, long names),
+ * then one by one. */
+static inline size_t word_end(const uint8_t *p, size_t i, size_t n)
+{
+	const sk_u8x16 a = sk_splat('a'), z26 = sk_splat(26), d0 = sk_splat('0'),
+	               d10 = sk_splat(10), lc = sk_splat(0x20), us = sk_splat('_'),
+	               dollar = sk_splat('$'), hi = sk_splat(0x80);
+	for (; n - i >= 16; i += 16) {
+		sk_u8x16 x;
+		memcpy(&x, p + i, 16);
+		sk_u8x16 word = (sk_u8x16)(((x | lc) - a) < z26) | (sk_u8x16)((x - d0) < d10) |
+		                (sk_u8x16)(x == us) | (sk_u8x16)(x == dollar) | (sk_u8x16)(x >= hi);
+		unsigned bits = ~sk_lane_bits(word) & 0xffff;
+		if (bits)
+			return i + (size_t)__builtin_ctz(bits);
+	}
+	while (i < n && is_word(p[i]))
+		i++;
+	return i;
+}
+
 typedef struct lexer {
 	const uint8_t *p;
 	size_t n, i;
@@ -624,24 +694,46 @@ typedef struct lexer {
 	long exec_kw;   /* offset of a keyword that opens one, or -1 */
 } lexer;
 
+/* The first byte in [s, e) equal to a or b, or e: 16 bytes at a time
+ * while that many are left (string literals and comments run long), then
+ * one by one. */
+static inline const uint8_t *find_either(const uint8_t *s, const uint8_t *e, uint8_t a, uint8_t b)
+{
+	const sk_u8x16 va = sk_splat(a), vb = sk_splat(b);
+	for (; e - s >= 16; s += 16) {
+		sk_u8x16 x;
+		memcpy(&x, s, 16);
+		unsigned bits = sk_lane_bits((sk_u8x16)(x == va) | (sk_u8x16)(x == vb));
+		if (bits)
+			return s + __builtin_ctz(bits);
+	}
+	while (s < e && *s != a && *s != b)
+		s++;
+	return s;
+}
+
 /* Scans a quoted literal that starts at p[i] == q; returns the end offset
  * (after the closing quote, or n). Doubled quotes and, for ' and ",
  * backslashes escape. */
 static size_t scan_quoted(const uint8_t *p, size_t n, size_t i, uint8_t q, bool bslash, bool *open)
 {
-	for (i++; i < n; i++) {
-		if (bslash && p[i] == '\\') {
-			i++;
+	const uint8_t *e = p + n;
+	for (const uint8_t *s = p + i + 1; s < e;) {
+		s = find_either(s, e, q, bslash ? '\\' : q);
+		if (s == e)
+			break;
+		if (*s != q) { /* a backslash: the next byte is literal */
+			if (e - s <= 2)
+				break;
+			s += 2;
 			continue;
 		}
-		if (p[i] == q) {
-			if (i + 1 < n && p[i + 1] == q) {
-				i++;
-				continue;
-			}
-			*open = false;
-			return i + 1;
+		if (s + 1 < e && s[1] == q) {
+			s += 2;
+			continue;
 		}
+		*open = false;
+		return (size_t)(s - p) + 1;
 	}
 	*open = true;
 	return n;
@@ -662,6 +754,9 @@ static bool skip_space(lexer *lx, uint8_t *flags)
 	const uint8_t *p = lx->p;
 	size_t n = lx->n;
 	bool comm = false;
+	/* most tokens follow the last one directly */
+	if (lx->i < n && !(cclass[p[lx->i]] & (C_SPACE | C_SKIP)))
+		return false;
 	for (;;) {
 		size_t i = lx->i;
 		while (i < n && is_space(p[i]))
@@ -684,7 +779,8 @@ static bool skip_space(lexer *lx, uint8_t *flags)
 				*flags |= TF_EXEC;
 				continue;
 			}
-			const uint8_t *z = i + 2 < n ? sk_find_pair(p + i + 2, p + n, '*', '/') : NULL;
+			const uint8_t *z =
+			    i + 2 < n ? sk_find_pair(p + i + 2, p + n, '*', '/') : NULL;
 			if (!z)
 				return comm; /* unterminated: a T_COMMENT token */
 			lx->i = (size_t)(z - p) + 2;
@@ -729,8 +825,46 @@ static bool lex_next(lexer *lx, tok *t)
 	size_t e = i + 1;
 	bool open = false;
 
-	if (c == '#' || (c == '-' && i + 1 < n && p[i + 1] == '-') ||
-	    (c == '/' && i + 1 < n && p[i + 1] == '*')) {
+	/* words first: most tokens are */
+	if (is_word_start(c)) {
+		/* a qualified name (schema.table, db..proc); a reserved word is
+		 * never its first part, so SELECT.2 is SELECT .2 (MySQL) */
+		e = word_end(p, i, n);
+		while (e + 1 < n && p[e] == '.' && (is_word(p[e + 1]) || p[e + 1] == '.') &&
+		       (e - i > 9 || !kw_lookup(p + i, e - i)))
+			e = word_end(p, e + 1, n);
+		size_t wl = e - i;
+		/* N'..', X'..', B'..', E'..' and _charset'..' literals */
+		if (e < n && p[e] == '\'' &&
+		    ((wl == 1 && strchr("NnXxBbEe", c)) || (c == '_' && wl > 1))) {
+			t->type = T_STR;
+			if (up(c) == 'X')
+				t->flags |= TF_HEXLIT;
+			e = scan_quoted(p, n, e, '\'', true, &open);
+			if (open)
+				t->flags |= TF_OPEN;
+		} else {
+			t->kw = (uint8_t)kw_lookup(p + i, wl);
+			t->type = t->kw ? T_KW : T_IDENT;
+			if (t->kw == K_AND || t->kw == K_OR || t->kw == K_XOR) {
+				t->type = T_OP;
+				t->sub = OP_LOGIC;
+			} else if (t->kw == K_NOT) {
+				t->type = T_OP;
+				t->sub = OP_NOT;
+			} else if (t->kw == K_DIV || t->kw == K_MOD) {
+				t->type = T_OP;
+				t->sub = OP_ARITH;
+			}
+			/* a word directly followed by '(' is a call */
+			size_t j = e;
+			while (j < n && is_space(p[j]))
+				j++;
+			if (j < n && p[j] == '(')
+				t->flags |= TF_FUNC;
+		}
+	} else if (c == '#' || (c == '-' && i + 1 < n && p[i + 1] == '-') ||
+	           (c == '/' && i + 1 < n && p[i + 1] == '*')) {
 		t->type = T_COMMENT;
 		e = n;
 	} else if (c == '\'' || c == '"') {
@@ -827,44 +961,6 @@ static bool lex_next(lexer *lx, tok *t)
 					e = w;
 				}
 			}
-		}
-	} else if (is_word_start(c)) {
-		/* a qualified name (schema.table, db..proc); a reserved word is
-		 * never its first part, so SELECT.2 is SELECT .2 (MySQL) */
-		e = i;
-		while (e < n && (is_word(p[e]) || (p[e] == '.' && e + 1 < n &&
-		                                   (is_word(p[e + 1]) || p[e + 1] == '.') &&
-		                                   (e - i > 9 || !kw_lookup(p + i, e - i)))))
-			e++;
-		size_t wl = e - i;
-		/* N'..', X'..', B'..', E'..' and _charset'..' literals */
-		if (e < n && p[e] == '\'' &&
-		    ((wl == 1 && strchr("NnXxBbEe", c)) || (c == '_' && wl > 1))) {
-			t->type = T_STR;
-			if (up(c) == 'X')
-				t->flags |= TF_HEXLIT;
-			e = scan_quoted(p, n, e, '\'', true, &open);
-			if (open)
-				t->flags |= TF_OPEN;
-		} else {
-			t->kw = (uint8_t)kw_lookup(p + i, wl);
-			t->type = t->kw ? T_KW : T_IDENT;
-			if (t->kw == K_AND || t->kw == K_OR || t->kw == K_XOR) {
-				t->type = T_OP;
-				t->sub = OP_LOGIC;
-			} else if (t->kw == K_NOT) {
-				t->type = T_OP;
-				t->sub = OP_NOT;
-			} else if (t->kw == K_DIV || t->kw == K_MOD) {
-				t->type = T_OP;
-				t->sub = OP_ARITH;
-			}
-			/* a word directly followed by '(' is a call */
-			size_t j = e;
-			while (j < n && is_space(p[j]))
-				j++;
-			if (j < n && p[j] == '(')
-				t->flags |= TF_FUNC;
 		}
 	} else if (c == '@') {
 		t->type = T_VAR;
@@ -1088,7 +1184,11 @@ static bool is_schema_name(const uint8_t *p, const tok *t)
 		s++;
 		n--;
 	}
-	if (n == 0 || !memchr("IMSPAU", up(s[0]), 6)) /* no name below starts otherwise */
+	/* no name below starts with another letter than these */
+	static const uint32_t first = 1u << ('A' - 'A') | 1u << ('I' - 'A') | 1u << ('M' - 'A') |
+	                              1u << ('P' - 'A') | 1u << ('S' - 'A') | 1u << ('U' - 'A');
+	unsigned c = n ? (unsigned)up(s[0]) - 'A' : 26;
+	if (c >= 26 || !(first >> c & 1))
 		return false;
 	return has_prefix_ci(s, n, "INFORMATION_SCHEMA") || has_prefix_ci(s, n, "MYSQL.") ||
 	       has_prefix_ci(s, n, "SYSOBJECTS") || has_prefix_ci(s, n, "SYSCOLUMNS") ||
@@ -2040,6 +2140,58 @@ static int strong_call_anywhere(const uint8_t *p, const tok *t, int k)
 	return -1;
 }
 
+/* The positions of one byte in a value, in order: memchr finds the next
+ * one and the 16 bytes from there are compared at once, so hits close
+ * together (the '(' of code, the '_' of snake_case keys) cost a bit each
+ * rather than a call each. */
+typedef struct byte_hits {
+	const uint8_t *p;
+	size_t n, next; /* bytes before next are looked at */
+	size_t blk;     /* the 16 bytes that bits covers start here */
+	unsigned bits;
+	uint8_t c;
+} byte_hits;
+
+static inline byte_hits hits_of(const uint8_t *p, size_t n, uint8_t c)
+{
+	return (byte_hits){p, n, 0, 0, 0, c};
+}
+
+/* The offset of the next hit, or -1 when there is none. */
+static inline long next_hit(byte_hits *h)
+{
+	while (!h->bits) {
+		if (h->next >= h->n)
+			return -1;
+		const uint8_t *s = memchr(h->p + h->next, h->c, h->n - h->next);
+		if (!s) {
+			h->next = h->n;
+			return -1;
+		}
+		h->blk = (size_t)(s - h->p);
+		size_t k = h->n - h->blk < 16 ? h->n - h->blk : 16;
+		if (k == 16) {
+			sk_u8x16 x;
+			memcpy(&x, s, 16);
+			h->bits = sk_lane_bits((sk_u8x16)(x == sk_splat(h->c)));
+		} else {
+			for (size_t j = 0; j < k; j++)
+				h->bits |= (unsigned)(s[j] == h->c) << j;
+		}
+		h->next = h->blk + k;
+	}
+	long at = (long)(h->blk + (size_t)__builtin_ctz(h->bits));
+	h->bits &= h->bits - 1;
+	return at;
+}
+
+#define LB(c) (1u << ((c) - 'A'))
+/* The letters the names of may_call_strong() end with: most words before
+ * a '(' end otherwise, and need no look at the names. */
+#define STRONG_LAST (LB('B') | LB('E') | LB('K') | LB('L') | LB('N') | LB('P') | LB('S') | LB('T'))
+/* ... and the letters before their last */
+#define STRONG_PREV (LB('E') | LB('G') | LB('L') | LB('M') | LB('O') | LB('R') | LB('S') | LB('U'))
+
 /* Whether strong_call_anywhere() may find anything: the names whose call
  * it finds (fn_lookup's FN_STRONG but SLEEP) need a '(' after them, so a
  * pass over the '(' of the input, and the '_' for xp_cmdshell, proves most
@@ -2069,43 +2221,48 @@ static bool may_call_strong(const uint8_t *p, size_t n)
 	    {"XP_CMDSHELL", 11},
 	    {"XP_DIRTREE", 10},
 	};
-	const uint8_t *e = p + n;
-	for (const uint8_t *u = sk_find_byte(p, e, '_'); u; u = sk_find_byte(u + 1, e, '_')) {
-		size_t i = (size_t)(u - p);
-		if (i >= 2 && has_prefix_ci(u - 2, n - i + 2, "XP_CMDSHELL"))
+	byte_hits h = hits_of(p, n, '_');
+	for (long u; (u = next_hit(&h)) >= 0;) {
+		size_t i = (size_t)u;
+		if (i >= 2 && has_prefix_ci(p + i - 2, n - i + 2, "XP_CMDSHELL"))
 			return true;
 	}
 	int calls = 0;
-	for (const uint8_t *u = sk_find_byte(p, e, '('); u; u = sk_find_byte(u + 1, e, '(')) {
+	h = hits_of(p, n, '(');
+	for (long u; (u = next_hit(&h)) >= 0;) {
 		/* past a few hundred, reading the tokens (at most MAX_TOKENS
 		 * of them) is the cheaper answer */
 		if (++calls > 256)
 			return true;
 		/* the word that ends right before the '(' (and spaces) */
-		size_t b = (size_t)(u - p);
+		size_t b = (size_t)u;
 		while (b > 0 && is_space(p[b - 1]))
 			b--;
 		if (b == 0 || !is_word(p[b - 1]))
 			continue;
-		int last = up(p[b - 1]);
+		unsigned last = (unsigned)up(p[b - 1]);
+		if (last - 'A' >= 26 || !(STRONG_LAST >> (last - 'A') & 1) || b < 7)
+			continue; /* the shortest name, POLYGON, has 7 letters */
+		/* and the letter before the last must be one a name has there */
+		unsigned prev = (unsigned)up(p[b - 2]);
+		if (prev - 'A' >= 26 || !(STRONG_PREV >> (prev - 'A') & 1))
+			continue;
 		for (size_t j = 0; j < sizeof names / sizeof names[0]; j++) {
 			size_t l = names[j].len;
-			if (names[j].name[l - 1] == last && b >= l &&
+			if ((unsigned char)names[j].name[l - 1] == last && b >= l &&
 			    prefix_ci(p + b - l, l, names[j].name, l))
 				return true;
 		}
 	}
 	return false;
 }
+#undef LB
 
 /* strong_call_anywhere() over the context's tokens, when the input may
  * hold such a call at all. */
-static int strong_call(walk *w, bool maybe)
+static inline int strong_call(walk *w, bool maybe)
 {
-	if (!maybe)
-		return -1;
-	int k = count(w);
-	return strong_call_anywhere(w->p, w->t, k);
+	return maybe ? strong_call_anywhere(w->p, w->t, count(w)) : -1;
 }
 
 static bool judge_bare(walk *w, sk_sqli_level level, verdict *v)
@@ -2354,6 +2511,22 @@ static size_t path_prefix_len(const uint8_t *p, size_t n)
  * closing quote). */
 static bool walk_init(walk *w, const uint8_t *p, size_t n, size_t start, tok *t, uint8_t quote)
 {
+	/* the rest of the literal the value was pasted into: doubled quotes
+	 * stay inside it; backslashes are not trusted to escape since many
+	 * databases do not treat them so. Looked for first: most values
+	 * have no quote of one kind or the other. */
+	size_t i = start;
+	while (quote) {
+		const uint8_t *q = memchr(p + i, quote, n - i);
+		if (!q)
+			return false;
+		i = (size_t)(q - p);
+		if (i + 1 < n && p[i + 1] == quote) {
+			i += 2;
+			continue;
+		}
+		break;
+	}
 	w->p = p;
 	w->t = t;
 	w->k = 0;
@@ -2363,25 +2536,10 @@ static bool walk_init(walk *w, const uint8_t *p, size_t n, size_t start, tok *t,
 	w->err = false;
 	w->err_at = 0;
 	w->end_at = 0;
-	for (int i = 0; i < F_COUNT; i++)
-		w->at[i] = -1;
+	for (int f = 0; f < F_COUNT; f++)
+		w->at[f] = -1;
 	w->seen = 0;
 	if (quote) {
-		/* the rest of the literal the value was pasted into: doubled
-		 * quotes stay inside it; backslashes are not trusted to escape
-		 * since many databases do not treat them so */
-		size_t i = start;
-		for (;;) {
-			const uint8_t *q = memchr(p + i, quote, n - i);
-			if (!q)
-				return false;
-			i = (size_t)(q - p);
-			if (i + 1 < n && p[i + 1] == quote) {
-				i += 2;
-				continue;
-			}
-			break;
-		}
 		t[0] = (tok){.type = T_STR,
 		             .flags = TF_BOUNDARY,
 		             .off = (uint32_t)start,
@@ -2401,8 +2559,9 @@ static bool semi_then_statement(const uint8_t *p, size_t n)
 	                                    "CREATE",  "ALTER",   "INSERT",  "DELETE",
 	                                    "UPDATE",  "WAITFOR", "TRUNCATE"};
 	const uint8_t *e = p + n;
-	for (const uint8_t *s = sk_find_byte(p, e, ';'); s; s = sk_find_byte(s + 1, e, ';')) {
-		const uint8_t *q = s + 1;
+	byte_hits h = hits_of(p, n, ';');
+	for (long s; (s = next_hit(&h)) >= 0;) {
+		const uint8_t *q = p + s + 1;
 		while (q < e && is_space(*q))
 			q++;
 		if (q == e || !is_word_start(*q))
@@ -2474,9 +2633,9 @@ static int stack_anywhere(walk *w, anywhere_hint *h)
 	return -1;
 }
 
-static bool stack_found(walk *w, sk_detect_match *m, const char *ctx, anywhere_hint *h)
+static inline bool stack_found(walk *w, sk_detect_match *m, const char *ctx, anywhere_hint *h)
 {
-	if (!w->err)
+	if (!w->err || h->has_semi == 0) /* most values: no call */
 		return false;
 	int u = stack_anywhere(w, h);
 	if (u < 0)
@@ -2518,15 +2677,19 @@ static int union_anywhere(walk *w, anywhere_hint *h)
 	 * for the words costs more than it finds */
 	if (w->lx.n > UNION_ANYWHERE_MAX)
 		return -1;
-	/* the cheaper scan first: "union" is rarer than "se" in text */
-	if (h->has_union < 0)
-		h->has_union = spells_union(w->p, w->lx.n);
-	if (!h->has_union)
-		return -1;
-	if (h->has_select < 0)
-		h->has_select = spells_select(w->p, w->lx.n);
-	if (!h->has_select)
-		return -1;
+	/* the spellings are needed only when tokens are left to read: once
+	 * all are, the loop below looks at the few there are */
+	if (!w->done) {
+		/* the cheaper scan first: "union" is rarer than "se" in text */
+		if (h->has_union < 0)
+			h->has_union = spells_union(w->p, w->lx.n);
+		if (!h->has_union)
+			return -1;
+		if (h->has_select < 0)
+			h->has_select = spells_select(w->p, w->lx.n);
+		if (!h->has_select)
+			return -1;
+	}
 	const tok *t = w->t;
 	for (int i = 0; has(w, i + 1); i++) {
 		if (t[i].type != T_KW || t[i].kw != K_UNION)
@@ -2633,6 +2796,9 @@ static bool comment_hides_strong(walk *w, tok *toks, sk_detect_match *m, anywher
  * and globs.) */
 static bool operand_then_comment(walk *w, sk_detect_match *m)
 {
+	/* the first token before reading on, as in whole_case() */
+	if (w->k < 1 || (w->t[0].type != T_NUM && w->t[0].type != T_VAR))
+		return false;
 	if (!has(w, 1) || has(w, 2))
 		return false;
 	const tok *a = &w->t[0], *c = &w->t[1];
@@ -2650,6 +2816,10 @@ static bool operand_then_comment(walk *w, sk_detect_match *m)
  * runs next. */
 static bool number_then_statement(walk *w, sk_detect_match *m)
 {
+	/* the first token before reading on, as in whole_case() */
+	if (w->k < 1 ||
+	    (w->t[0].type != T_NUM && !(w->t[0].type == T_OP && w->t[0].sub == OP_ARITH)))
+		return false;
 	int i = 0;
 	if (has(w, 1) && w->t[0].type == T_OP && w->t[0].sub == OP_ARITH)
 		i = 1;
@@ -2677,7 +2847,7 @@ static bool number_then_statement(walk *w, sk_detect_match *m)
 /* A keyword in a MySQL executable comment among the tokens read: no text
  * but SQL writes one, and injections use them to hide keywords from
  * filters. */
-static bool exec_comment_found(walk *w, sk_detect_match *m)
+static inline bool exec_comment_found(walk *w, sk_detect_match *m)
 {
 	if (w->lx.exec_kw < 0)
 		return false;
@@ -2763,7 +2933,10 @@ static bool subquery_anywhere(walk *w, sk_detect_match *m, const char *ctx, anyw
 static bool whole_case(walk *w, sk_detect_match *m)
 {
 	const tok *t = w->t;
-	if (!has(w, 4) || t[0].type != T_KW || t[0].kw != K_CASE)
+	/* the first token, read by now unless there is none, before the
+	 * next four: reading them for every value cost more than the rest
+	 * of the checks together */
+	if (w->k < 1 || t[0].type != T_KW || t[0].kw != K_CASE || !has(w, 4))
 		return false;
 	bool when = false, then = false;
 	int i = 1, run = 0; /* operands since the last keyword: SQL has one */
@@ -2829,21 +3002,145 @@ static bool catalog_select(walk *w, sk_detect_match *m, const char *ctx, anywher
 	return false;
 }
 
+/* Whether p[0..e) ends in a keyword: some of its last 2 to 9 bytes, all
+ * letters, spell one. */
+static bool ends_in_keyword(const uint8_t *p, size_t e)
+{
+	if (e < 2 || (unsigned)(p[e - 1] | 0x20) - 'a' >= 26)
+		return false;
+	for (size_t l = 2; l <= 9 && l <= e; l++) {
+		unsigned c = (unsigned)(p[e - l] | 0x20) - 'a';
+		if (c >= 26)
+			return false; /* the letters end: no longer suffix is one */
+		if ((kw_lens[c] >> l & 1) && kw_find(p + e - l, l))
+			return true;
+	}
+	return false;
+}
+
+/* Whether the value is a word (letters, digits, '_' and '.' only: tokens,
+ * session ids, JWTs, analytics cookies) that provably holds nothing the
+ * contexts below can find. Such a value has no quote (so no quoted
+ * context), no '=' or '/' (the bare value starts at 0), no space, comment,
+ * '(', ';', '@' or operator sign. Its tokens are numbers, words and '.',
+ * glued to one another. With no keyword among them:
+ * - walk_tokens() reads an operand (a word or a number) and then fails on
+ *   the next token, which can only be another operand or a '.' glued to it
+ *   (lost_plus() wants a space between); a leading '.' fails at once. The
+ *   only features it can record are on the first token: F_SCHEMA (a
+ *   catalog name), F_FN_INFO (CURRENT_USER and the like) and F_HEX, which
+ *   no judge reads on its own;
+ * - statement_at() and every "anywhere" check (a stack, UNION, CASE, a
+ *   number then a statement, a comment, a subquery) start from a keyword,
+ *   ';', a comment or '(';
+ * - strong_call_anywhere() finds only xp_cmdshell without a '(';
+ * - judge_bare() with none of these features answers no.
+ * So the value is clean when its start is no catalog name nor *_USER,
+ * it does not spell xp_cmdshell and no token is a keyword. A keyword token
+ * is letters only and ends where the word bytes end (a word runs on over
+ * letters and digits, and a number ends before a keyword only when the
+ * keyword runs to the end of the word: 1union, 1DUNION, 0xabUNION), that
+ * is before a '.' or at the end: it is one of the last few letters before
+ * a '.' or the end, which ends_in_keyword() looks up. */
+static bool clean_word_value(const uint8_t *p, size_t n)
+{
+	const sk_u8x16 a = sk_splat('a'), z26 = sk_splat(26), d0 = sk_splat('0'),
+	               d10 = sk_splat(10), lc = sk_splat(0x20), us = sk_splat('_'),
+	               dot = sk_splat('.');
+	sk_u8x16 under = {0};
+	for (size_t i = 0; i < n; i += 16) {
+		sk_u8x16 x;
+		if (n - i >= 16) {
+			memcpy(&x, p + i, 16);
+		} else {
+			x = sk_splat('a'); /* pad with a letter: neither a dot nor out of the set */
+			memcpy(&x, p + i, n - i);
+		}
+		sk_u8x16 isdot = (sk_u8x16)(x == dot), isus = (sk_u8x16)(x == us);
+		sk_u8x16 ok =
+		    (sk_u8x16)(((x | lc) - a) < z26) | (sk_u8x16)((x - d0) < d10) | isdot | isus;
+		if (sk_lane_bits(ok) != 0xffff)
+			return false;
+		under |= isus;
+		for (unsigned bits = sk_lane_bits(isdot); bits; bits &= bits - 1)
+			if (ends_in_keyword(p, i + (size_t)__builtin_ctz(bits)))
+				return false;
+	}
+	if (ends_in_keyword(p, n))
+		return false;
+	tok whole = {.type = T_IDENT, .off = 0, .len = (uint32_t)n};
+	if (is_schema_name(p, &whole) || has_prefix_ci(p, n, "CURRENT_USER") ||
+	    has_prefix_ci(p, n, "SYSTEM_USER") || has_prefix_ci(p, n, "SESSION_USER"))
+		return false;
+	return !sk_any_lane(under) || !may_call_strong(p, n);
+}
+
+/* The bytes whose absence spares a whole check: no quote, no quoted
+ * context; no '(' nor '_', no strong call; no ';', no stacked statement
+ * found anywhere. */
+enum { HAS_SQUOTE = 1, HAS_DQUOTE = 2, HAS_PAREN = 4, HAS_UNDER = 8, HAS_SEMI = 16, HAS_ALL = 31 };
+
+/* Which of those bytes a short value holds, in one pass of 16 bytes at a
+ * time. A longer value is said to hold them all: the checks then look for
+ * their byte with memchr, which is cheaper per byte but costs a call. */
+static unsigned short_value_bytes(const uint8_t *p, size_t n)
+{
+	if (n > 128)
+		return HAS_ALL;
+	const sk_u8x16 sq = sk_splat('\''), dq = sk_splat('"'), par = sk_splat('('),
+	               us = sk_splat('_'), semi = sk_splat(';');
+	sk_u8x16 msq = {0}, mdq = {0}, mpar = {0}, mus = {0}, msemi = {0}, x = {0};
+	size_t i = 0;
+	for (;;) {
+		if (n - i >= 16) {
+			memcpy(&x, p + i, 16);
+			i += 16;
+		} else if (i == 0) {
+			memcpy(&x, p, n); /* padded with NUL, none of the five */
+			i = n;
+		} else if (i < n) {
+			memcpy(&x, p + n - 16, 16); /* again some bytes already seen */
+			i = n;
+		} else {
+			break;
+		}
+		msq |= (sk_u8x16)(x == sq);
+		mdq |= (sk_u8x16)(x == dq);
+		mpar |= (sk_u8x16)(x == par);
+		mus |= (sk_u8x16)(x == us);
+		msemi |= (sk_u8x16)(x == semi);
+	}
+	return sk_any_lane(msq) | sk_any_lane(mdq) << 1 | sk_any_lane(mpar) << 2 |
+	       sk_any_lane(mus) << 3 | sk_any_lane(msemi) << 4;
+}
+
+/* Whether p[0..n) holds a '(', cached in *known (-1: not looked yet). */
+static bool has_paren(const uint8_t *p, size_t n, int *known)
+{
+	if (*known < 0)
+		*known = memchr(p, '(', n) != NULL;
+	return *known;
+}
+
 bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_match *m)
 {
 	if (!p || n == 0)
 		return false;
 	if (n > UINT32_MAX)
 		n = UINT32_MAX;
+	if (clean_word_value(p, n))
+		return false;
 	tok toks[MAX_TOKENS];
 	walk w;
 	verdict v;
 
-	/* one pass tells which contexts apply and whether a strong call
-	 * can be there at all */
-	unsigned present = sk_bytes_present4(p, n, '\'', '"', '(', '_');
-	bool maybe_strong = (present & 12) && may_call_strong(p, n);
-	anywhere_hint words = {-1, -1, -1};
+	/* whether a strong call can be there at all; the quoted contexts
+	 * look for their quote first (walk_init()) */
+	unsigned bytes = short_value_bytes(p, n);
+	bool maybe_strong = (bytes & (HAS_PAREN | HAS_UNDER)) && may_call_strong(p, n);
+	/* whether the value has a '(' and a ';': looked for once, when needed */
+	int paren = bytes & HAS_PAREN ? -1 : 0;
+	anywhere_hint words = {bytes & HAS_SEMI ? -1 : 0, -1, -1};
 
 	/* as a bare value */
 	size_t key = form_key_len(p, n);
@@ -2884,7 +3181,7 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 		if (number_then_statement(&w, m) || whole_case(&w, m))
 			return true;
 		/* both read a parenthesised subquery, or the catalog after one */
-		if ((present & 4) &&
+		if (has_paren(p, n, &paren) &&
 		    (catalog_select(&w, m, "", &words) || subquery_anywhere(&w, m, "", &words)))
 			return true;
 	}
@@ -2892,7 +3189,7 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 	static const uint8_t quotes[2] = {'\'', '"'};
 	static const char *const names[2] = {"single-quoted", "double-quoted"};
 	for (int q = 0; q < 2; q++) {
-		if (!(present & (1u << q)) || !walk_init(&w, p, n, key, toks, quotes[q]))
+		if (!(bytes & (1u << q)) || !walk_init(&w, p, n, key, toks, quotes[q]))
 			continue;
 		int sc = strong_call(&w, maybe_strong);
 		if (sc >= 0)
@@ -2909,8 +3206,8 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 			return true;
 		if (union_found(&w, m, names[q], &words))
 			return true;
-		if ((present & 4) && (catalog_select(&w, m, names[q], &words) ||
-		                      subquery_anywhere(&w, m, names[q], &words)))
+		if (has_paren(p, n, &paren) && (catalog_select(&w, m, names[q], &words) ||
+		                                subquery_anywhere(&w, m, names[q], &words)))
 			return true;
 	}
 	return false;

@@ -468,6 +468,121 @@ static void found_anywhere(void **state)
 	assert_true(sk_detect_sqli((const uint8_t *)"1 uNiOn SeLeCt 1,2", 18, SK_SQLI_LOW, NULL));
 }
 
+/* Values of word bytes only (letters, digits, '_', '.') skip the tokenizer
+ * when they hold no keyword, catalog name or xp_cmdshell: these hold one
+ * and must still be found. */
+static void word_values(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		sk_sqli_level level;
+	} found[] = {
+	    {"1union", SK_SQLI_LOW},       {"0xabunion", SK_SQLI_LOW},
+	    {"1DUNION", SK_SQLI_LOW},      {"1.5union", SK_SQLI_LOW},
+	    {"1.e5UnIoN", SK_SQLI_LOW},    {"kill.5", SK_SQLI_LOW},
+	    {"mysql.user", SK_SQLI_LOW},   {"information_schema.tables", SK_SQLI_LOW},
+	    {"xp_cmdshell.", SK_SQLI_LOW}, {"1.xp_cmdshell.", SK_SQLI_LOW},
+	    {"sys.x", SK_SQLI_LOW},        {"current_user", SK_SQLI_HIGH},
+	};
+	for (size_t i = 0; i < sizeof found / sizeof found[0]; i++)
+		if (!sk_detect_sqli((const uint8_t *)found[i].s, strlen(found[i].s), found[i].level,
+		                    NULL))
+			fail_msg("missed %s", found[i].s);
+	static const char *const clean[] = {"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+	                                    "eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N",
+	                                    "GA1.2.118351107.1643470429",
+	                                    "session_id",
+	                                    "x.1union",
+	                                    "union.1",
+	                                    "Select",
+	                                    "1.5"};
+	for (size_t i = 0; i < sizeof clean / sizeof clean[0]; i++)
+		if (sk_detect_sqli((const uint8_t *)clean[i], strlen(clean[i]), SK_SQLI_HIGH, NULL))
+			fail_msg("false positive on %s", clean[i]);
+}
+
+/* Every keyword is looked up as one (kw_lookup() and the table of
+ * lengths in front of it): a closing quote right before a keyword is SQL
+ * syntax at HIGH, before a word that is no keyword it is not. */
+static void every_keyword(void **state)
+{
+	(void)state;
+	static const char *const kws[] = {
+	    "ALL",      "ALTER",    "AND",    "AS",     "ASC",      "BEGIN",     "BETWEEN",
+	    "BINARY",   "BY",       "CALL",   "CASE",   "COLLATE",  "CREATE",    "CROSS",
+	    "DECLARE",  "DELAY",    "DELETE", "DESC",   "DISTINCT", "DO",        "DROP",
+	    "DUMPFILE", "ELSE",     "END",    "EXCEPT", "EXEC",     "EXECUTE",   "EXISTS",
+	    "FALSE",    "FOR",      "FROM",   "FULL",   "GRANT",    "GROUP",     "HAVING",
+	    "IF",       "ILIKE",    "IN",     "INNER",  "INSERT",   "INTERSECT", "INTO",
+	    "IS",       "JOIN",     "KILL",   "LEFT",   "LIKE",     "LIMIT",     "LOAD",
+	    "OFFSET",   "ON",       "OR",     "ORDER",  "OUTER",    "OUTFILE",   "PROCEDURE",
+	    "REGEXP",   "REPLACE",  "REVOKE", "RIGHT",  "RLIKE",    "SELECT",    "SET",
+	    "SHOW",     "SHUTDOWN", "SOUNDS", "THEN",   "TOP",      "TRUE",      "TRUNCATE",
+	    "UNION",    "UPDATE",   "USING",  "VALUES", "WAITFOR",  "WHEN",      "WHERE",
+	    "WHILE",    "XOR",
+	};
+	char buf[64];
+	for (size_t i = 0; i < sizeof kws / sizeof kws[0]; i++) {
+		for (int lower = 0; lower < 2; lower++) {
+			int n = snprintf(buf, sizeof buf, "x' %s", kws[i]);
+			for (int j = 3; lower && j < n; j++)
+				buf[j] = (char)(buf[j] | 0x20);
+			if (!sk_detect_sqli((const uint8_t *)buf, (size_t)n, SK_SQLI_HIGH, NULL))
+				fail_msg("not a keyword: %s", buf);
+			buf[n] = 'Z'; /* no keyword ends in Z */
+			if (sk_detect_sqli((const uint8_t *)buf, (size_t)n + 1, SK_SQLI_HIGH, NULL))
+				fail_msg("a keyword: %.*s", n + 1, buf);
+		}
+	}
+	/* the operators and NULL, which that rule does not read */
+	static const char *const others[] = {"'DIV'", "'mod'", "x' or NOT 1--", "x' or null--"};
+	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+		if (!sk_detect_sqli((const uint8_t *)others[i], strlen(others[i]), SK_SQLI_LOW,
+		                    NULL))
+			fail_msg("not a keyword: %s", others[i]);
+	assert_false(sk_detect_sqli((const uint8_t *)"'DIVZ'", 6, SK_SQLI_LOW, NULL));
+	assert_false(sk_detect_sqli((const uint8_t *)"x' or nullz--", 13, SK_SQLI_LOW, NULL));
+}
+
+/* Every call no text makes is found after prose, whatever letter its
+ * name ends with (may_call_strong() looks only at names ending in the
+ * last letters of its table). */
+static void every_strong_call(void **state)
+{
+	(void)state;
+	static const char *const names[] = {
+	    "BENCHMARK",
+	    "DBMS_LOCK.SLEEP",
+	    "DBMS_PIPE.RECEIVE_MESSAGE",
+	    "EXTRACTVALUE",
+	    "GTID_SUBSET",
+	    "LOAD_FILE",
+	    "NAME_CONST",
+	    "OPENROWSET",
+	    "PG_READ_FILE",
+	    "PG_SLEEP",
+	    "POLYGON",
+	    "RANDOMBLOB",
+	    "UPDATEXML",
+	    "UTL_HTTP.REQUEST",
+	    "UTL_INADDR.GET_HOST_ADDRESS",
+	    "UTL_INADDR.GET_HOST_NAME",
+	    "XP_CMDSHELL",
+	    "XP_DIRTREE",
+	};
+	char buf[96];
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		int n = snprintf(buf, sizeof buf, "it is fine %s (1,2)", names[i]);
+		if (!sk_detect_sqli((const uint8_t *)buf, (size_t)n, SK_SQLI_LOW, NULL))
+			fail_msg("missed %s", buf);
+		/* the last letter changed: no such call */
+		buf[11 + strlen(names[i]) - 1] = 'Z';
+		if (sk_detect_sqli((const uint8_t *)buf, (size_t)n, SK_SQLI_LOW, NULL))
+			fail_msg("found %s", buf);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -480,6 +595,9 @@ int main(void)
 	    cmocka_unit_test(not_nul_terminated_and_empty),
 	    cmocka_unit_test(large_input_is_bounded),
 	    cmocka_unit_test(found_anywhere),
+	    cmocka_unit_test(word_values),
+	    cmocka_unit_test(every_keyword),
+	    cmocka_unit_test(every_strong_call),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
