@@ -617,6 +617,9 @@ static void quote_open(frame *f, size_t i)
 
 static bool name_is(const uint8_t *t, size_t len, const char *name)
 {
+	/* the first byte first: most words are no keyword, no variable */
+	if (len > 0 && t[0] != (uint8_t)name[0])
+		return false;
 	return strlen(name) == len && memcmp(t, name, len) == 0;
 }
 
@@ -631,6 +634,10 @@ static int sys_var(const uint8_t *t, size_t len)
 /* Does the text match a sensitive file (glob patterns too)? */
 static const char *sensitive_file(const uint8_t *t, size_t len, bool glob)
 {
+	/* every file named starts with '/', and only a glob matches one
+	 * without a '/' of its own */
+	if (!glob && !memchr(t, '/', len))
+		return NULL;
 	uint8_t norm[WORD_MAX];
 	size_t k = 0;
 	for (size_t i = 0; i < len; i++) { /* fold // and /./ */
@@ -668,10 +675,7 @@ static const char *sensitive_file(const uint8_t *t, size_t len, bool glob)
 static bool has(const uint8_t *t, size_t len, const char *needle)
 {
 	size_t k = strlen(needle);
-	for (size_t i = 0; i + k <= len; i++)
-		if (memcmp(t + i, needle, k) == 0)
-			return true;
-	return false;
+	return k <= len && memmem(t, len, needle, k) != NULL;
 }
 
 static bool is_ip(const uint8_t *t, size_t len)
@@ -1255,21 +1259,35 @@ static void sep(unix_scan *s, frame *f, size_t i, size_t len, uint8_t end)
  * the last ones padded with NULs (not C_STOP). */
 static size_t skip_to_stop(const uint8_t *p, size_t i, size_t n)
 {
+	/* stop_bytes by ranges where they are neighbours: " # $ % & ' are
+	 * 0x22..0x27, ; < are 0x3b..0x3c; keep in step with stop_bytes */
+	const sk_u8x16 quot = sk_splat('"'), six = sk_splat(6), semi = sk_splat(';'),
+	               two = sk_splat(2);
 	while (i < n) {
-		sk_u8x16 x = {0}, m = {0};
+		sk_u8x16 x = {0};
 		size_t left = n - i;
 		if (left >= 16)
 			memcpy(&x, p + i, 16);
 		else
 			memcpy(&x, p + i, left);
-		for (size_t k = 0; k + 1 < sizeof stop_bytes; k++)
-			m |= (sk_u8x16)(x == sk_splat((uint8_t)stop_bytes[k]));
+		sk_u8x16 m = (sk_u8x16)((sk_u8x16)(x - quot) < six) |
+		             (sk_u8x16)((sk_u8x16)(x - semi) < two) |
+		             (sk_u8x16)(x == sk_splat('\n')) | (sk_u8x16)(x == sk_splat(')')) |
+		             (sk_u8x16)(x == sk_splat('>')) | (sk_u8x16)(x == sk_splat('\\')) |
+		             (sk_u8x16)(x == sk_splat('`')) | (sk_u8x16)(x == sk_splat('|'));
 		size_t k = (size_t)sk_first_lane(m);
 		if (k < 16)
 			return k < left ? i + k : n;
 		i += 16;
 	}
 	return n;
+}
+
+/* What a backslash escapes inside double quotes; NUL too, as the
+ * strchr() this stands for found it. */
+static bool dq_escaped(uint8_t c)
+{
+	return c == '$' || c == '`' || c == '"' || c == '\\' || c == '\n' || c == 0;
 }
 
 static bool unix_run(unix_scan *s, size_t i, bool in_arg)
@@ -1332,7 +1350,7 @@ static bool unix_run(unix_scan *s, size_t i, bool in_arg)
 			if (c == '"') {
 				f->dq = false;
 				i++;
-			} else if (c == '\\' && i + 1 < n && strchr("$`\"\\\n", p[i + 1])) {
+			} else if (c == '\\' && i + 1 < n && dq_escaped(p[i + 1])) {
 				put(f, p[i + 1], true, i);
 				i += 2;
 			} else if (c == '$') {
