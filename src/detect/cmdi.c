@@ -1392,13 +1392,25 @@ static bool unix_run(unix_scan *s, size_t i, bool in_arg)
 			}
 			if (f->w.qseen)
 				obf(&f->w, W_QSPLIT, i);
-			if (!(k & C_NAME))
-				f->w.fl |= W_NONAME;
-			while (i < n && f->w.len < WORD_MAX && (cls[p[i]] & C_PLAIN)) {
-				if (!(cls[p[i]] & C_NAME))
-					f->w.fl |= W_NONAME;
-				f->w.t[f->w.len++] = p[i++];
+			/* the run of plain bytes that fits, with the word's state in
+			 * locals: a store to w.t may alias anything, and would have
+			 * w.len and w.fl reloaded at every byte */
+			uint8_t *dst = f->w.t + f->w.len;
+			size_t e = i, lim = i + (WORD_MAX - f->w.len);
+			uint16_t all = C_NAME;
+			if (lim > n)
+				lim = n;
+			for (; e < lim; e++) {
+				uint16_t ce = cls[p[e]];
+				if (!(ce & C_PLAIN))
+					break;
+				all &= ce;
+				dst[e - i] = p[e];
 			}
+			f->w.len = (uint8_t)(f->w.len + (e - i));
+			if (!(all & C_NAME) || !(k & C_NAME))
+				f->w.fl |= W_NONAME;
+			i = e;
 			if (i < n && (cls[p[i]] & C_PLAIN)) {
 				f->w.trunc = true;
 				while (i < n && (cls[p[i]] & C_PLAIN))
