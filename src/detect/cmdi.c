@@ -226,9 +226,11 @@ static const prog *prog_find(const uint8_t *t, size_t len)
 		return NULL;
 	/* a NUL ends the name, as it does for the C program that runs it:
 	 * "id\0..." runs id */
-	const uint8_t *nul = memchr(t, 0, len);
-	if (nul)
-		len = (size_t)(nul - t);
+	for (size_t k = 0; k < len; k++) /* at most 15 bytes: no call to memchr() */
+		if (t[k] == 0) {
+			len = k;
+			break;
+		}
 	if (len == 0 || !(prog_at[t[0]].lens & 1u << len))
 		return NULL;
 	size_t lo = prog_at[t[0]].lo, hi = prog_at[t[0]].hi;
@@ -764,7 +766,10 @@ static const prog *resolve(const word *w, const char **how)
 	}
 	const prog *pg = prog_find(t, len);
 	if (!pg) { /* getent+hosts: a form-encoded space the app did not decode */
-		const uint8_t *plus = memchr(t, '+', len);
+		const uint8_t *plus = NULL;
+		for (size_t k = 0; k < len && !plus; k++) /* a short word: no call */
+			if (t[k] == '+')
+				plus = t + k;
 		if (plus && plus > t && plus + 1 < t + len && cls[plus[1]] & C_NAME) {
 			pg = prog_find(t, (size_t)(plus - t));
 			if (pg && pg->tier != T_STRONG)
