@@ -572,12 +572,12 @@ static void ssrf_prefilter(const uint8_t *p, size_t n, ssrf_pre *r)
 	/* 64 bytes a step: bit j of each mask is byte i + j */
 	for (size_t i = 0; i < n; i += 64) {
 		uint64_t digit = 0, colon = 0, d = 0, a = 0;
-		for (size_t k = 0; k < 4; k++) {
+		for (size_t k = 0; k < 4 && i + 16 * k < n; k++) {
 			size_t at = i + 16 * k;
 			sk_u8x16 x = {0}; /* past the end: NULs, none of what is looked for */
 			if (at + 16 <= n)
 				memcpy(&x, p + at, 16);
-			else if (at < n)
+			else
 				memcpy(&x, p + at, n - at);
 			sk_u8x16 xl = x | lc;
 			esc |= (sk_u8x16)(x == sk_splat('%')) | (sk_u8x16)((x & top2) == top2);
