@@ -601,7 +601,8 @@ static void put_run(frame *f, const uint8_t *t, size_t len)
 			w->fl |= W_NONAME;
 	size_t room = (size_t)WORD_MAX - w->len;
 	size_t take = len < room ? len : room;
-	memcpy(w->t + w->len, t, take);
+	if (take) /* a long quoted string fills the word at once: no call after that */
+		memcpy(w->t + w->len, t, take);
 	w->len += take;
 	if (take < len)
 		w->trunc = true;
