@@ -940,6 +940,22 @@ static const char *sep_name(const cmd *c, const uint8_t *p)
 	return NULL;
 }
 
+#define SEP_TEXT 24 /* bytes of what started a command, in words */
+
+/* What started command c, in words, written into buf. */
+static const char *sep_text(const cmd *c, const uint8_t *p, char buf[SEP_TEXT])
+{
+	size_t cap = SEP_TEXT;
+	const char *sn = sep_name(c, p);
+	if (sn)
+		snprintf(buf, cap, "%s", sn);
+	else if (c->sep_len)
+		snprintf(buf, cap, "'%.*s'", (int)c->sep_len, (const char *)p + c->sep_off);
+	else
+		snprintf(buf, cap, "the value");
+	return buf;
+}
+
 static bool supported(const prog *pg, unsigned a)
 {
 	if (a & (A_OPT | A_PATH | A_URL | A_IP | A_ENV | A_DOLLAR | A_REDIR | A_SENS | A_DEVTCP))
@@ -969,14 +985,9 @@ static void judge(unix_scan *s, frame *f)
 	size_t to = c->ev ? c->ev_off + c->ev_len : w0->end;
 	if (to < w0->end)
 		to = w0->end;
-	char sep[24];
-	const char *sn = sep_name(c, p);
-	if (sn)
-		snprintf(sep, sizeof sep, "%s", sn);
-	else if (c->sep_len)
-		snprintf(sep, sizeof sep, "'%.*s'", (int)c->sep_len, (const char *)p + c->sep_off);
-	else
-		snprintf(sep, sizeof sep, "the value");
+	/* what started the command, in words: written only for a finding
+	 * (most commands that run a known program are no finding) */
+	char sepbuf[SEP_TEXT];
 	if (w0->fl & W_OBF) {
 		const char *how = (w0->fl & W_GLOB)     ? "a glob"
 		                  : (w0->fl & W_BRACE)  ? "brace expansion"
@@ -988,40 +999,43 @@ static void judge(unix_scan *s, frame *f)
 		return;
 	}
 	if (c->args & A_DEVTCP) {
-		hit(s, from, to, "%s starts %s with a /dev/tcp socket: a reverse shell", sep,
-		    pg->name);
+		hit(s, from, to, "%s starts %s with a /dev/tcp socket: a reverse shell",
+		    sep_text(c, p, sepbuf), pg->name);
 		return;
 	}
 	if ((pg->kind & K_NETCAT) && (c->args & A_EXEC)) {
-		hit(s, from, to, "%s starts %s -e: a shell attached to a socket", sep, pg->name);
+		hit(s, from, to, "%s starts %s -e: a shell attached to a socket",
+		    sep_text(c, p, sepbuf), pg->name);
 		return;
 	}
 	if ((pg->kind & K_READ) && (c->args & A_SENS)) {
-		hit(s, from, to, "%s starts %s, reading %s", sep, pg->name, c->ev);
+		hit(s, from, to, "%s starts %s, reading %s", sep_text(c, p, sepbuf), pg->name,
+		    c->ev);
 		return;
 	}
 	switch (c->start) {
 	case ST_EARLY:
 		if (pg->tier == T_STRONG && (c->nargs || c->end != E_PIPE)) {
-			hit(s, from, to, "%s starts a new command: %s", sep, pg->name);
+			hit(s, from, to, "%s starts a new command: %s", sep_text(c, p, sepbuf),
+			    pg->name);
 			return;
 		}
 		if (pg->tier == T_MEDIUM && supported(pg, c->args)) {
 			if (c->args & A_ENV)
-				hit(s, from, to, "%s starts a new command: %s reading $%s", sep,
-				    pg->name, c->ev);
+				hit(s, from, to, "%s starts a new command: %s reading $%s",
+				    sep_text(c, p, sepbuf), pg->name, c->ev);
 			else
-				hit(s, from, to, "%s starts a new command: %s with arguments", sep,
-				    pg->name);
+				hit(s, from, to, "%s starts a new command: %s with arguments",
+				    sep_text(c, p, sepbuf), pg->name);
 			return;
 		}
 		if (f->kind != F_TOP && pg->tier != T_BUILD) {
-			hit(s, from, to, "%s runs %s", sep, pg->name);
+			hit(s, from, to, "%s runs %s", sep_text(c, p, sepbuf), pg->name);
 			return;
 		}
 		if ((pg->kind & K_INTERP) && (c->args & A_EXEC)) {
-			hit(s, from, to, "%s starts %s running code from its arguments", sep,
-			    pg->name);
+			hit(s, from, to, "%s starts %s running code from its arguments",
+			    sep_text(c, p, sepbuf), pg->name);
 			return;
 		}
 		break;
@@ -1033,7 +1047,8 @@ static void judge(unix_scan *s, frame *f)
 		/* fall through */
 	case ST_LATE:
 		if (s->level && pg->tier != T_BUILD && supported(pg, c->args))
-			hit(s, from, to, "%s runs %s with arguments", sep, pg->name);
+			hit(s, from, to, "%s runs %s with arguments", sep_text(c, p, sepbuf),
+			    pg->name);
 		break;
 	}
 }
