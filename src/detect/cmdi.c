@@ -1285,12 +1285,15 @@ static size_t skip_to_stop(const uint8_t *p, size_t i, size_t n)
 	const sk_u8x16 quot = sk_splat('"'), six = sk_splat(6), semi = sk_splat(';'),
 	               two = sk_splat(2);
 	while (i < n) {
-		sk_u8x16 x = {0};
+		sk_u8x16 x;
 		size_t left = n - i;
-		if (left >= 16)
+		if (left >= 16) {
 			memcpy(&x, p + i, 16);
-		else
-			memcpy(&x, p + i, left);
+		} else {
+			uint8_t tail[16] = {0}; /* NULs: no stop byte */
+			memcpy(tail, p + i, left);
+			memcpy(&x, tail, 16);
+		}
 		sk_u8x16 m = (sk_u8x16)((sk_u8x16)(x - quot) < six) |
 		             (sk_u8x16)((sk_u8x16)(x - semi) < two) |
 		             (sk_u8x16)(x == sk_splat('\n')) | (sk_u8x16)(x == sk_splat(')')) |
