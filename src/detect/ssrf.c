@@ -664,15 +664,16 @@ static const char *inclusion_shape(const uint8_t *b, size_t a, size_t z, size_t 
 static bool rfi_authority(const sk_unesc *u, size_t url0, size_t a, const char *scheme, int level,
                           sk_detect_match *m)
 {
+	/* the bytes that end an authority: url_stop() and / \\ ? # */
+	static const uint8_t ends[256] = {
+	    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1,  ['\''] = 1, ['<'] = 1,
+	    ['>'] = 1, ['`'] = 1,  [0] = 1,    ['/'] = 1,  ['\\'] = 1, ['?'] = 1,  ['#'] = 1};
 	const uint8_t *b = u->b;
-	size_t n = u->n, e = a;
-	while (e < n && !url_stop(b[e]) && b[e] != '/' && b[e] != '\\' && b[e] != '?' &&
-	       b[e] != '#')
-		e++;
-	size_t h = a;
-	for (size_t k = a; k < e; k++)
-		if (b[k] == '@')
-			h = k + 1;
+	size_t n = u->n, e = a, h = a;
+	/* one pass to the end, the host starting after the last '@' */
+	for (; e < n && !ends[b[e]]; e++)
+		if (b[e] == '@')
+			h = e + 1;
 	if (h >= e)
 		return false;
 	char what[96];
