@@ -719,11 +719,14 @@ static size_t first_escape(const uint8_t *p, size_t n)
 {
 	const sk_u8x16 pct = sk_splat('%'), top2 = sk_splat(0xc0);
 	for (size_t i = 0; i < n; i += 16) {
-		sk_u8x16 x = {0}; /* NULs past the end */
-		if (n - i >= 16)
+		sk_u8x16 x;
+		if (n - i >= 16) {
 			memcpy(&x, p + i, 16);
-		else
-			memcpy(&x, p + i, n - i);
+		} else {
+			uint8_t tail[16] = {0}; /* NULs past the end */
+			memcpy(tail, p + i, n - i);
+			memcpy(&x, tail, 16);
+		}
 		int k = sk_first_lane((sk_u8x16)(x == pct) | (sk_u8x16)((x & top2) == top2));
 		if (k < 16)
 			return i + (size_t)k;

@@ -347,11 +347,14 @@ static size_t v4_start(const uint8_t *b, size_t n, size_t i)
 {
 	const sk_u8x16 zero = sk_splat('0'), ten = sk_splat(10);
 	for (; i < n; i += 16) {
-		sk_u8x16 x = {0}; /* the last bytes padded with NULs, no digit */
-		if (n - i >= 16)
+		sk_u8x16 x;
+		if (n - i >= 16) {
 			memcpy(&x, b + i, 16);
-		else
-			memcpy(&x, b + i, n - i);
+		} else {
+			uint8_t tail[16] = {0}; /* the last bytes padded with NULs, no digit */
+			memcpy(tail, b + i, n - i);
+			memcpy(&x, tail, 16);
+		}
 		unsigned d = sk_lane_bits((sk_u8x16)((sk_u8x16)(x - zero) < ten));
 		/* a digit after a digit is glued to it */
 		unsigned first = d & ~(d << 1 | (i > 0 && is_digit(b[i - 1])));
@@ -525,11 +528,14 @@ static size_t first_escape(const uint8_t *p, size_t n)
 {
 	const sk_u8x16 pct = sk_splat('%'), top2 = sk_splat(0xc0);
 	for (size_t i = 0; i < n; i += 16) {
-		sk_u8x16 x = {0}; /* NULs past the end */
-		if (n - i >= 16)
+		sk_u8x16 x;
+		if (n - i >= 16) {
 			memcpy(&x, p + i, 16);
-		else
-			memcpy(&x, p + i, n - i);
+		} else {
+			uint8_t tail[16] = {0}; /* NULs past the end */
+			memcpy(tail, p + i, n - i);
+			memcpy(&x, tail, 16);
+		}
 		int k = sk_first_lane((sk_u8x16)(x == pct) | (sk_u8x16)((x & top2) == top2));
 		if (k < 16)
 			return i + (size_t)k;
@@ -574,11 +580,14 @@ static void ssrf_prefilter(const uint8_t *p, size_t n, ssrf_pre *r)
 		uint64_t digit = 0, colon = 0, d = 0, a = 0;
 		for (size_t k = 0; k < 4 && i + 16 * k < n; k++) {
 			size_t at = i + 16 * k;
-			sk_u8x16 x = {0}; /* past the end: NULs, none of what is looked for */
-			if (at + 16 <= n)
+			sk_u8x16 x;
+			if (at + 16 <= n) {
 				memcpy(&x, p + at, 16);
-			else
-				memcpy(&x, p + at, n - at);
+			} else {
+				uint8_t tail[16] = {0}; /* NULs: none of what is looked for */
+				memcpy(tail, p + at, n - at);
+				memcpy(&x, tail, 16);
+			}
 			sk_u8x16 xl = x | lc;
 			esc |= (sk_u8x16)(x == sk_splat('%')) | (sk_u8x16)((x & top2) == top2);
 			digit |= (uint64_t)sk_lane_bits((sk_u8x16)((sk_u8x16)(x - zero) < ten))
