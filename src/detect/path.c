@@ -665,7 +665,7 @@ static const uint8_t *find_sep_or_dots(const uint8_t *b, size_t n, size_t i)
 	const sk_u8x16 dot = sk_splat('.'), slash = sk_splat('/'), bslash = sk_splat('\\');
 	for (; i < n; i += 16) {
 		/* x: b[i..i+16), y: the byte after each; NULs past the end */
-		sk_u8x16 x = {0}, y = {0};
+		sk_u8x16 x, y;
 		if (n - i >= 17) {
 			memcpy(&x, b + i, 16);
 			memcpy(&y, b + i + 1, 16);
