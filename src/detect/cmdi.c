@@ -226,9 +226,11 @@ static const prog *prog_find(const uint8_t *t, size_t len)
 		return NULL;
 	/* a NUL ends the name, as it does for the C program that runs it:
 	 * "id\0..." runs id */
-	const uint8_t *nul = memchr(t, 0, len);
-	if (nul)
-		len = (size_t)(nul - t);
+	for (size_t k = 0; k < len; k++) /* at most 15 bytes: no call to memchr() */
+		if (t[k] == 0) {
+			len = k;
+			break;
+		}
 	if (len == 0 || !(prog_at[t[0]].lens & 1u << len))
 		return NULL;
 	size_t lo = prog_at[t[0]].lo, hi = prog_at[t[0]].hi;
@@ -599,7 +601,8 @@ static void put_run(frame *f, const uint8_t *t, size_t len)
 			w->fl |= W_NONAME;
 	size_t room = (size_t)WORD_MAX - w->len;
 	size_t take = len < room ? len : room;
-	memcpy(w->t + w->len, t, take);
+	if (take) /* a long quoted string fills the word at once: no call after that */
+		memcpy(w->t + w->len, t, take);
 	w->len += take;
 	if (take < len)
 		w->trunc = true;
@@ -617,6 +620,9 @@ static void quote_open(frame *f, size_t i)
 
 static bool name_is(const uint8_t *t, size_t len, const char *name)
 {
+	/* the first byte first: most words are no keyword, no variable */
+	if (len > 0 && t[0] != (uint8_t)name[0])
+		return false;
 	return strlen(name) == len && memcmp(t, name, len) == 0;
 }
 
@@ -631,6 +637,10 @@ static int sys_var(const uint8_t *t, size_t len)
 /* Does the text match a sensitive file (glob patterns too)? */
 static const char *sensitive_file(const uint8_t *t, size_t len, bool glob)
 {
+	/* every file named starts with '/', and only a glob matches one
+	 * without a '/' of its own */
+	if (!glob && !memchr(t, '/', len))
+		return NULL;
 	uint8_t norm[WORD_MAX];
 	size_t k = 0;
 	for (size_t i = 0; i < len; i++) { /* fold // and /./ */
@@ -668,10 +678,7 @@ static const char *sensitive_file(const uint8_t *t, size_t len, bool glob)
 static bool has(const uint8_t *t, size_t len, const char *needle)
 {
 	size_t k = strlen(needle);
-	for (size_t i = 0; i + k <= len; i++)
-		if (memcmp(t + i, needle, k) == 0)
-			return true;
-	return false;
+	return k <= len && memmem(t, len, needle, k) != NULL;
 }
 
 static bool is_ip(const uint8_t *t, size_t len)
@@ -760,7 +767,10 @@ static const prog *resolve(const word *w, const char **how)
 	}
 	const prog *pg = prog_find(t, len);
 	if (!pg) { /* getent+hosts: a form-encoded space the app did not decode */
-		const uint8_t *plus = memchr(t, '+', len);
+		const uint8_t *plus = NULL;
+		for (size_t k = 0; k < len && !plus; k++) /* a short word: no call */
+			if (t[k] == '+')
+				plus = t + k;
 		if (plus && plus > t && plus + 1 < t + len && cls[plus[1]] & C_NAME) {
 			pg = prog_find(t, (size_t)(plus - t));
 			if (pg && pg->tier != T_STRONG)
@@ -930,6 +940,22 @@ static const char *sep_name(const cmd *c, const uint8_t *p)
 	return NULL;
 }
 
+#define SEP_TEXT 24 /* bytes of what started a command, in words */
+
+/* What started command c, in words, written into buf. */
+static const char *sep_text(const cmd *c, const uint8_t *p, char buf[SEP_TEXT])
+{
+	size_t cap = SEP_TEXT;
+	const char *sn = sep_name(c, p);
+	if (sn)
+		snprintf(buf, cap, "%s", sn);
+	else if (c->sep_len)
+		snprintf(buf, cap, "'%.*s'", (int)c->sep_len, (const char *)p + c->sep_off);
+	else
+		snprintf(buf, cap, "the value");
+	return buf;
+}
+
 static bool supported(const prog *pg, unsigned a)
 {
 	if (a & (A_OPT | A_PATH | A_URL | A_IP | A_ENV | A_DOLLAR | A_REDIR | A_SENS | A_DEVTCP))
@@ -959,14 +985,9 @@ static void judge(unix_scan *s, frame *f)
 	size_t to = c->ev ? c->ev_off + c->ev_len : w0->end;
 	if (to < w0->end)
 		to = w0->end;
-	char sep[24];
-	const char *sn = sep_name(c, p);
-	if (sn)
-		snprintf(sep, sizeof sep, "%s", sn);
-	else if (c->sep_len)
-		snprintf(sep, sizeof sep, "'%.*s'", (int)c->sep_len, (const char *)p + c->sep_off);
-	else
-		snprintf(sep, sizeof sep, "the value");
+	/* what started the command, in words: written only for a finding
+	 * (most commands that run a known program are no finding) */
+	char sepbuf[SEP_TEXT];
 	if (w0->fl & W_OBF) {
 		const char *how = (w0->fl & W_GLOB)     ? "a glob"
 		                  : (w0->fl & W_BRACE)  ? "brace expansion"
@@ -978,40 +999,43 @@ static void judge(unix_scan *s, frame *f)
 		return;
 	}
 	if (c->args & A_DEVTCP) {
-		hit(s, from, to, "%s starts %s with a /dev/tcp socket: a reverse shell", sep,
-		    pg->name);
+		hit(s, from, to, "%s starts %s with a /dev/tcp socket: a reverse shell",
+		    sep_text(c, p, sepbuf), pg->name);
 		return;
 	}
 	if ((pg->kind & K_NETCAT) && (c->args & A_EXEC)) {
-		hit(s, from, to, "%s starts %s -e: a shell attached to a socket", sep, pg->name);
+		hit(s, from, to, "%s starts %s -e: a shell attached to a socket",
+		    sep_text(c, p, sepbuf), pg->name);
 		return;
 	}
 	if ((pg->kind & K_READ) && (c->args & A_SENS)) {
-		hit(s, from, to, "%s starts %s, reading %s", sep, pg->name, c->ev);
+		hit(s, from, to, "%s starts %s, reading %s", sep_text(c, p, sepbuf), pg->name,
+		    c->ev);
 		return;
 	}
 	switch (c->start) {
 	case ST_EARLY:
 		if (pg->tier == T_STRONG && (c->nargs || c->end != E_PIPE)) {
-			hit(s, from, to, "%s starts a new command: %s", sep, pg->name);
+			hit(s, from, to, "%s starts a new command: %s", sep_text(c, p, sepbuf),
+			    pg->name);
 			return;
 		}
 		if (pg->tier == T_MEDIUM && supported(pg, c->args)) {
 			if (c->args & A_ENV)
-				hit(s, from, to, "%s starts a new command: %s reading $%s", sep,
-				    pg->name, c->ev);
+				hit(s, from, to, "%s starts a new command: %s reading $%s",
+				    sep_text(c, p, sepbuf), pg->name, c->ev);
 			else
-				hit(s, from, to, "%s starts a new command: %s with arguments", sep,
-				    pg->name);
+				hit(s, from, to, "%s starts a new command: %s with arguments",
+				    sep_text(c, p, sepbuf), pg->name);
 			return;
 		}
 		if (f->kind != F_TOP && pg->tier != T_BUILD) {
-			hit(s, from, to, "%s runs %s", sep, pg->name);
+			hit(s, from, to, "%s runs %s", sep_text(c, p, sepbuf), pg->name);
 			return;
 		}
 		if ((pg->kind & K_INTERP) && (c->args & A_EXEC)) {
-			hit(s, from, to, "%s starts %s running code from its arguments", sep,
-			    pg->name);
+			hit(s, from, to, "%s starts %s running code from its arguments",
+			    sep_text(c, p, sepbuf), pg->name);
 			return;
 		}
 		break;
@@ -1023,7 +1047,8 @@ static void judge(unix_scan *s, frame *f)
 		/* fall through */
 	case ST_LATE:
 		if (s->level && pg->tier != T_BUILD && supported(pg, c->args))
-			hit(s, from, to, "%s runs %s with arguments", sep, pg->name);
+			hit(s, from, to, "%s runs %s with arguments", sep_text(c, p, sepbuf),
+			    pg->name);
 		break;
 	}
 }
@@ -1255,21 +1280,38 @@ static void sep(unix_scan *s, frame *f, size_t i, size_t len, uint8_t end)
  * the last ones padded with NULs (not C_STOP). */
 static size_t skip_to_stop(const uint8_t *p, size_t i, size_t n)
 {
+	/* stop_bytes by ranges where they are neighbours: " # $ % & ' are
+	 * 0x22..0x27, ; < are 0x3b..0x3c; keep in step with stop_bytes */
+	const sk_u8x16 quot = sk_splat('"'), six = sk_splat(6), semi = sk_splat(';'),
+	               two = sk_splat(2);
 	while (i < n) {
-		sk_u8x16 x = {0}, m = {0};
+		sk_u8x16 x;
 		size_t left = n - i;
-		if (left >= 16)
+		if (left >= 16) {
 			memcpy(&x, p + i, 16);
-		else
-			memcpy(&x, p + i, left);
-		for (size_t k = 0; k + 1 < sizeof stop_bytes; k++)
-			m |= (sk_u8x16)(x == sk_splat((uint8_t)stop_bytes[k]));
+		} else {
+			uint8_t tail[16] = {0}; /* NULs: no stop byte */
+			memcpy(tail, p + i, left);
+			memcpy(&x, tail, 16);
+		}
+		sk_u8x16 m = (sk_u8x16)((sk_u8x16)(x - quot) < six) |
+		             (sk_u8x16)((sk_u8x16)(x - semi) < two) |
+		             (sk_u8x16)(x == sk_splat('\n')) | (sk_u8x16)(x == sk_splat(')')) |
+		             (sk_u8x16)(x == sk_splat('>')) | (sk_u8x16)(x == sk_splat('\\')) |
+		             (sk_u8x16)(x == sk_splat('`')) | (sk_u8x16)(x == sk_splat('|'));
 		size_t k = (size_t)sk_first_lane(m);
 		if (k < 16)
 			return k < left ? i + k : n;
 		i += 16;
 	}
 	return n;
+}
+
+/* What a backslash escapes inside double quotes; NUL too, as the
+ * strchr() this stands for found it. */
+static bool dq_escaped(uint8_t c)
+{
+	return c == '$' || c == '`' || c == '"' || c == '\\' || c == '\n' || c == 0;
 }
 
 static bool unix_run(unix_scan *s, size_t i, bool in_arg)
@@ -1332,7 +1374,7 @@ static bool unix_run(unix_scan *s, size_t i, bool in_arg)
 			if (c == '"') {
 				f->dq = false;
 				i++;
-			} else if (c == '\\' && i + 1 < n && strchr("$`\"\\\n", p[i + 1])) {
+			} else if (c == '\\' && i + 1 < n && dq_escaped(p[i + 1])) {
 				put(f, p[i + 1], true, i);
 				i += 2;
 			} else if (c == '$') {
@@ -1374,13 +1416,25 @@ static bool unix_run(unix_scan *s, size_t i, bool in_arg)
 			}
 			if (f->w.qseen)
 				obf(&f->w, W_QSPLIT, i);
-			if (!(k & C_NAME))
-				f->w.fl |= W_NONAME;
-			while (i < n && f->w.len < WORD_MAX && (cls[p[i]] & C_PLAIN)) {
-				if (!(cls[p[i]] & C_NAME))
-					f->w.fl |= W_NONAME;
-				f->w.t[f->w.len++] = p[i++];
+			/* the run of plain bytes that fits, with the word's state in
+			 * locals: a store to w.t may alias anything, and would have
+			 * w.len and w.fl reloaded at every byte */
+			uint8_t *dst = f->w.t + f->w.len;
+			size_t e = i, lim = i + (WORD_MAX - f->w.len);
+			uint16_t all = C_NAME;
+			if (lim > n)
+				lim = n;
+			for (; e < lim; e++) {
+				uint16_t ce = cls[p[e]];
+				if (!(ce & C_PLAIN))
+					break;
+				all &= ce;
+				dst[e - i] = p[e];
 			}
+			f->w.len = (uint8_t)(f->w.len + (e - i));
+			if (!(all & C_NAME) || !(k & C_NAME))
+				f->w.fl |= W_NONAME;
+			i = e;
 			if (i < n && (cls[p[i]] & C_PLAIN)) {
 				f->w.trunc = true;
 				while (i < n && (cls[p[i]] & C_PLAIN))

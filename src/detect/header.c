@@ -187,7 +187,18 @@ static bool command_at(const uint8_t *p, size_t n, size_t i, char *why, size_t w
 /* Whether any byte has its high bit set, 16 at a time. */
 static bool has_high(const uint8_t *p, size_t n)
 {
+	/* 64 bytes a step: the OR of four loads keeps every high bit, which
+	 * sk_lane_bits() collects */
 	size_t i = 0;
+	for (; i + 64 <= n; i += 64) {
+		sk_u8x16 a, b, c, d;
+		memcpy(&a, p + i, 16);
+		memcpy(&b, p + i + 16, 16);
+		memcpy(&c, p + i + 32, 16);
+		memcpy(&d, p + i + 48, 16);
+		if (sk_lane_bits(a | b | c | d))
+			return true;
+	}
 	for (; i + 16 <= n; i += 16) {
 		uint64_t a, b;
 		memcpy(&a, p + i, 8);
@@ -240,7 +251,8 @@ static bool line_after(const uint8_t *p, size_t n, size_t at, size_t j, bool wid
 			return sk_tx_hit(m, at, j - at + strlen(mail_headers[h]), why);
 		}
 	}
-	if (sk_tx_at_ci(p, n, j, "http/1.") || sk_tx_at_ci(p, n, j, "http/2 "))
+	if (sk_tx_lower(p[j]) == 'h' &&
+	    (sk_tx_at_ci(p, n, j, "http/1.") || sk_tx_at_ci(p, n, j, "http/2 ")))
 		return sk_tx_hit(m, at, j - at + 7, "line break, then an HTTP status line");
 	if (!wide && command_at(p, n, j, why, sizeof why))
 		return sk_tx_hit(m, at, j - at, why);
@@ -254,7 +266,13 @@ bool sk_detect_header_injection(const uint8_t *p, size_t n, int level, sk_detect
 		return false;
 	const uint8_t *e = p + n;
 	bool first = true;
-	for (const uint8_t *s = p; (s = sk_find_any4(s, e, '\r', '\n', '%', '%')) != NULL;) {
+	/* Text with LF line ends and no '%' (a post, a document) has only
+	 * '\n' to stop at: memchr() finds each line end for a fraction of
+	 * the cost of a search for three bytes. */
+	bool lf_only = !memchr(p, '\r', n) && !memchr(p, '%', n);
+	for (const uint8_t *s = p;
+	     (s = lf_only ? memchr(s, '\n', (size_t)(e - s))
+	                  : sk_find_any4(s, e, '\r', '\n', '%', '%')) != NULL;) {
 		size_t i = (size_t)(s - p);
 		bool wide;
 		size_t k = line_break(p, n, i, &wide);

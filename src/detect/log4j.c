@@ -471,8 +471,6 @@ bool sk_detect_log4j(const uint8_t *p, size_t n, int level, sk_detect_match *m)
 {
 	if (!p || n < 3)
 		return false;
-	if (!sk_bytes_present4(p, n, '$', '%', '\\', '&'))
-		return false;
 	state s;
 	s.p = p;
 	s.n = n;
@@ -480,6 +478,9 @@ bool sk_detect_log4j(const uint8_t *p, size_t n, int level, sk_detect_match *m)
 	s.depth = 0;
 	s.skip = 0;
 	size_t i = 0;
+	/* outside a lookup, straight to the next byte that may open one: a
+	 * value without '$', '%', '\\' or '&' is read once, by the first
+	 * search, and left */
 	while (i < n) {
 		if (s.depth == 0 && s.skip == 0) {
 			const uint8_t *q = sk_find_any4(p + i, p + n, '$', '%', '\\', '&');

@@ -322,31 +322,57 @@ static bool host_end(int c)
 
 /* ---- SSRF_METADATA ---- */
 
-static bool ssrf_v4(const sk_unesc *u, int level, sk_detect_match *m)
+/* True where ssrf_v4() may find an address starting at b[i] (a digit):
+ *  - the digit is not glued to the word before it (the 2 of "abc2", the 1
+ *    of "v1.2"): such a digit is never read as an address, and neither
+ *    is any digit after it in the same run of [A-Za-z0-9.];
+ *  - it starts three digits or "0x": every address ssrf_v4() reports
+ *    (169.254/16 and the metadata addresses, 169-254-169-254) has a first
+ *    part of 100 or more or is one number of ten digits, so it is written
+ *    with three digits at least (decimal, or octal 0251) or in hex; "1.2"
+ *    or "07" stand for small numbers only. */
+static bool v4_may_start(const uint8_t *b, size_t n, size_t i)
+{
+	if (i > 0 && (is_alnum(b[i - 1]) || b[i - 1] == '.' || b[i - 1] == '_'))
+		return false;
+	if (i + 2 < n && is_digit(b[i + 1]) && is_digit(b[i + 2]))
+		return true;
+	return b[i] == '0' && i + 1 < n && lower(b[i + 1]) == 'x';
+}
+
+/* The first k >= i with a digit at b[k] that v4_may_start(), or n. Prose
+ * has few digits, and ids and tokens glue theirs to letters: 16 bytes a
+ * step, and only the first digit of each run of digits looked at. */
+static size_t v4_start(const uint8_t *b, size_t n, size_t i)
+{
+	const sk_u8x16 zero = sk_splat('0'), ten = sk_splat(10);
+	for (; i < n; i += 16) {
+		sk_u8x16 x;
+		if (n - i >= 16) {
+			memcpy(&x, b + i, 16);
+		} else {
+			uint8_t tail[16] = {0}; /* the last bytes padded with NULs, no digit */
+			memcpy(tail, b + i, n - i);
+			memcpy(&x, tail, 16);
+		}
+		unsigned d = sk_lane_bits((sk_u8x16)((sk_u8x16)(x - zero) < ten));
+		/* a digit after a digit is glued to it */
+		unsigned first = d & ~(d << 1 | (i > 0 && is_digit(b[i - 1])));
+		for (; first; first &= first - 1) {
+			size_t k = i + (size_t)__builtin_ctz(first);
+			if (v4_may_start(b, n, k))
+				return k;
+		}
+	}
+	return n;
+}
+
+/* Addresses from b[from] on; from is 0 or where v4_start(b, n, 0) is. */
+static bool ssrf_v4(const sk_unesc *u, size_t from, int level, sk_detect_match *m)
 {
 	const uint8_t *b = u->b;
-	size_t n = u->n, i = 0;
-	const sk_u8x16 zero = sk_splat('0'), ten = sk_splat(10);
-	while (i < n) {
-		/* the next digit */
-		for (; n - i >= 16; i += 16) {
-			sk_u8x16 x;
-			memcpy(&x, b + i, 16);
-			int k = sk_first_lane((sk_u8x16)((sk_u8x16)(x - zero) < ten));
-			if (k < 16) {
-				i += (size_t)k;
-				break;
-			}
-		}
-		while (i < n && !is_digit(b[i]))
-			i++;
-		if (i >= n)
-			break;
-		if (i > 0 && (is_alnum(b[i - 1]) || b[i - 1] == '.' || b[i - 1] == '_')) {
-			while (i < n && (is_alnum(b[i]) || b[i] == '.'))
-				i++;
-			continue;
-		}
+	size_t n = u->n, i = from;
+	while ((i = v4_start(b, n, i)) < n) {
 		if (at_ci(b, n, i, "169-254-169-254") &&
 		    (i + 15 == n || host_end(b[i + 15]) || b[i + 15] == '.')) {
 			/* wildcard DNS services answer 169-254-169-254.<domain> */
@@ -372,6 +398,7 @@ static bool ssrf_v4(const sk_unesc *u, int level, sk_detect_match *m)
 		           (t.parts > 1 || host_context(u, i, t.end))) {
 			return hit(u, m, i, t.end, "a link-local address", NULL);
 		}
+		/* the bytes up to t.skip are all glued to the address */
 		i = t.skip > i ? t.skip : i + 1;
 	}
 	return false;
@@ -493,16 +520,126 @@ static bool ssrf_names(const sk_unesc *u, int level, sk_detect_match *m)
 
 static bool ssrf_chunk(const sk_unesc *u, int level, sk_detect_match *m)
 {
-	return ssrf_v4(u, level, m) || ssrf_v6(u, level, m) || ssrf_names(u, level, m);
+	return ssrf_v4(u, 0, level, m) || ssrf_v6(u, level, m) || ssrf_names(u, level, m);
+}
+
+/* The first '%' or byte from C0 up in p[0..n), or n. */
+static size_t first_escape(const uint8_t *p, size_t n)
+{
+	const sk_u8x16 pct = sk_splat('%'), top2 = sk_splat(0xc0);
+	for (size_t i = 0; i < n; i += 16) {
+		sk_u8x16 x;
+		if (n - i >= 16) {
+			memcpy(&x, p + i, 16);
+		} else {
+			uint8_t tail[16] = {0}; /* NULs past the end */
+			memcpy(tail, p + i, n - i);
+			memcpy(&x, tail, 16);
+		}
+		int k = sk_first_lane((sk_u8x16)(x == pct) | (sk_u8x16)((x & top2) == top2));
+		if (k < 16)
+			return i + (size_t)k;
+	}
+	return n;
+}
+
+/* sk_unesc_needed(p, n), given the first '%' or byte from C0 up: it acts
+ * only on such bytes and looks forward from them, so asking it from
+ * there gives its answer for the whole value, without its heavier test
+ * on every byte of the plain ASCII before. */
+static bool needs_decoding(const uint8_t *p, size_t n, size_t esc)
+{
+	return esc < n && sk_unesc_needed(p + esc, n - esc);
+}
+
+/* Where each pass over a value read as it is can find something. */
+typedef struct ssrf_pre {
+	size_t v4;  /* the first place v4_start() stops at, n when none */
+	bool esc;   /* a '%' or a byte from C0 up: perhaps something to decode */
+	bool v6;    /* two ':' at most five bytes apart */
+	bool names; /* "data" after 'a' or '-' (any case) */
+} ssrf_pre;
+
+/* One pass, 64 bytes a step, instead of one per kind of finding: most
+ * values (ids, tokens, prose) give no pass anything to do.
+ *  - An IPv6 literal that parses has eight groups of at most four hex
+ *    digits or a "::", so two colons close together: JSON's ": " and
+ *    "https://" are not.
+ *  - Every name ssrf_names() reports has "data" after "meta", "meta-",
+ *    "user-" or "instance-"; "update" or "today" are not. */
+static void ssrf_prefilter(const uint8_t *p, size_t n, ssrf_pre *r)
+{
+	const sk_u8x16 zero = sk_splat('0'), ten = sk_splat(10), lc = sk_splat(0x20);
+	const sk_u8x16 top2 = sk_splat(0xc0);
+	sk_u8x16 esc = {0};
+	uint64_t prev_colon = 0, prev_digit = 0;
+	r->v4 = n;
+	r->v6 = r->names = false;
+	/* 64 bytes a step: bit j of each mask is byte i + j */
+	for (size_t i = 0; i < n; i += 64) {
+		uint64_t digit = 0, colon = 0, d = 0, a = 0;
+		for (size_t k = 0; k < 4 && i + 16 * k < n; k++) {
+			size_t at = i + 16 * k;
+			sk_u8x16 x;
+			if (at + 16 <= n) {
+				memcpy(&x, p + at, 16);
+			} else {
+				uint8_t tail[16] = {0}; /* NULs: none of what is looked for */
+				memcpy(tail, p + at, n - at);
+				memcpy(&x, tail, 16);
+			}
+			sk_u8x16 xl = x | lc;
+			esc |= (sk_u8x16)(x == sk_splat('%')) | (sk_u8x16)((x & top2) == top2);
+			digit |= (uint64_t)sk_lane_bits((sk_u8x16)((sk_u8x16)(x - zero) < ten))
+			         << 16 * k;
+			colon |= (uint64_t)sk_lane_bits((sk_u8x16)(x == sk_splat(':'))) << 16 * k;
+			d |= (uint64_t)sk_lane_bits((sk_u8x16)(xl == sk_splat('d'))) << 16 * k;
+			a |= (uint64_t)sk_lane_bits((sk_u8x16)(xl == sk_splat('a'))) << 16 * k;
+		}
+		if (!r->v6 && colon) {
+			/* a pair across the step may be up to nine apart: more
+			 * passes than needed, never fewer */
+			r->v6 = (colon & (colon >> 1 | colon >> 2 | colon >> 3 | colon >> 4 |
+			                  colon >> 5)) ||
+			        ((prev_colon >> 59) && (colon & 0x1f));
+		}
+		prev_colon = colon;
+		uint64_t da = d & a >> 1;
+		if ((d >> 63) && i + 64 < n && (p[i + 64] | 0x20) == 'a')
+			da |= 1ull << 63; /* the pair across the step */
+		for (; da && !r->names; da &= da - 1) {
+			size_t k = i + (size_t)__builtin_ctzll(da);
+			r->names = k > 0 && (lower(p[k - 1]) == 'a' || p[k - 1] == '-') &&
+			           at_ci(p, n, k, "data");
+		}
+		/* a digit after a digit is glued to it */
+		uint64_t first = digit & ~(digit << 1 | prev_digit >> 63);
+		prev_digit = digit;
+		for (; first && r->v4 == n; first &= first - 1) {
+			size_t k = i + (size_t)__builtin_ctzll(first);
+			if (v4_may_start(p, n, k))
+				r->v4 = k;
+		}
+	}
+	r->esc = sk_any_lane(esc);
 }
 
 bool sk_detect_ssrf(const uint8_t *p, size_t n, int level, sk_detect_match *m)
 {
 	if (!p || n < 4)
 		return false;
-	bool decode = sk_unesc_needed(p, n);
+	ssrf_pre pre;
+	ssrf_prefilter(p, n, &pre);
+	bool decode = pre.esc && needs_decoding(p, n, first_escape(p, n));
 	sk_unesc u;
 	sk_unesc_begin(&u);
+	if (!decode) {
+		/* read as it is: the prefilter saw the very bytes the passes
+		 * would, so a pass with nothing to start from is skipped */
+		sk_unesc_next(&u, p, n, false);
+		return (pre.v4 < n && ssrf_v4(&u, pre.v4, level, m)) ||
+		       (pre.v6 && ssrf_v6(&u, level, m)) || (pre.names && ssrf_names(&u, level, m));
+	}
 	while (sk_unesc_next(&u, p, n, decode))
 		if (ssrf_chunk(&u, level, m))
 			return true;
@@ -536,15 +673,16 @@ static const char *inclusion_shape(const uint8_t *b, size_t a, size_t z, size_t 
 static bool rfi_authority(const sk_unesc *u, size_t url0, size_t a, const char *scheme, int level,
                           sk_detect_match *m)
 {
+	/* the bytes that end an authority: url_stop() and / \\ ? # */
+	static const uint8_t ends[256] = {
+	    [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1,  ['\''] = 1, ['<'] = 1,
+	    ['>'] = 1, ['`'] = 1,  [0] = 1,    ['/'] = 1,  ['\\'] = 1, ['?'] = 1,  ['#'] = 1};
 	const uint8_t *b = u->b;
-	size_t n = u->n, e = a;
-	while (e < n && !url_stop(b[e]) && b[e] != '/' && b[e] != '\\' && b[e] != '?' &&
-	       b[e] != '#')
-		e++;
-	size_t h = a;
-	for (size_t k = a; k < e; k++)
-		if (b[k] == '@')
-			h = k + 1;
+	size_t n = u->n, e = a, h = a;
+	/* one pass to the end, the host starting after the last '@' */
+	for (; e < n && !ends[b[e]]; e++)
+		if (b[e] == '@')
+			h = e + 1;
 	if (h >= e)
 		return false;
 	char what[96];
@@ -656,8 +794,9 @@ bool sk_detect_rfi(const uint8_t *p, size_t n, int level, sk_detect_match *m)
 {
 	if (!p || n < 4)
 		return false;
-	bool decode = sk_unesc_needed(p, n);
-	if (!decode && !sk_bytes_present4(p, n, '/', '\\', '/', '/'))
+	bool decode = needs_decoding(p, n, first_escape(p, n));
+	/* every URL has a slash; memchr() is the cheapest pass there is */
+	if (!decode && !memchr(p, '/', n) && !memchr(p, '\\', n))
 		return false;
 	sk_unesc u;
 	sk_unesc_begin(&u);

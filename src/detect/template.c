@@ -154,17 +154,27 @@ static const uint8_t *find(const uint8_t *s, const uint8_t *e, const char *w)
 	return NULL;
 }
 
-/* Bytes an opener starts with. */
+/* Bytes an opener starts with, and its second bytes: "## Title" or
+ * "a@b.c" are passed over without trying each opener in turn. */
 static const uint8_t first[256] = {
     ['{'] = 1, ['$'] = 1, ['#'] = 1, ['*'] = 1, ['@'] = 1, ['~'] = 1, ['<'] = 1};
+static const uint8_t second[256] = {['{'] = 1, ['%'] = 1, ['#'] = 1, ['s'] = 1, ['('] = 1};
 
-/* Judges the openers that start at p[i]. */
+/* Whether an opener may start at p[i]: its first two bytes. */
+static bool may_open(const uint8_t *p, size_t n, size_t i)
+{
+	return first[p[i]] && i + 1 < n && second[p[i + 1]];
+}
+
+/* Judges the openers that start at p[i], where may_open() said yes (so
+ * p[i + 1] is there). */
 static bool openers_at(const uint8_t *p, size_t n, size_t i, sk_detect_match *m)
 {
 	const uint8_t *e = p + n;
 	for (size_t o = 0; o < sizeof openers / sizeof openers[0]; o++) {
 		const opener *op = &openers[o];
-		if (p[i] != (uint8_t)op->open[0] || !sk_tx_at(p, n, i, op->open))
+		if (p[i] != (uint8_t)op->open[0] || p[i + 1] != (uint8_t)op->open[1] ||
+		    !sk_tx_at(p, n, i, op->open))
 			continue;
 		size_t k = strlen(op->open);
 		const uint8_t *a = p + i + k;
@@ -223,9 +233,9 @@ bool sk_detect_template(const uint8_t *p, size_t n, int level, sk_detect_match *
 	size_t last = SIZE_MAX; /* an opener position already judged */
 	for (const uint8_t *s = p; (s = sk_find_any4(s, e, '{', '%', '#', '@')) != NULL; s++) {
 		size_t j = (size_t)(s - p);
-		if (j > 0 && j - 1 != last && first[p[j - 1]] && openers_at(p, n, j - 1, m))
+		if (j > 0 && j - 1 != last && may_open(p, n, j - 1) && openers_at(p, n, j - 1, m))
 			return true;
-		if (first[p[j]] && openers_at(p, n, j, m))
+		if (may_open(p, n, j) && openers_at(p, n, j, m))
 			return true;
 		last = j;
 	}

@@ -1458,13 +1458,57 @@ static bool split_tags(const uint8_t *p, size_t n, sk_detect_match *m)
 	return true;
 }
 
+/* The bytes each check of sk_detect_xss() starts from; js_gadget()
+ * stops only at ( [ ` ?. */
+enum { LT = 1, EQ = 2, BRACE = 4, QUOTES = 8, GADGET = 16 };
+
+/* Which of them p[0..n) has. A short value is read once, 16 bytes a
+ * step, with the quotes and the gadget bytes folded into one mask each;
+ * a long one is asked with memchr() per byte, which is several times
+ * faster per byte and stops at the first one found (the quotes of JSON,
+ * the '<' of markup). The checks themselves find nothing in a value
+ * without their bytes, so the answer only saves work. */
+static unsigned xss_bytes(const uint8_t *p, size_t n)
+{
+	if (n > 256) {
+		static const char gadget_bytes[] = "([`?", quote_bytes[] = "'\"`";
+		unsigned has = (memchr(p, '<', n) ? LT : 0) | (memchr(p, '=', n) ? EQ : 0) |
+		               (memchr(p, '{', n) ? BRACE : 0);
+		for (int k = 0; quote_bytes[k] && !(has & QUOTES); k++)
+			if (memchr(p, quote_bytes[k], n))
+				has |= QUOTES;
+		for (int k = 0; gadget_bytes[k] && !(has & GADGET) && n <= SHORT_PAYLOAD_MAX; k++)
+			if (memchr(p, gadget_bytes[k], n))
+				has |= GADGET;
+		return has;
+	}
+	sk_u8x16 lt = {0}, eq = {0}, brace = {0}, quotes = {0}, gadget = {0}, x;
+	uint8_t tail[16] = {0}; /* the last bytes, padded with NULs (none of the bytes) */
+	for (size_t i = 0; i < n; i += 16) {
+		if (n - i >= 16) {
+			memcpy(&x, p + i, 16);
+		} else {
+			memcpy(tail, p + i, n - i);
+			memcpy(&x, tail, 16);
+		}
+		sk_u8x16 tick = (sk_u8x16)(x == sk_splat('`'));
+		lt |= (sk_u8x16)(x == sk_splat('<'));
+		eq |= (sk_u8x16)(x == sk_splat('='));
+		brace |= (sk_u8x16)(x == sk_splat('{'));
+		quotes |= (sk_u8x16)(x == sk_splat('\'')) | (sk_u8x16)(x == sk_splat('"')) | tick;
+		gadget |= (sk_u8x16)(x == sk_splat('(')) | (sk_u8x16)(x == sk_splat('[')) |
+		          (sk_u8x16)(x == sk_splat('?')) | tick;
+	}
+	return sk_any_lane(lt) * LT | sk_any_lane(eq) * EQ | sk_any_lane(brace) * BRACE |
+	       sk_any_lane(quotes) * QUOTES | sk_any_lane(gadget) * GADGET;
+}
+
 bool sk_detect_xss(const uint8_t *p, size_t n, sk_detect_match *m)
 {
 	if (!p || n == 0)
 		return false;
 	/* which of the checks below can find anything at all */
-	enum { LT = 1, EQ = 2, BRACE = 4, QUOTES = 8 | 16 | 32 };
-	unsigned has = sk_bytes_present8(p, n, '<', '=', '{', '\'', '"', '`', '<', '<');
+	unsigned has = xss_bytes(p, n);
 	int tags = 0;
 	size_t sheet_end = 0; /* end of the last style sheet read */
 	for (size_t i = 0; (has & LT) && i < n && tags < MAX_TAGS; i++) {
@@ -1530,7 +1574,7 @@ bool sk_detect_xss(const uint8_t *p, size_t n, sk_detect_match *m)
 	/* Script written for a script context and tags split inside words are
 	 * short payloads; a long text (a post) is left to the checks above,
 	 * since scanning all of it for them costs more than it finds. */
-	if (n <= SHORT_PAYLOAD_MAX && js_gadget(p, n, m))
+	if (n <= SHORT_PAYLOAD_MAX && (has & GADGET) && js_gadget(p, n, m))
 		return true;
 	if (n <= SHORT_PAYLOAD_MAX && (has & LT) && split_tags(p, n, m))
 		return true;

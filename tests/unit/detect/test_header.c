@@ -17,6 +17,10 @@ static const char *const attacks[] = {
     "x\r\nMAIL FROM:<a@b>",
     "\nContent-Length: 0",
     "a\nA1 LOGIN user pass",
+    /* text with LF line ends only, read from line end to line end */
+    "A post of several lines,\nwith nothing but LF between them,\nand more text here\n"
+    "than a form field holds.\nSet-Cookie: session=stolen",
+    "a few lines\nof text\nhttp/1.1 200 OK",
 };
 
 static const char *const benign[] = {

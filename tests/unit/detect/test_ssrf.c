@@ -302,6 +302,36 @@ static void found_anywhere(void **state)
 	}
 }
 
+/* The prefilter reads 64 bytes a step: an address, an IPv6 literal or a
+ * name is found wherever it falls, across a step too, at the same place
+ * as in the value alone. */
+static void found_at_every_offset(void **state)
+{
+	(void)state;
+	static const char *const needles[] = {"http://169.254.169.254/",
+	                                      "http://0xa9fea9fe/",
+	                                      "fd00:ec2::254",
+	                                      "http://[::ffff:a9fe:a9fe]/",
+	                                      "http://metadata.google.internal/",
+	                                      "http://instance-data/latest/meta-data/",
+	                                      "http://169-254-169-254.sslip.io/"};
+	char buf[256];
+	for (size_t k = 0; k < COUNT(needles); k++) {
+		size_t l = strlen(needles[k]);
+		for (size_t pad = 0; pad < 140; pad++) {
+			for (size_t i = 0; i < pad; i++)
+				buf[i] = "see a date 12: data "[i % 20];
+			if (pad)
+				buf[pad - 1] = ' ';
+			memcpy(buf + pad, needles[k], l);
+			sk_detect_match m;
+			if (!sk_detect_ssrf((const uint8_t *)buf, pad + l, 0, &m))
+				fail_msg("'%s' missed after %zu bytes", needles[k], pad);
+			assert_true(m.off >= pad && m.off + m.len <= pad + l);
+		}
+	}
+}
+
 static void large_input_is_bounded(void **state)
 {
 	(void)state;
@@ -331,6 +361,7 @@ int main(void)
 	    cmocka_unit_test(reasons_and_offsets),
 	    cmocka_unit_test(empty_and_length),
 	    cmocka_unit_test(found_anywhere),
+	    cmocka_unit_test(found_at_every_offset),
 	    cmocka_unit_test(large_input_is_bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
