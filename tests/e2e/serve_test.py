@@ -467,12 +467,23 @@ def store_suite(up, store_of, acl):
     gw = Gateway(up.port, ["--acl", acl_file, "--events", store], name="allow")
     attack = "/docs/search?q=select%20name%20from%20users%20where%20id%3D1%20or%201%3D1"
     st0, h0, _, _ = request(gw.port, get(attack))
-    time.sleep(0.4)
-    r = subprocess.run([SEKISHO, "allow", h0.get("x-request-id", "none"), "--events", store,
-                        "--acl", acl_file, "--reload", "--admin", "127.0.0.1:%d" % gw.admin],
-                       capture_output=True, text=True, timeout=60)
-    time.sleep(0.5)
-    st1, _, _, _ = request(gw.port, get(attack))
+    # The event reaches the store a moment after the answer, and the reload
+    # takes its time (longer under the sanitizers on a busy machine): wait
+    # for each, up to 20 s, rather than sleep a fixed time.
+    deadline = time.time() + 20
+    while True:
+        r = subprocess.run([SEKISHO, "allow", h0.get("x-request-id", "none"), "--events",
+                            store, "--acl", acl_file, "--reload", "--admin",
+                            "127.0.0.1:%d" % gw.admin], capture_output=True, text=True,
+                           timeout=60)
+        if r.returncode == 0 or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    while True:
+        st1, _, _, _ = request(gw.port, get(attack))
+        if st1 == 200 or time.time() > deadline:
+            break
+        time.sleep(0.2)
     st2, _, _, _ = request(gw.port, get(attack.replace("/docs/search", "/other")))
     st3, _, _, _ = request(gw.port, get("/docs/search?q=<script>alert(1)</script>"))
     v = subprocess.run([SEKISHO, "acl", "validate", acl_file], capture_output=True, text=True)
