@@ -86,9 +86,8 @@ typedef struct sk_det_memo {
  * the bytes needs storing; a hit is judged again.
  *
  * One entry holds every judge's verdict on its bytes, a bit each, so the
- * fifteen detectors and the lanes that read one value find it in one cache
- * line: with an entry per judge, each lookup was a cache miss of its own,
- * and those misses cost more than the detectors they saved. */
+ * detectors and the lanes that read one value find it in one cache line
+ * (with an entry per judge, each lookup was a cache miss of its own). */
 #define SK_CLEAN_BYTES 32
 typedef struct sk_clean_value {
 	uint64_t det;  /* bit det_bit() (eval.c): clean for that detector at that level */
