@@ -706,6 +706,11 @@ static const prog *resolve(const word *w, const char **how)
 	*how = NULL;
 	const uint8_t *t = w->t;
 	size_t len = w->len;
+	/* Every way below to name a program, bar a glob, starts at t[0] with
+	 * its name or with the '/' of a directory: a word whose first byte
+	 * starts no program name (most prose: "The", "[link]") names none. */
+	if (len > 0 && t[0] != '/' && !prog_at[t[0]].lens && (w->trunc || !(w->fl & W_GLOB)))
+		return NULL;
 	if (w->trunc) { /* getent+hosts+a.long.host.name */
 		const uint8_t *plus = memchr(t, '+', len);
 		const prog *pg = plus ? prog_find(t, (size_t)(plus - t)) : NULL;
