@@ -831,19 +831,27 @@ static void arg(cmd *c, const word *w, bool redir)
 	}
 	if (t[0] == '/' || t[0] == '~' || (t[0] == '.' && len > 1 && (t[1] == '/' || t[1] == '.')))
 		c->args |= A_PATH;
-	const char *f = sensitive_file(t, len, (w->fl & W_GLOB) != 0);
-	if (f)
-		evidence(c, w, A_SENS | A_PATH, f);
-	if (has(t, len, "/dev/tcp/") || has(t, len, "/dev/udp/"))
-		evidence(c, w, A_DEVTCP, "/dev/tcp");
-	if (has(t, len, "://"))
-		c->args |= A_URL;
-	bool digits = true, dot = false;
+	bool digits = true, dot = false, slash = false;
 	for (size_t i = 0; i < len; i++) {
 		if (!is_digit(t[i]))
 			digits = false;
 		if (t[i] == '.' && i > 0 && i + 1 < len)
 			dot = true;
+		if (t[i] == '/')
+			slash = true;
+	}
+	/* a file, a socket or a URL has a '/' (a glob may match one without):
+	 * most arguments are plain words, and the searches cost calls */
+	if (slash || (w->fl & W_GLOB)) {
+		const char *f = sensitive_file(t, len, (w->fl & W_GLOB) != 0);
+		if (f)
+			evidence(c, w, A_SENS | A_PATH, f);
+	}
+	if (slash) {
+		if (has(t, len, "/dev/tcp/") || has(t, len, "/dev/udp/"))
+			evidence(c, w, A_DEVTCP, "/dev/tcp");
+		if (has(t, len, "://"))
+			c->args |= A_URL;
 	}
 	if (digits)
 		c->args |= A_NUM;
