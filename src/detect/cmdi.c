@@ -661,11 +661,18 @@ static const char *sensitive_file(const uint8_t *t, size_t len, bool glob)
 			continue;
 		}
 		if (f[0] == '/' && f[1] != 'e' && f[1] != 'p') { /* /root/, /.ssh/: anywhere */
+			/* the first two bytes before a call: a URL has many
+			 * places to try and no match at most of them */
 			for (size_t i = 0; i + fl <= k; i++)
-				if (memcmp(norm + i, f, fl) == 0)
+				if (norm[i] == '/' && norm[i + 1] == (uint8_t)f[1] &&
+				    memcmp(norm + i, f, fl) == 0)
 					return f;
 			continue;
 		}
+		/* both tests below want the text to start with the name's '/'
+		 * or with the '.' of a relative path */
+		if (norm[0] != '/' && norm[0] != '.')
+			continue;
 		if (k >= fl && memcmp(norm, f, fl) == 0 && (k == fl || f[fl - 1] == '/'))
 			return f;
 		/* ../../etc/passwd: the file at the end of a relative path */
