@@ -792,16 +792,22 @@ static const prog *resolve(const word *w, const char **how)
 	return pg;
 }
 
-static bool reserved(const word *w)
+/* Is t[0..len) a word the shell reads as syntax before a command? */
+static bool keyword(const uint8_t *t, size_t len)
 {
 	static const char *const kw[] = {"if",    "then", "else", "elif", "do",      "while",
 	                                 "until", "!",    "{",    "time", "command", "builtin"};
-	if (w->fl & W_QUOTE)
-		return false;
 	for (size_t k = 0; k < sizeof kw / sizeof kw[0]; k++)
-		if (name_is(w->t, w->len, kw[k]))
+		if (name_is(t, len, kw[k]))
 			return true;
 	return false;
+}
+
+static bool reserved(const word *w)
+{
+	if (w->fl & W_QUOTE)
+		return false;
+	return keyword(w->t, w->len);
 }
 
 static void evidence(cmd *c, const word *w, unsigned a, const char *what)
@@ -1426,6 +1432,26 @@ static bool unix_run(unix_scan *s, size_t i, bool in_arg)
 			continue;
 		}
 		uint16_t k = cls[c];
+		if (k & C_PLAIN && !f->in_word && s->depth == 0 && !f->c.have_w0 &&
+		    !f->c.redir_next && c != '/') {
+			/* A command word of plain bytes and commas that a blank or
+			 * the end closes, and that is no program and no keyword:
+			 * resolve() would find nothing in it, and at the top
+			 * level an unknown command's word is never read again.
+			 * Prose starts most lines with one; note the command has
+			 * its word and go on without rebuilding it. */
+			size_t e = i + 1, lim = i + WORD_MAX + 1;
+			if (lim > n)
+				lim = n;
+			while (e < lim && (cls[p[e]] & C_PLAIN || p[e] == ','))
+				e++;
+			if (e - i <= WORD_MAX && (e == n || cls[p[e]] & C_SPACE || p[e] == '\n') &&
+			    !prog_find(p + i, e - i) && !keyword(p + i, e - i)) {
+				f->c.have_w0 = true;
+				i = e;
+				continue;
+			}
+		}
 		if (k & C_PLAIN) {
 			word_begin(f, i);
 			if (f->c.have_w0 && !f->c.pg && !f->c.wrap && !f->c.redir_next) {
