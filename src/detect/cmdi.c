@@ -1368,7 +1368,10 @@ static bool unix_run(unix_scan *s, size_t i, bool in_arg)
 			if (i > from && !f->dq) {
 				bool sp = cls[p[i - 1]] & C_SPACE;
 				f->in_word = false;
-				if (!sp)
+				/* no word to go on with before a newline or the end:
+				 * it would only be fed as one more argument of a
+				 * command that runs nothing, which judge() ignores */
+				if (!sp && i < n && p[i] != '\n')
 					word_begin(f, i);
 			}
 			if (i >= n)
