@@ -1310,27 +1310,28 @@ static size_t skip_to_stop(const uint8_t *p, size_t i, size_t n)
 	 * 0x22..0x27, ; < are 0x3b..0x3c; keep in step with stop_bytes */
 	const sk_u8x16 quot = sk_splat('"'), six = sk_splat(6), semi = sk_splat(';'),
 	               two = sk_splat(2);
-	while (i < n) {
-		sk_u8x16 x;
-		size_t left = n - i;
-		if (left >= 16) {
-			memcpy(&x, p + i, 16);
-		} else {
-			uint8_t tail[16] = {0}; /* NULs: no stop byte */
-			memcpy(tail, p + i, left);
-			memcpy(&x, tail, 16);
-		}
-		sk_u8x16 m = (sk_u8x16)((sk_u8x16)(x - quot) < six) |
-		             (sk_u8x16)((sk_u8x16)(x - semi) < two) |
-		             (sk_u8x16)(x == sk_splat('\n')) | (sk_u8x16)(x == sk_splat(')')) |
-		             (sk_u8x16)(x == sk_splat('>')) | (sk_u8x16)(x == sk_splat('\\')) |
-		             (sk_u8x16)(x == sk_splat('`')) | (sk_u8x16)(x == sk_splat('|'));
-		size_t k = (size_t)sk_first_lane(m);
+#define STOP_LANES(x)                                                                              \
+	((sk_u8x16)((sk_u8x16)((x)-quot) < six) | (sk_u8x16)((sk_u8x16)((x)-semi) < two) |         \
+	 (sk_u8x16)((x) == sk_splat('\n')) | (sk_u8x16)((x) == sk_splat(')')) |                    \
+	 (sk_u8x16)((x) == sk_splat('>')) | (sk_u8x16)((x) == sk_splat('\\')) |                    \
+	 (sk_u8x16)((x) == sk_splat('`')) | (sk_u8x16)((x) == sk_splat('|')))
+	sk_u8x16 x;
+	/* whole blocks in a loop of their own: the padded tail, once at the
+	 * end, kept its set-up out of every block */
+	for (; i < n && n - i >= 16; i += 16) {
+		memcpy(&x, p + i, 16);
+		size_t k = (size_t)sk_first_lane(STOP_LANES(x));
 		if (k < 16)
-			return k < left ? i + k : n;
-		i += 16;
+			return i + k;
 	}
-	return n;
+	if (i >= n)
+		return n;
+	uint8_t tail[16] = {0}; /* NULs: no stop byte */
+	memcpy(tail, p + i, n - i);
+	memcpy(&x, tail, 16);
+	size_t k = (size_t)sk_first_lane(STOP_LANES(x));
+#undef STOP_LANES
+	return k < n - i ? i + k : n;
 }
 
 /* What a backslash escapes inside double quotes; NUL too, as the
