@@ -1700,6 +1700,36 @@ static bool shellshock(const uint8_t *p, size_t n, sk_detect_match *m)
 	return true;
 }
 
+/* Does p[0..n) hold a C_SPECIAL byte? 16 bytes at a time, by ranges of
+ * neighbours: $ % & ' ( ) * are 0x24..0x2a, ; < 0x3b..0x3c, > ? 0x3e..0x3f,
+ * [ \ 0x5b..0x5c, { | } 0x7b..0x7d; keep in step with ccls(). */
+static bool any_special(const uint8_t *p, size_t n)
+{
+#define SPECIAL_LANES(x)                                                                           \
+	((sk_u8x16)((sk_u8x16)((x)-sk_splat(0x24)) < sk_splat(7)) |                                \
+	 (sk_u8x16)((sk_u8x16)((x)-sk_splat(0x3b)) < sk_splat(2)) |                                \
+	 (sk_u8x16)((sk_u8x16)((x)-sk_splat(0x3e)) < sk_splat(2)) |                                \
+	 (sk_u8x16)((sk_u8x16)((x)-sk_splat(0x5b)) < sk_splat(2)) |                                \
+	 (sk_u8x16)((sk_u8x16)((x)-sk_splat(0x7b)) < sk_splat(3)) |                                \
+	 (sk_u8x16)((x) == sk_splat('"')) | (sk_u8x16)((x) == sk_splat('\n')) |                    \
+	 (sk_u8x16)((x) == sk_splat('`')))
+	sk_u8x16 x;
+	size_t i = 0;
+	for (; n - i >= 16; i += 16) {
+		memcpy(&x, p + i, 16);
+		if (sk_any_lane(SPECIAL_LANES(x)))
+			return true;
+	}
+	if (i == n)
+		return false;
+	uint8_t tail[16] = {0}; /* NULs: not special */
+	memcpy(tail, p + i, n - i);
+	memcpy(&x, tail, 16);
+	bool any = sk_any_lane(SPECIAL_LANES(x));
+#undef SPECIAL_LANES
+	return any;
+}
+
 bool sk_detect_command(const uint8_t *p, size_t n, int level, sk_detect_match *m)
 {
 	if (!p || n == 0)
@@ -1709,10 +1739,7 @@ bool sk_detect_command(const uint8_t *p, size_t n, int level, sk_detect_match *m
 		return true;
 	/* Without any shell character only a whole command line can matter,
 	 * and only if its first word is a program. */
-	bool special = false;
-	for (size_t i = 0; i < n && !special; i++)
-		special = cls[p[i]] & C_SPECIAL;
-	if (!special) {
+	if (!any_special(p, n)) {
 		size_t i = 0;
 		while (i < n && (cls[p[i]] & C_SPACE))
 			i++;
