@@ -1098,7 +1098,10 @@ static void cmd_reset(cmd *c, uint8_t start, size_t sep_off, size_t sep_len)
 static void next_cmd(unix_scan *s, frame *f, uint8_t end, size_t sep_off, size_t sep_len)
 {
 	f->c.end = end;
-	judge(s, f);
+	/* judge() finds nothing in a command without a word, nor at the top
+	 * level in one that runs nothing: most lines of prose, no call */
+	if (f->c.have_w0 && (f->c.pg || f->kind != F_TOP))
+		judge(s, f);
 	uint8_t start = f->start;
 	if (f->kind == F_TOP)
 		start = s->cmdline ? ST_LATE : s->gaps <= EARLY_WORDS ? ST_EARLY : ST_LATE;
@@ -1453,6 +1456,13 @@ static bool unix_run(unix_scan *s, size_t i, bool in_arg)
 			    !prog_find(p + i, e - i) && !keyword(p + i, e - i)) {
 				f->c.have_w0 = true;
 				i = e;
+				/* and the blanks after it, as the C_SPACE branch
+				 * below takes them (no word is open to end) */
+				if (i < n && cls[p[i]] & C_SPACE) {
+					s->gaps++;
+					while (i < n && (cls[p[i]] & C_SPACE))
+						i++;
+				}
 				continue;
 			}
 		}
