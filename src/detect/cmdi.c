@@ -1385,6 +1385,14 @@ static bool unix_run(unix_scan *s, size_t i, bool in_arg)
 				i++; /* inside a word: not a comment */
 				continue;
 			}
+			if (p[i] == '\n' && !f->dq) {
+				/* the line ends the command: as case '\n' below does,
+				 * without a pass through this skip for one byte */
+				sep(s, f, i, 1, E_SEP);
+				s->gaps++;
+				i++;
+				continue;
+			}
 		}
 		uint8_t c = p[i];
 		if (f->sq) {
