@@ -1531,6 +1531,14 @@ static bool unix_run(unix_scan *s, size_t i, bool in_arg)
 			if (s->depth == 0)
 				s->gaps++;
 			i++;
+			/* blank lines: each ends an empty command, with no word
+			 * open, as a pass of the loop per newline would */
+			while (i < n && p[i] == '\n' && !s->hit) {
+				next_cmd(s, f, E_SEP, i, 1);
+				if (s->depth == 0)
+					s->gaps++;
+				i++;
+			}
 			break;
 		case ';':
 			sep(s, f, i, (i + 1 < n && p[i + 1] == ';') ? 2 : 1, E_SEP);
