@@ -1375,7 +1375,7 @@ static bool unix_run(unix_scan *s, size_t i, bool in_arg)
 				/* no word to go on with before a newline or the end:
 				 * it would only be fed as one more argument of a
 				 * command that runs nothing, which judge() ignores */
-				if (!sp && i < n && p[i] != '\n')
+				if (!sp && i < n && p[i] != '\n' && p[i] != ')')
 					word_begin(f, i);
 			}
 			if (i >= n)
@@ -1390,6 +1390,15 @@ static bool unix_run(unix_scan *s, size_t i, bool in_arg)
 				 * without a pass through this skip for one byte */
 				sep(s, f, i, 1, E_SEP);
 				s->gaps++;
+				i++;
+				continue;
+			}
+			if (p[i] == ')' && !f->dq) {
+				/* the top level has no substitution to close: case ')'
+				 * ends the word, fed as one more argument of a command
+				 * that runs nothing, which judge() ignores (Markdown
+				 * links end with one) */
+				f->in_word = false;
 				i++;
 				continue;
 			}
