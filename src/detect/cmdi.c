@@ -233,19 +233,18 @@ static const prog *prog_find(const uint8_t *t, size_t len)
 		}
 	if (len == 0 || !(prog_at[t[0]].lens & 1u << len))
 		return NULL;
-	size_t lo = prog_at[t[0]].lo, hi = prog_at[t[0]].hi;
-	char key[16];
-	memcpy(key, t, len);
-	key[len] = 0;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(key, progs[mid].name);
-		if (c == 0)
-			return &progs[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
+	/* the names under one first byte are a few, and those of another
+	 * length are passed over by a byte compare: cheaper than a binary
+	 * search of strcmp() calls on a copy of the word */
+	for (size_t k = prog_at[t[0]].lo; k < prog_at[t[0]].hi; k++) {
+		if (prog_len[k] != len)
+			continue;
+		const char *name = progs[k].name;
+		size_t j = 1; /* t[0] is name[0]: the range is by first byte */
+		while (j < len && (uint8_t)name[j] == t[j])
+			j++;
+		if (j == len)
+			return &progs[k];
 	}
 	return NULL;
 }
