@@ -233,19 +233,18 @@ static const prog *prog_find(const uint8_t *t, size_t len)
 		}
 	if (len == 0 || !(prog_at[t[0]].lens & 1u << len))
 		return NULL;
-	size_t lo = prog_at[t[0]].lo, hi = prog_at[t[0]].hi;
-	char key[16];
-	memcpy(key, t, len);
-	key[len] = 0;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(key, progs[mid].name);
-		if (c == 0)
-			return &progs[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
+	/* the names under one first byte are a few, and those of another
+	 * length are passed over by a byte compare: cheaper than a binary
+	 * search of strcmp() calls on a copy of the word */
+	for (size_t k = prog_at[t[0]].lo; k < prog_at[t[0]].hi; k++) {
+		if (prog_len[k] != len)
+			continue;
+		const char *name = progs[k].name;
+		size_t j = 1; /* t[0] is name[0]: the range is by first byte */
+		while (j < len && (uint8_t)name[j] == t[j])
+			j++;
+		if (j == len)
+			return &progs[k];
 	}
 	return NULL;
 }
@@ -661,11 +660,18 @@ static const char *sensitive_file(const uint8_t *t, size_t len, bool glob)
 			continue;
 		}
 		if (f[0] == '/' && f[1] != 'e' && f[1] != 'p') { /* /root/, /.ssh/: anywhere */
+			/* the first two bytes before a call: a URL has many
+			 * places to try and no match at most of them */
 			for (size_t i = 0; i + fl <= k; i++)
-				if (memcmp(norm + i, f, fl) == 0)
+				if (norm[i] == '/' && norm[i + 1] == (uint8_t)f[1] &&
+				    memcmp(norm + i, f, fl) == 0)
 					return f;
 			continue;
 		}
+		/* both tests below want the text to start with the name's '/'
+		 * or with the '.' of a relative path */
+		if (norm[0] != '/' && norm[0] != '.')
+			continue;
 		if (k >= fl && memcmp(norm, f, fl) == 0 && (k == fl || f[fl - 1] == '/'))
 			return f;
 		/* ../../etc/passwd: the file at the end of a relative path */
@@ -706,6 +712,11 @@ static const prog *resolve(const word *w, const char **how)
 	*how = NULL;
 	const uint8_t *t = w->t;
 	size_t len = w->len;
+	/* Every way below to name a program, bar a glob, starts at t[0] with
+	 * its name or with the '/' of a directory: a word whose first byte
+	 * starts no program name (most prose: "The", "[link]") names none. */
+	if (len > 0 && t[0] != '/' && !prog_at[t[0]].lens && (w->trunc || !(w->fl & W_GLOB)))
+		return NULL;
 	if (w->trunc) { /* getent+hosts+a.long.host.name */
 		const uint8_t *plus = memchr(t, '+', len);
 		const prog *pg = plus ? prog_find(t, (size_t)(plus - t)) : NULL;
@@ -780,16 +791,22 @@ static const prog *resolve(const word *w, const char **how)
 	return pg;
 }
 
-static bool reserved(const word *w)
+/* Is t[0..len) a word the shell reads as syntax before a command? */
+static bool keyword(const uint8_t *t, size_t len)
 {
 	static const char *const kw[] = {"if",    "then", "else", "elif", "do",      "while",
 	                                 "until", "!",    "{",    "time", "command", "builtin"};
-	if (w->fl & W_QUOTE)
-		return false;
 	for (size_t k = 0; k < sizeof kw / sizeof kw[0]; k++)
-		if (name_is(w->t, w->len, kw[k]))
+		if (name_is(t, len, kw[k]))
 			return true;
 	return false;
+}
+
+static bool reserved(const word *w)
+{
+	if (w->fl & W_QUOTE)
+		return false;
+	return keyword(w->t, w->len);
 }
 
 static void evidence(cmd *c, const word *w, unsigned a, const char *what)
@@ -826,19 +843,27 @@ static void arg(cmd *c, const word *w, bool redir)
 	}
 	if (t[0] == '/' || t[0] == '~' || (t[0] == '.' && len > 1 && (t[1] == '/' || t[1] == '.')))
 		c->args |= A_PATH;
-	const char *f = sensitive_file(t, len, (w->fl & W_GLOB) != 0);
-	if (f)
-		evidence(c, w, A_SENS | A_PATH, f);
-	if (has(t, len, "/dev/tcp/") || has(t, len, "/dev/udp/"))
-		evidence(c, w, A_DEVTCP, "/dev/tcp");
-	if (has(t, len, "://"))
-		c->args |= A_URL;
-	bool digits = true, dot = false;
+	bool digits = true, dot = false, slash = false;
 	for (size_t i = 0; i < len; i++) {
 		if (!is_digit(t[i]))
 			digits = false;
 		if (t[i] == '.' && i > 0 && i + 1 < len)
 			dot = true;
+		if (t[i] == '/')
+			slash = true;
+	}
+	/* a file, a socket or a URL has a '/' (a glob may match one without):
+	 * most arguments are plain words, and the searches cost calls */
+	if (slash || (w->fl & W_GLOB)) {
+		const char *f = sensitive_file(t, len, (w->fl & W_GLOB) != 0);
+		if (f)
+			evidence(c, w, A_SENS | A_PATH, f);
+	}
+	if (slash) {
+		if (has(t, len, "/dev/tcp/") || has(t, len, "/dev/udp/"))
+			evidence(c, w, A_DEVTCP, "/dev/tcp");
+		if (has(t, len, "://"))
+			c->args |= A_URL;
 	}
 	if (digits)
 		c->args |= A_NUM;
@@ -1072,7 +1097,10 @@ static void cmd_reset(cmd *c, uint8_t start, size_t sep_off, size_t sep_len)
 static void next_cmd(unix_scan *s, frame *f, uint8_t end, size_t sep_off, size_t sep_len)
 {
 	f->c.end = end;
-	judge(s, f);
+	/* judge() finds nothing in a command without a word, nor at the top
+	 * level in one that runs nothing: most lines of prose, no call */
+	if (f->c.have_w0 && (f->c.pg || f->kind != F_TOP))
+		judge(s, f);
 	uint8_t start = f->start;
 	if (f->kind == F_TOP)
 		start = s->cmdline ? ST_LATE : s->gaps <= EARLY_WORDS ? ST_EARLY : ST_LATE;
@@ -1284,27 +1312,28 @@ static size_t skip_to_stop(const uint8_t *p, size_t i, size_t n)
 	 * 0x22..0x27, ; < are 0x3b..0x3c; keep in step with stop_bytes */
 	const sk_u8x16 quot = sk_splat('"'), six = sk_splat(6), semi = sk_splat(';'),
 	               two = sk_splat(2);
-	while (i < n) {
-		sk_u8x16 x;
-		size_t left = n - i;
-		if (left >= 16) {
-			memcpy(&x, p + i, 16);
-		} else {
-			uint8_t tail[16] = {0}; /* NULs: no stop byte */
-			memcpy(tail, p + i, left);
-			memcpy(&x, tail, 16);
-		}
-		sk_u8x16 m = (sk_u8x16)((sk_u8x16)(x - quot) < six) |
-		             (sk_u8x16)((sk_u8x16)(x - semi) < two) |
-		             (sk_u8x16)(x == sk_splat('\n')) | (sk_u8x16)(x == sk_splat(')')) |
-		             (sk_u8x16)(x == sk_splat('>')) | (sk_u8x16)(x == sk_splat('\\')) |
-		             (sk_u8x16)(x == sk_splat('`')) | (sk_u8x16)(x == sk_splat('|'));
-		size_t k = (size_t)sk_first_lane(m);
+#define STOP_LANES(x)                                                                              \
+	((sk_u8x16)((sk_u8x16)((x)-quot) < six) | (sk_u8x16)((sk_u8x16)((x)-semi) < two) |         \
+	 (sk_u8x16)((x) == sk_splat('\n')) | (sk_u8x16)((x) == sk_splat(')')) |                    \
+	 (sk_u8x16)((x) == sk_splat('>')) | (sk_u8x16)((x) == sk_splat('\\')) |                    \
+	 (sk_u8x16)((x) == sk_splat('`')) | (sk_u8x16)((x) == sk_splat('|')))
+	sk_u8x16 x;
+	/* whole blocks in a loop of their own: the padded tail, once at the
+	 * end, kept its set-up out of every block */
+	for (; i < n && n - i >= 16; i += 16) {
+		memcpy(&x, p + i, 16);
+		size_t k = (size_t)sk_first_lane(STOP_LANES(x));
 		if (k < 16)
-			return k < left ? i + k : n;
-		i += 16;
+			return i + k;
 	}
-	return n;
+	if (i >= n)
+		return n;
+	uint8_t tail[16] = {0}; /* NULs: no stop byte */
+	memcpy(tail, p + i, n - i);
+	memcpy(&x, tail, 16);
+	size_t k = (size_t)sk_first_lane(STOP_LANES(x));
+#undef STOP_LANES
+	return k < n - i ? i + k : n;
 }
 
 /* What a backslash escapes inside double quotes; NUL too, as the
@@ -1342,7 +1371,10 @@ static bool unix_run(unix_scan *s, size_t i, bool in_arg)
 			if (i > from && !f->dq) {
 				bool sp = cls[p[i - 1]] & C_SPACE;
 				f->in_word = false;
-				if (!sp)
+				/* no word to go on with before a newline or the end:
+				 * it would only be fed as one more argument of a
+				 * command that runs nothing, which judge() ignores */
+				if (!sp && i < n && p[i] != '\n' && p[i] != ')')
 					word_begin(f, i);
 			}
 			if (i >= n)
@@ -1350,6 +1382,23 @@ static bool unix_run(unix_scan *s, size_t i, bool in_arg)
 			if (p[i] == '#' && !f->dq && i > 0 && !(cls[p[i - 1]] & C_SPACE) &&
 			    p[i - 1] != '\n') {
 				i++; /* inside a word: not a comment */
+				continue;
+			}
+			if (p[i] == '\n' && !f->dq) {
+				/* the line ends the command: as case '\n' below does,
+				 * without a pass through this skip for one byte */
+				sep(s, f, i, 1, E_SEP);
+				s->gaps++;
+				i++;
+				continue;
+			}
+			if (p[i] == ')' && !f->dq) {
+				/* the top level has no substitution to close: case ')'
+				 * ends the word, fed as one more argument of a command
+				 * that runs nothing, which judge() ignores (Markdown
+				 * links end with one) */
+				f->in_word = false;
+				i++;
 				continue;
 			}
 		}
@@ -1406,6 +1455,33 @@ static bool unix_run(unix_scan *s, size_t i, bool in_arg)
 			continue;
 		}
 		uint16_t k = cls[c];
+		if (k & C_PLAIN && !f->in_word && s->depth == 0 && !f->c.have_w0 &&
+		    !f->c.redir_next && c != '/') {
+			/* A command word of plain bytes and commas that a blank or
+			 * the end closes, and that is no program and no keyword:
+			 * resolve() would find nothing in it, and at the top
+			 * level an unknown command's word is never read again.
+			 * Prose starts most lines with one; note the command has
+			 * its word and go on without rebuilding it. */
+			size_t e = i + 1, lim = i + WORD_MAX + 1;
+			if (lim > n)
+				lim = n;
+			while (e < lim && (cls[p[e]] & C_PLAIN || p[e] == ','))
+				e++;
+			if (e - i <= WORD_MAX && (e == n || cls[p[e]] & C_SPACE || p[e] == '\n') &&
+			    !prog_find(p + i, e - i) && !keyword(p + i, e - i)) {
+				f->c.have_w0 = true;
+				i = e;
+				/* and the blanks after it, as the C_SPACE branch
+				 * below takes them (no word is open to end) */
+				if (i < n && cls[p[i]] & C_SPACE) {
+					s->gaps++;
+					while (i < n && (cls[p[i]] & C_SPACE))
+						i++;
+				}
+				continue;
+			}
+		}
 		if (k & C_PLAIN) {
 			word_begin(f, i);
 			if (f->c.have_w0 && !f->c.pg && !f->c.wrap && !f->c.redir_next) {
@@ -1463,6 +1539,14 @@ static bool unix_run(unix_scan *s, size_t i, bool in_arg)
 			if (s->depth == 0)
 				s->gaps++;
 			i++;
+			/* blank lines: each ends an empty command, with no word
+			 * open, as a pass of the loop per newline would */
+			while (i < n && p[i] == '\n' && !s->hit) {
+				next_cmd(s, f, E_SEP, i, 1);
+				if (s->depth == 0)
+					s->gaps++;
+				i++;
+			}
 			break;
 		case ';':
 			sep(s, f, i, (i + 1 < n && p[i + 1] == ';') ? 2 : 1, E_SEP);
@@ -1650,6 +1734,36 @@ static bool shellshock(const uint8_t *p, size_t n, sk_detect_match *m)
 	return true;
 }
 
+/* Does p[0..n) hold a C_SPECIAL byte? 16 bytes at a time, by ranges of
+ * neighbours: $ % & ' ( ) * are 0x24..0x2a, ; < 0x3b..0x3c, > ? 0x3e..0x3f,
+ * [ \ 0x5b..0x5c, { | } 0x7b..0x7d; keep in step with ccls(). */
+static bool any_special(const uint8_t *p, size_t n)
+{
+#define SPECIAL_LANES(x)                                                                           \
+	((sk_u8x16)((sk_u8x16)((x)-sk_splat(0x24)) < sk_splat(7)) |                                \
+	 (sk_u8x16)((sk_u8x16)((x)-sk_splat(0x3b)) < sk_splat(2)) |                                \
+	 (sk_u8x16)((sk_u8x16)((x)-sk_splat(0x3e)) < sk_splat(2)) |                                \
+	 (sk_u8x16)((sk_u8x16)((x)-sk_splat(0x5b)) < sk_splat(2)) |                                \
+	 (sk_u8x16)((sk_u8x16)((x)-sk_splat(0x7b)) < sk_splat(3)) |                                \
+	 (sk_u8x16)((x) == sk_splat('"')) | (sk_u8x16)((x) == sk_splat('\n')) |                    \
+	 (sk_u8x16)((x) == sk_splat('`')))
+	sk_u8x16 x;
+	size_t i = 0;
+	for (; n - i >= 16; i += 16) {
+		memcpy(&x, p + i, 16);
+		if (sk_any_lane(SPECIAL_LANES(x)))
+			return true;
+	}
+	if (i == n)
+		return false;
+	uint8_t tail[16] = {0}; /* NULs: not special */
+	memcpy(tail, p + i, n - i);
+	memcpy(&x, tail, 16);
+	bool any = sk_any_lane(SPECIAL_LANES(x));
+#undef SPECIAL_LANES
+	return any;
+}
+
 bool sk_detect_command(const uint8_t *p, size_t n, int level, sk_detect_match *m)
 {
 	if (!p || n == 0)
@@ -1659,10 +1773,7 @@ bool sk_detect_command(const uint8_t *p, size_t n, int level, sk_detect_match *m
 		return true;
 	/* Without any shell character only a whole command line can matter,
 	 * and only if its first word is a program. */
-	bool special = false;
-	for (size_t i = 0; i < n && !special; i++)
-		special = cls[p[i]] & C_SPECIAL;
-	if (!special) {
+	if (!any_special(p, n)) {
 		size_t i = 0;
 		while (i < n && (cls[p[i]] & C_SPACE))
 			i++;
