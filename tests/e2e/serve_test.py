@@ -379,6 +379,25 @@ def get(path, extra=""):
     return ("GET %s HTTP/1.1\r\n%s\r\n%s\r\n" % (path, HOST, extra)).encode()
 
 
+def allow_until_passes(port, request_id, args, probe):
+    """Runs `sekisho allow REQUEST_ID ARGS` until the event is in the store (it lands a moment
+    after the answer), then sends probe until the reloaded rules let it through (the reload
+    takes its time, longer under the sanitizers on a busy machine). Gives up after 20 s.
+    Returns allow's result and the probe's last status."""
+    deadline = time.time() + 20
+    while True:
+        r = subprocess.run([SEKISHO, "allow", request_id] + args, capture_output=True, text=True,
+                           timeout=60)
+        if r.returncode == 0 or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    while True:
+        st, _, _, _ = request(port, get(probe))
+        if st == 200 or r.returncode != 0 or time.time() > deadline:
+            return r, st
+        time.sleep(0.2)
+
+
 # ---------------------------------------------------------------- tests
 
 
@@ -467,23 +486,9 @@ def store_suite(up, store_of, acl):
     gw = Gateway(up.port, ["--acl", acl_file, "--events", store], name="allow")
     attack = "/docs/search?q=select%20name%20from%20users%20where%20id%3D1%20or%201%3D1"
     st0, h0, _, _ = request(gw.port, get(attack))
-    # The event reaches the store a moment after the answer, and the reload
-    # takes its time (longer under the sanitizers on a busy machine): wait
-    # for each, up to 20 s, rather than sleep a fixed time.
-    deadline = time.time() + 20
-    while True:
-        r = subprocess.run([SEKISHO, "allow", h0.get("x-request-id", "none"), "--events",
-                            store, "--acl", acl_file, "--reload", "--admin",
-                            "127.0.0.1:%d" % gw.admin], capture_output=True, text=True,
-                           timeout=60)
-        if r.returncode == 0 or time.time() > deadline:
-            break
-        time.sleep(0.2)
-    while True:
-        st1, _, _, _ = request(gw.port, get(attack))
-        if st1 == 200 or time.time() > deadline:
-            break
-        time.sleep(0.2)
+    r, st1 = allow_until_passes(gw.port, h0.get("x-request-id", "none"),
+                                ["--events", store, "--acl", acl_file, "--reload", "--admin",
+                                 "127.0.0.1:%d" % gw.admin], attack)
     st2, _, _, _ = request(gw.port, get(attack.replace("/docs/search", "/other")))
     st3, _, _, _ = request(gw.port, get("/docs/search?q=<script>alert(1)</script>"))
     v = subprocess.run([SEKISHO, "acl", "validate", acl_file], capture_output=True, text=True)
@@ -500,12 +505,9 @@ def store_suite(up, store_of, acl):
     # --param: the exception follows one query argument's value, not the path
     attack2 = "/report?sort=id%20desc&q=1%27%20or%20%271%27%3D%271"
     st0, h0, _, _ = request(gw.port, get(attack2))
-    time.sleep(0.4)
-    r = subprocess.run([SEKISHO, "allow", h0.get("x-request-id", "none"), "--events", store,
-                        "--acl", acl_file, "--param", "q", "--reload", "--admin",
-                        "127.0.0.1:%d" % gw.admin], capture_output=True, text=True, timeout=60)
-    time.sleep(0.5)
-    st1, _, _, _ = request(gw.port, get(attack2))
+    r, st1 = allow_until_passes(gw.port, h0.get("x-request-id", "none"),
+                                ["--events", store, "--acl", acl_file, "--param", "q",
+                                 "--reload", "--admin", "127.0.0.1:%d" % gw.admin], attack2)
     st2, _, _, _ = request(gw.port, get("/report?q=1%27%20or%20%272%27%3D%272"))
     st3, _, _, _ = request(gw.port, get(attack2.replace("/report", "/other-report")))
     ok(st0 == 403 and r.returncode == 0 and "SingleQueryArgument" in r.stdout and st1 == 200
@@ -522,16 +524,22 @@ def store_suite(up, store_of, acl):
     store = store_of("wrapped")
     gw = Gateway(up.port, ["--acl", wfile, "--events", store], name="wrapped")
     st0, _, _, _ = request(gw.port, get("/tea/green"))
-    time.sleep(0.4)
-    time.sleep(0.2)
-    first = subprocess.run([SEKISHO, "events", "--events", store, "--json"], capture_output=True,
-                           text=True).stdout.splitlines()
+    deadline = time.time() + 20
+    while True:  # the event lands a moment after the answer
+        first = subprocess.run([SEKISHO, "events", "--events", store, "--json"],
+                               capture_output=True, text=True).stdout.splitlines()
+        if first or time.time() > deadline:
+            break
+        time.sleep(0.2)
     eid = str(json.loads(first[0])["id"]) if first else "0"
     r = subprocess.run([SEKISHO, "allow", eid, "--events", store, "--acl", wfile, "--write"],
                        capture_output=True, text=True, timeout=60)
     gw.proc.send_signal(signal.SIGHUP)
-    time.sleep(0.5)
-    st1, _, _, _ = request(gw.port, get("/tea/green"))
+    while True:  # the reload takes its time
+        st1, _, _, _ = request(gw.port, get("/tea/green"))
+        if st1 == 200 or r.returncode != 0 or time.time() > deadline:
+            break
+        time.sleep(0.2)
     st2, _, _, _ = request(gw.port, get("/tea/black"))
     doc = json.load(open(wfile))
     stmts = json.dumps(doc)
