@@ -1,4 +1,5 @@
 /* Compiles an sk_acl into lanes: see engine.h. */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -315,6 +316,10 @@ sk_status sk_program_compile(sk_acl *acl, const sk_engine_options *opt, sk_progr
 	p->acl = acl;
 	if (opt)
 		p->opt = *opt;
+	/* A number no other program of this process gets, unlike its address,
+	 * which a later program may reuse. */
+	static atomic_uint_fast64_t serials;
+	p->serial = atomic_fetch_add(&serials, 1) + 1;
 	builder b = {.p = p, .err = err};
 	sk_status st = SK_OK;
 	for (size_t i = 0; i < acl->nrules && !st; i++)
@@ -415,7 +420,7 @@ sk_status sk_scratch_create(const sk_program *p, sk_scratch **out)
 	if (!s)
 		return SK_E_NOMEM;
 	s->memo = calloc(SK_DET_MEMO_SLOTS, sizeof *s->memo);
-	s->prog = p;
+	s->prog_serial = p->serial;
 	s->clean = aligned_alloc(_Alignof(sk_clean_value), SK_CLEAN_SLOTS * sizeof *s->clean);
 	if (s->clean)
 		memset(s->clean, 0, SK_CLEAN_SLOTS * sizeof *s->clean);

@@ -186,11 +186,11 @@ static lane_state *lane(ev *e, int idx, field_state **fsp)
 /* The slot of the thread's table of clean values (program.h) for v, a
  * value of at most SK_CLEAN_BYTES. Its hash reads v with overlapping
  * loads from both ends, which together cover every byte of so short a
- * value. NULL when the scratch was made for another program, whose lane
- * bits would name other lanes. */
+ * value. NULL when the scratch was made for another program (even one that
+ * lived at the same address), whose lane bits would name other lanes. */
 static inline sk_clean_value *clean_slot(const ev *e, sk_str v)
 {
-	if (e->s->prog != e->p)
+	if (e->s->prog_serial != e->p->serial)
 		return NULL;
 	const uint8_t *p = v.p;
 	size_t n = v.n;

@@ -61,6 +61,7 @@ struct sk_program {
 	size_t nrates;
 	MMDB_s *mmdb; /* NULL without a country database */
 	size_t hs_patterns, pcre_patterns;
+	uint64_t serial; /* unique in the process: which program a scratch was made for */
 };
 
 /* One detector verdict remembered for the request being evaluated (eval.c):
@@ -99,10 +100,10 @@ typedef struct sk_clean_value {
 #define SK_CLEAN_SLOTS 8192 /* a power of two; direct-mapped */
 
 struct sk_scratch {
-	sk_det_memo *memo;      /* SK_DET_MEMO_SLOTS, open addressing */
-	const sk_program *prog; /* the program it was made for */
-	sk_clean_value *clean;  /* SK_CLEAN_SLOTS */
-	uint64_t epoch;         /* one per evaluation; 0 marks an unused slot */
+	sk_det_memo *memo;     /* SK_DET_MEMO_SLOTS, open addressing */
+	uint64_t prog_serial;  /* the serial of the program it was made for */
+	sk_clean_value *clean; /* SK_CLEAN_SLOTS */
+	uint64_t epoch;        /* one per evaluation; 0 marks an unused slot */
 	hs_scratch_t *hs;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
