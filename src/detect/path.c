@@ -711,29 +711,6 @@ static bool scan(const sk_unesc *u, int level, sk_detect_match *m)
 	return false;
 }
 
-/* The first '%' or byte from C0 up in p[0..n), or n: where something
- * to decode may start. sk_unesc_needed() only looks forward from such a
- * byte, so asking it from there gives its answer for the whole value
- * without its heavier test on every byte of the plain ASCII before. */
-static size_t first_escape(const uint8_t *p, size_t n)
-{
-	const sk_u8x16 pct = sk_splat('%'), top2 = sk_splat(0xc0);
-	for (size_t i = 0; i < n; i += 16) {
-		sk_u8x16 x;
-		if (n - i >= 16) {
-			memcpy(&x, p + i, 16);
-		} else {
-			uint8_t tail[16] = {0}; /* NULs past the end */
-			memcpy(tail, p + i, n - i);
-			memcpy(&x, tail, 16);
-		}
-		int k = sk_first_lane((sk_u8x16)(x == pct) | (sk_u8x16)((x & top2) == top2));
-		if (k < 16)
-			return i + (size_t)k;
-	}
-	return n;
-}
-
 bool sk_detect_path_traversal(const uint8_t *p, size_t n, int level, sk_detect_match *m)
 {
 	if (!p || n < 2)
@@ -741,8 +718,7 @@ bool sk_detect_path_traversal(const uint8_t *p, size_t n, int level, sk_detect_m
 	/* every traversal or file reference has a dot or a separator, or
 	 * hides one in an escape or a multi-byte look-alike; scan() finds
 	 * nothing in a value without any of them */
-	size_t k = first_escape(p, n);
-	bool decode = k < n && sk_unesc_needed(p + k, n - k);
+	bool decode = sk_unesc_needed(p, n);
 	sk_unesc u;
 	sk_unesc_begin(&u);
 	while (sk_unesc_next(&u, p, n, decode))

@@ -694,24 +694,6 @@ typedef struct lexer {
 	long exec_kw;   /* offset of a keyword that opens one, or -1 */
 } lexer;
 
-/* The first byte in [s, e) equal to a or b, or e: 16 bytes at a time
- * while that many are left (string literals and comments run long), then
- * one by one. */
-static inline const uint8_t *find_either(const uint8_t *s, const uint8_t *e, uint8_t a, uint8_t b)
-{
-	const sk_u8x16 va = sk_splat(a), vb = sk_splat(b);
-	for (; e - s >= 16; s += 16) {
-		sk_u8x16 x;
-		memcpy(&x, s, 16);
-		unsigned bits = sk_lane_bits((sk_u8x16)(x == va) | (sk_u8x16)(x == vb));
-		if (bits)
-			return s + __builtin_ctz(bits);
-	}
-	while (s < e && *s != a && *s != b)
-		s++;
-	return s;
-}
-
 /* Scans a quoted literal that starts at p[i] == q; returns the end offset
  * (after the closing quote, or n). Doubled quotes and, for ' and ",
  * backslashes escape. */
@@ -719,8 +701,9 @@ static size_t scan_quoted(const uint8_t *p, size_t n, size_t i, uint8_t q, bool 
 {
 	const uint8_t *e = p + n;
 	for (const uint8_t *s = p + i + 1; s < e;) {
-		s = find_either(s, e, q, bslash ? '\\' : q);
-		if (s == e)
+		uint8_t b = bslash ? '\\' : q;
+		s = sk_find_any4(s, e, q, b, b, b);
+		if (!s)
 			break;
 		if (*s != q) { /* a backslash: the next byte is literal */
 			if (e - s <= 2)
@@ -3087,31 +3070,9 @@ static unsigned short_value_bytes(const uint8_t *p, size_t n)
 {
 	if (n > 128)
 		return HAS_ALL;
-	const sk_u8x16 sq = sk_splat('\''), dq = sk_splat('"'), par = sk_splat('('),
-	               us = sk_splat('_'), semi = sk_splat(';');
-	sk_u8x16 msq = {0}, mdq = {0}, mpar = {0}, mus = {0}, msemi = {0}, x = {0};
-	size_t i = 0;
-	for (;;) {
-		if (n - i >= 16) {
-			memcpy(&x, p + i, 16);
-			i += 16;
-		} else if (i == 0) {
-			memcpy(&x, p, n); /* padded with NUL, none of the five */
-			i = n;
-		} else if (i < n) {
-			memcpy(&x, p + n - 16, 16); /* again some bytes already seen */
-			i = n;
-		} else {
-			break;
-		}
-		msq |= (sk_u8x16)(x == sq);
-		mdq |= (sk_u8x16)(x == dq);
-		mpar |= (sk_u8x16)(x == par);
-		mus |= (sk_u8x16)(x == us);
-		msemi |= (sk_u8x16)(x == semi);
-	}
-	return sk_any_lane(msq) | sk_any_lane(mdq) << 1 | sk_any_lane(mpar) << 2 |
-	       sk_any_lane(mus) << 3 | sk_any_lane(msemi) << 4;
+	/* ';' fills the three spare slots: the compares of a repeated byte
+	 * fold into one */
+	return sk_bytes_present8(p, n, '\'', '"', '(', '_', ';', ';', ';', ';') & HAS_ALL;
 }
 
 /* Whether p[0..n) holds a '(', cached in *known (-1: not looked yet). */

@@ -523,35 +523,6 @@ static bool ssrf_chunk(const sk_unesc *u, int level, sk_detect_match *m)
 	return ssrf_v4(u, 0, level, m) || ssrf_v6(u, level, m) || ssrf_names(u, level, m);
 }
 
-/* The first '%' or byte from C0 up in p[0..n), or n. */
-static size_t first_escape(const uint8_t *p, size_t n)
-{
-	const sk_u8x16 pct = sk_splat('%'), top2 = sk_splat(0xc0);
-	for (size_t i = 0; i < n; i += 16) {
-		sk_u8x16 x;
-		if (n - i >= 16) {
-			memcpy(&x, p + i, 16);
-		} else {
-			uint8_t tail[16] = {0}; /* NULs past the end */
-			memcpy(tail, p + i, n - i);
-			memcpy(&x, tail, 16);
-		}
-		int k = sk_first_lane((sk_u8x16)(x == pct) | (sk_u8x16)((x & top2) == top2));
-		if (k < 16)
-			return i + (size_t)k;
-	}
-	return n;
-}
-
-/* sk_unesc_needed(p, n), given the first '%' or byte from C0 up: it acts
- * only on such bytes and looks forward from them, so asking it from
- * there gives its answer for the whole value, without its heavier test
- * on every byte of the plain ASCII before. */
-static bool needs_decoding(const uint8_t *p, size_t n, size_t esc)
-{
-	return esc < n && sk_unesc_needed(p + esc, n - esc);
-}
-
 /* Where each pass over a value read as it is can find something. */
 typedef struct ssrf_pre {
 	size_t v4;  /* the first place v4_start() stops at, n when none */
@@ -630,7 +601,7 @@ bool sk_detect_ssrf(const uint8_t *p, size_t n, int level, sk_detect_match *m)
 		return false;
 	ssrf_pre pre;
 	ssrf_prefilter(p, n, &pre);
-	bool decode = pre.esc && needs_decoding(p, n, first_escape(p, n));
+	bool decode = pre.esc && sk_unesc_needed(p, n);
 	sk_unesc u;
 	sk_unesc_begin(&u);
 	if (!decode) {
@@ -794,7 +765,7 @@ bool sk_detect_rfi(const uint8_t *p, size_t n, int level, sk_detect_match *m)
 {
 	if (!p || n < 4)
 		return false;
-	bool decode = needs_decoding(p, n, first_escape(p, n));
+	bool decode = sk_unesc_needed(p, n);
 	/* every URL has a slash; memchr() is the cheapest pass there is */
 	if (!decode && !memchr(p, '/', n) && !memchr(p, '\\', n))
 		return false;
