@@ -114,30 +114,41 @@ static field_state *field(ev *e, const sk_field *f)
 	return fs;
 }
 
-/* The input lane idx hands its last transformation for value i: its
- * parent's output, or the field's value. */
-static sk_str lane_input(const ev *e, int idx, const field_state *fs, size_t i)
-{
-	int parent = e->p->lanes[idx].parent;
-	return parent >= 0 ? e->ls[parent].vals[i] : fs->fv.vals[i];
-}
+/* Slots looked at for one input: past them the output is not remembered. */
+#define TX_MEMO_PROBES 4
+/* Inputs shorter than this are transformed again rather than looked up. */
+#define TX_MEMO_MIN 32
 
-/* A twin lane (program.h) that already transformed the same input slice
- * for value i has this lane's output: *out gets it and true is returned. */
-static bool twin_output(const ev *e, const sk_lane *l, const field_state *fs, size_t i, sk_str in,
-                        sk_str *out)
+/* Applies transformation tx to in, or recalls its output when this
+ * evaluation applied it to the same bytes at the same address before
+ * (program.h: sk_tx_memo). Returns 0, or -1 when out of memory. */
+static int transform(ev *e, int tx, sk_str in, sk_str *out)
 {
-	for (int k = 0; k < l->ntx_twins; k++) {
-		int t = l->tx_twins[k];
-		if (!e->ls[t].done)
-			continue;
-		sk_str tin = lane_input(e, t, fs, i);
-		if (tin.p == in.p && tin.n == in.n) {
-			*out = e->ls[t].vals[i];
-			return true;
+	/* A short value costs less to transform again than to look up. */
+	if (in.n < TX_MEMO_MIN)
+		return sk_transform_apply((sk_transform)tx, in, e->a, out) ? -1 : 0;
+	sk_scratch *sc = e->s;
+	uint64_t h =
+	    ((uintptr_t)in.p ^ (uint64_t)in.n << 40 ^ (uint64_t)tx << 58) * 0x9e3779b97f4a7c15ull;
+	size_t first = (size_t)(h >> 32);
+	sk_tx_memo *free_slot = NULL;
+	for (unsigned k = 0; k < TX_MEMO_PROBES; k++) {
+		sk_tx_memo *c = &sc->tx_memo[(first + k) & (SK_TX_MEMO_SLOTS - 1)];
+		if (c->epoch != sc->epoch) {
+			free_slot = c;
+			break;
+		}
+		if (c->in == in.p && c->n == in.n && c->tx == tx) {
+			*out = c->out;
+			return 0;
 		}
 	}
-	return false;
+	if (sk_transform_apply((sk_transform)tx, in, e->a, out))
+		return -1;
+	if (free_slot)
+		*free_slot =
+		    (sk_tx_memo){.epoch = sc->epoch, .in = in.p, .n = in.n, .tx = tx, .out = *out};
+	return 0;
 }
 
 static lane_state *lane(ev *e, int idx, field_state **fsp)
@@ -170,12 +181,8 @@ static lane_state *lane(ev *e, int idx, field_state **fsp)
 	ls->dets = NULL;
 	for (size_t i = 0; i < n; i++) {
 		sk_str cur = src[i];
-		/* Only the last transformation is left to apply (unless the
-		 * chain is empty): a twin may have applied it to this slice. */
-		if (from == l->chain.n - 1 && twin_output(e, l, fs, i, cur, &ls->vals[i]))
-			continue;
 		for (int t = from; t < l->chain.n; t++)
-			if (sk_transform_apply((sk_transform)l->chain.tx[t], cur, e->a, &cur))
+			if (transform(e, l->chain.tx[t], cur, &cur))
 				return NULL;
 		ls->vals[i] = cur;
 	}
@@ -183,17 +190,19 @@ static lane_state *lane(ev *e, int idx, field_state **fsp)
 	return ls;
 }
 
-/* The slot of the thread's table of clean values (program.h) for v, a
- * value of at most SK_CLEAN_BYTES. Its hash reads v with overlapping
- * loads from both ends, which together cover every byte of so short a
- * value. NULL when the scratch was made for another program (even one that
- * lived at the same address), whose lane bits would name other lanes. */
-static inline sk_clean_value *clean_slot(const ev *e, sk_str v)
+/* The last step of the hashes below: a multiplication carries a bit only
+ * upwards, and the slot is taken from the low bits. */
+static inline uint64_t hash_final(uint64_t h)
 {
-	if (e->s->prog_serial != e->p->serial)
-		return NULL;
-	const uint8_t *p = v.p;
-	size_t n = v.n;
+	h ^= h >> 32;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	return h ^ (h >> 29);
+}
+
+/* The hash of a short value (at most SK_CLEAN_BYTES): overlapping loads
+ * from both ends, which together cover every byte of so short a value. */
+static inline uint64_t hash_short(const uint8_t *p, size_t n)
+{
 	uint64_t w[4] = {0, 0, 0, 0};
 	if (n >= 16) {
 		memcpy(&w[0], p, 8);
@@ -214,32 +223,76 @@ static inline sk_clean_value *clean_slot(const ev *e, sk_str v)
 	uint64_t h = n * 0x9e3779b97f4a7c15ull;
 	for (size_t k = 0; k < 4; k++)
 		h = (h ^ w[k]) * 0xff51afd7ed558ccdull;
-	return &e->s->clean[(h ^ (h >> 31)) & (SK_CLEAN_SLOTS - 1)];
+	return h ^ (h >> 31);
 }
 
-/* True when slot c holds v's bytes and the judge of bit in mask (det or
- * scan) found them clean. */
-static inline bool clean_known(const sk_clean_value *c, sk_str v, uint64_t mask)
+/* The hash of a longer value (over 32 bytes): its length and 48 of its
+ * bytes, from its start, middle and end. Values that differ only
+ * elsewhere share a slot, and the bytes compared on a hit tell them apart:
+ * the hash only picks the slot, in a few instructions whatever the length. */
+static inline uint64_t hash_long(const uint8_t *p, size_t n)
 {
-	return (mask & 1) && c->n == v.n && (v.n == 0 || memcmp(c->b, v.p, v.n) == 0);
+	uint64_t w[6];
+	memcpy(&w[0], p, 16);
+	memcpy(&w[2], p + n / 2 - 8, 16);
+	memcpy(&w[4], p + n - 16, 16);
+	uint64_t h = n * 0x9e3779b97f4a7c15ull;
+	for (size_t k = 0; k < 6; k++)
+		h = (h ^ w[k]) * 0xff51afd7ed558ccdull;
+	return hash_final(h);
 }
 
-/* Keeps in slot c that a judge found v clean: *bits (c->det or c->scan)
- * gets bit. Other bytes in the slot make way, verdicts and all; an entry's
- * bytes past its length are zero. */
-static inline void clean_keep(sk_clean_value *c, sk_str v, uint64_t *bits, int bit)
+/* The entry of the thread's tables of clean values (program.h) for v;
+ * *hash gets v's hash. NULL when v is too long to keep, or when the scratch
+ * was made for another program (even one that lived at the same address),
+ * whose lane bits would name other lanes. */
+static inline sk_clean_head *clean_slot(const ev *e, sk_str v, uint64_t *hash)
 {
-	if (c->n != v.n || (v.n && memcmp(c->b, v.p, v.n) != 0)) {
+	if (v.n > SK_CLEAN_LONG_BYTES || e->s->prog_serial != e->p->serial)
+		return NULL;
+	if (v.n <= SK_CLEAN_BYTES) {
+		*hash = hash_short(v.p, v.n);
+		return &e->s->clean[*hash & (SK_CLEAN_SLOTS - 1)].h;
+	}
+	*hash = hash_long(v.p, v.n);
+	return &e->s->clean_long[*hash & (SK_CLEAN_LONG_SLOTS - 1)].h;
+}
+
+/* The bytes kept in entry c (program.h: they follow its head). */
+static inline uint8_t *clean_bytes(sk_clean_head *c)
+{
+	return (uint8_t *)(c + 1);
+}
+
+/* True when entry c holds v, of the given hash. */
+static inline bool clean_holds(sk_clean_head *c, sk_str v, uint64_t hash)
+{
+	return c->hash == hash && c->n == v.n &&
+	       (v.n == 0 || memcmp(clean_bytes(c), v.p, v.n) == 0);
+}
+
+/* True when entry c holds v and the judge of bit in mask (det or scan)
+ * found it clean. */
+static inline bool clean_known(sk_clean_head *c, sk_str v, uint64_t hash, uint64_t mask)
+{
+	return (mask & 1) && clean_holds(c, v, hash);
+}
+
+/* Keeps in entry c that a judge found v clean: *bits (c->det or c->scan)
+ * gets bit. Other bytes in the entry make way, verdicts and all. */
+static inline void clean_keep(sk_clean_head *c, sk_str v, uint64_t hash, uint64_t *bits, int bit)
+{
+	if (!clean_holds(c, v, hash)) {
 		c->det = c->scan = 0;
+		c->hash = hash;
 		c->n = (uint32_t)v.n;
-		memset(c->b, 0, sizeof c->b);
 		if (v.n)
-			memcpy(c->b, v.p, v.n);
+			memcpy(clean_bytes(c), v.p, v.n);
 	}
 	*bits |= 1ull << bit;
 }
 
-/* A detector's bit at a level in sk_clean_value.det; -1 when it has none. */
+/* A detector's bit at a level in sk_clean_head.det; -1 when it has none. */
 static int det_bit(const sk_detector *d, int level)
 {
 	size_t n;
@@ -284,11 +337,12 @@ static int scan(ev *e, int idx, lane_state *ls, size_t nvals)
 		ls->bits[w] = 0;
 	for (size_t i = 0; i < nvals; i++) {
 		sk_str v = ls->vals[i];
-		/* A short value in which none of the lane's patterns matched
-		 * before (by any evaluation) matches none again. */
-		sk_clean_value *slot = NULL;
-		if (v.n <= SK_CLEAN_BYTES && l->clean_bit >= 0 && (slot = clean_slot(e, v)) &&
-		    clean_known(slot, v, slot->scan >> l->clean_bit))
+		/* A value in which none of the lane's patterns matched before
+		 * (by any evaluation) matches none again. */
+		sk_clean_head *slot = NULL;
+		uint64_t hash = 0;
+		if (l->clean_bit >= 0 && (slot = clean_slot(e, v, &hash)) &&
+		    clean_known(slot, v, hash, slot->scan >> l->clean_bit))
 			continue;
 		const char *d = v.p ? (const char *)v.p : "";
 		scan_ctx c = {ls, (int32_t)i, false};
@@ -313,7 +367,7 @@ static int scan(ev *e, int idx, lane_state *ls, size_t nvals)
 				c.matched = true;
 		}
 		if (slot && !c.matched)
-			clean_keep(slot, v, &slot->scan, l->clean_bit);
+			clean_keep(slot, v, hash, &slot->scan, l->clean_bit);
 	}
 	ls->scanned = true;
 	return 0;
@@ -444,29 +498,10 @@ static uint64_t memo_key(const sk_detector *d, int level, sk_str v)
  * (the table is per thread and never grows). */
 #define MEMO_PROBES 8
 
-/* detect() for values of at most SK_CLEAN_BYTES: the verdict comes from
- * the thread's table of clean values when the same bytes were judged clean
- * before, by any earlier evaluation. */
-static bool detect_short(ev *e, const sk_detector *d, int level, sk_str v, sk_detect_match *m)
+/* Runs d at level on a value longer than SK_CLEAN_BYTES, or recalls its
+ * verdict when it already judged the same bytes in this evaluation. */
+static bool detect_memo(ev *e, const sk_detector *d, int level, sk_str v, sk_detect_match *m)
 {
-	sk_clean_value *c = NULL;
-	int bit = det_bit(d, level);
-	if (bit >= 0 && (c = clean_slot(e, v)) && clean_known(c, v, c->det >> bit))
-		return false;
-	bool hit = d->fn(v.p, v.n, level, m);
-	if (!hit && c)
-		clean_keep(c, v, &c->det, bit);
-	return hit;
-}
-
-/* Runs d at level on v, or recalls its verdict when it already judged the
- * same bytes in this evaluation (detectors are pure: same bytes, same
- * verdict). Returns the verdict; *m is filled when it is a hit. m must
- * stay valid for the evaluation: it is what a later recall copies. */
-static bool detect(ev *e, const sk_detector *d, int level, sk_str v, sk_detect_match *m)
-{
-	if (v.n <= SK_CLEAN_BYTES)
-		return detect_short(e, d, level, v, m);
 	sk_scratch *sc = e->s;
 	uint64_t key = memo_key(d, level, v);
 	sk_det_memo *free_slot = NULL;
@@ -492,6 +527,27 @@ static bool detect(ev *e, const sk_detector *d, int level, sk_str v, sk_detect_m
 		                           .p = v.p,
 		                           .n = v.n,
 		                           .m = hit ? m : NULL};
+	return hit;
+}
+
+/* Runs d at level on v, or recalls its verdict: a clean one from the
+ * thread's tables of clean values, when an earlier evaluation found the
+ * same bytes clean; any one from this evaluation (detectors are pure:
+ * same bytes, same verdict). Returns the verdict; *m is filled when it is
+ * a hit. m must stay valid for the evaluation: it is what a later recall
+ * copies. */
+static bool detect(ev *e, const sk_detector *d, int level, sk_str v, sk_detect_match *m)
+{
+	int bit = det_bit(d, level);
+	uint64_t hash = 0;
+	sk_clean_head *c = bit >= 0 ? clean_slot(e, v, &hash) : NULL;
+	if (c && clean_known(c, v, hash, c->det >> bit))
+		return false;
+	/* Short values are cheap to judge again; the memo is for the rest. */
+	bool hit =
+	    v.n <= SK_CLEAN_BYTES ? d->fn(v.p, v.n, level, m) : detect_memo(e, d, level, v, m);
+	if (!hit && c)
+		clean_keep(c, v, hash, &c->det, bit);
 	return hit;
 }
 
@@ -739,14 +795,25 @@ static bool label_matches(const char *label, const sk_stmt *s)
 	return false;
 }
 
+/* Mixes n bytes into h, eight at a time (a rate key holds header values
+ * and cookies: a byte at a time, their hash was a long chain of
+ * multiplications). The length goes in first, which keeps the parts of a
+ * key apart. */
 static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
 {
 	const uint8_t *b = p;
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 0x100000001b3ull;
+	uint64_t w;
+	h = (h ^ n) * 0x9e3779b97f4a7c15ull;
+	for (; n >= 8; b += 8, n -= 8) {
+		memcpy(&w, b, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 29;
 	}
-	return h;
+	w = 0;
+	if (n)
+		memcpy(&w, b, n);
+	h = (h ^ w) * 0xff51afd7ed558ccdull;
+	return h ^ (h >> 31);
 }
 
 /* The aggregation key of a rate-based statement as a hash; 0 when the
@@ -828,7 +895,6 @@ static uint64_t rate_key(ev *e, const sk_stmt *s)
 			if (sk_transform_apply((sk_transform)rk->chain.tx[t], v, e->a, &v))
 				return 0;
 		h = hash_bytes(h, v.p, v.n);
-		h = hash_bytes(h, "\xff", 1); /* separates keys */
 	}
 	return h ? h : 1;
 }

@@ -342,6 +342,81 @@ static void scan_verdicts_kept_per_lane(void **state)
 #undef REGEX_IN
 }
 
+/* Longer values found clean are remembered too (up to 224 bytes), in a
+ * table whose slot comes from a sample of the bytes: values that differ
+ * only between the samples share a slot, and the bytes compared on every
+ * recall tell them apart. The attack below sits where the hash does not
+ * look, in a value as long as the clean one. */
+static void long_clean_values_compared_whole(void **state)
+{
+	(void)state;
+	char clean[101], attack[101], req[400];
+	memset(clean, 'a', 100);
+	clean[100] = 0;
+	memcpy(attack, clean, sizeof attack);
+	memcpy(attack + 18, "<script>alert(1)</script>", 25); /* bytes 18 to 42 */
+	tctx t;
+	t_open1(&t, "{`OrStatement`:{`Statements`:["
+	            "{`XssMatchStatement`:{`FieldToMatch`:{`SingleHeader`:{`Name`:`x-q`}},"
+	            "`TextTransformations`:" TX_NONE "}},"
+	            "{`RegexMatchStatement`:{`RegexString`:`a{30}b`,"
+	            "`FieldToMatch`:{`SingleHeader`:{`Name`:`x-r`}},"
+	            "`TextTransformations`:" TX_NONE "}}]}}");
+	for (int i = 0; i < 3; i++) {
+		snprintf(req, sizeof req, "{`headers`:{`x-q`:`%s`,`x-r`:`%s`}}", clean, clean);
+		assert_false(t_blocks(&t, req));
+		snprintf(req, sizeof req, "{`headers`:{`x-q`:`%s`}}", attack);
+		assert_true(t_blocks(&t, req));
+		/* The regex matches where the hash does not look, too. */
+		char r[101];
+		memcpy(r, clean, sizeof r);
+		r[40] = 'b';
+		snprintf(req, sizeof req, "{`headers`:{`x-r`:`%s`}}", r);
+		assert_true(t_blocks(&t, req));
+	}
+	t_close(&t);
+}
+
+/* Transformation outputs are shared between lanes of different fields
+ * that hand the same bytes to the same transformation (a body read as a
+ * body and as a JSON body that is not JSON): each lane still gets its own
+ * chain's output. */
+static void transform_outputs_shared_between_fields(void **state)
+{
+	(void)state;
+	char pad[81], req[400];
+	memset(pad, 'x', 80);
+	pad[80] = 0;
+	tctx t;
+	t_open1(&t, "{`OrStatement`:{`Statements`:["
+	            "{`ByteMatchStatement`:{`SearchString`:`a b`,`FieldToMatch`:{`Body`:{}},"
+	            "`TextTransformations`:[{`Priority`:0,`Type`:`URL_DECODE`}],"
+	            "`PositionalConstraint`:`CONTAINS`}},"
+	            "{`ByteMatchStatement`:{`SearchString`:`q%41z`,`FieldToMatch`:{`JsonBody`:{"
+	            "`MatchPattern`:{`All`:{}},`MatchScope`:`VALUE`,"
+	            "`InvalidFallbackBehavior`:`EVALUATE_AS_STRING`}},"
+	            "`TextTransformations`:[{`Priority`:0,`Type`:`LOWERCASE`}],"
+	            "`PositionalConstraint`:`CONTAINS`}},"
+	            "{`ByteMatchStatement`:{`SearchString`:`k!m`,`FieldToMatch`:{`JsonBody`:{"
+	            "`MatchPattern`:{`All`:{}},`MatchScope`:`VALUE`,"
+	            "`InvalidFallbackBehavior`:`EVALUATE_AS_STRING`}},"
+	            "`TextTransformations`:[{`Priority`:0,`Type`:`URL_DECODE`}],"
+	            "`PositionalConstraint`:`CONTAINS`}}]}}");
+	for (int i = 0; i < 2; i++) {
+		snprintf(req, sizeof req, "{`method`:`POST`,`body`:`%s a+b`}", pad);
+		assert_true(t_blocks(&t, req)); /* Body, URL_DECODE */
+		snprintf(req, sizeof req, "{`method`:`POST`,`body`:`%s Q%%41Z`}", pad);
+		assert_true(t_blocks(&t, req)); /* JsonBody, LOWERCASE: not decoded */
+		snprintf(req, sizeof req, "{`method`:`POST`,`body`:`%s K%%21M`}", pad);
+		assert_false(t_blocks(&t, req)); /* decoded K!M, not lowered */
+		snprintf(req, sizeof req, "{`method`:`POST`,`body`:`%s k%%21m`}", pad);
+		assert_true(t_blocks(&t, req)); /* JsonBody, URL_DECODE */
+		snprintf(req, sizeof req, "{`method`:`POST`,`body`:`%s qAz`}", pad);
+		assert_false(t_blocks(&t, req));
+	}
+	t_close(&t);
+}
+
 static void xss_match(void **state)
 {
 	(void)state;
@@ -1180,6 +1255,8 @@ int main(void)
 	    cmocka_unit_test(sqli_low_high),
 	    cmocka_unit_test(detector_verdicts_kept_per_level),
 	    cmocka_unit_test(detector_verdicts_kept_per_detector),
+	    cmocka_unit_test(long_clean_values_compared_whole),
+	    cmocka_unit_test(transform_outputs_shared_between_fields),
 	    cmocka_unit_test(scan_verdicts_kept_per_lane),
 	    cmocka_unit_test(xss_match),
 	    cmocka_unit_test(sekisho_detector_statement),
