@@ -398,12 +398,9 @@ sk_status sk_scratch_create(const sk_program *p, sk_scratch **out)
 	s->tx_memo = calloc(SK_TX_MEMO_SLOTS, sizeof *s->tx_memo);
 	s->prog_serial = p->serial;
 	s->clean = aligned_alloc(_Alignof(sk_clean_value), SK_CLEAN_SLOTS * sizeof *s->clean);
-	s->clean_long =
-	    aligned_alloc(_Alignof(sk_clean_long), SK_CLEAN_LONG_SLOTS * sizeof *s->clean_long);
-	if (!s->memo || !s->tx_memo || !s->clean || !s->clean_long)
+	if (!s->memo || !s->tx_memo || !s->clean)
 		goto fail;
 	memset(s->clean, 0, SK_CLEAN_SLOTS * sizeof *s->clean);
-	memset(s->clean_long, 0, SK_CLEAN_LONG_SLOTS * sizeof *s->clean_long);
 	for (size_t i = 0; i < p->nlanes; i++)
 		if (p->lanes[i].db && hs_alloc_scratch(p->lanes[i].db, &s->hs) != HS_SUCCESS)
 			goto fail;
@@ -430,7 +427,6 @@ void sk_scratch_free(sk_scratch *s)
 	free(s->memo);
 	free(s->tx_memo);
 	free(s->clean);
-	free(s->clean_long);
 	hs_free_scratch(s->hs);
 	pcre2_match_data_free(s->md);
 	pcre2_match_context_free(s->mctx);

@@ -190,19 +190,18 @@ static lane_state *lane(ev *e, int idx, field_state **fsp)
 	return ls;
 }
 
-/* The last step of the hashes below: a multiplication carries a bit only
- * upwards, and the slot is taken from the low bits. */
-static inline uint64_t hash_final(uint64_t h)
+/* The slot of the thread's table of clean values (program.h) for v, a
+ * value of at most SK_CLEAN_BYTES, and *hash its hash. The hash reads v
+ * with overlapping loads from both ends, which together cover every byte of
+ * so short a value. NULL when v is longer, or when the scratch was made
+ * for another program (even one that lived at the same address), whose
+ * lane bits would name other lanes. */
+static inline sk_clean_value *clean_slot(const ev *e, sk_str v, uint64_t *hash)
 {
-	h ^= h >> 32;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	return h ^ (h >> 29);
-}
-
-/* The hash of a short value (at most SK_CLEAN_BYTES): overlapping loads
- * from both ends, which together cover every byte of so short a value. */
-static inline uint64_t hash_short(const uint8_t *p, size_t n)
-{
+	if (v.n > SK_CLEAN_BYTES || e->s->prog_serial != e->p->serial)
+		return NULL;
+	const uint8_t *p = v.p;
+	size_t n = v.n;
 	uint64_t w[4] = {0, 0, 0, 0};
 	if (n >= 16) {
 		memcpy(&w[0], p, 8);
@@ -223,76 +222,38 @@ static inline uint64_t hash_short(const uint8_t *p, size_t n)
 	uint64_t h = n * 0x9e3779b97f4a7c15ull;
 	for (size_t k = 0; k < 4; k++)
 		h = (h ^ w[k]) * 0xff51afd7ed558ccdull;
-	return h ^ (h >> 31);
+	*hash = h ^ (h >> 31);
+	return &e->s->clean[*hash & (SK_CLEAN_SLOTS - 1)];
 }
 
-/* The hash of a longer value (over 32 bytes): its length and 48 of its
- * bytes, from its start, middle and end. Values that differ only
- * elsewhere share a slot, and the bytes compared on a hit tell them apart:
- * the hash only picks the slot, in a few instructions whatever the length. */
-static inline uint64_t hash_long(const uint8_t *p, size_t n)
+/* True when slot c holds v, of the given hash. */
+static inline bool clean_holds(const sk_clean_value *c, sk_str v, uint64_t hash)
 {
-	uint64_t w[6];
-	memcpy(&w[0], p, 16);
-	memcpy(&w[2], p + n / 2 - 8, 16);
-	memcpy(&w[4], p + n - 16, 16);
-	uint64_t h = n * 0x9e3779b97f4a7c15ull;
-	for (size_t k = 0; k < 6; k++)
-		h = (h ^ w[k]) * 0xff51afd7ed558ccdull;
-	return hash_final(h);
+	return c->hash == hash && c->n == v.n && (v.n == 0 || memcmp(c->b, v.p, v.n) == 0);
 }
 
-/* The entry of the thread's tables of clean values (program.h) for v;
- * *hash gets v's hash. NULL when v is too long to keep, or when the scratch
- * was made for another program (even one that lived at the same address),
- * whose lane bits would name other lanes. */
-static inline sk_clean_head *clean_slot(const ev *e, sk_str v, uint64_t *hash)
-{
-	if (v.n > SK_CLEAN_LONG_BYTES || e->s->prog_serial != e->p->serial)
-		return NULL;
-	if (v.n <= SK_CLEAN_BYTES) {
-		*hash = hash_short(v.p, v.n);
-		return &e->s->clean[*hash & (SK_CLEAN_SLOTS - 1)].h;
-	}
-	*hash = hash_long(v.p, v.n);
-	return &e->s->clean_long[*hash & (SK_CLEAN_LONG_SLOTS - 1)].h;
-}
-
-/* The bytes kept in entry c (program.h: they follow its head). */
-static inline uint8_t *clean_bytes(sk_clean_head *c)
-{
-	return (uint8_t *)(c + 1);
-}
-
-/* True when entry c holds v, of the given hash. */
-static inline bool clean_holds(sk_clean_head *c, sk_str v, uint64_t hash)
-{
-	return c->hash == hash && c->n == v.n &&
-	       (v.n == 0 || memcmp(clean_bytes(c), v.p, v.n) == 0);
-}
-
-/* True when entry c holds v and the judge of bit in mask (det or scan)
+/* True when slot c holds v and the judge of bit in mask (det or scan)
  * found it clean. */
-static inline bool clean_known(sk_clean_head *c, sk_str v, uint64_t hash, uint64_t mask)
+static inline bool clean_known(const sk_clean_value *c, sk_str v, uint64_t hash, uint64_t mask)
 {
 	return (mask & 1) && clean_holds(c, v, hash);
 }
 
-/* Keeps in entry c that a judge found v clean: *bits (c->det or c->scan)
- * gets bit. Other bytes in the entry make way, verdicts and all. */
-static inline void clean_keep(sk_clean_head *c, sk_str v, uint64_t hash, uint64_t *bits, int bit)
+/* Keeps in slot c that a judge found v clean: *bits (c->det or c->scan)
+ * gets bit. Other bytes in the slot make way, verdicts and all. */
+static inline void clean_keep(sk_clean_value *c, sk_str v, uint64_t hash, uint64_t *bits, int bit)
 {
 	if (!clean_holds(c, v, hash)) {
 		c->det = c->scan = 0;
 		c->hash = hash;
 		c->n = (uint32_t)v.n;
 		if (v.n)
-			memcpy(clean_bytes(c), v.p, v.n);
+			memcpy(c->b, v.p, v.n);
 	}
 	*bits |= 1ull << bit;
 }
 
-/* A detector's bit at a level in sk_clean_head.det; -1 when it has none. */
+/* A detector's bit at a level in sk_clean_value.det; -1 when it has none. */
 static int det_bit(const sk_detector *d, int level)
 {
 	size_t n;
@@ -337,9 +298,9 @@ static int scan(ev *e, int idx, lane_state *ls, size_t nvals)
 		ls->bits[w] = 0;
 	for (size_t i = 0; i < nvals; i++) {
 		sk_str v = ls->vals[i];
-		/* A value in which none of the lane's patterns matched before
-		 * (by any evaluation) matches none again. */
-		sk_clean_head *slot = NULL;
+		/* A short value in which none of the lane's patterns matched
+		 * before (by any evaluation) matches none again. */
+		sk_clean_value *slot = NULL;
 		uint64_t hash = 0;
 		if (l->clean_bit >= 0 && (slot = clean_slot(e, v, &hash)) &&
 		    clean_known(slot, v, hash, slot->scan >> l->clean_bit))
@@ -530,20 +491,21 @@ static bool detect_memo(ev *e, const sk_detector *d, int level, sk_str v, sk_det
 	return hit;
 }
 
-/* Runs d at level on v, or recalls its verdict: a clean one from the
- * thread's tables of clean values, when an earlier evaluation found the
- * same bytes clean; any one from this evaluation (detectors are pure:
- * same bytes, same verdict). Returns the verdict; *m is filled when it is
- * a hit. m must stay valid for the evaluation: it is what a later recall
- * copies. */
+/* Runs d at level on v, or recalls its verdict: for a short value, a
+ * clean one from the thread's table of clean values, when an earlier
+ * evaluation found the same bytes clean; for a longer one, any from this
+ * evaluation (detectors are pure: same bytes, same verdict). Returns the
+ * verdict; *m is filled when it is a hit. m must stay valid for the
+ * evaluation: it is what a later recall copies. */
 static bool detect(ev *e, const sk_detector *d, int level, sk_str v, sk_detect_match *m)
 {
 	int bit = det_bit(d, level);
 	uint64_t hash = 0;
-	sk_clean_head *c = bit >= 0 ? clean_slot(e, v, &hash) : NULL;
+	sk_clean_value *c = bit >= 0 ? clean_slot(e, v, &hash) : NULL;
 	if (c && clean_known(c, v, hash, c->det >> bit))
 		return false;
-	/* Short values are cheap to judge again; the memo is for the rest. */
+	/* Within an evaluation, short values are judged again: cheaper than
+	 * the memo, which is for longer ones. */
 	bool hit =
 	    v.n <= SK_CLEAN_BYTES ? d->fn(v.p, v.n, level, m) : detect_memo(e, d, level, v, m);
 	if (!hit && c)

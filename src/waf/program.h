@@ -5,7 +5,6 @@
 #include <hs/hs.h>
 #include <maxminddb.h>
 #include <pthread.h>
-#include <stddef.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
@@ -25,7 +24,7 @@ typedef struct sk_lane {
 	int *pcre_ids;            /* the ids that run on PCRE2 */
 	int npcre;
 	hs_database_t *db; /* NULL when every pattern runs on PCRE2 or there are none */
-	/* Its bit in sk_clean_head.scan; -1 when its verdicts are not kept
+	/* Its bit in sk_clean_value.scan; -1 when its verdicts are not kept
 	 * (no patterns, or past the 64th lane with patterns). */
 	int clean_bit;
 } sk_lane;
@@ -91,55 +90,36 @@ typedef struct sk_tx_memo {
 
 #define SK_TX_MEMO_SLOTS 512 /* a power of two */
 
-/* A value found clean, kept across evaluations (eval.c): the same bytes
- * come back in request after request (a language tag, a page number, a
- * cookie flag; a browser's User-Agent and Accept headers, a user's session
- * cookie), and both a detector and a lane's patterns are pure functions of
- * the bytes. Only clean verdicts are kept, so nothing but the bytes needs
- * storing; a hit is judged again.
+/* A short value found clean, kept across evaluations (eval.c): the same
+ * few bytes (a language tag, a page number, a cookie flag) come back in
+ * request after request, and both a detector and a lane's patterns are
+ * pure functions of the bytes. Only clean verdicts are kept, so nothing but
+ * the bytes needs storing; a hit is judged again.
  *
  * One entry holds every judge's verdict on its bytes, a bit each, so the
- * detectors and the lanes that read one value find it in one place (with
- * an entry per judge, each lookup was a cache miss of its own). Short and
- * longer values have tables of their own, of entries sized for them; the
- * value's bytes follow the head. */
-typedef struct sk_clean_head {
+ * detectors and the lanes that read one value find it in one cache line
+ * (with an entry per judge, each lookup was a cache miss of its own).
+ *
+ * Longer values are not kept: a table of them (up to 224 bytes, for header
+ * values and cookies) saved 3% of the instructions but cost more in cache
+ * misses than it saved (docs/benchmarks.md). */
+#define SK_CLEAN_BYTES 32
+typedef struct sk_clean_value {
 	uint64_t det;  /* bit det_bit() (eval.c): clean for that detector at that level */
 	uint64_t scan; /* bit sk_lane.clean_bit: none of that lane's patterns matched */
 	uint64_t hash; /* of the bytes, compared before them */
 	uint32_t n;
-} sk_clean_head;
-
-#define SK_CLEAN_BYTES 32
-typedef struct sk_clean_value {
-	sk_clean_head h;
 	uint8_t b[SK_CLEAN_BYTES];
 } __attribute__((aligned(64))) sk_clean_value;
 
-/* Longer values are kept up to this length: header values and cookies;
- * bodies and most of their fields are longer, and rarely repeat. */
-#define SK_CLEAN_LONG_BYTES 224
-typedef struct sk_clean_long {
-	sk_clean_head h;
-	uint8_t b[SK_CLEAN_LONG_BYTES];
-} __attribute__((aligned(64))) sk_clean_long;
-
-_Static_assert(sizeof(sk_clean_value) == 64 && sizeof(sk_clean_long) == 256,
-               "clean entries fill whole cache lines");
-_Static_assert(offsetof(sk_clean_value, b) == sizeof(sk_clean_head) &&
-                   offsetof(sk_clean_long, b) == sizeof(sk_clean_head),
-               "the bytes follow the head");
-
-#define SK_CLEAN_SLOTS      8192 /* powers of two; direct-mapped */
-#define SK_CLEAN_LONG_SLOTS 2048
+#define SK_CLEAN_SLOTS 8192 /* a power of two; direct-mapped */
 
 struct sk_scratch {
-	sk_det_memo *memo;         /* SK_DET_MEMO_SLOTS, open addressing */
-	sk_tx_memo *tx_memo;       /* SK_TX_MEMO_SLOTS, open addressing */
-	uint64_t prog_serial;      /* the serial of the program it was made for */
-	sk_clean_value *clean;     /* SK_CLEAN_SLOTS */
-	sk_clean_long *clean_long; /* SK_CLEAN_LONG_SLOTS */
-	uint64_t epoch;            /* one per evaluation; 0 marks an unused slot */
+	sk_det_memo *memo;     /* SK_DET_MEMO_SLOTS, open addressing */
+	sk_tx_memo *tx_memo;   /* SK_TX_MEMO_SLOTS, open addressing */
+	uint64_t prog_serial;  /* the serial of the program it was made for */
+	sk_clean_value *clean; /* SK_CLEAN_SLOTS */
+	uint64_t epoch;        /* one per evaluation; 0 marks an unused slot */
 	hs_scratch_t *hs;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;

@@ -342,11 +342,10 @@ static void scan_verdicts_kept_per_lane(void **state)
 #undef REGEX_IN
 }
 
-/* Longer values found clean are remembered too (up to 224 bytes), in a
- * table whose slot comes from a sample of the bytes: values that differ
- * only between the samples share a slot, and the bytes compared on every
- * recall tell them apart. The attack below sits where the hash does not
- * look, in a value as long as the clean one. */
+/* A value as long as one found clean before, and the same but for a few
+ * bytes in its middle, is judged on its own bytes: whatever is remembered
+ * across evaluations (short values) or within one (detector verdicts),
+ * the bytes decide. */
 static void long_clean_values_compared_whole(void **state)
 {
 	(void)state;
@@ -367,7 +366,7 @@ static void long_clean_values_compared_whole(void **state)
 		assert_false(t_blocks(&t, req));
 		snprintf(req, sizeof req, "{`headers`:{`x-q`:`%s`}}", attack);
 		assert_true(t_blocks(&t, req));
-		/* The regex matches where the hash does not look, too. */
+		/* The same for a lane's patterns. */
 		char r[101];
 		memcpy(r, clean, sizeof r);
 		r[40] = 'b';
