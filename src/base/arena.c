@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ALIGN 16
+#define ALIGN    16
 #define ROUND(n) (((n) + (ALIGN - 1)) & ~(size_t)(ALIGN - 1))
 
 typedef struct block {
@@ -25,6 +25,8 @@ struct sk_arena {
 	block *head;      /* current block (top.cur points into it); older ones follow */
 	block *first;     /* kept across resets */
 	size_t block_size;
+	size_t cap;         /* most bytes it may hand out */
+	size_t used_before; /* bytes handed out before the current block */
 	cleanup *cleanups;
 #ifdef SK_ARENA_MALLOC
 	void **ptrs;
@@ -32,12 +34,22 @@ struct sk_arena {
 #endif
 };
 
-/* Makes b the block allocations are bumped from. */
+#ifndef SK_ARENA_MALLOC
+/* Bytes handed out in the current block. */
+static size_t used_here(const sk_arena *a)
+{
+	return (size_t)(a->top.cur - a->head->data);
+}
+#endif
+
+/* Makes b the block allocations are bumped from: its end, or as far as the
+ * cap allows. */
 static void use_block(sk_arena *a, block *b)
 {
+	size_t left = a->cap - a->used_before;
 	a->head = b;
 	a->top.cur = b->data;
-	a->top.end = b->data + b->size;
+	a->top.end = b->data + (b->size < left ? b->size : left);
 }
 
 static block *block_new(size_t size)
@@ -56,7 +68,7 @@ sk_arena *sk_arena_create(size_t block_size, size_t cap)
 	if (!a)
 		return NULL;
 	a->block_size = block_size < 256 ? 256 : ROUND(block_size);
-	a->top.cap = cap ? cap : SK_ARENA_DEFAULT_CAP;
+	a->cap = cap ? cap : SK_ARENA_DEFAULT_CAP;
 	a->first = a->head = block_new(a->block_size);
 	if (!a->first) {
 		free(a);
@@ -84,10 +96,8 @@ static void free_extra(sk_arena *a)
 		b = next;
 	}
 	a->first->next = NULL;
+	a->used_before = 0;
 	use_block(a, a->first);
-	a->top.used = 0;
-	a->top.last = NULL;
-	a->top.last_n = 0;
 #ifdef SK_ARENA_MALLOC
 	for (size_t i = 0; i < a->nptrs; i++)
 		free(a->ptrs[i]);
@@ -119,7 +129,8 @@ void *sk_arena_alloc_slow(sk_arena *a, size_t n)
 {
 	if (n == 0)
 		n = 1;
-	if (n > a->top.cap || a->top.used > a->top.cap - n)
+	size_t used = sk_arena_used(a);
+	if (n > a->cap || used > a->cap - n)
 		return NULL;
 #ifdef SK_ARENA_MALLOC
 	if (a->nptrs == a->ptrs_cap) {
@@ -134,11 +145,12 @@ void *sk_arena_alloc_slow(sk_arena *a, size_t n)
 	if (!p)
 		return NULL;
 	a->ptrs[a->nptrs++] = p;
-	a->top.used += n;
-	a->top.last = NULL;
+	a->used_before += n;
 	return p;
 #else
 	size_t need = ROUND(n);
+	if (need > a->cap - used)
+		return NULL; /* n fits under the cap, its rounded size does not */
 	if ((size_t)(a->top.end - a->top.cur) < need) {
 		/* Big requests get a block of their own so the usual block size
 		 * stays small. */
@@ -147,13 +159,11 @@ void *sk_arena_alloc_slow(sk_arena *a, size_t n)
 		if (!nb)
 			return NULL;
 		nb->next = a->head;
+		a->used_before = used;
 		use_block(a, nb);
 	}
 	uint8_t *p = a->top.cur;
 	a->top.cur += need;
-	a->top.used += need;
-	a->top.last = p;
-	a->top.last_n = need;
 	return p;
 #endif
 }
@@ -171,15 +181,14 @@ void *sk_arena_realloc(sk_arena *a, void *old, size_t old_n, size_t new_n)
 	if (!old)
 		return sk_arena_alloc(a, new_n);
 #ifndef SK_ARENA_MALLOC
+	/* The last allocation ends where the free bytes start (an older one
+	 * cannot: it ends before a later one starts, or in another block). */
 	sk_arena_top *t = &a->top;
-	if (old == t->last && ROUND(new_n) >= t->last_n) {
-		size_t extra = ROUND(new_n) - t->last_n;
-		if ((size_t)(t->end - t->cur) >= extra && t->used <= t->cap - extra) {
-			t->cur += extra;
-			t->used += extra;
-			t->last_n += extra;
-			return old;
-		}
+	uint8_t *o = old;
+	if (o + ROUND(old_n) == t->cur && ROUND(new_n) >= ROUND(old_n) &&
+	    ROUND(new_n) - ROUND(old_n) <= (size_t)(t->end - t->cur)) {
+		t->cur += ROUND(new_n) - ROUND(old_n);
+		return old;
 	}
 #endif
 	void *p = sk_arena_alloc(a, new_n);
@@ -226,7 +235,11 @@ char *sk_arena_printf(sk_arena *a, const char *fmt, ...)
 
 size_t sk_arena_used(const sk_arena *a)
 {
-	return a->top.used;
+#ifdef SK_ARENA_MALLOC
+	return a->used_before;
+#else
+	return a->used_before + used_here(a);
+#endif
 }
 
 int sk_arena_on_cleanup(sk_arena *a, sk_cleanup_fn fn, void *data)

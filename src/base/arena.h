@@ -25,12 +25,10 @@ void sk_arena_reset(sk_arena *a);
 /* The bump pointer, public only so that the common case of sk_arena_alloc
  * can be inlined (the evaluator allocates a few hundred times a request);
  * it is the first member of sk_arena. Touch it only through the functions
- * below. */
+ * below. end already takes the byte cap into account, so the common case
+ * is one comparison. */
 typedef struct sk_arena_top {
-	uint8_t *cur, *end; /* the free bytes of the current block */
-	size_t used, cap;   /* bytes handed out, and the most that may be */
-	uint8_t *last;      /* last allocation and its rounded size, so */
-	size_t last_n;      /* that sk_arena_realloc can grow it in place */
+	uint8_t *cur, *end; /* the free bytes of the current block, up to the cap */
 } sk_arena_top;
 
 /* The out-of-line part of sk_arena_alloc: a new block, or the cap. */
@@ -41,20 +39,20 @@ static inline void *sk_arena_alloc(sk_arena *a, size_t n)
 {
 #ifndef SK_ARENA_MALLOC
 	sk_arena_top *t = (sk_arena_top *)a;
+	/* need - 1 wraps for n == 0 and for sizes near SIZE_MAX, which then
+	 * take the slow path like everything that does not fit. */
 	size_t need = (n + 15) & ~(size_t)15;
-	if (n && n <= t->cap && t->used <= t->cap - n && need <= (size_t)(t->end - t->cur)) {
+	if (need - 1 < (size_t)(t->end - t->cur)) {
 		uint8_t *p = t->cur;
 		t->cur += need;
-		t->used += need;
-		t->last = p;
-		t->last_n = need;
 		return p;
 	}
 #endif
 	return sk_arena_alloc_slow(a, n);
 }
 void *sk_arena_calloc(sk_arena *a, size_t n);
-/* Grows the last allocation if possible, else copies (old bytes kept). */
+/* Grows old, of old_n bytes, in place when it is the last allocation and
+ * there is room, else copies (old bytes kept). */
 void *sk_arena_realloc(sk_arena *a, void *old, size_t old_n, size_t new_n);
 uint8_t *sk_arena_dup(sk_arena *a, const void *p, size_t n);
 /* NUL-terminated copy (a NUL is appended; the bytes may hold others). */

@@ -43,6 +43,25 @@ static void realloc_keeps_bytes(void **state)
 	assert_non_null(q);
 	assert_memory_equal(q, "0123456789", 10);
 	sk_arena_destroy(a);
+
+	/* The last allocation grows in place; an earlier one moves, and what
+	 * came after it keeps its bytes. */
+	a = sk_arena_create(512, 0);
+	p = sk_arena_alloc(a, 10);
+	memcpy(p, "0123456789", 10);
+	q = sk_arena_realloc(a, p, 10, 100);
+#ifndef SK_ARENA_MALLOC /* the sanitizer build: every allocation is a malloc */
+	assert_ptr_equal(q, p);
+#endif
+	char *r = sk_arena_alloc(a, 10);
+	memcpy(r, "abcdefghij", 10);
+	char *s = sk_arena_realloc(a, q, 100, 200);
+	assert_non_null(s);
+	assert_ptr_not_equal(s, q);
+	assert_memory_equal(s, "0123456789", 10);
+	memset(s, 'x', 200);
+	assert_memory_equal(r, "abcdefghij", 10);
+	sk_arena_destroy(a);
 }
 
 static int cleaned;
