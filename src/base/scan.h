@@ -101,6 +101,34 @@ static inline const uint8_t *sk_find_pair(const uint8_t *s, const uint8_t *e, ui
 	return NULL;
 }
 
+/* The first occurrence of needle (m >= 1 bytes) in [s, e), or NULL. The
+ * candidates, 16 at a time, are where both its first and its last byte
+ * are; each is confirmed by comparing the bytes. Reads nothing at or past
+ * e. */
+static inline const uint8_t *sk_find_bytes(const uint8_t *s, const uint8_t *e,
+                                           const uint8_t *needle, size_t m)
+{
+	if (e - s < (ptrdiff_t)m)
+		return NULL;
+	const uint8_t *last = e - m; /* the last place it could start */
+	const sk_u8x16 vf = sk_splat(needle[0]), vl = sk_splat(needle[m - 1]);
+	for (; last - s >= 15; s += 16) {
+		sk_u8x16 x, y;
+		memcpy(&x, s, 16);
+		memcpy(&y, s + m - 1, 16); /* ends at s + m + 15 <= e */
+		unsigned bits = sk_lane_bits((sk_u8x16)(x == vf) & (sk_u8x16)(y == vl));
+		for (; bits; bits &= bits - 1) {
+			const uint8_t *c = s + __builtin_ctz(bits);
+			if (memcmp(c, needle, m) == 0)
+				return c;
+		}
+	}
+	for (; s <= last; s++)
+		if (*s == needle[0] && memcmp(s, needle, m) == 0)
+			return s;
+	return NULL;
+}
+
 /* Which of the bytes a, b, c, d (none of them NUL) occur in p[0..n): bit
  * 0 for a, 1 for b, ... One pass, 16 bytes at a time, no branch per byte:
  * the cheap question that lets a detector skip whole contexts. */

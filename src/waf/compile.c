@@ -270,6 +270,20 @@ out:
 	return st;
 }
 
+/* Sets lane l's literal and anchored (program.h). */
+static void mark_literal(sk_lane *l)
+{
+	l->literal = l->npat > 0 && l->npat <= SK_LITERAL_MAX && l->npcre == 0;
+	l->anchored = l->literal;
+	for (int i = 0; i < l->npat && l->literal; i++) {
+		const sk_stmt *s = l->pat_stmt[i];
+		if (s->type != SK_ST_BYTE_MATCH || s->search_n == 0)
+			l->literal = l->anchored = false;
+		else if (s->position == SK_POS_CONTAINS || s->position == SK_POS_CONTAINS_WORD)
+			l->anchored = false;
+	}
+}
+
 static void free_builder(builder *b)
 {
 	for (size_t i = 0; i < b->p->nlanes; i++) {
@@ -319,8 +333,12 @@ sk_status sk_program_compile(sk_acl *acl, const sk_engine_options *opt, sk_progr
 	for (size_t i = 0; i < p->nlanes && !st; i++)
 		st = build_lane(&b, (int)i);
 	int bits = 0;
-	for (size_t i = 0; i < p->nlanes; i++)
-		p->lanes[i].clean_bit = p->lanes[i].npat && bits < 64 ? bits++ : -1;
+	for (size_t i = 0; i < p->nlanes; i++) {
+		sk_lane *l = &p->lanes[i];
+		mark_literal(l);
+		/* A literal lane's own checks cost less than a look-up. */
+		l->clean_bit = l->npat && !l->literal && bits < 64 ? bits++ : -1;
+	}
 	free_builder(&b);
 	if (!st && p->nrates) {
 		p->rates = calloc(p->nrates, sizeof *p->rates);

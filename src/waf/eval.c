@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "base/scan.h"
 #include "detect/detect.h"
 #include "waf/field.h"
 #include "waf/ipaddr.h"
@@ -262,6 +263,54 @@ static int det_bit(const sk_detector *d, int level)
 	return i < n && i < 32 && (unsigned)level < 2 ? (int)i * 2 + level : -1;
 }
 
+static bool is_word_byte(uint8_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+/* Whether ByteMatch s matches v, as its regex form (compile.c) would, and
+ * where: *off gets the first occurrence that satisfies its position (for
+ * ENDS_WITH the one at the end). */
+static bool byte_match(const sk_stmt *s, sk_str v, size_t *off)
+{
+	size_t m = s->search_n;
+	if (m == 0 || m > v.n)
+		return false;
+	switch (s->position) {
+	case SK_POS_EXACTLY: *off = 0; return m == v.n && memcmp(v.p, s->search, m) == 0;
+	case SK_POS_STARTS_WITH: *off = 0; return memcmp(v.p, s->search, m) == 0;
+	case SK_POS_ENDS_WITH: *off = v.n - m; return memcmp(v.p + v.n - m, s->search, m) == 0;
+	case SK_POS_CONTAINS:
+	case SK_POS_CONTAINS_WORD: break;
+	}
+	const uint8_t *end = v.p + v.n;
+	for (const uint8_t *c = v.p; (c = sk_find_bytes(c, end, s->search, m)); c++) {
+		size_t at = (size_t)(c - v.p), after = at + m;
+		if (s->position == SK_POS_CONTAINS_WORD &&
+		    ((at > 0 && is_word_byte(v.p[at - 1])) ||
+		     (after < v.n && is_word_byte(v.p[after]))))
+			continue;
+		*off = at;
+		return true;
+	}
+	return false;
+}
+
+/* Judges v with a literal lane's patterns (program.h), as a scan would:
+ * the first value each pattern matches goes to first. */
+static void scan_literal(const sk_lane *l, lane_state *ls, sk_str v, int32_t i)
+{
+	for (int id = 0; id < l->npat; id++) {
+		size_t off;
+		if (ls->bits[id / 64] & (1ull << (id % 64)) ||
+		    !byte_match(l->pat_stmt[id], v, &off))
+			continue;
+		ls->bits[id / 64] |= 1ull << (id % 64);
+		ls->first[id] = i;
+	}
+}
+
 typedef struct scan_ctx {
 	lane_state *ls;
 	int32_t value;
@@ -298,6 +347,10 @@ static int scan(ev *e, int idx, lane_state *ls, size_t nvals)
 		ls->bits[w] = 0;
 	for (size_t i = 0; i < nvals; i++) {
 		sk_str v = ls->vals[i];
+		if (l->literal && (l->anchored || v.n <= SK_LITERAL_SCAN)) {
+			scan_literal(l, ls, v, (int32_t)i);
+			continue;
+		}
 		/* A short value in which none of the lane's patterns matched
 		 * before (by any evaluation) matches none again. */
 		sk_clean_value *slot = NULL;
@@ -350,38 +403,16 @@ static int push_hit(ev *e, const sk_stmt *s, sk_str name, sk_str value, size_t o
 	return 1;
 }
 
-static bool is_word_byte(uint8_t c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '_';
-}
-
 static void locate_pattern(ev *e, const sk_lane *l, int id, sk_str v, size_t *off, size_t *len)
 {
 	const sk_stmt *s = l->pat_stmt[id];
 	*off = 0;
 	*len = v.n;
 	if (s->type == SK_ST_BYTE_MATCH) {
-		for (size_t i = 0; s->search_n && i + s->search_n <= v.n; i++) {
-			/* Candidates start with the first byte: memchr skips to them. */
-			const uint8_t *c = memchr(v.p + i, s->search[0], v.n - s->search_n + 1 - i);
-			if (!c)
-				break;
-			i = (size_t)(c - v.p);
-			if (memcmp(v.p + i, s->search, s->search_n) != 0)
-				continue;
-			/* The occurrence that matched: a word for CONTAINS_WORD,
-			 * the last one for ENDS_WITH. */
-			size_t end = i + s->search_n;
-			if (s->position == SK_POS_CONTAINS_WORD &&
-			    ((i > 0 && is_word_byte(v.p[i - 1])) ||
-			     (end < v.n && is_word_byte(v.p[end]))))
-				continue;
-			*off = i;
+		if (byte_match(s, v, off))
 			*len = s->search_n;
-			if (s->position != SK_POS_ENDS_WITH)
-				return;
-		}
+		else
+			*off = 0;
 		return;
 	}
 	if (l->pcre[id] && pcre2_match(l->pcre[id], v.p ? v.p : (PCRE2_SPTR) "", v.n, 0, 0,

@@ -24,10 +24,19 @@ typedef struct sk_lane {
 	int *pcre_ids;            /* the ids that run on PCRE2 */
 	int npcre;
 	hs_database_t *db; /* NULL when every pattern runs on PCRE2 or there are none */
+	/* Every pattern is a ByteMatch (a few at most): the lane judges values
+	 * itself rather than call Hyperscan, whose call costs more than
+	 * comparing a few bytes; for the long values an unanchored search
+	 * runs on (over SK_LITERAL_SCAN bytes), Hyperscan is faster again. */
+	bool literal;
+	bool anchored; /* and each of them is EXACTLY, STARTS_WITH or ENDS_WITH */
 	/* Its bit in sk_clean_value.scan; -1 when its verdicts are not kept
 	 * (no patterns, or past the 64th lane with patterns). */
 	int clean_bit;
 } sk_lane;
+
+#define SK_LITERAL_MAX  4   /* patterns of a literal lane, at most */
+#define SK_LITERAL_SCAN 256 /* bytes of a value a literal lane searches itself */
 
 #define SK_RATE_BUCKETS  30
 #define SK_RATE_MAX_KEYS 65536

@@ -342,6 +342,61 @@ static void scan_verdicts_kept_per_lane(void **state)
 #undef REGEX_IN
 }
 
+/* A lane of a few ByteMatch statements judges values itself instead of
+ * calling Hyperscan: it must agree with the regular expression each
+ * positional constraint means, on short values and on long ones (past
+ * SK_LITERAL_SCAN, unanchored searches go back to Hyperscan). */
+static void byte_match_agrees_with_its_regex(void **state)
+{
+	(void)state;
+	static const char *const pos[] = {"EXACTLY", "STARTS_WITH", "ENDS_WITH", "CONTAINS",
+	                                  "CONTAINS_WORD"};
+	static const char *const pre[] = {"^", "^", "", "", "(?:^|[^A-Za-z0-9_])"};
+	static const char *const post[] = {"$", "", "$", "", "(?:[^A-Za-z0-9_]|$)"};
+	static const char *const search[] = {"ab", "a_b", "b a"};
+	static const char alphabet[] = "ab_ -A0";
+	uint32_t seed = 7;
+	char stmt[512], req[700], val[320];
+	for (int p = 0; p < 5; p++)
+		for (int k = 0; k < 3; k++) {
+			if (p == 4 && strchr(search[k], ' '))
+				continue; /* CONTAINS_WORD takes words only */
+			tctx tb, tr;
+			snprintf(stmt, sizeof stmt, BYTE(HDR("x-a"), "%s", "%s"), search[k],
+			         pos[p]);
+			t_open1(&tb, stmt);
+			snprintf(
+			    stmt, sizeof stmt,
+			    "{`RegexMatchStatement`:{`RegexString`:`%s%s%s`,`FieldToMatch`:" HDR(
+			        "x-a") ",`TextTransformations`:" TX_NONE "}}",
+			    pre[p], search[k], post[p]);
+			t_open1(&tr, stmt);
+			int hits = 0;
+			for (int i = 0; i < 400; i++) {
+				seed = seed * 1103515245u + 12345u;
+				size_t n = (seed >> 8) % 4 == 0 ? 250 + (seed >> 12) % 60
+				                                : (seed >> 12) % 12;
+				for (size_t j = 0; j < n; j++) {
+					seed = seed * 1103515245u + 12345u;
+					val[j] = alphabet[(seed >> 10) % (sizeof alphabet - 1)];
+				}
+				val[n] = 0;
+				if (i % 8 == 0) /* the search string, alone or inside */
+					snprintf(val, sizeof val, "%s%s%s", i % 16 ? "b_" : "",
+					         search[k], i % 24 ? "" : "a-");
+				snprintf(req, sizeof req, "{`headers`:{`x-a`:`%s`}}", val);
+				bool b = t_blocks(&tb, req), r = t_blocks(&tr, req);
+				if (b != r)
+					fail_msg("%s %s on '%s': ByteMatch %d, regex %d", pos[p],
+					         search[k], val, b, r);
+				hits += b;
+			}
+			assert_true(hits > 0); /* the values do reach every constraint */
+			t_close(&tb);
+			t_close(&tr);
+		}
+}
+
 /* A value as long as one found clean before, and the same but for a few
  * bytes in its middle, is judged on its own bytes: whatever is remembered
  * across evaluations (short values) or within one (detector verdicts),
@@ -1255,6 +1310,7 @@ int main(void)
 	    cmocka_unit_test(detector_verdicts_kept_per_level),
 	    cmocka_unit_test(detector_verdicts_kept_per_detector),
 	    cmocka_unit_test(long_clean_values_compared_whole),
+	    cmocka_unit_test(byte_match_agrees_with_its_regex),
 	    cmocka_unit_test(transform_outputs_shared_between_fields),
 	    cmocka_unit_test(scan_verdicts_kept_per_lane),
 	    cmocka_unit_test(xss_match),
