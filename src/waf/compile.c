@@ -270,6 +270,28 @@ out:
 	return st;
 }
 
+static bool same_last_tx(const sk_lane *a, const sk_lane *b)
+{
+	return a->chain.n && b->chain.n &&
+	       a->chain.tx[a->chain.n - 1] == b->chain.tx[b->chain.n - 1];
+}
+
+/* Fills the lane's tx_twins (see program.h). */
+static sk_status find_twins(builder *b, int lane)
+{
+	sk_program *p = b->p;
+	sk_lane *l = &p->lanes[lane];
+	l->tx_twins = malloc(p->nlanes * sizeof *l->tx_twins);
+	if (!l->tx_twins)
+		return nomem(b);
+	for (size_t i = 0; i < p->nlanes; i++) {
+		const sk_lane *o = &p->lanes[i];
+		if ((int)i != lane && o->field->slot == l->field->slot && same_last_tx(l, o))
+			l->tx_twins[l->ntx_twins++] = (int)i;
+	}
+	return SK_OK;
+}
+
 /* Sets lane l's literal and anchored (program.h). */
 static void mark_literal(sk_lane *l)
 {
@@ -331,6 +353,8 @@ sk_status sk_program_compile(sk_acl *acl, const sk_engine_options *opt, sk_progr
 			p->lanes[i].parent = parent;
 	}
 	for (size_t i = 0; i < p->nlanes && !st; i++)
+		st = find_twins(&b, (int)i);
+	for (size_t i = 0; i < p->nlanes && !st; i++)
 		st = build_lane(&b, (int)i);
 	int bits = 0;
 	for (size_t i = 0; i < p->nlanes; i++) {
@@ -379,6 +403,7 @@ void sk_program_free(sk_program *p)
 		free(l->on_pcre);
 		free(l->pcre_ids);
 		hs_free_database(l->db);
+		free(l->tx_twins);
 	}
 	free(p->lanes);
 	free(p->fields);
@@ -413,10 +438,9 @@ sk_status sk_scratch_create(const sk_program *p, sk_scratch **out)
 	if (!s)
 		return SK_E_NOMEM;
 	s->memo = calloc(SK_DET_MEMO_SLOTS, sizeof *s->memo);
-	s->tx_memo = calloc(SK_TX_MEMO_SLOTS, sizeof *s->tx_memo);
 	s->prog_serial = p->serial;
 	s->clean = aligned_alloc(_Alignof(sk_clean_value), SK_CLEAN_SLOTS * sizeof *s->clean);
-	if (!s->memo || !s->tx_memo || !s->clean)
+	if (!s->memo || !s->clean)
 		goto fail;
 	memset(s->clean, 0, SK_CLEAN_SLOTS * sizeof *s->clean);
 	for (size_t i = 0; i < p->nlanes; i++)
@@ -443,7 +467,6 @@ void sk_scratch_free(sk_scratch *s)
 	if (!s)
 		return;
 	free(s->memo);
-	free(s->tx_memo);
 	free(s->clean);
 	hs_free_scratch(s->hs);
 	pcre2_match_data_free(s->md);

@@ -115,41 +115,30 @@ static field_state *field(ev *e, const sk_field *f)
 	return fs;
 }
 
-/* Slots looked at for one input: past them the output is not remembered. */
-#define TX_MEMO_PROBES 4
-/* Inputs shorter than this are transformed again rather than looked up. */
-#define TX_MEMO_MIN 32
-
-/* Applies transformation tx to in, or recalls its output when this
- * evaluation applied it to the same bytes at the same address before
- * (program.h: sk_tx_memo). Returns 0, or -1 when out of memory. */
-static int transform(ev *e, int tx, sk_str in, sk_str *out)
+/* The input lane idx hands its last transformation for value i: its
+ * parent's output, or the field's value. */
+static sk_str lane_input(const ev *e, int idx, const field_state *fs, size_t i)
 {
-	/* A short value costs less to transform again than to look up. */
-	if (in.n < TX_MEMO_MIN)
-		return sk_transform_apply((sk_transform)tx, in, e->a, out) ? -1 : 0;
-	sk_scratch *sc = e->s;
-	uint64_t h =
-	    ((uintptr_t)in.p ^ (uint64_t)in.n << 40 ^ (uint64_t)tx << 58) * 0x9e3779b97f4a7c15ull;
-	size_t first = (size_t)(h >> 32);
-	sk_tx_memo *free_slot = NULL;
-	for (unsigned k = 0; k < TX_MEMO_PROBES; k++) {
-		sk_tx_memo *c = &sc->tx_memo[(first + k) & (SK_TX_MEMO_SLOTS - 1)];
-		if (c->epoch != sc->epoch) {
-			free_slot = c;
-			break;
-		}
-		if (c->in == in.p && c->n == in.n && c->tx == tx) {
-			*out = c->out;
-			return 0;
+	int parent = e->p->lanes[idx].parent;
+	return parent >= 0 ? e->ls[parent].vals[i] : fs->fv.vals[i];
+}
+
+/* A twin lane (program.h) that already transformed the same input slice
+ * for value i has this lane's output: *out gets it and true is returned. */
+static bool twin_output(const ev *e, const sk_lane *l, const field_state *fs, size_t i, sk_str in,
+                        sk_str *out)
+{
+	for (int k = 0; k < l->ntx_twins; k++) {
+		int t = l->tx_twins[k];
+		if (!e->ls[t].done)
+			continue;
+		sk_str tin = lane_input(e, t, fs, i);
+		if (tin.p == in.p && tin.n == in.n) {
+			*out = e->ls[t].vals[i];
+			return true;
 		}
 	}
-	if (sk_transform_apply((sk_transform)tx, in, e->a, out))
-		return -1;
-	if (free_slot)
-		*free_slot =
-		    (sk_tx_memo){.epoch = sc->epoch, .in = in.p, .n = in.n, .tx = tx, .out = *out};
-	return 0;
+	return false;
 }
 
 static lane_state *lane(ev *e, int idx, field_state **fsp)
@@ -182,8 +171,12 @@ static lane_state *lane(ev *e, int idx, field_state **fsp)
 	ls->dets = NULL;
 	for (size_t i = 0; i < n; i++) {
 		sk_str cur = src[i];
+		/* Only the last transformation is left to apply (unless the
+		 * chain is empty): a twin may have applied it to this slice. */
+		if (from == l->chain.n - 1 && twin_output(e, l, fs, i, cur, &ls->vals[i]))
+			continue;
 		for (int t = from; t < l->chain.n; t++)
-			if (transform(e, l->chain.tx[t], cur, &cur))
+			if (sk_transform_apply((sk_transform)l->chain.tx[t], cur, e->a, &cur))
 				return NULL;
 		ls->vals[i] = cur;
 	}

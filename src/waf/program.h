@@ -24,6 +24,11 @@ typedef struct sk_lane {
 	int *pcre_ids;            /* the ids that run on PCRE2 */
 	int npcre;
 	hs_database_t *db; /* NULL when every pattern runs on PCRE2 or there are none */
+	/* Lanes of the same field whose chain ends in the same transformation:
+	 * when one of them was handed the same input slice for a value, its
+	 * output is this lane's output too (transformations are pure). */
+	int *tx_twins;
+	int ntx_twins;
 	/* Every pattern is a ByteMatch (a few at most): the lane judges values
 	 * itself rather than call Hyperscan, whose call costs more than
 	 * comparing a few bytes; for the long values an unanchored search
@@ -84,21 +89,6 @@ typedef struct sk_det_memo {
 
 #define SK_DET_MEMO_SLOTS 1024 /* a power of two */
 
-/* One transformation's output remembered for the request being evaluated
- * (eval.c): lanes of different fields often hand the same bytes, at the
- * same address, to the same transformation (the body and a JSON body
- * read as a string; a header alone and among all headers), and
- * transformations are pure. Valid only while epoch is the scratch's. */
-typedef struct sk_tx_memo {
-	uint64_t epoch;
-	const uint8_t *in;
-	size_t n;
-	int tx;
-	sk_str out;
-} sk_tx_memo;
-
-#define SK_TX_MEMO_SLOTS 512 /* a power of two */
-
 /* A short value found clean, kept across evaluations (eval.c): the same
  * few bytes (a language tag, a page number, a cookie flag) come back in
  * request after request, and both a detector and a lane's patterns are
@@ -125,7 +115,6 @@ typedef struct sk_clean_value {
 
 struct sk_scratch {
 	sk_det_memo *memo;     /* SK_DET_MEMO_SLOTS, open addressing */
-	sk_tx_memo *tx_memo;   /* SK_TX_MEMO_SLOTS, open addressing */
 	uint64_t prog_serial;  /* the serial of the program it was made for */
 	sk_clean_value *clean; /* SK_CLEAN_SLOTS */
 	uint64_t epoch;        /* one per evaluation; 0 marks an unused slot */

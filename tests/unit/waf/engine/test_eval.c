@@ -431,11 +431,10 @@ static void long_clean_values_compared_whole(void **state)
 	t_close(&t);
 }
 
-/* Transformation outputs are shared between lanes of different fields
- * that hand the same bytes to the same transformation (a body read as a
- * body and as a JSON body that is not JSON): each lane still gets its own
- * chain's output. */
-static void transform_outputs_shared_between_fields(void **state)
+/* Lanes of different fields and chains over the same bytes (a body read
+ * as a body and as a JSON body that is not JSON): each lane gets its own
+ * chain's output, whatever the others computed before it. */
+static void each_lane_its_own_chain(void **state)
 {
 	(void)state;
 	char pad[81], req[400];
@@ -1311,7 +1310,7 @@ int main(void)
 	    cmocka_unit_test(detector_verdicts_kept_per_detector),
 	    cmocka_unit_test(long_clean_values_compared_whole),
 	    cmocka_unit_test(byte_match_agrees_with_its_regex),
-	    cmocka_unit_test(transform_outputs_shared_between_fields),
+	    cmocka_unit_test(each_lane_its_own_chain),
 	    cmocka_unit_test(scan_verdicts_kept_per_lane),
 	    cmocka_unit_test(xss_match),
 	    cmocka_unit_test(sekisho_detector_statement),
