@@ -1096,37 +1096,137 @@ static size_t js_sink_at(const uint8_t *p, size_t n)
 	return 0;
 }
 
+/* What js_break() reads after a quote, one table look-up a byte: the
+ * operators that may follow a closed string, the blanks between them, and
+ * the first letters of js_sink_at()'s sinks (no sink starts otherwise). */
+enum { JS_OP = 1, JS_BLANK = 2, JS_SINK = 4 };
+static const uint8_t js_after_quote[256] = {
+    [';'] = JS_OP,   ['+'] = JS_OP,   ['-'] = JS_OP,    ['*'] = JS_OP,     [','] = JS_OP,
+    ['|'] = JS_OP,   ['&'] = JS_OP,   [')'] = JS_OP,    ['}'] = JS_OP,     ['^'] = JS_OP,
+    ['%'] = JS_OP,   ['/'] = JS_OP,   [' '] = JS_BLANK, ['\t'] = JS_BLANK, ['a'] = JS_SINK,
+    ['c'] = JS_SINK, ['d'] = JS_SINK, ['e'] = JS_SINK,  ['f'] = JS_SINK,   ['i'] = JS_SINK,
+    ['l'] = JS_SINK, ['p'] = JS_SINK, ['s'] = JS_SINK,  ['t'] = JS_SINK,   ['w'] = JS_SINK,
+    ['A'] = JS_SINK, ['C'] = JS_SINK, ['D'] = JS_SINK,  ['E'] = JS_SINK,   ['F'] = JS_SINK,
+    ['I'] = JS_SINK, ['L'] = JS_SINK, ['P'] = JS_SINK,  ['S'] = JS_SINK,   ['T'] = JS_SINK,
+    ['W'] = JS_SINK,
+};
+
+/* p[0..n), 0 < n < 16, as the first lanes of a vector whose others are
+ * NUL, read as two overlapping words (or three bytes) rather than copied
+ * a byte at a time: most values handed to the detector are short, and a
+ * call to memcpy() costs more than the bytes. */
+static sk_u8x16 load_short(const uint8_t *p, size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t w[2] = {0, 0};
+	if (n >= 8) {
+		memcpy(&w[0], p, 8);
+		memcpy(&w[1], p + n - 8, 8);
+		/* the word ends at p[n - 1]: drop the bytes also in w[0] */
+		w[1] = n > 8 ? w[1] >> (8 * (16 - n)) : 0;
+	} else if (n >= 4) {
+		uint32_t a, b;
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		w[0] = a | (uint64_t)b << (8 * (n - 4)); /* overlapping lanes agree */
+	} else {
+		w[0] = p[0] | (uint64_t)p[n / 2] << (8 * (n / 2)) |
+		       (uint64_t)p[n - 1] << (8 * (n - 1));
+	}
+	sk_u8x16 x;
+	memcpy(&x, w, 16);
+	return x;
+#else
+	uint8_t b[16] = {0};
+	for (size_t i = 0; i < n; i++)
+		b[i] = p[i];
+	sk_u8x16 x;
+	memcpy(&x, b, 16);
+	return x;
+#endif
+}
+
+static sk_u8x16 quotes_in(sk_u8x16 x)
+{
+	return (sk_u8x16)(x == sk_splat('\'')) | (sk_u8x16)(x == sk_splat('"')) |
+	       (sk_u8x16)(x == sk_splat('`'));
+}
+
+/* One bit per quote (' " `) among the 16 bytes at p[base..n), base < n.
+ * A part block at the end is read as the last 16 bytes of the value and
+ * its bits shifted down, so nothing is copied; a value shorter than 16
+ * bytes is read byte by byte. */
+static unsigned quote_bits(const uint8_t *p, size_t n, size_t base)
+{
+	sk_u8x16 x;
+	unsigned shift = 0;
+	if (n - base >= 16) {
+		memcpy(&x, p + base, 16);
+	} else if (n >= 16) {
+		memcpy(&x, p + n - 16, 16);
+		shift = (unsigned)(base - (n - 16));
+	} else {
+		unsigned bits = 0;
+		for (size_t k = 0; k < n; k++)
+			bits |= (unsigned)(p[k] == '\'' || p[k] == '"' || p[k] == '`') << k;
+		return bits;
+	}
+	return sk_lane_bits(quotes_in(x)) >> shift;
+}
+
+/* Whether the quote at p[i] closes a JavaScript string that code follows:
+ * operators (and blanks), then a sink. */
+static bool js_break_at(const uint8_t *p, size_t n, size_t i, sk_detect_match *m)
+{
+	size_t j = i + 1;
+	int ops = 0;
+	while (j < n && j < i + 8) {
+		unsigned c = js_after_quote[p[j]];
+		if (c & JS_OP)
+			ops++;
+		else if (!(c & JS_BLANK))
+			break;
+		j++;
+	}
+	if (ops == 0 || j >= n || !(js_after_quote[p[j]] & JS_SINK))
+		return false;
+	/* '/' alone would also be a path; need a real operator */
+	size_t e = js_sink_at(p + j, n - j);
+	if (!e)
+		return false;
+	set_match(m, i, j + e, "closes a JavaScript string, then calls code", NULL, NULL, NULL);
+	return true;
+}
+
+/* Whether the byte after the quote at p[i] lets js_break_at() find
+ * anything: an operator or a blank. Most quotes are turned away here,
+ * without a call. */
+static bool js_may_break(const uint8_t *p, size_t n, size_t i)
+{
+	return i + 1 < n && (js_after_quote[p[i + 1]] & (JS_OP | JS_BLANK));
+}
+
 /* Input that closes a JavaScript string and continues with code:
- * ';alert(1)//   "-alert(1)-"   \";confirm(1)// */
+ * ';alert(1)//   "-alert(1)-"   \";confirm(1)//
+ * Every quote is looked at in turn. In a short value (JSON has one every
+ * few bytes) they are taken 16 at a time from a mask; in a long one
+ * (prose, with a quote every hundred bytes or so) searched for. */
 static bool js_break(const uint8_t *p, size_t n, sk_detect_match *m)
 {
-	for (size_t i = 0; i < n; i++) {
-		const uint8_t *q = sk_find_any4(p + i, p + n, '\'', '"', '`', '`');
-		if (!q)
-			break;
-		i = (size_t)(q - p);
-		size_t j = i + 1;
-		int ops = 0;
-		while (j < n && j < i + 8) {
-			int c = p[j];
-			if (c == ';' || c == '+' || c == '-' || c == '*' || c == ',' || c == '|' ||
-			    c == '&' || c == ')' || c == '}' || c == '^' || c == '%' || c == '/') {
-				ops++;
-				j++;
-			} else if (c == ' ' || c == '\t') {
-				j++;
-			} else {
-				break;
-			}
+	if (n > 256) {
+		for (const uint8_t *q = p;
+		     (q = sk_find_any4(q, p + n, '\'', '"', '`', '`')) != NULL; q++) {
+			size_t i = (size_t)(q - p);
+			if (js_may_break(p, n, i) && js_break_at(p, n, i, m))
+				return true;
 		}
-		if (ops == 0 || j >= n)
-			continue;
-		/* '/' alone would also be a path; need a real operator */
-		size_t e = js_sink_at(p + j, n - j);
-		if (e) {
-			set_match(m, i, j + e, "closes a JavaScript string, then calls code", NULL,
-			          NULL, NULL);
-			return true;
+		return false;
+	}
+	for (size_t base = 0; base < n; base += 16) {
+		for (unsigned bits = quote_bits(p, n, base); bits; bits &= bits - 1) {
+			size_t i = base + (size_t)__builtin_ctz(bits);
+			if (js_may_break(p, n, i) && js_break_at(p, n, i, m))
+				return true;
 		}
 	}
 	return false;
@@ -1464,10 +1564,12 @@ enum { LT = 1, EQ = 2, BRACE = 4, QUOTES = 8, GADGET = 16 };
 
 /* Which of them p[0..n) has. A short value is read once, 16 bytes a
  * step, with the quotes and the gadget bytes folded into one mask each;
- * a long one is asked with memchr() per byte, which is several times
- * faster per byte and stops at the first one found (the quotes of JSON,
- * the '<' of markup). The checks themselves find nothing in a value
- * without their bytes, so the answer only saves work. */
+ * its last part block is read as the last 16 bytes of the value (bytes
+ * seen twice change nothing here). A long one is asked with memchr() per
+ * byte, which is several times faster per byte and stops at the first
+ * one found (the quotes of JSON, the '<' of markup). The checks
+ * themselves find nothing in a value without their bytes, so the answer
+ * only saves work. */
 static unsigned xss_bytes(const uint8_t *p, size_t n)
 {
 	if (n > 256) {
@@ -1483,14 +1585,13 @@ static unsigned xss_bytes(const uint8_t *p, size_t n)
 		return has;
 	}
 	sk_u8x16 lt = {0}, eq = {0}, brace = {0}, quotes = {0}, gadget = {0}, x;
-	uint8_t tail[16] = {0}; /* the last bytes, padded with NULs (none of the bytes) */
 	for (size_t i = 0; i < n; i += 16) {
-		if (n - i >= 16) {
+		if (n - i >= 16)
 			memcpy(&x, p + i, 16);
-		} else {
-			memcpy(tail, p + i, n - i);
-			memcpy(&x, tail, 16);
-		}
+		else if (n >= 16)
+			memcpy(&x, p + n - 16, 16);
+		else
+			x = load_short(p, n);
 		sk_u8x16 tick = (sk_u8x16)(x == sk_splat('`'));
 		lt |= (sk_u8x16)(x == sk_splat('<'));
 		eq |= (sk_u8x16)(x == sk_splat('='));
@@ -1499,8 +1600,9 @@ static unsigned xss_bytes(const uint8_t *p, size_t n)
 		gadget |= (sk_u8x16)(x == sk_splat('(')) | (sk_u8x16)(x == sk_splat('[')) |
 		          (sk_u8x16)(x == sk_splat('?')) | tick;
 	}
-	return sk_any_lane(lt) * LT | sk_any_lane(eq) * EQ | sk_any_lane(brace) * BRACE |
-	       sk_any_lane(quotes) * QUOTES | sk_any_lane(gadget) * GADGET;
+	return (sk_lane_bits(lt) ? LT : 0) | (sk_lane_bits(eq) ? EQ : 0) |
+	       (sk_lane_bits(brace) ? BRACE : 0) | (sk_lane_bits(quotes) ? QUOTES : 0) |
+	       (sk_lane_bits(gadget) ? GADGET : 0);
 }
 
 bool sk_detect_xss(const uint8_t *p, size_t n, sk_detect_match *m)
