@@ -1657,7 +1657,8 @@ bool sk_detect_xss(const uint8_t *p, size_t n, sk_detect_match *m)
 	size_t f = 0;
 	while (f < n && f < SCAN_VAL && (p[f] <= 0x20 || p[f] == 0x7f || p[f] == 0xa0))
 		f++;
-	if (f < n && f < SCAN_VAL && memchr("&jvlm", lower(p[f]), 5)) {
+	int f0 = f < n && f < SCAN_VAL ? lower(p[f]) : 0;
+	if (f0 == '&' || f0 == 'j' || f0 == 'v' || f0 == 'l' || f0 == 'm') {
 		char u[48];
 		fold_url(p, n, u, sizeof u);
 		const char *sch = script_scheme(u);
