@@ -990,7 +990,9 @@ static bool style_break(const uint8_t *p, size_t n, size_t name, size_t v, sk_de
  * itself (<tag VALUE>) or a form field's (p=onerror=...). */
 static bool attribute_break(const uint8_t *p, size_t n, bool quotes, sk_detect_match *m)
 {
-	const uint8_t *q0 = quotes ? sk_find_any4(p, p + n, '"', '\'', '`', '`') : NULL;
+	/* the first quote: looked for once, when the first event name is found */
+	const uint8_t *q0 = NULL;
+	bool q0_known = !quotes;
 	for (const uint8_t *eq = sk_find_byte(p, p + n, '='); eq;
 	     eq = sk_find_byte(eq + 1, p + n, '=')) {
 		size_t k = (size_t)(eq - p), e = k;
@@ -1022,6 +1024,10 @@ static bool attribute_break(const uint8_t *p, size_t n, bool quotes, sk_detect_m
 		}
 		if (!is_event_name(name))
 			continue;
+		if (!q0_known) {
+			q0 = sk_find_any4(p, p + n, '"', '\'', '`', '`');
+			q0_known = true;
+		}
 		const uint8_t *q = q0 && q0 < p + b ? q0 : NULL;
 		/* without a quote to close, the value must look like code */
 		if (j < n && p[j] != '>' && !is_html_space(p[j]) &&
