@@ -1077,11 +1077,12 @@ static size_t js_sink_at(const uint8_t *p, size_t n)
 	    {"this[", 5, false},
 	    {"parent[", 7, false},
 	};
-	if (n == 0 || !memchr("acdefilpstw", lower(p[0]), 11)) /* no sink starts otherwise */
+	if (n == 0)
 		return 0;
+	int c0 = lower(p[0]);
 	for (size_t s = 0; s < sizeof sinks / sizeof sinks[0]; s++) {
 		size_t k = sinks[s].len;
-		if (n < k)
+		if (sinks[s].name[0] != c0 || n < k) /* most differ at once */
 			continue;
 		size_t i = 0;
 		for (; i < k; i++)
