@@ -644,15 +644,25 @@ static void set_match(sk_detect_match *m, size_t off, size_t end, const char *a,
  * skipped; stops at space, '/', '>' and, for attributes, '='. */
 static size_t read_name(const uint8_t *p, size_t n, size_t i, char *out, bool attr_name)
 {
+	/* the bytes that end a name or are skipped, one look-up for the
+	 * letters that make up nearly all of it */
+	enum { NAME_NUL = 1, NAME_END = 2, NAME_EQ = 4, NAME_LT = 8 };
+	static const uint8_t special[256] = {
+	    [0] = NAME_NUL,    [' '] = NAME_END,  ['\t'] = NAME_END, ['\n'] = NAME_END,
+	    ['\r'] = NAME_END, ['\f'] = NAME_END, ['\v'] = NAME_END, ['/'] = NAME_END,
+	    ['>'] = NAME_END,  ['='] = NAME_EQ,   ['<'] = NAME_LT,
+	};
 	size_t o = 0;
 	for (; i < n; i++) {
 		int c = p[i];
-		if (c == 0)
-			continue;
-		if (is_html_space(c) || c == '/' || c == '>' || (attr_name && c == '=' && o > 0))
-			break;
-		if (!attr_name && c == '<')
-			break;
+		unsigned t = special[c];
+		if (t) {
+			if (t == NAME_NUL)
+				continue;
+			if (t == NAME_END || (t == NAME_EQ && attr_name && o > 0) ||
+			    (t == NAME_LT && !attr_name))
+				break;
+		}
 		if (o + 1 < MAX_NAME)
 			out[o++] = (char)lower(c);
 	}
