@@ -205,6 +205,10 @@ static void fold_url(const uint8_t *p, size_t n, char *out, size_t cap)
 	out[o] = 0;
 }
 
+/* The most folded bytes script_scheme() reads ("data:image/svg"), and
+ * the buffer that holds them: a URL is folded no further. */
+#define SCHEME_FOLD 16
+
 static const char *script_scheme(const char *u)
 {
 	if (starts_ci(u, "javascript:"))
@@ -815,7 +819,7 @@ static bool judge_tag(const uint8_t *p, size_t n, size_t lt, size_t *next, size_
 		if (!a.has_val)
 			continue;
 		if (is_url_attr(a.name) || eq_ci(a.name, "content") || eq_ci(a.name, "srcdoc")) {
-			char u[48];
+			char u[SCHEME_FOLD];
 			fold_scheme(a.val, a.vlen, u, sizeof u);
 			const char *sch = script_scheme(u);
 			/* content="0;url=javascript:..." */
@@ -1688,7 +1692,7 @@ bool sk_detect_xss(const uint8_t *p, size_t n, sk_detect_match *m)
 		f++;
 	int f0 = f < n && f < SCAN_VAL ? lower(p[f]) : 0;
 	if (f0 == '&' || f0 == 'j' || f0 == 'v' || f0 == 'l' || f0 == 'm') {
-		char u[48];
+		char u[SCHEME_FOLD];
 		fold_url(p, n, u, sizeof u);
 		const char *sch = script_scheme(u);
 		if (sch && !starts_ci(sch, "data:") && !(sch[0] != 'v' && js_prose(p, n))) {
