@@ -1598,20 +1598,20 @@ enum { LT = 1, EQ = 2, BRACE = 4, QUOTES = 8, GADGET = 16 };
 /* Which of them p[0..n) has. A short value is read once, 16 bytes a
  * step, with the quotes and the gadget bytes folded into one mask each;
  * its last part block is read as the last 16 bytes of the value (bytes
- * seen twice change nothing here). A long one is asked with memchr() per
- * byte, which is several times faster per byte and stops at the first
- * one found (the quotes of JSON, the '<' of markup). The checks
- * themselves find nothing in a value without their bytes, so the answer
- * only saves work. */
+ * seen twice change nothing here). A long one is asked with memchr() for
+ * '<' and the gadget bytes, which is several times faster per byte and
+ * stops at the first one found (the '<' of markup); the other checks are
+ * left to look for their bytes themselves. The checks find nothing in a
+ * value without their bytes, so the answer only saves work. */
 static unsigned xss_bytes(const uint8_t *p, size_t n)
 {
 	if (n > 256) {
-		static const char gadget_bytes[] = "([`?", quote_bytes[] = "'\"`";
-		unsigned has = (memchr(p, '<', n) ? LT : 0) | (memchr(p, '=', n) ? EQ : 0) |
-		               (memchr(p, '{', n) ? BRACE : 0);
-		for (int k = 0; quote_bytes[k] && !(has & QUOTES); k++)
-			if (memchr(p, quote_bytes[k], n))
-				has |= QUOTES;
+		/* attribute_break(), template_injection() and js_break() look
+		 * for their bytes with memchr() themselves, so asking for them
+		 * first would read the value once more when they are there and
+		 * save nothing when they are not */
+		static const char gadget_bytes[] = "([`?";
+		unsigned has = (memchr(p, '<', n) ? LT : 0) | EQ | BRACE | QUOTES;
 		for (int k = 0; gadget_bytes[k] && !(has & GADGET) && n <= SHORT_PAYLOAD_MAX; k++)
 			if (memchr(p, gadget_bytes[k], n))
 				has |= GADGET;
