@@ -1015,8 +1015,8 @@ static bool attribute_break(const uint8_t *p, size_t n, bool quotes, sk_detect_m
 		/* "style" and the events are 5 or more letters */
 		if (e < 5 || !is_alpha(p[e - 1]) || !is_alpha(p[e - 5]))
 			continue;
-		size_t b = e;
-		while (b > 0 && e - b < MAX_NAME && is_alpha(p[b - 1]))
+		size_t b = e, lim = e > MAX_NAME ? e - MAX_NAME : 0; /* e - b < MAX_NAME */
+		while (b > lim && (unsigned)((p[b - 1] | 0x20) - 'a') < 26)
 			b--;
 		if (e - b < 5 || e - b >= MAX_NAME ||
 		    !(b == 0 || is_attr_gap(p[b - 1]) || p[b - 1] == '=' || p[b - 1] == '&'))
