@@ -163,12 +163,27 @@ static size_t xml_markup_len(const uint8_t *p, size_t n)
 static void fold_url(const uint8_t *p, size_t n, char *out, size_t cap);
 
 /* fold_url() for script_scheme(), which only takes folded text starting
- * with j, v, l, m or d: any other first byte ends the folding there. */
+ * with one of its schemes (cap is 7 or more): a first byte other than j,
+ * v, l, m or d ends the folding there, and so do first six bytes that
+ * start none of them (a "logo.png" or "/docs/"). Folding is per byte, and
+ * most URLs are turned away by then. */
 static void fold_scheme(const uint8_t *p, size_t n, char *out, size_t cap)
 {
+	static const char starts[][7] = {"javasc", "vbscri", "livesc", "mocha:", "data:"};
 	fold_url(p, n, out, 2);
-	if (out[0] && strchr("jvlmd", out[0]))
-		fold_url(p, n, out, cap);
+	int c = out[0];
+	if (c != 'j' && c != 'v' && c != 'l' && c != 'm' && c != 'd')
+		return;
+	fold_url(p, n, out, 7);
+	if (strlen(out) == 6) { /* shorter, the value is all folded */
+		size_t k = 0;
+		while (k < sizeof starts / sizeof starts[0] &&
+		       strncmp(out, starts[k], strlen(starts[k])) != 0)
+			k++;
+		if (k == sizeof starts / sizeof starts[0])
+			return;
+	}
+	fold_url(p, n, out, cap);
 }
 
 static void fold_url(const uint8_t *p, size_t n, char *out, size_t cap)
@@ -1693,7 +1708,7 @@ bool sk_detect_xss(const uint8_t *p, size_t n, sk_detect_match *m)
 	int f0 = f < n && f < SCAN_VAL ? lower(p[f]) : 0;
 	if (f0 == '&' || f0 == 'j' || f0 == 'v' || f0 == 'l' || f0 == 'm') {
 		char u[SCHEME_FOLD];
-		fold_url(p, n, u, sizeof u);
+		fold_scheme(p, n, u, sizeof u);
 		const char *sch = script_scheme(u);
 		if (sch && !starts_ci(sch, "data:") && !(sch[0] != 'v' && js_prose(p, n))) {
 			set_match(m, 0, n < 64 ? n : 64, "value is a ", sch, " URL", NULL);
