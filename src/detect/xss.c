@@ -1648,9 +1648,16 @@ static unsigned xss_bytes(const uint8_t *p, size_t n)
 		gadget |= (sk_u8x16)(x == sk_splat('(')) | (sk_u8x16)(x == sk_splat('[')) |
 		          (sk_u8x16)(x == sk_splat('?')) | tick;
 	}
-	return (sk_lane_bits(lt) ? LT : 0) | (sk_lane_bits(eq) ? EQ : 0) |
-	       (sk_lane_bits(brace) ? BRACE : 0) | (sk_lane_bits(quotes) ? QUOTES : 0) |
-	       (sk_lane_bits(gadget) ? GADGET : 0);
+	/* each mask's lanes cut to its bit, then all lanes or-ed together */
+	sk_u8x16 all = (lt & sk_splat(LT)) | (eq & sk_splat(EQ)) | (brace & sk_splat(BRACE)) |
+	               (quotes & sk_splat(QUOTES)) | (gadget & sk_splat(GADGET));
+	uint64_t h[2];
+	memcpy(h, &all, 16);
+	h[0] |= h[1];
+	h[0] |= h[0] >> 32;
+	h[0] |= h[0] >> 16;
+	h[0] |= h[0] >> 8;
+	return (unsigned)(h[0] & 0xff);
 }
 
 bool sk_detect_xss(const uint8_t *p, size_t n, sk_detect_match *m)
