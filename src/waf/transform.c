@@ -179,6 +179,47 @@ static bool has_any(sk_str in, const char *set, size_t set_n)
 
 #define HAS_ANY(in, lit) has_any(in, lit, sizeof(lit) - 1)
 
+/* The n (< 16) bytes at p in lanes 0..n-1 and NULs after them, read
+ * without going past p + n. Most values are that short, and one vector
+ * test over them costs less than a byte loop or a call. The scans below
+ * pad with NULs because NUL is in none of their sets. */
+static inline sk_u8x16 load_short(const uint8_t *p, size_t n)
+{
+	sk_u8x16 x = {0};
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t lo = 0, hi = 0;
+	if (n >= 8) {
+		/* The last 8 bytes, shifted down so that only p[8..n) stay. */
+		memcpy(&lo, p, 8);
+		memcpy(&hi, p + n - 8, 8);
+		hi = (hi >> 8) >> (8 * (15 - n));
+	} else if (n >= 4) {
+		/* Two overlapping halves: where they overlap they agree. */
+		uint32_t h0, h1;
+		memcpy(&h0, p, 4);
+		memcpy(&h1, p + n - 4, 4);
+		lo = h0 | (uint64_t)h1 << (8 * (n - 4));
+	} else if (n) {
+		lo = p[0] | (uint64_t)p[n >> 1] << (8 * (n >> 1)) |
+		     (uint64_t)p[n - 1] << (8 * (n - 1));
+	}
+	memcpy(&x, &lo, 8);
+	memcpy((uint8_t *)&x + 8, &hi, 8);
+#else
+	memcpy(&x, p, n);
+#endif
+	return x;
+}
+
+/* True when c (not NUL) is in in: memchr, except that short values take
+ * one vector test instead of a call. */
+static inline bool has_byte(sk_str in, uint8_t c)
+{
+	if (in.n < 16)
+		return sk_lane_bits((sk_u8x16)(load_short(in.p, in.n) == sk_splat(c))) != 0;
+	return memchr(in.p, c, in.n) != NULL;
+}
+
 /* ---- COMPRESS_WHITE_SPACE ---- */
 
 /* White-space classes: 1 a one-byte unit (space, tab, CR, LF, VT, FF, and
@@ -203,16 +244,21 @@ typedef struct ws_masks {
 	unsigned sp, other, lead;
 } ws_masks;
 
-static inline ws_masks ws_bits(const uint8_t *p)
+static inline ws_masks ws_bits_of(sk_u8x16 x)
 {
-	sk_u8x16 x;
-	memcpy(&x, p, 16);
 	sk_u8x16 ctl = (sk_u8x16)((sk_u8x16)(x - sk_splat('\t')) < sk_splat(5));
 	return (ws_masks){
 	    .sp = sk_lane_bits((sk_u8x16)(x == sk_splat(' '))),
 	    .other = sk_lane_bits(ctl | (sk_u8x16)(x == sk_splat(0xa0))),
 	    .lead = sk_lane_bits((sk_u8x16)(x == sk_splat(0xc2))),
 	};
+}
+
+static inline ws_masks ws_bits(const uint8_t *p)
+{
+	sk_u8x16 x;
+	memcpy(&x, p, 16);
+	return ws_bits_of(x);
 }
 
 /* True when compressing would change in. Every white-space unit other
@@ -222,15 +268,10 @@ static inline ws_masks ws_bits(const uint8_t *p)
 static bool ws_would_change(sk_str in)
 {
 	unsigned carry = 0; /* the previous block ended in ' ' */
-	uint8_t tail[16];
 	for (size_t i = 0; i < in.n; i += 16) {
-		const uint8_t *b = in.p + i;
-		if (in.n - i < 16) {
-			memset(tail, 'x', sizeof tail); /* padding that is never white space */
-			memcpy(tail, b, in.n - i);
-			b = tail;
-		}
-		ws_masks m = ws_bits(b);
+		/* The last bytes padded with NULs, which are never white space. */
+		ws_masks m =
+		    in.n - i >= 16 ? ws_bits(in.p + i) : ws_bits_of(load_short(in.p + i, in.n - i));
 		if (m.other || (m.sp & (m.sp >> 1)) || (carry & m.sp))
 			return true;
 		carry = m.sp >> 15;
@@ -485,7 +526,7 @@ static bool entity_decode(const uint8_t *s, size_t m, uint32_t *cp, size_t *used
 
 static sk_status tx_html_entity_decode(sk_str in, sk_arena *a, sk_str *out)
 {
-	if (!memchr(in.p, '&', in.n)) {
+	if (!has_byte(in, '&')) {
 		*out = in;
 		return SK_OK;
 	}
@@ -529,21 +570,23 @@ static size_t first_upper(const uint8_t *p, size_t n)
 {
 	size_t i = 0;
 	sk_u8x16 x;
+	if (n < 16) {
+		unsigned m = sk_lane_bits(upper_lanes(load_short(p, n)));
+		return m ? (size_t)__builtin_ctz(m) : n;
+	}
 	for (; i + 16 <= n; i += 16) {
 		memcpy(&x, p + i, 16);
 		unsigned m = sk_lane_bits(upper_lanes(x));
 		if (m)
 			return i + (size_t)__builtin_ctz(m);
 	}
-	if (i < n && n >= 16) {
+	if (i < n) {
 		/* The last bytes: the final 16 again, the bits of those already
 		 * looked at shifted out. */
 		memcpy(&x, p + n - 16, 16);
 		unsigned m = sk_lane_bits(upper_lanes(x)) >> (16 - (n - i));
 		return m ? i + (size_t)__builtin_ctz(m) : n;
 	}
-	while (i < n && !(p[i] >= 'A' && p[i] <= 'Z'))
-		i++;
 	return i;
 }
 
@@ -619,31 +662,38 @@ static sk_status tx_cmd_line(sk_str in, sk_arena *a, sk_str *out)
 
 /* ---- URL_DECODE, URL_DECODE_UNI ---- */
 
-/* Bit k set where byte k of the 16 at p is '%' or '+'. */
+/* Bit k set where lane k of x (or byte k of the 16 at p) is '%' or '+'. */
+static inline unsigned url_special_bits_of(sk_u8x16 x)
+{
+	return sk_lane_bits((sk_u8x16)(x == sk_splat('%')) | (sk_u8x16)(x == sk_splat('+')));
+}
+
 static inline unsigned url_special_bits(const uint8_t *p)
 {
 	sk_u8x16 x;
 	memcpy(&x, p, 16);
-	return sk_lane_bits((sk_u8x16)(x == sk_splat('%')) | (sk_u8x16)(x == sk_splat('+')));
+	return url_special_bits_of(x);
 }
 
 /* The index of the first '%' or '+' in p[0..n), n when there is none. */
 static size_t first_url_special(const uint8_t *p, size_t n)
 {
 	size_t i = 0;
+	if (n < 16) {
+		unsigned m = url_special_bits_of(load_short(p, n));
+		return m ? (size_t)__builtin_ctz(m) : n;
+	}
 	for (; i + 16 <= n; i += 16) {
 		unsigned m = url_special_bits(p + i);
 		if (m)
 			return i + (size_t)__builtin_ctz(m);
 	}
-	if (i < n && n >= 16) {
+	if (i < n) {
 		/* The last bytes: the final 16 again, the bits of those already
 		 * looked at shifted out. */
 		unsigned m = url_special_bits(p + n - 16) >> (16 - (n - i));
 		return m ? i + (size_t)__builtin_ctz(m) : n;
 	}
-	while (i < n && p[i] != '%' && p[i] != '+')
-		i++;
 	return i;
 }
 
