@@ -60,6 +60,12 @@ const char *sk_transform_name(sk_transform t)
 /* Past CP_MAX; digit loops saturate here so long digit runs cannot wrap. */
 #define CP_TOO_BIG 0x110000u
 
+/* For the part of a transformation that builds a new value. Inlined into
+ * sk_transform_apply, the loops' register needs made every call save and
+ * restore six registers, even the common one that finds nothing to change
+ * and hands back its input after a test or two. */
+#define OUT_OF_LINE __attribute__((noinline))
+
 /* A hex digit's value plus one; 0 for other bytes. A table: the escape
  * decoders ask for every digit of every escape. */
 static const uint8_t hex_plus1[256] = {
@@ -211,15 +217,6 @@ static inline sk_u8x16 load_short(const uint8_t *p, size_t n)
 	return x;
 }
 
-/* True when c (not NUL) is in in: memchr, except that short values take
- * one vector test instead of a call. */
-static inline bool has_byte(sk_str in, uint8_t c)
-{
-	if (in.n < 16)
-		return sk_lane_bits((sk_u8x16)(load_short(in.p, in.n) == sk_splat(c))) != 0;
-	return memchr(in.p, c, in.n) != NULL;
-}
-
 /* ---- COMPRESS_WHITE_SPACE ---- */
 
 /* White-space classes: 1 a one-byte unit (space, tab, CR, LF, VT, FF, and
@@ -279,12 +276,8 @@ static bool ws_would_change(sk_str in)
 	return false;
 }
 
-static sk_status tx_compress_ws(sk_str in, sk_arena *a, sk_str *out)
+static OUT_OF_LINE sk_status compress_ws(sk_str in, sk_arena *a, sk_str *out)
 {
-	if (!ws_would_change(in)) {
-		*out = in;
-		return SK_OK;
-	}
 	uint8_t *d = out_buf(a, in.n, 1, 0);
 	if (!d)
 		return SK_E_NOMEM;
@@ -326,6 +319,15 @@ static sk_status tx_compress_ws(sk_str in, sk_arena *a, sk_str *out)
 		}
 	}
 	return finish(in, d, o, out);
+}
+
+static inline sk_status tx_compress_ws(sk_str in, sk_arena *a, sk_str *out)
+{
+	if (!ws_would_change(in)) {
+		*out = in;
+		return SK_OK;
+	}
+	return compress_ws(in, a, out);
 }
 
 /* ---- HTML_ENTITY_DECODE ---- */
@@ -524,9 +526,10 @@ static bool entity_decode(const uint8_t *s, size_t m, uint32_t *cp, size_t *used
 	return true;
 }
 
-static sk_status tx_html_entity_decode(sk_str in, sk_arena *a, sk_str *out)
+static OUT_OF_LINE sk_status html_entity_decode(sk_str in, sk_arena *a, sk_str *out)
 {
-	if (!has_byte(in, '&')) {
+	const uint8_t *amp = memchr(in.p, '&', in.n);
+	if (!amp) {
 		*out = in;
 		return SK_OK;
 	}
@@ -537,8 +540,10 @@ static sk_status tx_html_entity_decode(sk_str in, sk_arena *a, sk_str *out)
 	size_t o = 0;
 	for (size_t i = 0; i < in.n;) {
 		/* Copy up to the next '&' in one go. */
-		const uint8_t *amp = memchr(in.p + i, '&', in.n - i);
+		if (!amp)
+			amp = memchr(in.p + i, '&', in.n - i);
 		size_t run = amp ? (size_t)(amp - (in.p + i)) : in.n - i;
+		amp = NULL;
 		memcpy(d + o, in.p + i, run);
 		o += run;
 		i += run;
@@ -554,6 +559,17 @@ static sk_status tx_html_entity_decode(sk_str in, sk_arena *a, sk_str *out)
 		}
 	}
 	return finish(in, d, o, out);
+}
+
+static inline sk_status tx_html_entity_decode(sk_str in, sk_arena *a, sk_str *out)
+{
+	/* Short values without '&' are told apart here, without a call;
+	 * longer ones are left to memchr. */
+	if (in.n < 16 && !sk_lane_bits((sk_u8x16)(load_short(in.p, in.n) == sk_splat('&')))) {
+		*out = in;
+		return SK_OK;
+	}
+	return html_entity_decode(in, a, out);
 }
 
 /* ---- LOWERCASE ---- */
@@ -590,14 +606,10 @@ static size_t first_upper(const uint8_t *p, size_t n)
 	return i;
 }
 
-static sk_status tx_lowercase(sk_str in, sk_arena *a, sk_str *out)
+/* Lower-cases in, whose first upper-case letter is at i. */
+static OUT_OF_LINE sk_status lowercase_from(sk_str in, size_t i, sk_arena *a, sk_str *out)
 {
-	size_t i = first_upper(in.p, in.n);
 	sk_u8x16 x;
-	if (i == in.n) {
-		*out = in;
-		return SK_OK;
-	}
 	uint8_t *d = out_buf(a, in.n, 1, 0);
 	if (!d)
 		return SK_E_NOMEM;
@@ -614,13 +626,23 @@ static sk_status tx_lowercase(sk_str in, sk_arena *a, sk_str *out)
 	return SK_OK;
 }
 
+static inline sk_status tx_lowercase(sk_str in, sk_arena *a, sk_str *out)
+{
+	size_t i = first_upper(in.p, in.n);
+	if (i == in.n) {
+		*out = in;
+		return SK_OK;
+	}
+	return lowercase_from(in, i, a, out);
+}
+
 /* ---- CMD_LINE ---- */
 
 /* AWS lists the space rules one after another without saying how they
  * interact; like ModSecurity, white space, ',' and ';' are all separators
  * here: a run of them becomes one space, or nothing when it stands right
  * before '/' or '('. Deleted characters do not end a run. */
-static sk_status tx_cmd_line(sk_str in, sk_arena *a, sk_str *out)
+static OUT_OF_LINE sk_status tx_cmd_line(sk_str in, sk_arena *a, sk_str *out)
 {
 	uint8_t *d = out_buf(a, in.n, 1, 1);
 	if (!d)
@@ -721,13 +743,10 @@ static void url_copy_run(sk_str in, uint8_t *d, size_t *i, size_t *o)
 		d[(*o)++] = in.p[*i] == '+' ? ' ' : in.p[*i];
 }
 
-static sk_status tx_url_decode(sk_str in, sk_arena *a, sk_str *out, bool uni)
+/* Decodes in, whose first '%' or '+' is at i. */
+static OUT_OF_LINE sk_status url_decode_from(sk_str in, size_t i, sk_arena *a, sk_str *out,
+                                             bool uni)
 {
-	size_t i = first_url_special(in.p, in.n);
-	if (i == in.n) {
-		*out = in;
-		return SK_OK;
-	}
 	/* %uXXXX (6 bytes) gives at most 3 bytes of UTF-8. */
 	uint8_t *d = out_buf(a, in.n, 1, 0);
 	if (!d)
@@ -768,6 +787,16 @@ static sk_status tx_url_decode(sk_str in, sk_arena *a, sk_str *out, bool uni)
 	return finish(in, d, o, out);
 }
 
+static inline sk_status tx_url_decode(sk_str in, sk_arena *a, sk_str *out, bool uni)
+{
+	size_t i = first_url_special(in.p, in.n);
+	if (i == in.n) {
+		*out = in;
+		return SK_OK;
+	}
+	return url_decode_from(in, i, a, out, uni);
+}
+
 /* ---- BASE64_DECODE, BASE64_DECODE_EXT ---- */
 
 static int b64_val(uint8_t c, bool ext)
@@ -806,7 +835,7 @@ static size_t b64_flush(uint8_t *d, uint32_t acc, int k)
  * Ext: both the standard and the URL-safe alphabet ('-' and '_'), and every
  * other byte is skipped, except that '=' ends the current group, so
  * concatenated padded blocks ("QQ==QQ==") decode block by block. */
-static sk_status tx_base64_decode(sk_str in, sk_arena *a, sk_str *out, bool ext)
+static OUT_OF_LINE sk_status tx_base64_decode(sk_str in, sk_arena *a, sk_str *out, bool ext)
 {
 	uint8_t *d = out_buf(a, in.n / 4, 3, 3);
 	if (!d)
@@ -844,7 +873,7 @@ static sk_status tx_base64_decode(sk_str in, sk_arena *a, sk_str *out, bool ext)
 
 /* Each pair of hex digits becomes a byte; anything else (a non-hex byte, a
  * hex digit without a partner) is copied through, so mixed text survives. */
-static sk_status tx_hex_decode(sk_str in, sk_arena *a, sk_str *out)
+static OUT_OF_LINE sk_status tx_hex_decode(sk_str in, sk_arena *a, sk_str *out)
 {
 	uint8_t *d = out_buf(a, in.n, 1, 0);
 	if (!d)
@@ -864,7 +893,7 @@ static sk_status tx_hex_decode(sk_str in, sk_arena *a, sk_str *out)
 
 /* ---- MD5 ---- */
 
-static sk_status tx_md5(sk_str in, sk_arena *a, sk_str *out)
+static OUT_OF_LINE sk_status tx_md5(sk_str in, sk_arena *a, sk_str *out)
 {
 	static const uint8_t empty[1];
 	uint8_t *d = sk_arena_alloc(a, EVP_MAX_MD_SIZE);
@@ -881,7 +910,7 @@ static sk_status tx_md5(sk_str in, sk_arena *a, sk_str *out)
 
 /* An unterminated comment runs to the end, as it would for a SQL parser;
  * a stray closing marker is ordinary text. */
-static sk_status tx_replace_comments(sk_str in, sk_arena *a, sk_str *out)
+static OUT_OF_LINE sk_status tx_replace_comments(sk_str in, sk_arena *a, sk_str *out)
 {
 	const uint8_t *end = in.p + in.n;
 	const uint8_t *open = sk_find_pair(in.p, end, '/', '*');
@@ -942,7 +971,7 @@ static size_t octal_byte(const uint8_t *p, size_t m, unsigned *v)
 /* ---- ESCAPE_SEQ_DECODE ---- */
 
 /* A trailing lone backslash has nothing to escape and is kept. */
-static sk_status tx_escape_seq_decode(sk_str in, sk_arena *a, sk_str *out)
+static OUT_OF_LINE sk_status tx_escape_seq_decode(sk_str in, sk_arena *a, sk_str *out)
 {
 	if (!memchr(in.p, '\\', in.n)) {
 		*out = in;
@@ -984,7 +1013,7 @@ static sk_status tx_escape_seq_decode(sk_str in, sk_arena *a, sk_str *out)
 
 /* 0x followed by at least two hex digits: the whole pairs become bytes and an
  * odd last digit stays as text. */
-static sk_status tx_sql_hex_decode(sk_str in, sk_arena *a, sk_str *out)
+static OUT_OF_LINE sk_status tx_sql_hex_decode(sk_str in, sk_arena *a, sk_str *out)
 {
 	if (!HAS_ANY(in, "xX")) {
 		*out = in;
@@ -1024,7 +1053,7 @@ static bool css_ws(uint8_t c)
  * Unicode become U+FFFD as in browsers. "\" + newline is a line
  * continuation and vanishes; "\" + anything else is that byte. A trailing
  * lone backslash is kept. */
-static sk_status tx_css_decode(sk_str in, sk_arena *a, sk_str *out)
+static OUT_OF_LINE sk_status tx_css_decode(sk_str in, sk_arena *a, sk_str *out)
 {
 	if (!memchr(in.p, '\\', in.n)) {
 		*out = in;
@@ -1083,7 +1112,7 @@ static long js_u4(const uint8_t *p, size_t m)
  * escapes, and the C control letters. An invalid escape ("\u12", "\xg")
  * gives its character without the backslash; a trailing lone backslash is
  * kept. */
-static sk_status tx_js_decode(sk_str in, sk_arena *a, sk_str *out)
+static OUT_OF_LINE sk_status tx_js_decode(sk_str in, sk_arena *a, sk_str *out)
 {
 	if (!memchr(in.p, '\\', in.n)) {
 		*out = in;
@@ -1158,7 +1187,7 @@ static sk_status tx_js_decode(sk_str in, sk_arena *a, sk_str *out)
  * climbs out of where it starts. A trailing separator, "." or ".." leaves a
  * trailing '/'. A relative path that resolves to nothing ("a/..") gives "".
  * Win: '\' is a separator too and comes out as '/'. */
-static sk_status tx_normalize_path(sk_str in, sk_arena *a, sk_str *out, bool win)
+static OUT_OF_LINE sk_status tx_normalize_path(sk_str in, sk_arena *a, sk_str *out, bool win)
 {
 	if (in.n == 0) {
 		*out = in;
@@ -1208,7 +1237,7 @@ static sk_status tx_normalize_path(sk_str in, sk_arena *a, sk_str *out, bool win
 
 /* ---- REMOVE_NULLS, REPLACE_NULLS ---- */
 
-static sk_status tx_nulls(sk_str in, sk_arena *a, sk_str *out, bool replace)
+static OUT_OF_LINE sk_status tx_nulls(sk_str in, sk_arena *a, sk_str *out, bool replace)
 {
 	const uint8_t *z = memchr(in.p, 0, in.n);
 	if (!z) {
@@ -1262,7 +1291,7 @@ static size_t utf8_seq(const uint8_t *p, size_t m, uint32_t *cp)
 
 /* Each multi-byte sequence becomes %uXXXX (lower-case hex, at least four
  * digits); ASCII and bytes that start no valid sequence are copied. */
-static sk_status tx_utf8_to_unicode(sk_str in, sk_arena *a, sk_str *out)
+static OUT_OF_LINE sk_status tx_utf8_to_unicode(sk_str in, sk_arena *a, sk_str *out)
 {
 	size_t i = 0;
 	while (i < in.n && in.p[i] < 0x80)
