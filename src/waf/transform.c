@@ -468,9 +468,12 @@ static const entity *entity_find(const uint8_t *name, size_t n)
 		SK_ASSERT(entities[mid].len == strlen(entities[mid].name));
 		const char *e = entities[mid].name;
 		size_t en = entities[mid].len;
-		int c = memcmp(e, name, en < n ? en : n);
-		if (c == 0)
-			c = en < n ? -1 : en > n ? 1 : 0;
+		/* memcmp by hand: names are short and most probes differ in
+		 * the first byte, so a call would cost more than the compare. */
+		size_t m = en < n ? en : n, k = 0;
+		while (k < m && (uint8_t)e[k] == name[k])
+			k++;
+		int c = k < m ? (uint8_t)e[k] - name[k] : (en > n) - (en < n);
 		if (c == 0)
 			return &entities[mid];
 		if (c < 0)
@@ -607,22 +610,69 @@ static size_t first_upper(const uint8_t *p, size_t n)
 }
 
 /* Lower-cases in, whose first upper-case letter is at i. */
+/* The 8 bytes of w with 'A'..'Z' lower-cased, each byte on its own (no
+ * carry crosses a byte): bit 7 of low7 + k is set where low7 >= 0x80 - k. */
+static inline uint64_t lower8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+	uint64_t low7 = w & ~high;
+	uint64_t ge_a = low7 + ones * (0x80 - 'A');
+	uint64_t gt_z = low7 + ones * (0x80 - 'Z' - 1);
+	uint64_t upper = ge_a & ~gt_z & ~w & high;
+	return w | upper >> 2; /* 'A' | 0x20 == 'a' */
+}
+
+/* Lower-cases in, whose first upper-case letter is at i. */
 static OUT_OF_LINE sk_status lowercase_from(sk_str in, size_t i, sk_arena *a, sk_str *out)
 {
 	sk_u8x16 x;
-	uint8_t *d = out_buf(a, in.n, 1, 0);
+	size_t n = in.n;
+	uint8_t *d = out_buf(a, n, 1, 0);
 	if (!d)
 		return SK_E_NOMEM;
-	memcpy(d, in.p, i);
-	/* 'A' | 0x20 == 'a'. */
-	for (; i + 16 <= in.n; i += 16) {
-		memcpy(&x, in.p + i, 16);
-		x |= upper_lanes(x) & sk_splat(0x20);
-		memcpy(d + i, &x, 16);
+	if (n < 16) {
+		/* Two overlapping words cover the value; where they overlap
+		 * they store the same bytes. */
+		if (n >= 8) {
+			uint64_t w0, w1;
+			memcpy(&w0, in.p, 8);
+			memcpy(&w1, in.p + n - 8, 8);
+			w0 = lower8(w0);
+			w1 = lower8(w1);
+			memcpy(d, &w0, 8);
+			memcpy(d + n - 8, &w1, 8);
+		} else if (n >= 4) {
+			uint32_t h0, h1;
+			memcpy(&h0, in.p, 4);
+			memcpy(&h1, in.p + n - 4, 4);
+			h0 = (uint32_t)lower8(h0);
+			h1 = (uint32_t)lower8(h1);
+			memcpy(d, &h0, 4);
+			memcpy(d + n - 4, &h1, 4);
+		} else {
+			for (size_t k = 0; k < n; k++)
+				d[k] = sk_lower(in.p[k]);
+		}
+		*out = sk_str_make(d, n);
+		return SK_OK;
 	}
-	for (; i < in.n; i++)
-		d[i] = sk_lower(in.p[i]);
-	*out = sk_str_make(d, in.n);
+	/* The whole blocks before the first capital are copied as they are. */
+	size_t k = i & ~(size_t)15;
+	if (k)
+		memcpy(d, in.p, k);
+	for (; k + 16 <= n; k += 16) {
+		memcpy(&x, in.p + k, 16);
+		x |= upper_lanes(x) & sk_splat(0x20);
+		memcpy(d + k, &x, 16);
+	}
+	if (k < n) {
+		/* The last 16 bytes again: those already stored get the same
+		 * bytes. */
+		memcpy(&x, in.p + n - 16, 16);
+		x |= upper_lanes(x) & sk_splat(0x20);
+		memcpy(d + n - 16, &x, 16);
+	}
+	*out = sk_str_make(d, n);
 	return SK_OK;
 }
 
@@ -738,6 +788,19 @@ static void url_copy_run(sk_str in, uint8_t *d, size_t *i, size_t *o)
 		*i += k;
 		if (m)
 			return;
+	}
+	/* The last bytes, padded with NULs, in one go when the escapes
+	 * decoded so far left room for a whole vector in d. */
+	size_t left = in.n - *i;
+	if (left && *o + 16 <= in.n) {
+		sk_u8x16 x = load_short(in.p + *i, left);
+		unsigned m = sk_lane_bits((sk_u8x16)(x == pct));
+		x ^= (sk_u8x16)(x == plus) & flip;
+		memcpy(d + *o, &x, 16);
+		size_t k = m ? (size_t)__builtin_ctz(m) : left;
+		*o += k;
+		*i += k;
+		return;
 	}
 	for (; *i < in.n && in.p[*i] != '%'; (*i)++)
 		d[(*o)++] = in.p[*i] == '+' ? ' ' : in.p[*i];
