@@ -284,26 +284,20 @@ static OUT_OF_LINE sk_status compress_ws(sk_str in, sk_arena *a, sk_str *out)
 	size_t o = 0;
 	bool prev_ws = false;
 	for (size_t i = 0; i < in.n;) {
-		/* Sixteen bytes whose only white space is lone spaces (prose)
-		 * come out as they are. Otherwise the bytes before the first
-		 * white space are copied; the store may run past o + k but
-		 * stays below i + 16 <= in.n, inside d. */
+		/* Lone spaces (prose) come out as they are, so the bytes
+		 * before the first other white space, space after white space
+		 * or C2 (maybe the start of C2 A0) are copied, sixteen at a
+		 * time; the store may run past o + k but stays below
+		 * i + 16 <= in.n, inside d. */
 		if (in.n - i >= 16) {
 			ws_masks m = ws_bits(in.p + i);
-			if (!(m.other | m.lead) && !(m.sp & ((m.sp << 1) | prev_ws))) {
-				memcpy(d + o, in.p + i, 16);
-				o += 16;
-				i += 16;
-				prev_ws = m.sp >> 15;
-				continue;
-			}
-			unsigned any = m.sp | m.other | m.lead;
-			unsigned k = (unsigned)__builtin_ctz(any);
+			unsigned stop = m.other | m.lead | (m.sp & ((m.sp << 1) | prev_ws));
+			unsigned k = stop ? (unsigned)__builtin_ctz(stop) : 16;
 			if (k) {
 				memcpy(d + o, in.p + i, 16);
 				o += k;
 				i += k;
-				prev_ws = false;
+				prev_ws = (m.sp >> (k - 1)) & 1;
 				continue;
 			}
 		}
@@ -313,6 +307,10 @@ static OUT_OF_LINE sk_status compress_ws(sk_str in, sk_arena *a, sk_str *out)
 				d[o++] = ' ';
 			prev_ws = true;
 			i += w;
+			/* The rest of the run ("\n    "), without going back to
+			 * the vector test for each unit. */
+			while (i < in.n && (w = ws_len(in.p, i, in.n)))
+				i += w;
 		} else {
 			d[o++] = in.p[i++];
 			prev_ws = false;
