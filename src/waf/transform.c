@@ -319,9 +319,29 @@ static OUT_OF_LINE sk_status compress_ws(sk_str in, sk_arena *a, sk_str *out)
 	return finish(in, d, o, out);
 }
 
-static inline sk_status tx_compress_ws(sk_str in, sk_arena *a, sk_str *out)
+static inline sk_status compress_ws_if_needed(sk_str in, sk_arena *a, sk_str *out)
 {
 	if (!ws_would_change(in)) {
+		*out = in;
+		return SK_OK;
+	}
+	return compress_ws(in, a, out);
+}
+
+static OUT_OF_LINE sk_status compress_ws_long(sk_str in, sk_arena *a, sk_str *out)
+{
+	return compress_ws_if_needed(in, a, out);
+}
+
+/* Only short values are tested in sk_transform_apply: the loop over
+ * longer ones needs registers that every call would save. */
+static inline sk_status tx_compress_ws(sk_str in, sk_arena *a, sk_str *out)
+{
+	if (in.n >= 16)
+		return compress_ws_long(in, a, out);
+	/* What ws_would_change tests, for a value that is one block. */
+	ws_masks m = ws_bits_of(load_short(in.p, in.n));
+	if (!m.other && !(m.sp & (m.sp >> 1))) {
 		*out = in;
 		return SK_OK;
 	}
@@ -564,9 +584,20 @@ static OUT_OF_LINE sk_status html_entity_decode(sk_str in, sk_arena *a, sk_str *
 
 static inline sk_status tx_html_entity_decode(sk_str in, sk_arena *a, sk_str *out)
 {
-	/* Short values without '&' are told apart here, without a call;
-	 * longer ones are left to memchr. */
-	if (in.n < 16 && !sk_lane_bits((sk_u8x16)(load_short(in.p, in.n) == sk_splat('&')))) {
+	/* Values of up to 32 bytes without '&' are told apart here, with
+	 * one or two (overlapping) vectors and no call; longer ones are left
+	 * to memchr, faster on long runs. */
+	sk_u8x16 x, y;
+	if (in.n < 16) {
+		x = load_short(in.p, in.n);
+		y = x;
+	} else if (in.n <= 32) {
+		memcpy(&x, in.p, 16);
+		memcpy(&y, in.p + in.n - 16, 16);
+	} else {
+		return html_entity_decode(in, a, out);
+	}
+	if (!sk_lane_bits((sk_u8x16)(x == sk_splat('&')) | (sk_u8x16)(y == sk_splat('&')))) {
 		*out = in;
 		return SK_OK;
 	}
