@@ -258,11 +258,12 @@ static inline ws_masks ws_bits(const uint8_t *p)
 	return ws_bits_of(x);
 }
 
-/* True when compressing would change in. Every white-space unit other
+/* The start of the first 16-byte block of in that compressing would
+ * change, in.n when there is none. Every white-space unit other
  * than a lone ' ' holds a byte of '\t'..'\r' or 0xa0 (C2 A0 ends in
  * one), so the input is unchanged exactly when it has none of those and
  * no two spaces in a row. */
-static bool ws_would_change(sk_str in)
+static size_t ws_first_change(sk_str in)
 {
 	unsigned carry = 0; /* the previous block ended in ' ' */
 	for (size_t i = 0; i < in.n; i += 16) {
@@ -270,20 +271,24 @@ static bool ws_would_change(sk_str in)
 		ws_masks m =
 		    in.n - i >= 16 ? ws_bits(in.p + i) : ws_bits_of(load_short(in.p + i, in.n - i));
 		if (m.other || (m.sp & (m.sp >> 1)) || (carry & m.sp))
-			return true;
+			return i;
 		carry = m.sp >> 15;
 	}
-	return false;
+	return in.n;
 }
 
-static OUT_OF_LINE sk_status compress_ws(sk_str in, sk_arena *a, sk_str *out)
+/* Compresses in, whose bytes before i come out as they are (i a multiple
+ * of 16 before which ws_first_change found nothing, and no C2 A0 split
+ * at i). */
+static OUT_OF_LINE sk_status compress_ws_from(sk_str in, size_t i, sk_arena *a, sk_str *out)
 {
 	uint8_t *d = out_buf(a, in.n, 1, 0);
 	if (!d)
 		return SK_E_NOMEM;
-	size_t o = 0;
-	bool prev_ws = false;
-	for (size_t i = 0; i < in.n;) {
+	memcpy(d, in.p, i);
+	size_t o = i;
+	bool prev_ws = i > 0 && in.p[i - 1] == ' ';
+	while (i < in.n) {
 		/* Lone spaces (prose) come out as they are, so the bytes
 		 * before the first other white space, space after white space
 		 * or C2 (maybe the start of C2 A0) are copied, sixteen at a
@@ -319,18 +324,20 @@ static OUT_OF_LINE sk_status compress_ws(sk_str in, sk_arena *a, sk_str *out)
 	return finish(in, d, o, out);
 }
 
-static inline sk_status compress_ws_if_needed(sk_str in, sk_arena *a, sk_str *out)
+static OUT_OF_LINE sk_status compress_ws_long(sk_str in, sk_arena *a, sk_str *out)
 {
-	if (!ws_would_change(in)) {
+	size_t i = ws_first_change(in);
+	if (i == in.n) {
 		*out = in;
 		return SK_OK;
 	}
-	return compress_ws(in, a, out);
-}
-
-static OUT_OF_LINE sk_status compress_ws_long(sk_str in, sk_arena *a, sk_str *out)
-{
-	return compress_ws_if_needed(in, a, out);
+	/* The blocks before i come out as they are, except that a C2 at
+	 * the end of the last one may start a C2 A0: then that block is
+	 * compressed too (the byte before it cannot start one, as its
+	 * block would hold the A0). */
+	if (i && in.p[i - 1] == 0xc2)
+		i -= 16;
+	return compress_ws_from(in, i, a, out);
 }
 
 /* Only short values are tested in sk_transform_apply: the loop over
@@ -339,13 +346,13 @@ static inline sk_status tx_compress_ws(sk_str in, sk_arena *a, sk_str *out)
 {
 	if (in.n >= 16)
 		return compress_ws_long(in, a, out);
-	/* What ws_would_change tests, for a value that is one block. */
+	/* What ws_first_change tests, for a value that is one block. */
 	ws_masks m = ws_bits_of(load_short(in.p, in.n));
 	if (!m.other && !(m.sp & (m.sp >> 1))) {
 		*out = in;
 		return SK_OK;
 	}
-	return compress_ws(in, a, out);
+	return compress_ws_from(in, 0, a, out);
 }
 
 /* ---- HTML_ENTITY_DECODE ---- */
