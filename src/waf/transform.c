@@ -60,6 +60,12 @@ const char *sk_transform_name(sk_transform t)
 /* Past CP_MAX; digit loops saturate here so long digit runs cannot wrap. */
 #define CP_TOO_BIG 0x110000u
 
+/* For the part of a transformation that builds a new value. Inlined into
+ * sk_transform_apply, the loops' register needs made every call save and
+ * restore six registers, even the common one that finds nothing to change
+ * and hands back its input after a test or two. */
+#define OUT_OF_LINE __attribute__((noinline))
+
 /* A hex digit's value plus one; 0 for other bytes. A table: the escape
  * decoders ask for every digit of every escape. */
 static const uint8_t hex_plus1[256] = {
@@ -179,6 +185,38 @@ static bool has_any(sk_str in, const char *set, size_t set_n)
 
 #define HAS_ANY(in, lit) has_any(in, lit, sizeof(lit) - 1)
 
+/* The n (< 16) bytes at p in lanes 0..n-1 and NULs after them, read
+ * without going past p + n. Most values are that short, and one vector
+ * test over them costs less than a byte loop or a call. The scans below
+ * pad with NULs because NUL is in none of their sets. */
+static inline sk_u8x16 load_short(const uint8_t *p, size_t n)
+{
+	sk_u8x16 x = {0};
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t lo = 0, hi = 0;
+	if (n >= 8) {
+		/* The last 8 bytes, shifted down so that only p[8..n) stay. */
+		memcpy(&lo, p, 8);
+		memcpy(&hi, p + n - 8, 8);
+		hi = (hi >> 8) >> (8 * (15 - n));
+	} else if (n >= 4) {
+		/* Two overlapping halves: where they overlap they agree. */
+		uint32_t h0, h1;
+		memcpy(&h0, p, 4);
+		memcpy(&h1, p + n - 4, 4);
+		lo = h0 | (uint64_t)h1 << (8 * (n - 4));
+	} else if (n) {
+		lo = p[0] | (uint64_t)p[n >> 1] << (8 * (n >> 1)) |
+		     (uint64_t)p[n - 1] << (8 * (n - 1));
+	}
+	memcpy(&x, &lo, 8);
+	memcpy((uint8_t *)&x + 8, &hi, 8);
+#else
+	memcpy(&x, p, n);
+#endif
+	return x;
+}
+
 /* ---- COMPRESS_WHITE_SPACE ---- */
 
 /* White-space classes: 1 a one-byte unit (space, tab, CR, LF, VT, FF, and
@@ -203,10 +241,8 @@ typedef struct ws_masks {
 	unsigned sp, other, lead;
 } ws_masks;
 
-static inline ws_masks ws_bits(const uint8_t *p)
+static inline ws_masks ws_bits_of(sk_u8x16 x)
 {
-	sk_u8x16 x;
-	memcpy(&x, p, 16);
 	sk_u8x16 ctl = (sk_u8x16)((sk_u8x16)(x - sk_splat('\t')) < sk_splat(5));
 	return (ws_masks){
 	    .sp = sk_lane_bits((sk_u8x16)(x == sk_splat(' '))),
@@ -215,61 +251,58 @@ static inline ws_masks ws_bits(const uint8_t *p)
 	};
 }
 
-/* True when compressing would change in. Every white-space unit other
+static inline ws_masks ws_bits(const uint8_t *p)
+{
+	sk_u8x16 x;
+	memcpy(&x, p, 16);
+	return ws_bits_of(x);
+}
+
+/* The start of the first 16-byte block of in that compressing would
+ * change, in.n when there is none. Every white-space unit other
  * than a lone ' ' holds a byte of '\t'..'\r' or 0xa0 (C2 A0 ends in
  * one), so the input is unchanged exactly when it has none of those and
  * no two spaces in a row. */
-static bool ws_would_change(sk_str in)
+static size_t ws_first_change(sk_str in)
 {
 	unsigned carry = 0; /* the previous block ended in ' ' */
-	uint8_t tail[16];
 	for (size_t i = 0; i < in.n; i += 16) {
-		const uint8_t *b = in.p + i;
-		if (in.n - i < 16) {
-			memset(tail, 'x', sizeof tail); /* padding that is never white space */
-			memcpy(tail, b, in.n - i);
-			b = tail;
-		}
-		ws_masks m = ws_bits(b);
+		/* The last bytes padded with NULs, which are never white space. */
+		ws_masks m =
+		    in.n - i >= 16 ? ws_bits(in.p + i) : ws_bits_of(load_short(in.p + i, in.n - i));
 		if (m.other || (m.sp & (m.sp >> 1)) || (carry & m.sp))
-			return true;
+			return i;
 		carry = m.sp >> 15;
 	}
-	return false;
+	return in.n;
 }
 
-static sk_status tx_compress_ws(sk_str in, sk_arena *a, sk_str *out)
+/* Compresses in, whose bytes before i come out as they are (i a multiple
+ * of 16 before which ws_first_change found nothing, and no C2 A0 split
+ * at i). */
+static OUT_OF_LINE sk_status compress_ws_from(sk_str in, size_t i, sk_arena *a, sk_str *out)
 {
-	if (!ws_would_change(in)) {
-		*out = in;
-		return SK_OK;
-	}
 	uint8_t *d = out_buf(a, in.n, 1, 0);
 	if (!d)
 		return SK_E_NOMEM;
-	size_t o = 0;
-	bool prev_ws = false;
-	for (size_t i = 0; i < in.n;) {
-		/* Sixteen bytes whose only white space is lone spaces (prose)
-		 * come out as they are. Otherwise the bytes before the first
-		 * white space are copied; the store may run past o + k but
-		 * stays below i + 16 <= in.n, inside d. */
+	memcpy(d, in.p, i);
+	size_t o = i;
+	bool prev_ws = i > 0 && in.p[i - 1] == ' ';
+	while (i < in.n) {
+		/* Lone spaces (prose) come out as they are, so the bytes
+		 * before the first other white space, space after white space
+		 * or C2 (maybe the start of C2 A0) are copied, sixteen at a
+		 * time; the store may run past o + k but stays below
+		 * i + 16 <= in.n, inside d. */
 		if (in.n - i >= 16) {
 			ws_masks m = ws_bits(in.p + i);
-			if (!(m.other | m.lead) && !(m.sp & ((m.sp << 1) | prev_ws))) {
-				memcpy(d + o, in.p + i, 16);
-				o += 16;
-				i += 16;
-				prev_ws = m.sp >> 15;
-				continue;
-			}
-			unsigned any = m.sp | m.other | m.lead;
-			unsigned k = (unsigned)__builtin_ctz(any);
+			unsigned stop = m.other | m.lead | (m.sp & ((m.sp << 1) | prev_ws));
+			unsigned k = stop ? (unsigned)__builtin_ctz(stop) : 16;
 			if (k) {
 				memcpy(d + o, in.p + i, 16);
 				o += k;
 				i += k;
-				prev_ws = false;
+				prev_ws = (m.sp >> (k - 1)) & 1;
 				continue;
 			}
 		}
@@ -279,12 +312,47 @@ static sk_status tx_compress_ws(sk_str in, sk_arena *a, sk_str *out)
 				d[o++] = ' ';
 			prev_ws = true;
 			i += w;
+			/* The rest of the run ("\n    "), without going back to
+			 * the vector test for each unit. */
+			while (i < in.n && (w = ws_len(in.p, i, in.n)))
+				i += w;
 		} else {
 			d[o++] = in.p[i++];
 			prev_ws = false;
 		}
 	}
 	return finish(in, d, o, out);
+}
+
+static OUT_OF_LINE sk_status compress_ws_long(sk_str in, sk_arena *a, sk_str *out)
+{
+	size_t i = ws_first_change(in);
+	if (i == in.n) {
+		*out = in;
+		return SK_OK;
+	}
+	/* The blocks before i come out as they are, except that a C2 at
+	 * the end of the last one may start a C2 A0: then that block is
+	 * compressed too (the byte before it cannot start one, as its
+	 * block would hold the A0). */
+	if (i && in.p[i - 1] == 0xc2)
+		i -= 16;
+	return compress_ws_from(in, i, a, out);
+}
+
+/* Only short values are tested in sk_transform_apply: the loop over
+ * longer ones needs registers that every call would save. */
+static inline sk_status tx_compress_ws(sk_str in, sk_arena *a, sk_str *out)
+{
+	if (in.n >= 16)
+		return compress_ws_long(in, a, out);
+	/* What ws_first_change tests, for a value that is one block. */
+	ws_masks m = ws_bits_of(load_short(in.p, in.n));
+	if (!m.other && !(m.sp & (m.sp >> 1))) {
+		*out = in;
+		return SK_OK;
+	}
+	return compress_ws_from(in, 0, a, out);
 }
 
 /* ---- HTML_ENTITY_DECODE ---- */
@@ -425,9 +493,12 @@ static const entity *entity_find(const uint8_t *name, size_t n)
 		SK_ASSERT(entities[mid].len == strlen(entities[mid].name));
 		const char *e = entities[mid].name;
 		size_t en = entities[mid].len;
-		int c = memcmp(e, name, en < n ? en : n);
-		if (c == 0)
-			c = en < n ? -1 : en > n ? 1 : 0;
+		/* memcmp by hand: names are short and most probes differ in
+		 * the first byte, so a call would cost more than the compare. */
+		size_t m = en < n ? en : n, k = 0;
+		while (k < m && (uint8_t)e[k] == name[k])
+			k++;
+		int c = k < m ? (uint8_t)e[k] - name[k] : (en > n) - (en < n);
 		if (c == 0)
 			return &entities[mid];
 		if (c < 0)
@@ -483,9 +554,10 @@ static bool entity_decode(const uint8_t *s, size_t m, uint32_t *cp, size_t *used
 	return true;
 }
 
-static sk_status tx_html_entity_decode(sk_str in, sk_arena *a, sk_str *out)
+static OUT_OF_LINE sk_status html_entity_decode(sk_str in, sk_arena *a, sk_str *out)
 {
-	if (!memchr(in.p, '&', in.n)) {
+	const uint8_t *amp = memchr(in.p, '&', in.n);
+	if (!amp) {
 		*out = in;
 		return SK_OK;
 	}
@@ -496,8 +568,10 @@ static sk_status tx_html_entity_decode(sk_str in, sk_arena *a, sk_str *out)
 	size_t o = 0;
 	for (size_t i = 0; i < in.n;) {
 		/* Copy up to the next '&' in one go. */
-		const uint8_t *amp = memchr(in.p + i, '&', in.n - i);
+		if (!amp)
+			amp = memchr(in.p + i, '&', in.n - i);
 		size_t run = amp ? (size_t)(amp - (in.p + i)) : in.n - i;
+		amp = NULL;
 		memcpy(d + o, in.p + i, run);
 		o += run;
 		i += run;
@@ -515,6 +589,28 @@ static sk_status tx_html_entity_decode(sk_str in, sk_arena *a, sk_str *out)
 	return finish(in, d, o, out);
 }
 
+static inline sk_status tx_html_entity_decode(sk_str in, sk_arena *a, sk_str *out)
+{
+	/* Values of up to 32 bytes without '&' are told apart here, with
+	 * one or two (overlapping) vectors and no call; longer ones are left
+	 * to memchr, faster on long runs. */
+	sk_u8x16 x, y;
+	if (in.n < 16) {
+		x = load_short(in.p, in.n);
+		y = x;
+	} else if (in.n <= 32) {
+		memcpy(&x, in.p, 16);
+		memcpy(&y, in.p + in.n - 16, 16);
+	} else {
+		return html_entity_decode(in, a, out);
+	}
+	if (!sk_lane_bits((sk_u8x16)(x == sk_splat('&')) | (sk_u8x16)(y == sk_splat('&')))) {
+		*out = in;
+		return SK_OK;
+	}
+	return html_entity_decode(in, a, out);
+}
+
 /* ---- LOWERCASE ---- */
 
 /* Where the 16 bytes x hold 'A'..'Z': all ones there, zero elsewhere
@@ -529,46 +625,101 @@ static size_t first_upper(const uint8_t *p, size_t n)
 {
 	size_t i = 0;
 	sk_u8x16 x;
+	if (n < 16) {
+		unsigned m = sk_lane_bits(upper_lanes(load_short(p, n)));
+		return m ? (size_t)__builtin_ctz(m) : n;
+	}
 	for (; i + 16 <= n; i += 16) {
 		memcpy(&x, p + i, 16);
 		unsigned m = sk_lane_bits(upper_lanes(x));
 		if (m)
 			return i + (size_t)__builtin_ctz(m);
 	}
-	if (i < n && n >= 16) {
+	if (i < n) {
 		/* The last bytes: the final 16 again, the bits of those already
 		 * looked at shifted out. */
 		memcpy(&x, p + n - 16, 16);
 		unsigned m = sk_lane_bits(upper_lanes(x)) >> (16 - (n - i));
 		return m ? i + (size_t)__builtin_ctz(m) : n;
 	}
-	while (i < n && !(p[i] >= 'A' && p[i] <= 'Z'))
-		i++;
 	return i;
 }
 
-static sk_status tx_lowercase(sk_str in, sk_arena *a, sk_str *out)
+/* Lower-cases in, whose first upper-case letter is at i. */
+/* The 8 bytes of w with 'A'..'Z' lower-cased, each byte on its own (no
+ * carry crosses a byte): bit 7 of low7 + k is set where low7 >= 0x80 - k. */
+static inline uint64_t lower8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+	uint64_t low7 = w & ~high;
+	uint64_t ge_a = low7 + ones * (0x80 - 'A');
+	uint64_t gt_z = low7 + ones * (0x80 - 'Z' - 1);
+	uint64_t upper = ge_a & ~gt_z & ~w & high;
+	return w | upper >> 2; /* 'A' | 0x20 == 'a' */
+}
+
+/* Lower-cases in, whose first upper-case letter is at i. */
+static OUT_OF_LINE sk_status lowercase_from(sk_str in, size_t i, sk_arena *a, sk_str *out)
+{
+	sk_u8x16 x;
+	size_t n = in.n;
+	uint8_t *d = out_buf(a, n, 1, 0);
+	if (!d)
+		return SK_E_NOMEM;
+	if (n < 16) {
+		/* Two overlapping words cover the value; where they overlap
+		 * they store the same bytes. */
+		if (n >= 8) {
+			uint64_t w0, w1;
+			memcpy(&w0, in.p, 8);
+			memcpy(&w1, in.p + n - 8, 8);
+			w0 = lower8(w0);
+			w1 = lower8(w1);
+			memcpy(d, &w0, 8);
+			memcpy(d + n - 8, &w1, 8);
+		} else if (n >= 4) {
+			uint32_t h0, h1;
+			memcpy(&h0, in.p, 4);
+			memcpy(&h1, in.p + n - 4, 4);
+			h0 = (uint32_t)lower8(h0);
+			h1 = (uint32_t)lower8(h1);
+			memcpy(d, &h0, 4);
+			memcpy(d + n - 4, &h1, 4);
+		} else {
+			for (size_t k = 0; k < n; k++)
+				d[k] = sk_lower(in.p[k]);
+		}
+		*out = sk_str_make(d, n);
+		return SK_OK;
+	}
+	/* The whole blocks before the first capital are copied as they are. */
+	size_t k = i & ~(size_t)15;
+	if (k)
+		memcpy(d, in.p, k);
+	for (; k + 16 <= n; k += 16) {
+		memcpy(&x, in.p + k, 16);
+		x |= upper_lanes(x) & sk_splat(0x20);
+		memcpy(d + k, &x, 16);
+	}
+	if (k < n) {
+		/* The last 16 bytes again: those already stored get the same
+		 * bytes. */
+		memcpy(&x, in.p + n - 16, 16);
+		x |= upper_lanes(x) & sk_splat(0x20);
+		memcpy(d + n - 16, &x, 16);
+	}
+	*out = sk_str_make(d, n);
+	return SK_OK;
+}
+
+static inline sk_status tx_lowercase(sk_str in, sk_arena *a, sk_str *out)
 {
 	size_t i = first_upper(in.p, in.n);
-	sk_u8x16 x;
 	if (i == in.n) {
 		*out = in;
 		return SK_OK;
 	}
-	uint8_t *d = out_buf(a, in.n, 1, 0);
-	if (!d)
-		return SK_E_NOMEM;
-	memcpy(d, in.p, i);
-	/* 'A' | 0x20 == 'a'. */
-	for (; i + 16 <= in.n; i += 16) {
-		memcpy(&x, in.p + i, 16);
-		x |= upper_lanes(x) & sk_splat(0x20);
-		memcpy(d + i, &x, 16);
-	}
-	for (; i < in.n; i++)
-		d[i] = sk_lower(in.p[i]);
-	*out = sk_str_make(d, in.n);
-	return SK_OK;
+	return lowercase_from(in, i, a, out);
 }
 
 /* ---- CMD_LINE ---- */
@@ -577,7 +728,7 @@ static sk_status tx_lowercase(sk_str in, sk_arena *a, sk_str *out)
  * interact; like ModSecurity, white space, ',' and ';' are all separators
  * here: a run of them becomes one space, or nothing when it stands right
  * before '/' or '('. Deleted characters do not end a run. */
-static sk_status tx_cmd_line(sk_str in, sk_arena *a, sk_str *out)
+static OUT_OF_LINE sk_status tx_cmd_line(sk_str in, sk_arena *a, sk_str *out)
 {
 	uint8_t *d = out_buf(a, in.n, 1, 1);
 	if (!d)
@@ -619,31 +770,38 @@ static sk_status tx_cmd_line(sk_str in, sk_arena *a, sk_str *out)
 
 /* ---- URL_DECODE, URL_DECODE_UNI ---- */
 
-/* Bit k set where byte k of the 16 at p is '%' or '+'. */
+/* Bit k set where lane k of x (or byte k of the 16 at p) is '%' or '+'. */
+static inline unsigned url_special_bits_of(sk_u8x16 x)
+{
+	return sk_lane_bits((sk_u8x16)(x == sk_splat('%')) | (sk_u8x16)(x == sk_splat('+')));
+}
+
 static inline unsigned url_special_bits(const uint8_t *p)
 {
 	sk_u8x16 x;
 	memcpy(&x, p, 16);
-	return sk_lane_bits((sk_u8x16)(x == sk_splat('%')) | (sk_u8x16)(x == sk_splat('+')));
+	return url_special_bits_of(x);
 }
 
 /* The index of the first '%' or '+' in p[0..n), n when there is none. */
 static size_t first_url_special(const uint8_t *p, size_t n)
 {
 	size_t i = 0;
+	if (n < 16) {
+		unsigned m = url_special_bits_of(load_short(p, n));
+		return m ? (size_t)__builtin_ctz(m) : n;
+	}
 	for (; i + 16 <= n; i += 16) {
 		unsigned m = url_special_bits(p + i);
 		if (m)
 			return i + (size_t)__builtin_ctz(m);
 	}
-	if (i < n && n >= 16) {
+	if (i < n) {
 		/* The last bytes: the final 16 again, the bits of those already
 		 * looked at shifted out. */
 		unsigned m = url_special_bits(p + n - 16) >> (16 - (n - i));
 		return m ? i + (size_t)__builtin_ctz(m) : n;
 	}
-	while (i < n && p[i] != '%' && p[i] != '+')
-		i++;
 	return i;
 }
 
@@ -667,17 +825,27 @@ static void url_copy_run(sk_str in, uint8_t *d, size_t *i, size_t *o)
 		if (m)
 			return;
 	}
+	/* The last bytes, padded with NULs, in one go when the escapes
+	 * decoded so far left room for a whole vector in d. */
+	size_t left = in.n - *i;
+	if (left && *o + 16 <= in.n) {
+		sk_u8x16 x = load_short(in.p + *i, left);
+		unsigned m = sk_lane_bits((sk_u8x16)(x == pct));
+		x ^= (sk_u8x16)(x == plus) & flip;
+		memcpy(d + *o, &x, 16);
+		size_t k = m ? (size_t)__builtin_ctz(m) : left;
+		*o += k;
+		*i += k;
+		return;
+	}
 	for (; *i < in.n && in.p[*i] != '%'; (*i)++)
 		d[(*o)++] = in.p[*i] == '+' ? ' ' : in.p[*i];
 }
 
-static sk_status tx_url_decode(sk_str in, sk_arena *a, sk_str *out, bool uni)
+/* Decodes in, whose first '%' or '+' is at i. */
+static OUT_OF_LINE sk_status url_decode_from(sk_str in, size_t i, sk_arena *a, sk_str *out,
+                                             bool uni)
 {
-	size_t i = first_url_special(in.p, in.n);
-	if (i == in.n) {
-		*out = in;
-		return SK_OK;
-	}
 	/* %uXXXX (6 bytes) gives at most 3 bytes of UTF-8. */
 	uint8_t *d = out_buf(a, in.n, 1, 0);
 	if (!d)
@@ -718,6 +886,16 @@ static sk_status tx_url_decode(sk_str in, sk_arena *a, sk_str *out, bool uni)
 	return finish(in, d, o, out);
 }
 
+static inline sk_status tx_url_decode(sk_str in, sk_arena *a, sk_str *out, bool uni)
+{
+	size_t i = first_url_special(in.p, in.n);
+	if (i == in.n) {
+		*out = in;
+		return SK_OK;
+	}
+	return url_decode_from(in, i, a, out, uni);
+}
+
 /* ---- BASE64_DECODE, BASE64_DECODE_EXT ---- */
 
 static int b64_val(uint8_t c, bool ext)
@@ -756,7 +934,7 @@ static size_t b64_flush(uint8_t *d, uint32_t acc, int k)
  * Ext: both the standard and the URL-safe alphabet ('-' and '_'), and every
  * other byte is skipped, except that '=' ends the current group, so
  * concatenated padded blocks ("QQ==QQ==") decode block by block. */
-static sk_status tx_base64_decode(sk_str in, sk_arena *a, sk_str *out, bool ext)
+static OUT_OF_LINE sk_status tx_base64_decode(sk_str in, sk_arena *a, sk_str *out, bool ext)
 {
 	uint8_t *d = out_buf(a, in.n / 4, 3, 3);
 	if (!d)
@@ -794,7 +972,7 @@ static sk_status tx_base64_decode(sk_str in, sk_arena *a, sk_str *out, bool ext)
 
 /* Each pair of hex digits becomes a byte; anything else (a non-hex byte, a
  * hex digit without a partner) is copied through, so mixed text survives. */
-static sk_status tx_hex_decode(sk_str in, sk_arena *a, sk_str *out)
+static OUT_OF_LINE sk_status tx_hex_decode(sk_str in, sk_arena *a, sk_str *out)
 {
 	uint8_t *d = out_buf(a, in.n, 1, 0);
 	if (!d)
@@ -814,7 +992,7 @@ static sk_status tx_hex_decode(sk_str in, sk_arena *a, sk_str *out)
 
 /* ---- MD5 ---- */
 
-static sk_status tx_md5(sk_str in, sk_arena *a, sk_str *out)
+static OUT_OF_LINE sk_status tx_md5(sk_str in, sk_arena *a, sk_str *out)
 {
 	static const uint8_t empty[1];
 	uint8_t *d = sk_arena_alloc(a, EVP_MAX_MD_SIZE);
@@ -831,7 +1009,7 @@ static sk_status tx_md5(sk_str in, sk_arena *a, sk_str *out)
 
 /* An unterminated comment runs to the end, as it would for a SQL parser;
  * a stray closing marker is ordinary text. */
-static sk_status tx_replace_comments(sk_str in, sk_arena *a, sk_str *out)
+static OUT_OF_LINE sk_status tx_replace_comments(sk_str in, sk_arena *a, sk_str *out)
 {
 	const uint8_t *end = in.p + in.n;
 	const uint8_t *open = sk_find_pair(in.p, end, '/', '*');
@@ -892,7 +1070,7 @@ static size_t octal_byte(const uint8_t *p, size_t m, unsigned *v)
 /* ---- ESCAPE_SEQ_DECODE ---- */
 
 /* A trailing lone backslash has nothing to escape and is kept. */
-static sk_status tx_escape_seq_decode(sk_str in, sk_arena *a, sk_str *out)
+static OUT_OF_LINE sk_status tx_escape_seq_decode(sk_str in, sk_arena *a, sk_str *out)
 {
 	if (!memchr(in.p, '\\', in.n)) {
 		*out = in;
@@ -934,7 +1112,7 @@ static sk_status tx_escape_seq_decode(sk_str in, sk_arena *a, sk_str *out)
 
 /* 0x followed by at least two hex digits: the whole pairs become bytes and an
  * odd last digit stays as text. */
-static sk_status tx_sql_hex_decode(sk_str in, sk_arena *a, sk_str *out)
+static OUT_OF_LINE sk_status tx_sql_hex_decode(sk_str in, sk_arena *a, sk_str *out)
 {
 	if (!HAS_ANY(in, "xX")) {
 		*out = in;
@@ -974,7 +1152,7 @@ static bool css_ws(uint8_t c)
  * Unicode become U+FFFD as in browsers. "\" + newline is a line
  * continuation and vanishes; "\" + anything else is that byte. A trailing
  * lone backslash is kept. */
-static sk_status tx_css_decode(sk_str in, sk_arena *a, sk_str *out)
+static OUT_OF_LINE sk_status tx_css_decode(sk_str in, sk_arena *a, sk_str *out)
 {
 	if (!memchr(in.p, '\\', in.n)) {
 		*out = in;
@@ -1033,7 +1211,7 @@ static long js_u4(const uint8_t *p, size_t m)
  * escapes, and the C control letters. An invalid escape ("\u12", "\xg")
  * gives its character without the backslash; a trailing lone backslash is
  * kept. */
-static sk_status tx_js_decode(sk_str in, sk_arena *a, sk_str *out)
+static OUT_OF_LINE sk_status tx_js_decode(sk_str in, sk_arena *a, sk_str *out)
 {
 	if (!memchr(in.p, '\\', in.n)) {
 		*out = in;
@@ -1108,7 +1286,7 @@ static sk_status tx_js_decode(sk_str in, sk_arena *a, sk_str *out)
  * climbs out of where it starts. A trailing separator, "." or ".." leaves a
  * trailing '/'. A relative path that resolves to nothing ("a/..") gives "".
  * Win: '\' is a separator too and comes out as '/'. */
-static sk_status tx_normalize_path(sk_str in, sk_arena *a, sk_str *out, bool win)
+static OUT_OF_LINE sk_status tx_normalize_path(sk_str in, sk_arena *a, sk_str *out, bool win)
 {
 	if (in.n == 0) {
 		*out = in;
@@ -1158,7 +1336,7 @@ static sk_status tx_normalize_path(sk_str in, sk_arena *a, sk_str *out, bool win
 
 /* ---- REMOVE_NULLS, REPLACE_NULLS ---- */
 
-static sk_status tx_nulls(sk_str in, sk_arena *a, sk_str *out, bool replace)
+static OUT_OF_LINE sk_status tx_nulls(sk_str in, sk_arena *a, sk_str *out, bool replace)
 {
 	const uint8_t *z = memchr(in.p, 0, in.n);
 	if (!z) {
@@ -1212,7 +1390,7 @@ static size_t utf8_seq(const uint8_t *p, size_t m, uint32_t *cp)
 
 /* Each multi-byte sequence becomes %uXXXX (lower-case hex, at least four
  * digits); ASCII and bytes that start no valid sequence are copied. */
-static sk_status tx_utf8_to_unicode(sk_str in, sk_arena *a, sk_str *out)
+static OUT_OF_LINE sk_status tx_utf8_to_unicode(sk_str in, sk_arena *a, sk_str *out)
 {
 	size_t i = 0;
 	while (i < in.n && in.p[i] < 0x80)
