@@ -3001,6 +3001,38 @@ static bool ends_in_keyword(const uint8_t *p, size_t e)
 	return false;
 }
 
+/* Signed lanes: SSE2 compares bytes as signed only, so a range test is an
+ * add that moves the range to the bottom of the signed bytes (-128 up)
+ * and one compare, where an unsigned one takes three instructions. */
+typedef int8_t sk_i8x16 __attribute__((vector_size(16)));
+
+/* The lanes of x that are letters, digits, '_' or '.' (all ones), the
+ * others zero. */
+static inline sk_u8x16 word_value_lanes(sk_u8x16 x)
+{
+	/* (b | 0x20) - 'a' < 26 for a letter, b - '0' < 10 for a digit,
+	 * each moved to -128 + 0 .. -128 + 25 (or 9) */
+	const sk_i8x16 lo26 = (sk_i8x16)sk_splat(0x80 + 26), lo10 = (sk_i8x16)sk_splat(0x80 + 10);
+	sk_i8x16 l = (sk_i8x16)((x | sk_splat(0x20)) + sk_splat((uint8_t)(0x80 - 'a')));
+	sk_i8x16 d = (sk_i8x16)(x + sk_splat((uint8_t)(0x80 - '0')));
+	return (sk_u8x16)(l < lo26) | (sk_u8x16)(d < lo10) | (sk_u8x16)(x == sk_splat('_')) |
+	       (sk_u8x16)(x == sk_splat('.'));
+}
+
+/* One block of clean_word_value() at p[i..i + 16) (x): false when a byte
+ * is out of the set or the letters before a '.' spell a keyword; the '_'
+ * are added to *under. */
+static inline bool clean_word_block(const uint8_t *p, size_t i, sk_u8x16 x, unsigned *under)
+{
+	if (sk_lane_bits(word_value_lanes(x)) != 0xffff)
+		return false;
+	*under |= sk_lane_bits((sk_u8x16)(x == sk_splat('_')));
+	for (unsigned bits = sk_lane_bits((sk_u8x16)(x == sk_splat('.'))); bits; bits &= bits - 1)
+		if (ends_in_keyword(p, i + (size_t)__builtin_ctz(bits)))
+			return false;
+	return true;
+}
+
 /* Whether the value is a word (letters, digits, '_' and '.' only: tokens,
  * session ids, JWTs, analytics cookies) that provably holds nothing the
  * contexts below can find. Such a value has no quote (so no quoted
@@ -3027,27 +3059,19 @@ static bool ends_in_keyword(const uint8_t *p, size_t e)
  * a '.' or the end, which ends_in_keyword() looks up. */
 static bool clean_word_value(const uint8_t *p, size_t n)
 {
-	const sk_u8x16 a = sk_splat('a'), z26 = sk_splat(26), d0 = sk_splat('0'),
-	               d10 = sk_splat(10), lc = sk_splat(0x20), us = sk_splat('_'),
-	               dot = sk_splat('.');
-	sk_u8x16 under = {0};
-	for (size_t i = 0; i < n; i += 16) {
+	unsigned under = 0;
+	size_t i = 0;
+	for (; n - i >= 16; i += 16) {
 		sk_u8x16 x;
-		if (n - i >= 16) {
-			memcpy(&x, p + i, 16);
-		} else {
-			x = sk_splat('a'); /* pad with a letter: neither a dot nor out of the set */
-			memcpy(&x, p + i, n - i);
-		}
-		sk_u8x16 isdot = (sk_u8x16)(x == dot), isus = (sk_u8x16)(x == us);
-		sk_u8x16 ok =
-		    (sk_u8x16)(((x | lc) - a) < z26) | (sk_u8x16)((x - d0) < d10) | isdot | isus;
-		if (sk_lane_bits(ok) != 0xffff)
+		memcpy(&x, p + i, 16);
+		if (!clean_word_block(p, i, x, &under))
 			return false;
-		under |= isus;
-		for (unsigned bits = sk_lane_bits(isdot); bits; bits &= bits - 1)
-			if (ends_in_keyword(p, i + (size_t)__builtin_ctz(bits)))
-				return false;
+	}
+	if (i < n) {
+		sk_u8x16 x = sk_splat('a'); /* pad with a letter: neither a dot nor out of the set */
+		memcpy(&x, p + i, n - i);
+		if (!clean_word_block(p, i, x, &under))
+			return false;
 	}
 	if (ends_in_keyword(p, n))
 		return false;
@@ -3055,7 +3079,7 @@ static bool clean_word_value(const uint8_t *p, size_t n)
 	if (is_schema_name(p, &whole) || has_prefix_ci(p, n, "CURRENT_USER") ||
 	    has_prefix_ci(p, n, "SYSTEM_USER") || has_prefix_ci(p, n, "SESSION_USER"))
 		return false;
-	return !sk_any_lane(under) || !may_call_strong(p, n);
+	return !under || !may_call_strong(p, n);
 }
 
 /* The bytes whose absence spares a whole check: no quote, no quoted
