@@ -3135,7 +3135,8 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 		int sc = strong_call(&w, maybe_strong);
 		if (sc >= 0)
 			feat(&w, F_FN_STRONG, sc);
-		int s = statement_at(&w, 0);
+		/* statement_at() answers 0 at once but for a keyword */
+		int s = toks[0].type == T_KW ? statement_at(&w, 0) : 0;
 		if (toks[0].kw == K_IF || toks[0].kw == K_WHILE || toks[0].kw == K_BEGIN)
 			s = 0; /* "if (...)" at the start is code or prose */
 		if (s)
