@@ -2538,9 +2538,16 @@ static bool walk_init(walk *w, const uint8_t *p, size_t n, size_t start, tok *t,
  * (media types, cookies, prose) then need no tokens read. */
 static bool semi_then_statement(const uint8_t *p, size_t n)
 {
-	static const char *const words[] = {"DECLARE", "EXEC",    "SET",     "DROP",
-	                                    "CREATE",  "ALTER",   "INSERT",  "DELETE",
-	                                    "UPDATE",  "WAITFOR", "TRUNCATE"};
+	static const struct {
+		char word[8];
+		uint8_t len;
+	} words[] = {{"DECLARE", 7}, {"EXEC", 4},    {"SET", 3},     {"DROP", 4},
+	             {"CREATE", 6},  {"ALTER", 5},   {"INSERT", 6},  {"DELETE", 6},
+	             {"UPDATE", 6},  {"WAITFOR", 7}, {"TRUNCATE", 8}};
+	/* their first letters: a word that starts otherwise is none of them */
+	static const uint32_t first = 1u << ('A' - 'A') | 1u << ('C' - 'A') | 1u << ('D' - 'A') |
+	                              1u << ('E' - 'A') | 1u << ('I' - 'A') | 1u << ('S' - 'A') |
+	                              1u << ('T' - 'A') | 1u << ('U' - 'A') | 1u << ('W' - 'A');
 	const uint8_t *e = p + n;
 	byte_hits h = hits_of(p, n, ';');
 	for (long s; (s = next_hit(&h)) >= 0;) {
@@ -2549,8 +2556,11 @@ static bool semi_then_statement(const uint8_t *p, size_t n)
 			q++;
 		if (q == e || !is_word_start(*q))
 			continue;
+		unsigned c = (unsigned)up(*q) - 'A';
+		if (c >= 26 || !(first >> c & 1))
+			continue;
 		for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-			if (prefix_ci(q, (size_t)(e - q), words[i], strlen(words[i])))
+			if (prefix_ci(q, (size_t)(e - q), words[i].word, words[i].len))
 				return true;
 	}
 	return false;
@@ -3068,7 +3078,8 @@ static bool clean_word_value(const uint8_t *p, size_t n)
 			return false;
 	}
 	if (i < n) {
-		sk_u8x16 x = sk_splat('a'); /* pad with a letter: neither a dot nor out of the set */
+		sk_u8x16 x =
+		    sk_splat('a'); /* pad with a letter: neither a dot nor out of the set */
 		memcpy(&x, p + i, n - i);
 		if (!clean_word_block(p, i, x, &under))
 			return false;
