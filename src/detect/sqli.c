@@ -2181,29 +2181,24 @@ static inline long next_hit(byte_hits *h)
  * values hold none of them without tokenizing the whole value. */
 static bool may_call_strong(const uint8_t *p, size_t n)
 {
+	/* sorted by their last letter; from[c] is the first whose last
+	 * letter is 'A' + c or later */
 	static const struct {
 		char name[28];
 		uint8_t len;
 	} names[] = {
-	    {"BENCHMARK", 9},
-	    {"DBMS_LOCK.SLEEP", 15},
-	    {"DBMS_PIPE.RECEIVE_MESSAGE", 25},
-	    {"EXTRACTVALUE", 12},
-	    {"GTID_SUBSET", 11},
-	    {"LOAD_FILE", 9},
-	    {"NAME_CONST", 10},
-	    {"OPENROWSET", 10},
-	    {"PG_READ_FILE", 12},
-	    {"PG_SLEEP", 8},
-	    {"POLYGON", 7},
-	    {"RANDOMBLOB", 10},
-	    {"UPDATEXML", 9},
-	    {"UTL_HTTP.REQUEST", 16},
-	    {"UTL_INADDR.GET_HOST_ADDRESS", 27},
-	    {"UTL_INADDR.GET_HOST_NAME", 24},
-	    {"XP_CMDSHELL", 11},
-	    {"XP_DIRTREE", 10},
+	    {"RANDOMBLOB", 10},   {"DBMS_PIPE.RECEIVE_MESSAGE", 25},
+	    {"EXTRACTVALUE", 12}, {"LOAD_FILE", 9},
+	    {"PG_READ_FILE", 12}, {"UTL_INADDR.GET_HOST_NAME", 24},
+	    {"XP_DIRTREE", 10},   {"BENCHMARK", 9},
+	    {"UPDATEXML", 9},     {"XP_CMDSHELL", 11},
+	    {"POLYGON", 7},       {"DBMS_LOCK.SLEEP", 15},
+	    {"PG_SLEEP", 8},      {"UTL_INADDR.GET_HOST_ADDRESS", 27},
+	    {"GTID_SUBSET", 11},  {"NAME_CONST", 10},
+	    {"OPENROWSET", 10},   {"UTL_HTTP.REQUEST", 16},
 	};
+	static const uint8_t from[26] = {0,  0,  1,  1,  1,  7,  7,  7,  7,  7,  7,  8,  10,
+	                                 10, 11, 11, 13, 13, 13, 14, 18, 18, 18, 18, 18, 18};
 	byte_hits h = hits_of(p, n, '_');
 	for (long u; (u = next_hit(&h)) >= 0;) {
 		size_t i = (size_t)u;
@@ -2230,10 +2225,12 @@ static bool may_call_strong(const uint8_t *p, size_t n)
 		unsigned prev = (unsigned)up(p[b - 2]);
 		if (prev - 'A' >= 26 || !(STRONG_PREV >> (prev - 'A') & 1))
 			continue;
-		for (size_t j = 0; j < sizeof names / sizeof names[0]; j++) {
+		for (size_t j = from[last - 'A'];
+		     j < sizeof names / sizeof names[0] &&
+		     (unsigned char)names[j].name[names[j].len - 1] == last;
+		     j++) {
 			size_t l = names[j].len;
-			if ((unsigned char)names[j].name[l - 1] == last && b >= l &&
-			    prefix_ci(p + b - l, l, names[j].name, l))
+			if (b >= l && prefix_ci(p + b - l, l, names[j].name, l))
 				return true;
 		}
 	}
