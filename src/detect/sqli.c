@@ -3074,9 +3074,22 @@ static bool clean_word_value(const uint8_t *p, size_t n)
 		if (!clean_word_block(p, i, x, &under))
 			return false;
 	}
-	if (i < n) {
-		sk_u8x16 x =
-		    sk_splat('a'); /* pad with a letter: neither a dot nor out of the set */
+	if (i < n && n >= 16) {
+		/* the last 16 bytes, which overlap bytes read above (no copy to
+		 * pad): the set and the '_' do not mind a byte read twice, and
+		 * the dots before i were looked at already */
+		sk_u8x16 x;
+		memcpy(&x, p + n - 16, 16);
+		if (sk_lane_bits(word_value_lanes(x)) != 0xffff)
+			return false;
+		under |= sk_lane_bits((sk_u8x16)(x == sk_splat('_')));
+		unsigned bits = sk_lane_bits((sk_u8x16)(x == sk_splat('.')));
+		for (bits >>= i - (n - 16); bits; bits &= bits - 1)
+			if (ends_in_keyword(p, i + (size_t)__builtin_ctz(bits)))
+				return false;
+	} else if (i < n) {
+		/* pad with a letter: neither a dot nor out of the set */
+		sk_u8x16 x = sk_splat('a');
 		memcpy(&x, p + i, n - i);
 		if (!clean_word_block(p, i, x, &under))
 			return false;
