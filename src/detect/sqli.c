@@ -2563,14 +2563,60 @@ static bool semi_then_statement(const uint8_t *p, size_t n)
 	return false;
 }
 
+/* Whether p[0..n) holds the k letters of pre (upper case) anywhere,
+ * ignoring case. Sixteen places at a time are sifted by their first two
+ * bytes ((c | 0x20) is a lower-case letter only for that letter in either
+ * case, so no place that holds pre is sifted out) and prefix_ci() decides
+ * each place let through, all of a block's at once. The last places are
+ * read from the last 17 bytes, which overlap places already sifted (those
+ * are dropped), so that only a value shorter than that is copied to pad. */
+static bool spells(const uint8_t *p, size_t n, const char *pre, size_t k)
+{
+	if (n < k)
+		return false;
+	const sk_u8x16 lc = sk_splat(0x20), va = sk_splat((uint8_t)(pre[0] | 0x20)),
+	               vb = sk_splat((uint8_t)(pre[1] | 0x20));
+	sk_u8x16 x, y;
+	size_t s = 0;
+	for (; n - s >= 17; s += 16) {
+		memcpy(&x, p + s, 16);
+		memcpy(&y, p + s + 1, 16);
+		unsigned bits =
+		    sk_lane_bits((sk_u8x16)((x | lc) == va) & (sk_u8x16)((y | lc) == vb));
+		for (; bits; bits &= bits - 1) {
+			size_t at = s + (size_t)__builtin_ctz(bits);
+			if (prefix_ci(p + at, n - at, pre, k))
+				return true;
+		}
+	}
+	if (n - s < k)
+		return false; /* no place left that pre fits in */
+	unsigned bits;
+	if (n >= 17) {
+		size_t t = n - 17; /* places t .. t + 15; those before s are done */
+		memcpy(&x, p + t, 16);
+		memcpy(&y, p + t + 1, 16);
+		bits = sk_lane_bits((sk_u8x16)((x | lc) == va) & (sk_u8x16)((y | lc) == vb)) >>
+		       (s - t);
+	} else {
+		uint8_t pad[32] = {0}; /* NULs after the value: no letter */
+		memcpy(pad, p, n);
+		memcpy(&x, pad, 16);
+		memcpy(&y, pad + 1, 16);
+		bits = sk_lane_bits((sk_u8x16)((x | lc) == va) & (sk_u8x16)((y | lc) == vb));
+	}
+	for (; bits; bits &= bits - 1) {
+		size_t at = s + (size_t)__builtin_ctz(bits);
+		if (prefix_ci(p + at, n - at, pre, k))
+			return true;
+	}
+	return false;
+}
+
 /* Whether p[0..n) holds the word SELECT in any case. */
 static bool spells_select(const uint8_t *p, size_t n)
 {
-	const uint8_t *e = p + n;
-	for (const uint8_t *s = p; e - s >= 6 && (s = sk_find_pair_lc(s, e - 1, 's', 'e')); s++)
-		if (has_prefix_ci(s, (size_t)(e - s), "SELECT"))
-			return true;
-	return false;
+	return spells(p, n, "SELECT", 6);
 }
 
 /* What the scans for SELECT and ';' found, shared by the contexts:
@@ -2581,11 +2627,7 @@ typedef struct anywhere_hint {
 
 static bool spells_union(const uint8_t *p, size_t n)
 {
-	const uint8_t *e = p + n;
-	for (const uint8_t *s = p; e - s >= 5 && (s = sk_find_pair_lc(s, e - 1, 'u', 'n')); s++)
-		if (has_prefix_ci(s, (size_t)(e - s), "UNION"))
-			return true;
-	return false;
+	return spells(p, n, "UNION", 5);
 }
 
 /* A statement stacked after ';' wherever it stands, when the grammar broke
