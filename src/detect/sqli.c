@@ -2181,29 +2181,24 @@ static inline long next_hit(byte_hits *h)
  * values hold none of them without tokenizing the whole value. */
 static bool may_call_strong(const uint8_t *p, size_t n)
 {
+	/* sorted by their last letter; from[c] is the first whose last
+	 * letter is 'A' + c or later */
 	static const struct {
 		char name[28];
 		uint8_t len;
 	} names[] = {
-	    {"BENCHMARK", 9},
-	    {"DBMS_LOCK.SLEEP", 15},
-	    {"DBMS_PIPE.RECEIVE_MESSAGE", 25},
-	    {"EXTRACTVALUE", 12},
-	    {"GTID_SUBSET", 11},
-	    {"LOAD_FILE", 9},
-	    {"NAME_CONST", 10},
-	    {"OPENROWSET", 10},
-	    {"PG_READ_FILE", 12},
-	    {"PG_SLEEP", 8},
-	    {"POLYGON", 7},
-	    {"RANDOMBLOB", 10},
-	    {"UPDATEXML", 9},
-	    {"UTL_HTTP.REQUEST", 16},
-	    {"UTL_INADDR.GET_HOST_ADDRESS", 27},
-	    {"UTL_INADDR.GET_HOST_NAME", 24},
-	    {"XP_CMDSHELL", 11},
-	    {"XP_DIRTREE", 10},
+	    {"RANDOMBLOB", 10},   {"DBMS_PIPE.RECEIVE_MESSAGE", 25},
+	    {"EXTRACTVALUE", 12}, {"LOAD_FILE", 9},
+	    {"PG_READ_FILE", 12}, {"UTL_INADDR.GET_HOST_NAME", 24},
+	    {"XP_DIRTREE", 10},   {"BENCHMARK", 9},
+	    {"UPDATEXML", 9},     {"XP_CMDSHELL", 11},
+	    {"POLYGON", 7},       {"DBMS_LOCK.SLEEP", 15},
+	    {"PG_SLEEP", 8},      {"UTL_INADDR.GET_HOST_ADDRESS", 27},
+	    {"GTID_SUBSET", 11},  {"NAME_CONST", 10},
+	    {"OPENROWSET", 10},   {"UTL_HTTP.REQUEST", 16},
 	};
+	static const uint8_t from[26] = {0,  0,  1,  1,  1,  7,  7,  7,  7,  7,  7,  8,  10,
+	                                 10, 11, 11, 13, 13, 13, 14, 18, 18, 18, 18, 18, 18};
 	byte_hits h = hits_of(p, n, '_');
 	for (long u; (u = next_hit(&h)) >= 0;) {
 		size_t i = (size_t)u;
@@ -2230,10 +2225,12 @@ static bool may_call_strong(const uint8_t *p, size_t n)
 		unsigned prev = (unsigned)up(p[b - 2]);
 		if (prev - 'A' >= 26 || !(STRONG_PREV >> (prev - 'A') & 1))
 			continue;
-		for (size_t j = 0; j < sizeof names / sizeof names[0]; j++) {
+		for (size_t j = from[last - 'A'];
+		     j < sizeof names / sizeof names[0] &&
+		     (unsigned char)names[j].name[names[j].len - 1] == last;
+		     j++) {
 			size_t l = names[j].len;
-			if ((unsigned char)names[j].name[l - 1] == last && b >= l &&
-			    prefix_ci(p + b - l, l, names[j].name, l))
+			if (b >= l && prefix_ci(p + b - l, l, names[j].name, l))
 				return true;
 		}
 	}
@@ -2538,9 +2535,16 @@ static bool walk_init(walk *w, const uint8_t *p, size_t n, size_t start, tok *t,
  * (media types, cookies, prose) then need no tokens read. */
 static bool semi_then_statement(const uint8_t *p, size_t n)
 {
-	static const char *const words[] = {"DECLARE", "EXEC",    "SET",     "DROP",
-	                                    "CREATE",  "ALTER",   "INSERT",  "DELETE",
-	                                    "UPDATE",  "WAITFOR", "TRUNCATE"};
+	static const struct {
+		char word[8];
+		uint8_t len;
+	} words[] = {{"DECLARE", 7}, {"EXEC", 4},    {"SET", 3},     {"DROP", 4},
+	             {"CREATE", 6},  {"ALTER", 5},   {"INSERT", 6},  {"DELETE", 6},
+	             {"UPDATE", 6},  {"WAITFOR", 7}, {"TRUNCATE", 8}};
+	/* their first letters: a word that starts otherwise is none of them */
+	static const uint32_t first = 1u << ('A' - 'A') | 1u << ('C' - 'A') | 1u << ('D' - 'A') |
+	                              1u << ('E' - 'A') | 1u << ('I' - 'A') | 1u << ('S' - 'A') |
+	                              1u << ('T' - 'A') | 1u << ('U' - 'A') | 1u << ('W' - 'A');
 	const uint8_t *e = p + n;
 	byte_hits h = hits_of(p, n, ';');
 	for (long s; (s = next_hit(&h)) >= 0;) {
@@ -2549,9 +2553,62 @@ static bool semi_then_statement(const uint8_t *p, size_t n)
 			q++;
 		if (q == e || !is_word_start(*q))
 			continue;
+		unsigned c = (unsigned)up(*q) - 'A';
+		if (c >= 26 || !(first >> c & 1))
+			continue;
 		for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-			if (prefix_ci(q, (size_t)(e - q), words[i], strlen(words[i])))
+			if (prefix_ci(q, (size_t)(e - q), words[i].word, words[i].len))
 				return true;
+	}
+	return false;
+}
+
+/* Whether p[0..n) holds the k letters of pre (upper case) anywhere,
+ * ignoring case. Sixteen places at a time are sifted by their first two
+ * bytes ((c | 0x20) is a lower-case letter only for that letter in either
+ * case, so no place that holds pre is sifted out) and prefix_ci() decides
+ * each place let through, all of a block's at once. The last places are
+ * read from the last 17 bytes, which overlap places already sifted (those
+ * are dropped), so that only a value shorter than that is copied to pad. */
+static bool spells(const uint8_t *p, size_t n, const char *pre, size_t k)
+{
+	if (n < k)
+		return false;
+	const sk_u8x16 lc = sk_splat(0x20), va = sk_splat((uint8_t)(pre[0] | 0x20)),
+	               vb = sk_splat((uint8_t)(pre[1] | 0x20));
+	sk_u8x16 x, y;
+	size_t s = 0;
+	for (; n - s >= 17; s += 16) {
+		memcpy(&x, p + s, 16);
+		memcpy(&y, p + s + 1, 16);
+		unsigned bits =
+		    sk_lane_bits((sk_u8x16)((x | lc) == va) & (sk_u8x16)((y | lc) == vb));
+		for (; bits; bits &= bits - 1) {
+			size_t at = s + (size_t)__builtin_ctz(bits);
+			if (prefix_ci(p + at, n - at, pre, k))
+				return true;
+		}
+	}
+	if (n - s < k)
+		return false; /* no place left that pre fits in */
+	unsigned bits;
+	if (n >= 17) {
+		size_t t = n - 17; /* places t .. t + 15; those before s are done */
+		memcpy(&x, p + t, 16);
+		memcpy(&y, p + t + 1, 16);
+		bits = sk_lane_bits((sk_u8x16)((x | lc) == va) & (sk_u8x16)((y | lc) == vb)) >>
+		       (s - t);
+	} else {
+		uint8_t pad[32] = {0}; /* NULs after the value: no letter */
+		memcpy(pad, p, n);
+		memcpy(&x, pad, 16);
+		memcpy(&y, pad + 1, 16);
+		bits = sk_lane_bits((sk_u8x16)((x | lc) == va) & (sk_u8x16)((y | lc) == vb));
+	}
+	for (; bits; bits &= bits - 1) {
+		size_t at = s + (size_t)__builtin_ctz(bits);
+		if (prefix_ci(p + at, n - at, pre, k))
+			return true;
 	}
 	return false;
 }
@@ -2559,11 +2616,7 @@ static bool semi_then_statement(const uint8_t *p, size_t n)
 /* Whether p[0..n) holds the word SELECT in any case. */
 static bool spells_select(const uint8_t *p, size_t n)
 {
-	const uint8_t *e = p + n;
-	for (const uint8_t *s = p; e - s >= 6 && (s = sk_find_pair_lc(s, e - 1, 's', 'e')); s++)
-		if (has_prefix_ci(s, (size_t)(e - s), "SELECT"))
-			return true;
-	return false;
+	return spells(p, n, "SELECT", 6);
 }
 
 /* What the scans for SELECT and ';' found, shared by the contexts:
@@ -2574,11 +2627,7 @@ typedef struct anywhere_hint {
 
 static bool spells_union(const uint8_t *p, size_t n)
 {
-	const uint8_t *e = p + n;
-	for (const uint8_t *s = p; e - s >= 5 && (s = sk_find_pair_lc(s, e - 1, 'u', 'n')); s++)
-		if (has_prefix_ci(s, (size_t)(e - s), "UNION"))
-			return true;
-	return false;
+	return spells(p, n, "UNION", 5);
 }
 
 /* A statement stacked after ';' wherever it stands, when the grammar broke
@@ -3001,6 +3050,38 @@ static bool ends_in_keyword(const uint8_t *p, size_t e)
 	return false;
 }
 
+/* Signed lanes: SSE2 compares bytes as signed only, so a range test is an
+ * add that moves the range to the bottom of the signed bytes (-128 up)
+ * and one compare, where an unsigned one takes three instructions. */
+typedef int8_t sk_i8x16 __attribute__((vector_size(16)));
+
+/* The lanes of x that are letters, digits, '_' or '.' (all ones), the
+ * others zero. */
+static inline sk_u8x16 word_value_lanes(sk_u8x16 x)
+{
+	/* (b | 0x20) - 'a' < 26 for a letter, b - '0' < 10 for a digit,
+	 * each moved to -128 + 0 .. -128 + 25 (or 9) */
+	const sk_i8x16 lo26 = (sk_i8x16)sk_splat(0x80 + 26), lo10 = (sk_i8x16)sk_splat(0x80 + 10);
+	sk_i8x16 l = (sk_i8x16)((x | sk_splat(0x20)) + sk_splat((uint8_t)(0x80 - 'a')));
+	sk_i8x16 d = (sk_i8x16)(x + sk_splat((uint8_t)(0x80 - '0')));
+	return (sk_u8x16)(l < lo26) | (sk_u8x16)(d < lo10) | (sk_u8x16)(x == sk_splat('_')) |
+	       (sk_u8x16)(x == sk_splat('.'));
+}
+
+/* One block of clean_word_value() at p[i..i + 16) (x): false when a byte
+ * is out of the set or the letters before a '.' spell a keyword; the '_'
+ * are added to *under. */
+static inline bool clean_word_block(const uint8_t *p, size_t i, sk_u8x16 x, unsigned *under)
+{
+	if (sk_lane_bits(word_value_lanes(x)) != 0xffff)
+		return false;
+	*under |= sk_lane_bits((sk_u8x16)(x == sk_splat('_')));
+	for (unsigned bits = sk_lane_bits((sk_u8x16)(x == sk_splat('.'))); bits; bits &= bits - 1)
+		if (ends_in_keyword(p, i + (size_t)__builtin_ctz(bits)))
+			return false;
+	return true;
+}
+
 /* Whether the value is a word (letters, digits, '_' and '.' only: tokens,
  * session ids, JWTs, analytics cookies) that provably holds nothing the
  * contexts below can find. Such a value has no quote (so no quoted
@@ -3027,27 +3108,33 @@ static bool ends_in_keyword(const uint8_t *p, size_t e)
  * a '.' or the end, which ends_in_keyword() looks up. */
 static bool clean_word_value(const uint8_t *p, size_t n)
 {
-	const sk_u8x16 a = sk_splat('a'), z26 = sk_splat(26), d0 = sk_splat('0'),
-	               d10 = sk_splat(10), lc = sk_splat(0x20), us = sk_splat('_'),
-	               dot = sk_splat('.');
-	sk_u8x16 under = {0};
-	for (size_t i = 0; i < n; i += 16) {
+	unsigned under = 0;
+	size_t i = 0;
+	for (; n - i >= 16; i += 16) {
 		sk_u8x16 x;
-		if (n - i >= 16) {
-			memcpy(&x, p + i, 16);
-		} else {
-			x = sk_splat('a'); /* pad with a letter: neither a dot nor out of the set */
-			memcpy(&x, p + i, n - i);
-		}
-		sk_u8x16 isdot = (sk_u8x16)(x == dot), isus = (sk_u8x16)(x == us);
-		sk_u8x16 ok =
-		    (sk_u8x16)(((x | lc) - a) < z26) | (sk_u8x16)((x - d0) < d10) | isdot | isus;
-		if (sk_lane_bits(ok) != 0xffff)
+		memcpy(&x, p + i, 16);
+		if (!clean_word_block(p, i, x, &under))
 			return false;
-		under |= isus;
-		for (unsigned bits = sk_lane_bits(isdot); bits; bits &= bits - 1)
+	}
+	if (i < n && n >= 16) {
+		/* the last 16 bytes, which overlap bytes read above (no copy to
+		 * pad): the set and the '_' do not mind a byte read twice, and
+		 * the dots before i were looked at already */
+		sk_u8x16 x;
+		memcpy(&x, p + n - 16, 16);
+		if (sk_lane_bits(word_value_lanes(x)) != 0xffff)
+			return false;
+		under |= sk_lane_bits((sk_u8x16)(x == sk_splat('_')));
+		unsigned bits = sk_lane_bits((sk_u8x16)(x == sk_splat('.')));
+		for (bits >>= i - (n - 16); bits; bits &= bits - 1)
 			if (ends_in_keyword(p, i + (size_t)__builtin_ctz(bits)))
 				return false;
+	} else if (i < n) {
+		/* pad with a letter: neither a dot nor out of the set */
+		sk_u8x16 x = sk_splat('a');
+		memcpy(&x, p + i, n - i);
+		if (!clean_word_block(p, i, x, &under))
+			return false;
 	}
 	if (ends_in_keyword(p, n))
 		return false;
@@ -3055,7 +3142,7 @@ static bool clean_word_value(const uint8_t *p, size_t n)
 	if (is_schema_name(p, &whole) || has_prefix_ci(p, n, "CURRENT_USER") ||
 	    has_prefix_ci(p, n, "SYSTEM_USER") || has_prefix_ci(p, n, "SESSION_USER"))
 		return false;
-	return !sk_any_lane(under) || !may_call_strong(p, n);
+	return !under || !may_call_strong(p, n);
 }
 
 /* The bytes whose absence spares a whole check: no quote, no quoted
@@ -3064,15 +3151,34 @@ static bool clean_word_value(const uint8_t *p, size_t n)
 enum { HAS_SQUOTE = 1, HAS_DQUOTE = 2, HAS_PAREN = 4, HAS_UNDER = 8, HAS_SEMI = 16, HAS_ALL = 31 };
 
 /* Which of those bytes a short value holds, in one pass of 16 bytes at a
- * time. A longer value is said to hold them all: the checks then look for
- * their byte with memchr, which is cheaper per byte but costs a call. */
+ * time (as sk_bytes_present8() does, but the last bytes are read without
+ * a copy). A longer value is said to hold them all: the checks then look
+ * for their byte with memchr, which is cheaper per byte but costs a call. */
 static unsigned short_value_bytes(const uint8_t *p, size_t n)
 {
 	if (n > 128)
 		return HAS_ALL;
-	/* ';' fills the three spare slots: the compares of a repeated byte
-	 * fold into one */
-	return sk_bytes_present8(p, n, '\'', '"', '(', '_', ';', ';', ';', ';') & HAS_ALL;
+	const sk_u8x16 sq = sk_splat('\''), dq = sk_splat('"'), lp = sk_splat('('),
+	               us = sk_splat('_'), semi = sk_splat(';');
+	sk_u8x16 m0 = {0}, m1 = {0}, m2 = {0}, m3 = {0}, m4 = {0}, x = {0};
+	/* a value shorter than 16 bytes is copied, with NULs after it (none
+	 * of the bytes); a longer one ends with its last 16 bytes, some of
+	 * them read already, which does not change what is present */
+	if (n < 16)
+		memcpy(&x, p, n);
+	for (size_t i = 0; i < n; i += 16) {
+		if (n - i >= 16)
+			memcpy(&x, p + i, 16);
+		else if (n >= 16)
+			memcpy(&x, p + n - 16, 16);
+		m0 |= (sk_u8x16)(x == sq);
+		m1 |= (sk_u8x16)(x == dq);
+		m2 |= (sk_u8x16)(x == lp);
+		m3 |= (sk_u8x16)(x == us);
+		m4 |= (sk_u8x16)(x == semi);
+	}
+	return sk_any_lane(m0) | sk_any_lane(m1) << 1 | sk_any_lane(m2) << 2 |
+	       sk_any_lane(m3) << 3 | sk_any_lane(m4) << 4;
 }
 
 /* Whether p[0..n) holds a '(', cached in *known (-1: not looked yet). */
@@ -3111,7 +3217,8 @@ bool sk_detect_sqli(const uint8_t *p, size_t n, sk_sqli_level level, sk_detect_m
 		int sc = strong_call(&w, maybe_strong);
 		if (sc >= 0)
 			feat(&w, F_FN_STRONG, sc);
-		int s = statement_at(&w, 0);
+		/* statement_at() answers 0 at once but for a keyword */
+		int s = toks[0].type == T_KW ? statement_at(&w, 0) : 0;
 		if (toks[0].kw == K_IF || toks[0].kw == K_WHILE || toks[0].kw == K_BEGIN)
 			s = 0; /* "if (...)" at the start is code or prose */
 		if (s)
