@@ -23,11 +23,53 @@ void sk_http_request_clear(sk_request *req)
 	req->client_ip[sizeof req->client_ip - 1] = 0;
 }
 
+/* Eight bytes with ASCII A-Z lowered, all at once: a byte gets 0x20 when
+ * its low seven bits are in 'A'..'Z' and its top bit is clear. */
+static inline uint64_t lower8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101u;
+	uint64_t h = x & (0x7f * ones);
+	uint64_t ge_a = h + (0x80 - 'A') * ones;
+	uint64_t gt_z = h + (0x7f - 'Z') * ones;
+	uint64_t up = ge_a & ~gt_z & ~x & (0x80 * ones);
+	return x | (up >> 2);
+}
+
+/* Whether the n bytes at a and b are equal, ASCII case-insensitive, eight
+ * at a time; the last word overlaps the one before instead of a byte tail.
+ * Header and media type names differ mostly in length, so callers check
+ * that first and only equal-length candidates get here. */
+static inline bool ieq_bytes(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			if (sk_lower(a[i]) != sk_lower(b[i]))
+				return false;
+		return true;
+	}
+	uint64_t x, y;
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (lower8(x) != lower8(y))
+			return false;
+	}
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return lower8(x) == lower8(y);
+}
+
+/* s equals the string literal lit, ASCII case-insensitive; the length is a
+ * compile-time constant, so a different length costs one comparison. */
+#define IEQ_LIT(s, lit)                                                                            \
+	((s).n == sizeof(lit) - 1 && ieq_bytes((s).p, (const uint8_t *)(lit), sizeof(lit) - 1))
+
 sk_str sk_request_header(const sk_request *req, const char *name, bool *found)
 {
-	sk_str want = sk_str_cstr(name);
+	size_t n = strlen(name);
 	for (size_t i = 0; i < req->nheaders; i++) {
-		if (sk_str_ieq(req->headers[i].name, want)) {
+		sk_str h = req->headers[i].name;
+		if (h.n == n && ieq_bytes(h.p, (const uint8_t *)name, n)) {
 			if (found)
 				*found = true;
 			return req->headers[i].value;
@@ -38,27 +80,35 @@ sk_str sk_request_header(const sk_request *req, const char *name, bool *found)
 	return SK_STR_LIT("");
 }
 
+/* One name=value segment split at its first '='. Names are short and the
+ * '=' comes early, so a byte loop beats a memchr call here. */
+static inline sk_pair split_segment(sk_str seg)
+{
+	sk_pair pr;
+	size_t k = 0;
+	while (k < seg.n && seg.p[k] != '=')
+		k++;
+	if (k < seg.n) {
+		pr.name = sk_str_make(seg.p, k);
+		pr.value = sk_str_make(seg.p + k + 1, seg.n - k - 1);
+	} else {
+		pr.name = seg;
+		pr.value = sk_str_make(seg.p + seg.n, 0);
+	}
+	return pr;
+}
+
+/* Pairs collected on the stack in the first pass; a string with more
+ * segments than this (rare) is split again into the arena. */
+#define SPLIT_STACK 32
+
 /* Splits s on sep into name=value pairs (at the first '='), skipping empty
  * segments; trim trims each segment of spaces and tabs. Appends to *v / *n,
  * which may already hold pairs (cookies from several headers). */
 static sk_status split_pairs(sk_arena *a, sk_str s, uint8_t sep, bool trim, sk_pair **v, size_t *n)
 {
+	sk_pair tmp[SPLIT_STACK];
 	size_t count = 0;
-	for (size_t i = 0; i <= s.n;) {
-		const uint8_t *e = i < s.n ? memchr(s.p + i, sep, s.n - i) : NULL;
-		size_t j = e ? (size_t)(e - s.p) : s.n;
-		sk_str seg = sk_str_make(s.p + i, j - i);
-		if (trim)
-			seg = sk_str_trim(seg);
-		count += seg.n > 0;
-		i = j + 1;
-	}
-	if (count == 0)
-		return SK_OK;
-	sk_pair *nv = sk_arena_realloc(a, *v, *n * sizeof **v, (*n + count) * sizeof **v);
-	if (!nv)
-		return SK_E_NOMEM;
-	*v = nv;
 	for (size_t i = 0; i <= s.n;) {
 		const uint8_t *e = i < s.n ? memchr(s.p + i, sep, s.n - i) : NULL;
 		size_t j = e ? (size_t)(e - s.p) : s.n;
@@ -68,16 +118,30 @@ static sk_status split_pairs(sk_arena *a, sk_str s, uint8_t sep, bool trim, sk_p
 		i = j + 1;
 		if (seg.n == 0)
 			continue;
-		const uint8_t *eq = memchr(seg.p, '=', seg.n);
-		sk_pair *pr = &nv[(*n)++];
-		if (eq) {
-			size_t k = (size_t)(eq - seg.p);
-			pr->name = sk_str_make(seg.p, k);
-			pr->value = sk_str_make(seg.p + k + 1, seg.n - k - 1);
-		} else {
-			pr->name = seg;
-			pr->value = sk_str_make(seg.p + seg.n, 0);
-		}
+		if (count < SPLIT_STACK)
+			tmp[count] = split_segment(seg);
+		count++;
+	}
+	if (count == 0)
+		return SK_OK;
+	sk_pair *nv = sk_arena_realloc(a, *v, *n * sizeof **v, (*n + count) * sizeof **v);
+	if (!nv)
+		return SK_E_NOMEM;
+	*v = nv;
+	if (count <= SPLIT_STACK) {
+		memcpy(nv + *n, tmp, count * sizeof *tmp);
+		*n += count;
+		return SK_OK;
+	}
+	for (size_t i = 0; i <= s.n;) {
+		const uint8_t *e = i < s.n ? memchr(s.p + i, sep, s.n - i) : NULL;
+		size_t j = e ? (size_t)(e - s.p) : s.n;
+		sk_str seg = sk_str_make(s.p + i, j - i);
+		if (trim)
+			seg = sk_str_trim(seg);
+		i = j + 1;
+		if (seg.n)
+			nv[(*n)++] = split_segment(seg);
 	}
 	return SK_OK;
 }
@@ -107,7 +171,7 @@ sk_status sk_request_cookies(sk_request *req, const sk_pair **v, size_t *n)
 		sk_pair *pv = NULL;
 		size_t pn = 0;
 		for (size_t i = 0; i < req->nheaders; i++) {
-			if (!sk_str_ieq_cstr(req->headers[i].name, "cookie") ||
+			if (!IEQ_LIT(req->headers[i].name, "cookie") ||
 			    req->headers[i].value.n == 0)
 				continue;
 			sk_status st =
@@ -151,24 +215,18 @@ sk_str sk_http_media_type(sk_str ct)
 	return sk_str_trim(ct);
 }
 
-static bool has_prefix(sk_str s, const char *pre)
-{
-	size_t n = strlen(pre);
-	return s.n >= n && sk_str_ieq(sk_str_make(s.p, n), sk_str_make(pre, n));
-}
-
-static bool has_suffix(sk_str s, const char *suf)
-{
-	size_t n = strlen(suf);
-	return s.n >= n && sk_str_ieq(sk_str_make(s.p + s.n - n, n), sk_str_make(suf, n));
-}
+/* mt starts / ends with the literal, ASCII case-insensitive. */
+#define HAS_PREFIX(s, lit)                                                                         \
+	((s).n >= sizeof(lit) - 1 && ieq_bytes((s).p, (const uint8_t *)(lit), sizeof(lit) - 1))
+#define HAS_SUFFIX(s, lit)                                                                         \
+	((s).n >= sizeof(lit) - 1 &&                                                               \
+	 ieq_bytes((s).p + (s).n - (sizeof(lit) - 1), (const uint8_t *)(lit), sizeof(lit) - 1))
 
 /* Textual application/ types that are better inspected as text than
- * skipped as binary. */
+ * skipped as binary (compared after the "application/" prefix). */
 static const char *const app_text[] = {
-    "application/javascript", "application/x-javascript", "application/ecmascript",
-    "application/graphql",    "application/sql",          "application/yaml",
-    "application/x-yaml",     "application/x-ndjson",     "application/jsonl",
+    "javascript", "x-javascript", "ecmascript", "graphql", "sql",
+    "yaml",       "x-yaml",       "x-ndjson",   "jsonl",
 };
 
 sk_body_kind sk_request_body_kind(const sk_request *req)
@@ -179,26 +237,30 @@ sk_body_kind sk_request_body_kind(const sk_request *req)
 	sk_str mt = sk_http_media_type(sk_request_header(req, "content-type", &found));
 	if (!found || mt.n == 0)
 		return SK_BODY_TEXT;
-	if (sk_str_ieq_cstr(mt, "application/x-www-form-urlencoded"))
+	/* Literal lengths are compile-time constants, so most of these tests
+	 * cost one length comparison. */
+	if (IEQ_LIT(mt, "application/x-www-form-urlencoded"))
 		return SK_BODY_FORM;
-	if (sk_str_ieq_cstr(mt, "application/json") || sk_str_ieq_cstr(mt, "text/json") ||
-	    has_suffix(mt, "+json"))
+	if (IEQ_LIT(mt, "application/json") || IEQ_LIT(mt, "text/json") || HAS_SUFFIX(mt, "+json"))
 		return SK_BODY_JSON;
-	if (has_prefix(mt, "multipart/"))
+	if (HAS_PREFIX(mt, "multipart/"))
 		return SK_BODY_MULTIPART;
-	if (sk_str_ieq_cstr(mt, "application/xml") || sk_str_ieq_cstr(mt, "text/xml") ||
-	    has_suffix(mt, "+xml"))
+	if (IEQ_LIT(mt, "application/xml") || IEQ_LIT(mt, "text/xml") || HAS_SUFFIX(mt, "+xml"))
 		return SK_BODY_XML;
-	if (has_prefix(mt, "text/"))
+	if (HAS_PREFIX(mt, "text/"))
 		return SK_BODY_TEXT;
-	for (size_t i = 0; i < sizeof app_text / sizeof app_text[0]; i++)
-		if (sk_str_ieq_cstr(mt, app_text[i]))
-			return SK_BODY_TEXT;
-	static const char *const binary_tops[] = {"application/", "image/", "audio/",
-	                                          "video/",       "font/",  "model/"};
-	for (size_t i = 0; i < sizeof binary_tops / sizeof binary_tops[0]; i++)
-		if (has_prefix(mt, binary_tops[i]))
-			return SK_BODY_BINARY;
+	if (HAS_PREFIX(mt, "application/")) {
+		sk_str sub = sk_str_make(mt.p + 12, mt.n - 12);
+		for (size_t i = 0; i < sizeof app_text / sizeof app_text[0]; i++) {
+			size_t n = strlen(app_text[i]);
+			if (sub.n == n && ieq_bytes(sub.p, (const uint8_t *)app_text[i], n))
+				return SK_BODY_TEXT;
+		}
+		return SK_BODY_BINARY;
+	}
+	if (HAS_PREFIX(mt, "image/") || HAS_PREFIX(mt, "audio/") || HAS_PREFIX(mt, "video/") ||
+	    HAS_PREFIX(mt, "font/") || HAS_PREFIX(mt, "model/"))
+		return SK_BODY_BINARY;
 	/* An unknown or malformed type: inspect it as text rather than let a
 	 * made-up type hide the body. */
 	return SK_BODY_TEXT;
