@@ -8,47 +8,132 @@ typedef struct collector {
 	size_t cap;
 } collector;
 
-static sk_status push(collector *c, sk_str name, sk_str val)
+/* Grows the value arrays to want entries. The first allocation holds both
+ * arrays in one block: most fields give a few values and never grow. */
+static sk_status grow(collector *c, size_t want)
 {
-	if (c->out->n == c->cap) {
-		size_t nc = c->cap ? c->cap * 2 : 8;
-		sk_str *v =
-		    sk_arena_realloc(c->a, c->out->vals, c->cap * sizeof *v, nc * sizeof *v);
-		sk_str *n =
-		    sk_arena_realloc(c->a, c->out->names, c->cap * sizeof *n, nc * sizeof *n);
-		if (!v || !n)
+	if (c->cap == 0) {
+		sk_str *p = sk_arena_alloc(c->a, 2 * want * sizeof *p);
+		if (!p)
 			return SK_E_NOMEM;
-		c->out->vals = v;
-		c->out->names = n;
-		c->cap = nc;
+		c->out->vals = p;
+		c->out->names = p + want;
+		c->cap = want;
+		return SK_OK;
 	}
+	sk_str *v = sk_arena_realloc(c->a, c->out->vals, c->cap * sizeof *v, want * sizeof *v);
+	sk_str *n = sk_arena_realloc(c->a, c->out->names, c->cap * sizeof *n, want * sizeof *n);
+	if (!v || !n)
+		return SK_E_NOMEM;
+	c->out->vals = v;
+	c->out->names = n;
+	c->cap = want;
+	return SK_OK;
+}
+
+/* Makes room for need more values with one allocation instead of doubling
+ * through push. */
+static sk_status reserve(collector *c, size_t need)
+{
+	size_t want = c->out->n + need;
+	return want <= c->cap ? SK_OK : grow(c, want);
+}
+
+static inline sk_status push(collector *c, sk_str name, sk_str val)
+{
+	if (c->out->n == c->cap && grow(c, c->cap ? c->cap * 2 : 8))
+		return SK_E_NOMEM;
 	c->out->vals[c->out->n] = val;
 	c->out->names[c->out->n] = name;
 	c->out->n++;
 	return SK_OK;
 }
 
-static bool name_listed(const sk_field *f, sk_str name, bool fold)
+/* Eight bytes with ASCII A-Z lowered, all at once: a byte gets 0x20 when
+ * its low seven bits are in 'A'..'Z' and its top bit is clear. */
+static inline uint64_t lower8(uint64_t x)
 {
+	const uint64_t ones = 0x0101010101010101u;
+	uint64_t h = x & (0x7f * ones);
+	uint64_t ge_a = h + (0x80 - 'A') * ones;
+	uint64_t gt_z = h + (0x7f - 'Z') * ones;
+	uint64_t up = ge_a & ~gt_z & ~x & (0x80 * ones);
+	return x | (up >> 2);
+}
+
+/* Whether the n bytes at a and b are equal, ASCII case-insensitive, eight
+ * at a time; the last word overlaps the one before instead of a byte tail. */
+static inline bool ieq_bytes(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			if (sk_lower(a[i]) != sk_lower(b[i]))
+				return false;
+		return true;
+	}
+	uint64_t x, y;
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (lower8(x) != lower8(y))
+			return false;
+	}
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return lower8(x) == lower8(y);
+}
+
+/* The listed names with their lengths, measured once per extraction rather
+ * than once per header or cookie. */
+#define LISTED_MAX 16
+
+typedef struct listed {
+	const sk_field *f;
+	size_t len[LISTED_MAX];
+	bool measured; /* nnames <= LISTED_MAX and len[] is filled */
+} listed;
+
+static void listed_init(listed *l, const sk_field *f)
+{
+	l->f = f;
+	l->measured = f->pattern != SK_PATTERN_ALL && f->nnames <= LISTED_MAX;
+	if (l->measured)
+		for (size_t i = 0; i < f->nnames; i++)
+			l->len[i] = strlen(f->names[i]);
+}
+
+static bool name_listed(const listed *l, sk_str name, bool fold)
+{
+	const sk_field *f = l->f;
 	for (size_t i = 0; i < f->nnames; i++) {
-		sk_str want = sk_str_cstr(f->names[i]);
-		if (fold ? sk_str_ieq(want, name) : sk_str_eq(want, name))
+		size_t n = l->measured ? l->len[i] : strlen(f->names[i]);
+		if (n != name.n)
+			continue;
+		const uint8_t *w = (const uint8_t *)f->names[i];
+		if (fold ? ieq_bytes(w, name.p, n) : memcmp(w, name.p, n) == 0)
 			return true;
 	}
 	return false;
 }
 
-static bool pattern_allows(const sk_field *f, sk_str name, bool fold)
+static bool pattern_allows(const listed *l, sk_str name, bool fold)
 {
-	if (f->pattern == SK_PATTERN_ALL)
+	if (l->f->pattern == SK_PATTERN_ALL)
 		return true;
-	bool listed = name_listed(f, name, fold);
-	return f->pattern == SK_PATTERN_INCLUDED ? listed : !listed;
+	bool in = name_listed(l, name, fold);
+	return l->f->pattern == SK_PATTERN_INCLUDED ? in : !in;
 }
 
 /* Headers or cookies as name/value pairs, within AWS's 8 KB / 200 limit. */
 static sk_status pairs(collector *c, const sk_field *f, const sk_pair *v, size_t n, bool fold)
 {
+	listed l;
+	listed_init(&l, f);
+	/* At most one value per pair (two with scope ALL), in one allocation. */
+	size_t most = n < SK_INSPECT_HEADER_COUNT ? n : SK_INSPECT_HEADER_COUNT;
+	sk_status st = reserve(c, f->scope == SK_SCOPE_ALL ? 2 * most : most);
+	if (st)
+		return st;
 	size_t bytes = 0;
 	for (size_t i = 0; i < n; i++) {
 		bytes += v[i].name.n + v[i].value.n;
@@ -56,9 +141,8 @@ static sk_status pairs(collector *c, const sk_field *f, const sk_pair *v, size_t
 			c->out->oversize = true;
 			break;
 		}
-		if (!pattern_allows(f, v[i].name, fold))
+		if (!pattern_allows(&l, v[i].name, fold))
 			continue;
-		sk_status st = SK_OK;
 		if (f->scope != SK_SCOPE_VALUE)
 			st = push(c, v[i].name, v[i].name);
 		if (!st && f->scope != SK_SCOPE_KEY)
@@ -240,7 +324,8 @@ sk_status sk_field_extract(const sk_field *f, sk_request *req, size_t body_limit
 	case SK_FTM_SINGLE_HEADER: {
 		sk_str want = sk_str_cstr(f->name);
 		for (size_t i = 0; i < req->nheaders && !st; i++)
-			if (sk_str_ieq(req->headers[i].name, want))
+			if (req->headers[i].name.n == want.n &&
+			    ieq_bytes(req->headers[i].name.p, want.p, want.n))
 				st = push(&c, req->headers[i].name, req->headers[i].value);
 		return st;
 	}
@@ -252,13 +337,22 @@ sk_status sk_field_extract(const sk_field *f, sk_request *req, size_t body_limit
 			return st;
 		return pairs(&c, f, v, n, false);
 	case SK_FTM_SINGLE_QUERY_ARG:
-	case SK_FTM_ALL_QUERY_ARGS:
+	case SK_FTM_ALL_QUERY_ARGS: {
 		if ((st = sk_request_args(req, &v, &n)))
 			return st;
+		if (f->kind == SK_FTM_ALL_QUERY_ARGS) {
+			if ((st = reserve(&c, n)))
+				return st;
+			for (size_t i = 0; i < n && !st; i++)
+				st = push(&c, v[i].name, v[i].value);
+			return st;
+		}
+		sk_str want = sk_str_cstr(f->name);
 		for (size_t i = 0; i < n && !st; i++)
-			if (f->kind == SK_FTM_ALL_QUERY_ARGS || sk_str_ieq_cstr(v[i].name, f->name))
+			if (v[i].name.n == want.n && ieq_bytes(v[i].name.p, want.p, want.n))
 				st = push(&c, v[i].name, v[i].value);
 		return st;
+	}
 	case SK_FTM_HEADER_ORDER: {
 		size_t len = 0, count = 0;
 		for (size_t i = 0; i < req->nheaders; i++)
