@@ -80,22 +80,46 @@ sk_str sk_request_header(const sk_request *req, const char *name, bool *found)
 	return SK_STR_LIT("");
 }
 
-/* One name=value segment split at its first '='. Names are short and the
- * '=' comes early, so a byte loop beats a memchr call here. */
+/* One name=value segment split at its first '='. Names are short, so the
+ * '=' is looked for eight bytes at a time in place of a memchr call: a
+ * byte of x ^ '='s is zero where the '=' is, and the lowest byte the
+ * zero-byte test flags is always a true one. */
 static inline sk_pair split_segment(sk_str seg)
 {
+	const uint64_t ones = 0x0101010101010101u;
 	sk_pair pr;
 	size_t k = 0;
+	for (; k + 8 <= seg.n; k += 8) {
+		uint64_t x;
+		memcpy(&x, seg.p + k, 8);
+		x ^= '=' * ones;
+		uint64_t z = (x - ones) & ~x & (0x80 * ones);
+		if (z) {
+			k += (size_t)__builtin_ctzll(z) / 8;
+			goto found;
+		}
+	}
 	while (k < seg.n && seg.p[k] != '=')
 		k++;
-	if (k < seg.n) {
-		pr.name = sk_str_make(seg.p, k);
-		pr.value = sk_str_make(seg.p + k + 1, seg.n - k - 1);
-	} else {
+	if (k == seg.n) {
 		pr.name = seg;
 		pr.value = sk_str_make(seg.p + seg.n, 0);
+		return pr;
 	}
+found:
+	pr.name = sk_str_make(seg.p, k);
+	pr.value = sk_str_make(seg.p + k + 1, seg.n - k - 1);
 	return pr;
+}
+
+/* sk_str_trim, inlined: it runs once per cookie. */
+static inline sk_str trim_ws(sk_str s)
+{
+	while (s.n && (s.p[0] == ' ' || s.p[0] == '\t'))
+		s.p++, s.n--;
+	while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t'))
+		s.n--;
+	return s;
 }
 
 /* Pairs collected on the stack in the first pass; a string with more
@@ -114,7 +138,7 @@ static sk_status split_pairs(sk_arena *a, sk_str s, uint8_t sep, bool trim, sk_p
 		size_t j = e ? (size_t)(e - s.p) : s.n;
 		sk_str seg = sk_str_make(s.p + i, j - i);
 		if (trim)
-			seg = sk_str_trim(seg);
+			seg = trim_ws(seg);
 		i = j + 1;
 		if (seg.n == 0)
 			continue;
@@ -138,7 +162,7 @@ static sk_status split_pairs(sk_arena *a, sk_str s, uint8_t sep, bool trim, sk_p
 		size_t j = e ? (size_t)(e - s.p) : s.n;
 		sk_str seg = sk_str_make(s.p + i, j - i);
 		if (trim)
-			seg = sk_str_trim(seg);
+			seg = trim_ws(seg);
 		i = j + 1;
 		if (seg.n)
 			nv[(*n)++] = split_segment(seg);
