@@ -110,7 +110,7 @@ static bool name_listed(const listed *l, sk_str name, bool fold)
 		if (n != name.n)
 			continue;
 		const uint8_t *w = (const uint8_t *)f->names[i];
-		if (fold ? ieq_bytes(w, name.p, n) : memcmp(w, name.p, n) == 0)
+		if (n == 0 || (fold ? ieq_bytes(w, name.p, n) : memcmp(w, name.p, n) == 0))
 			return true;
 	}
 	return false;
