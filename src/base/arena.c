@@ -130,7 +130,8 @@ void *sk_arena_alloc_slow(sk_arena *a, size_t n)
 	if (n == 0)
 		n = 1;
 	size_t used = sk_arena_used(a);
-	if (n > a->cap || used > a->cap - n)
+	/* Past SIZE_MAX - 15 the rounded size would wrap to 0. */
+	if (n > a->cap || used > a->cap - n || n > SIZE_MAX - (ALIGN - 1))
 		return NULL;
 #ifdef SK_ARENA_MALLOC
 	if (a->nptrs == a->ptrs_cap) {

@@ -31,6 +31,19 @@ static void cap_is_enforced(void **state)
 	assert_non_null(sk_arena_alloc(a, 4000));
 	assert_null(sk_arena_alloc(a, (size_t)-1));
 	sk_arena_destroy(a);
+
+	/* The inline path stops at the cap too, inside one block: 512 bytes
+	 * are 32 allocations of 16. */
+	a = sk_arena_create(1024, 512);
+	int n = 0;
+	while (n < 100 && sk_arena_alloc(a, 16))
+		n++;
+	assert_int_equal(n, 32);
+	assert_int_equal(sk_arena_used(a), 512);
+	sk_arena_reset(a);
+	assert_non_null(sk_arena_alloc(a, 512));
+	assert_null(sk_arena_alloc(a, 1));
+	sk_arena_destroy(a);
 }
 
 static void realloc_keeps_bytes(void **state)

@@ -2,6 +2,7 @@
  * requests that should and should not match, then priority order, Count,
  * default actions, custom responses, CAPTCHA/Challenge, inserted headers
  * and count-only mode. */
+#include "base/scan.h"
 #include "harness.h"
 #include "rules/default_acl.h"
 #include "waf/regex_check.h"
@@ -395,6 +396,54 @@ static void byte_match_agrees_with_its_regex(void **state)
 			t_close(&tb);
 			t_close(&tr);
 		}
+}
+
+/* sk_find_bytes() (the search of literal lanes) against a plain search,
+ * at every length and alignment around its 16-byte steps, with the needle
+ * many times in the value, or once, or cut short at the end. */
+static void find_bytes_agrees_with_a_plain_search(void **state)
+{
+	(void)state;
+	uint8_t buf[200];
+	static const char *const needles[] = {"a",    "ab",  "aab",
+	                                      "abab", "b_a", "aaaaaaaaaaaaaaaaaaab"};
+	uint32_t seed = 3;
+	for (int round = 0; round < 3000; round++) {
+		seed = seed * 1103515245u + 12345u;
+		size_t n = (seed >> 8) % 160, off = (seed >> 16) % 16;
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			buf[off + i] = "aab_"[(seed >> 12) % (round % 3 ? 4 : 2)];
+		}
+		const char *nd = needles[round % 6];
+		size_t m = strlen(nd);
+		const uint8_t *p = buf + off, *want = NULL;
+		for (size_t i = 0; i + m <= n && !want; i++)
+			if (memcmp(p + i, nd, m) == 0)
+				want = p + i;
+		const uint8_t *got = sk_find_bytes(p, p + n, (const uint8_t *)nd, m);
+		if (got != want)
+			fail_msg("'%s' in %zu bytes at %zu: %td, want %td", nd, n, off,
+			         got ? got - p : -1, want ? want - p : -1);
+	}
+}
+
+/* A literal lane records the first value a pattern matches, as a scan
+ * does: the hit names the first header that holds the string. */
+static void literal_lane_reports_first_value(void **state)
+{
+	(void)state;
+	tctx t;
+	t_open1(&t, BYTE("{`Headers`:{`MatchPattern`:{`All`:{}},`MatchScope`:`VALUE`,"
+	                 "`OversizeHandling`:`CONTINUE`}}",
+	                 "CONTAINS", "ab"));
+	const sk_verdict *v = t_eval(&t, "{`headers`:{`x-a`:`zz`,`x-b`:`zab`,`x-c`:`ab`}}");
+	assert_int_equal(v->action, SK_ACT_BLOCK);
+	const sk_hit *h = &t_terminating(v)->hits[0];
+	assert_int_equal(h->name.n, 3);
+	assert_memory_equal(h->name.p, "x-b", 3);
+	assert_int_equal(h->off, 1);
+	t_close(&t);
 }
 
 /* A value as long as one found clean before, and the same but for a few
@@ -1310,6 +1359,8 @@ int main(void)
 	    cmocka_unit_test(detector_verdicts_kept_per_detector),
 	    cmocka_unit_test(long_clean_values_compared_whole),
 	    cmocka_unit_test(byte_match_agrees_with_its_regex),
+	    cmocka_unit_test(find_bytes_agrees_with_a_plain_search),
+	    cmocka_unit_test(literal_lane_reports_first_value),
 	    cmocka_unit_test(each_lane_its_own_chain),
 	    cmocka_unit_test(scan_verdicts_kept_per_lane),
 	    cmocka_unit_test(xss_match),
