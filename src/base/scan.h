@@ -129,6 +129,23 @@ static inline const uint8_t *sk_find_bytes(const uint8_t *s, const uint8_t *e,
 	return NULL;
 }
 
+/* The block a presence scan of p[0..n) reads at i (i < n): the 16 bytes
+ * at i; past the last whole block, the value's last 16 bytes (some read
+ * already, which changes nothing a presence test finds); for a value
+ * under 16 bytes, its bytes with NULs after them. */
+static inline sk_u8x16 sk_presence_block(const uint8_t *p, size_t n, size_t i)
+{
+	sk_u8x16 x = {0};
+	if (n - i >= 16)
+		memcpy(&x, p + i, 16);
+	else if (n >= 16)
+		memcpy(&x, p + n - 16, 16);
+	else
+		for (size_t k = 0; k < n && k < 16; k++)
+			x[k] = p[k];
+	return x;
+}
+
 /* Which of the bytes a, b, c, d (none of them NUL) occur in p[0..n): bit
  * 0 for a, 1 for b, ... One pass, 16 bytes at a time, no branch per byte:
  * the cheap question that lets a detector skip whole contexts. */
@@ -136,18 +153,9 @@ static inline unsigned sk_bytes_present4(const uint8_t *p, size_t n, uint8_t a, 
                                          uint8_t c, uint8_t d)
 {
 	const sk_u8x16 va = sk_splat(a), vb = sk_splat(b), vc = sk_splat(c), vd = sk_splat(d);
-	sk_u8x16 ma = {0}, mb = {0}, mc = {0}, md = {0}, x;
-	size_t i = 0;
-	for (; i + 16 <= n; i += 16) {
-		memcpy(&x, p + i, 16);
-		ma |= (sk_u8x16)(x == va);
-		mb |= (sk_u8x16)(x == vb);
-		mc |= (sk_u8x16)(x == vc);
-		md |= (sk_u8x16)(x == vd);
-	}
-	if (i < n) {
-		x = (sk_u8x16){0}; /* NUL is none of the four */
-		memcpy(&x, p + i, n - i);
+	sk_u8x16 ma = {0}, mb = {0}, mc = {0}, md = {0};
+	for (size_t i = 0; i < n; i += 16) {
+		sk_u8x16 x = sk_presence_block(p, n, i); /* NUL is none of the four */
 		ma |= (sk_u8x16)(x == va);
 		mb |= (sk_u8x16)(x == vb);
 		mc |= (sk_u8x16)(x == vc);
@@ -164,18 +172,8 @@ static inline unsigned sk_bytes_present8(const uint8_t *p, size_t n, uint8_t c0,
 	const sk_u8x16 v0 = sk_splat(c0), v1 = sk_splat(c1), v2 = sk_splat(c2), v3 = sk_splat(c3);
 	const sk_u8x16 v4 = sk_splat(c4), v5 = sk_splat(c5), v6 = sk_splat(c6), v7 = sk_splat(c7);
 	sk_u8x16 m0 = {0}, m1 = {0}, m2 = {0}, m3 = {0}, m4 = {0}, m5 = {0}, m6 = {0}, m7 = {0};
-	sk_u8x16 x;
-	size_t i = 0;
-	for (;;) {
-		if (i + 16 <= n) {
-			memcpy(&x, p + i, 16);
-		} else if (i < n) {
-			x = (sk_u8x16){0};
-			memcpy(&x, p + i, n - i);
-		} else {
-			break;
-		}
-		i += 16;
+	for (size_t i = 0; i < n; i += 16) {
+		sk_u8x16 x = sk_presence_block(p, n, i);
 		m0 |= (sk_u8x16)(x == v0);
 		m1 |= (sk_u8x16)(x == v1);
 		m2 |= (sk_u8x16)(x == v2);

@@ -4,12 +4,7 @@
 
 bool sk_str_ieq(sk_str a, sk_str b)
 {
-	if (a.n != b.n)
-		return false;
-	for (size_t i = 0; i < a.n; i++)
-		if (sk_lower(a.p[i]) != sk_lower(b.p[i]))
-			return false;
-	return true;
+	return a.n == b.n && sk_ieq_bytes(a.p, b.p, a.n);
 }
 
 bool sk_str_ieq_cstr(sk_str a, const char *b)

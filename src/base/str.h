@@ -47,6 +47,41 @@ static inline uint8_t sk_lower(uint8_t c)
 	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
 }
 
+/* Eight bytes with ASCII A-Z lowered, all at once: a byte gets 0x20 when
+ * its low seven bits are in 'A'..'Z' and its top bit is clear. */
+static inline uint64_t sk_lower8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101u;
+	uint64_t h = x & (0x7f * ones);
+	uint64_t ge_a = h + (0x80 - 'A') * ones;
+	uint64_t gt_z = h + (0x7f - 'Z') * ones;
+	uint64_t up = ge_a & ~gt_z & ~x & (0x80 * ones);
+	return x | (up >> 2);
+}
+
+/* Whether the n bytes at a and b are equal, ASCII case-insensitive, eight
+ * at a time; the last word overlaps the one before instead of a byte tail.
+ * Names differ mostly in length: callers compare that first. */
+static inline bool sk_ieq_bytes(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			if (sk_lower(a[i]) != sk_lower(b[i]))
+				return false;
+		return true;
+	}
+	uint64_t x, y;
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (sk_lower8(x) != sk_lower8(y))
+			return false;
+	}
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return sk_lower8(x) == sk_lower8(y);
+}
+
 bool sk_str_ieq(sk_str a, sk_str b);
 bool sk_str_ieq_cstr(sk_str a, const char *b);
 /* Position of needle in hay ignoring ASCII case, or -1. */

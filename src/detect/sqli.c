@@ -3151,34 +3151,15 @@ static bool clean_word_value(const uint8_t *p, size_t n)
 enum { HAS_SQUOTE = 1, HAS_DQUOTE = 2, HAS_PAREN = 4, HAS_UNDER = 8, HAS_SEMI = 16, HAS_ALL = 31 };
 
 /* Which of those bytes a short value holds, in one pass of 16 bytes at a
- * time (as sk_bytes_present8() does, but the last bytes are read without
- * a copy). A longer value is said to hold them all: the checks then look
- * for their byte with memchr, which is cheaper per byte but costs a call. */
+ * time. A longer value is said to hold them all: the checks then look for
+ * their byte with memchr, which is cheaper per byte but costs a call. */
 static unsigned short_value_bytes(const uint8_t *p, size_t n)
 {
 	if (n > 128)
 		return HAS_ALL;
-	const sk_u8x16 sq = sk_splat('\''), dq = sk_splat('"'), lp = sk_splat('('),
-	               us = sk_splat('_'), semi = sk_splat(';');
-	sk_u8x16 m0 = {0}, m1 = {0}, m2 = {0}, m3 = {0}, m4 = {0}, x = {0};
-	/* a value shorter than 16 bytes is copied, with NULs after it (none
-	 * of the bytes); a longer one ends with its last 16 bytes, some of
-	 * them read already, which does not change what is present */
-	if (n < 16)
-		memcpy(&x, p, n);
-	for (size_t i = 0; i < n; i += 16) {
-		if (n - i >= 16)
-			memcpy(&x, p + i, 16);
-		else if (n >= 16)
-			memcpy(&x, p + n - 16, 16);
-		m0 |= (sk_u8x16)(x == sq);
-		m1 |= (sk_u8x16)(x == dq);
-		m2 |= (sk_u8x16)(x == lp);
-		m3 |= (sk_u8x16)(x == us);
-		m4 |= (sk_u8x16)(x == semi);
-	}
-	return sk_any_lane(m0) | sk_any_lane(m1) << 1 | sk_any_lane(m2) << 2 |
-	       sk_any_lane(m3) << 3 | sk_any_lane(m4) << 4;
+	/* ';' fills the three spare slots: the compares of a repeated byte
+	 * fold into one */
+	return sk_bytes_present8(p, n, '\'', '"', '(', '_', ';', ';', ';', ';') & HAS_ALL;
 }
 
 /* Whether p[0..n) holds a '(', cached in *known (-1: not looked yet). */

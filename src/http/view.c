@@ -23,53 +23,17 @@ void sk_http_request_clear(sk_request *req)
 	req->client_ip[sizeof req->client_ip - 1] = 0;
 }
 
-/* Eight bytes with ASCII A-Z lowered, all at once: a byte gets 0x20 when
- * its low seven bits are in 'A'..'Z' and its top bit is clear. */
-static inline uint64_t lower8(uint64_t x)
-{
-	const uint64_t ones = 0x0101010101010101u;
-	uint64_t h = x & (0x7f * ones);
-	uint64_t ge_a = h + (0x80 - 'A') * ones;
-	uint64_t gt_z = h + (0x7f - 'Z') * ones;
-	uint64_t up = ge_a & ~gt_z & ~x & (0x80 * ones);
-	return x | (up >> 2);
-}
-
-/* Whether the n bytes at a and b are equal, ASCII case-insensitive, eight
- * at a time; the last word overlaps the one before instead of a byte tail.
- * Header and media type names differ mostly in length, so callers check
- * that first and only equal-length candidates get here. */
-static inline bool ieq_bytes(const uint8_t *a, const uint8_t *b, size_t n)
-{
-	if (n < 8) {
-		for (size_t i = 0; i < n; i++)
-			if (sk_lower(a[i]) != sk_lower(b[i]))
-				return false;
-		return true;
-	}
-	uint64_t x, y;
-	for (size_t i = 0; i + 8 < n; i += 8) {
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		if (lower8(x) != lower8(y))
-			return false;
-	}
-	memcpy(&x, a + n - 8, 8);
-	memcpy(&y, b + n - 8, 8);
-	return lower8(x) == lower8(y);
-}
-
 /* s equals the string literal lit, ASCII case-insensitive; the length is a
  * compile-time constant, so a different length costs one comparison. */
 #define IEQ_LIT(s, lit)                                                                            \
-	((s).n == sizeof(lit) - 1 && ieq_bytes((s).p, (const uint8_t *)(lit), sizeof(lit) - 1))
+	((s).n == sizeof(lit) - 1 && sk_ieq_bytes((s).p, (const uint8_t *)(lit), sizeof(lit) - 1))
 
 sk_str sk_request_header(const sk_request *req, const char *name, bool *found)
 {
 	size_t n = strlen(name);
 	for (size_t i = 0; i < req->nheaders; i++) {
 		sk_str h = req->headers[i].name;
-		if (h.n == n && ieq_bytes(h.p, (const uint8_t *)name, n)) {
+		if (h.n == n && sk_ieq_bytes(h.p, (const uint8_t *)name, n)) {
 			if (found)
 				*found = true;
 			return req->headers[i].value;
@@ -241,10 +205,10 @@ sk_str sk_http_media_type(sk_str ct)
 
 /* mt starts / ends with the literal, ASCII case-insensitive. */
 #define HAS_PREFIX(s, lit)                                                                         \
-	((s).n >= sizeof(lit) - 1 && ieq_bytes((s).p, (const uint8_t *)(lit), sizeof(lit) - 1))
+	((s).n >= sizeof(lit) - 1 && sk_ieq_bytes((s).p, (const uint8_t *)(lit), sizeof(lit) - 1))
 #define HAS_SUFFIX(s, lit)                                                                         \
 	((s).n >= sizeof(lit) - 1 &&                                                               \
-	 ieq_bytes((s).p + (s).n - (sizeof(lit) - 1), (const uint8_t *)(lit), sizeof(lit) - 1))
+	 sk_ieq_bytes((s).p + (s).n - (sizeof(lit) - 1), (const uint8_t *)(lit), sizeof(lit) - 1))
 
 /* Textual application/ types that are better inspected as text than
  * skipped as binary (compared after the "application/" prefix). */
@@ -277,7 +241,7 @@ sk_body_kind sk_request_body_kind(const sk_request *req)
 		sk_str sub = sk_str_make(mt.p + 12, mt.n - 12);
 		for (size_t i = 0; i < sizeof app_text / sizeof app_text[0]; i++) {
 			size_t n = strlen(app_text[i]);
-			if (sub.n == n && ieq_bytes(sub.p, (const uint8_t *)app_text[i], n))
+			if (sub.n == n && sk_ieq_bytes(sub.p, (const uint8_t *)app_text[i], n))
 				return SK_BODY_TEXT;
 		}
 		return SK_BODY_BINARY;

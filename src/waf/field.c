@@ -49,40 +49,6 @@ static inline sk_status push(collector *c, sk_str name, sk_str val)
 	return SK_OK;
 }
 
-/* Eight bytes with ASCII A-Z lowered, all at once: a byte gets 0x20 when
- * its low seven bits are in 'A'..'Z' and its top bit is clear. */
-static inline uint64_t lower8(uint64_t x)
-{
-	const uint64_t ones = 0x0101010101010101u;
-	uint64_t h = x & (0x7f * ones);
-	uint64_t ge_a = h + (0x80 - 'A') * ones;
-	uint64_t gt_z = h + (0x7f - 'Z') * ones;
-	uint64_t up = ge_a & ~gt_z & ~x & (0x80 * ones);
-	return x | (up >> 2);
-}
-
-/* Whether the n bytes at a and b are equal, ASCII case-insensitive, eight
- * at a time; the last word overlaps the one before instead of a byte tail. */
-static inline bool ieq_bytes(const uint8_t *a, const uint8_t *b, size_t n)
-{
-	if (n < 8) {
-		for (size_t i = 0; i < n; i++)
-			if (sk_lower(a[i]) != sk_lower(b[i]))
-				return false;
-		return true;
-	}
-	uint64_t x, y;
-	for (size_t i = 0; i + 8 < n; i += 8) {
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		if (lower8(x) != lower8(y))
-			return false;
-	}
-	memcpy(&x, a + n - 8, 8);
-	memcpy(&y, b + n - 8, 8);
-	return lower8(x) == lower8(y);
-}
-
 /* The listed names with their lengths, measured once per extraction rather
  * than once per header or cookie. */
 #define LISTED_MAX 16
@@ -110,7 +76,7 @@ static bool name_listed(const listed *l, sk_str name, bool fold)
 		if (n != name.n)
 			continue;
 		const uint8_t *w = (const uint8_t *)f->names[i];
-		if (n == 0 || (fold ? ieq_bytes(w, name.p, n) : memcmp(w, name.p, n) == 0))
+		if (n == 0 || (fold ? sk_ieq_bytes(w, name.p, n) : memcmp(w, name.p, n) == 0))
 			return true;
 	}
 	return false;
@@ -325,7 +291,7 @@ sk_status sk_field_extract(const sk_field *f, sk_request *req, size_t body_limit
 		sk_str want = sk_str_cstr(f->name);
 		for (size_t i = 0; i < req->nheaders && !st; i++)
 			if (req->headers[i].name.n == want.n &&
-			    ieq_bytes(req->headers[i].name.p, want.p, want.n))
+			    sk_ieq_bytes(req->headers[i].name.p, want.p, want.n))
 				st = push(&c, req->headers[i].name, req->headers[i].value);
 		return st;
 	}
@@ -349,7 +315,7 @@ sk_status sk_field_extract(const sk_field *f, sk_request *req, size_t body_limit
 		}
 		sk_str want = sk_str_cstr(f->name);
 		for (size_t i = 0; i < n && !st; i++)
-			if (v[i].name.n == want.n && ieq_bytes(v[i].name.p, want.p, want.n))
+			if (v[i].name.n == want.n && sk_ieq_bytes(v[i].name.p, want.p, want.n))
 				st = push(&c, v[i].name, v[i].value);
 		return st;
 	}
