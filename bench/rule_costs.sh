@@ -39,6 +39,7 @@ count() { # acl -> instructions over the requests
 }
 
 reqs=$(wc -l <"$work/requests.jsonl")
+[ "$reqs" -gt 0 ] || { echo "rule_costs: no requests in $corpus" >&2; exit 1; }
 all=$(count "$acl")
 [ -n "$all" ] || { echo "rule_costs: bench_engine gave no count for $acl" >&2; exit 1; }
 jobs=$(nproc)
