@@ -25,6 +25,10 @@ static inline const uint8_t *sk_find_byte(const uint8_t *s, const uint8_t *e, ui
 }
 
 typedef uint8_t sk_u8x16 __attribute__((vector_size(16)));
+/* Signed lanes: SSE2 compares bytes as signed only, so a range test is an
+ * add that moves the range to the bottom of the signed bytes (-128 up)
+ * and one compare, where an unsigned one takes three instructions. */
+typedef int8_t sk_i8x16 __attribute__((vector_size(16)));
 
 static inline sk_u8x16 sk_splat(uint8_t c)
 {
@@ -129,20 +133,52 @@ static inline const uint8_t *sk_find_bytes(const uint8_t *s, const uint8_t *e,
 	return NULL;
 }
 
+/* p[0..n), n < 16, in lanes 0..n-1 of a vector whose other lanes are NUL,
+ * read without going past p + n: two overlapping words (or three bytes)
+ * rather than a byte loop or a call to memcpy, since most values a scan
+ * is asked about are this short. */
+static inline sk_u8x16 sk_load_short(const uint8_t *p, size_t n)
+{
+	sk_u8x16 x = {0};
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t lo = 0, hi = 0;
+	if (n >= 8) {
+		/* The last 8 bytes, shifted down so that only p[8..n) stay. */
+		memcpy(&lo, p, 8);
+		memcpy(&hi, p + n - 8, 8);
+		hi = (hi >> 8) >> (8 * (15 - n));
+	} else if (n >= 4) {
+		/* Two overlapping halves: where they overlap they agree. */
+		uint32_t h0, h1;
+		memcpy(&h0, p, 4);
+		memcpy(&h1, p + n - 4, 4);
+		lo = h0 | (uint64_t)h1 << (8 * (n - 4));
+	} else if (n) {
+		lo = p[0] | (uint64_t)p[n >> 1] << (8 * (n >> 1)) |
+		     (uint64_t)p[n - 1] << (8 * (n - 1));
+	}
+	memcpy(&x, &lo, 8);
+	memcpy((uint8_t *)&x + 8, &hi, 8);
+#else
+	for (size_t k = 0; k < n && k < 16; k++)
+		x[k] = p[k];
+#endif
+	return x;
+}
+
 /* The block a presence scan of p[0..n) reads at i (i < n): the 16 bytes
  * at i; past the last whole block, the value's last 16 bytes (some read
  * already, which changes nothing a presence test finds); for a value
  * under 16 bytes, its bytes with NULs after them. */
 static inline sk_u8x16 sk_presence_block(const uint8_t *p, size_t n, size_t i)
 {
-	sk_u8x16 x = {0};
+	sk_u8x16 x;
 	if (n - i >= 16)
 		memcpy(&x, p + i, 16);
 	else if (n >= 16)
 		memcpy(&x, p + n - 16, 16);
 	else
-		for (size_t k = 0; k < n && k < 16; k++)
-			x[k] = p[k];
+		x = sk_load_short(p, n);
 	return x;
 }
 

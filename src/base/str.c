@@ -28,15 +28,6 @@ long sk_str_ifind(sk_str hay, sk_str needle)
 	return -1;
 }
 
-sk_str sk_str_trim(sk_str s)
-{
-	while (s.n && (s.p[0] == ' ' || s.p[0] == '\t'))
-		s.p++, s.n--;
-	while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t'))
-		s.n--;
-	return s;
-}
-
 void sk_cstr_copy(char *dst, size_t cap, const void *src, size_t n)
 {
 	if (cap == 0)

@@ -86,7 +86,16 @@ bool sk_str_ieq(sk_str a, sk_str b);
 bool sk_str_ieq_cstr(sk_str a, const char *b);
 /* Position of needle in hay ignoring ASCII case, or -1. */
 long sk_str_ifind(sk_str hay, sk_str needle);
-sk_str sk_str_trim(sk_str s);
+/* s without the spaces and tabs at its ends. Inline: the cookie and
+ * query splitters call it once a segment. */
+static inline sk_str sk_str_trim(sk_str s)
+{
+	while (s.n && (s.p[0] == ' ' || s.p[0] == '\t'))
+		s.p++, s.n--;
+	while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t'))
+		s.n--;
+	return s;
+}
 
 /* src[0..n) into dst[0..cap), cut to fit and always NUL-terminated. */
 void sk_cstr_copy(char *dst, size_t cap, const void *src, size_t n);

@@ -3050,11 +3050,6 @@ static bool ends_in_keyword(const uint8_t *p, size_t e)
 	return false;
 }
 
-/* Signed lanes: SSE2 compares bytes as signed only, so a range test is an
- * add that moves the range to the bottom of the signed bytes (-128 up)
- * and one compare, where an unsigned one takes three instructions. */
-typedef int8_t sk_i8x16 __attribute__((vector_size(16)));
-
 /* The lanes of x that are letters, digits, '_' or '.' (all ones), the
  * others zero. */
 static inline sk_u8x16 word_value_lanes(sk_u8x16 x)

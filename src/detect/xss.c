@@ -1147,41 +1147,6 @@ static const uint8_t js_after_quote[256] = {
     ['W'] = JS_SINK,
 };
 
-/* p[0..n), 0 < n < 16, as the first lanes of a vector whose others are
- * NUL, read as two overlapping words (or three bytes) rather than copied
- * a byte at a time: most values handed to the detector are short, and a
- * call to memcpy() costs more than the bytes. */
-static sk_u8x16 load_short(const uint8_t *p, size_t n)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	uint64_t w[2] = {0, 0};
-	if (n >= 8) {
-		memcpy(&w[0], p, 8);
-		memcpy(&w[1], p + n - 8, 8);
-		/* the word ends at p[n - 1]: drop the bytes also in w[0] */
-		w[1] = n > 8 ? w[1] >> (8 * (16 - n)) : 0;
-	} else if (n >= 4) {
-		uint32_t a, b;
-		memcpy(&a, p, 4);
-		memcpy(&b, p + n - 4, 4);
-		w[0] = a | (uint64_t)b << (8 * (n - 4)); /* overlapping lanes agree */
-	} else {
-		w[0] = p[0] | (uint64_t)p[n / 2] << (8 * (n / 2)) |
-		       (uint64_t)p[n - 1] << (8 * (n - 1));
-	}
-	sk_u8x16 x;
-	memcpy(&x, w, 16);
-	return x;
-#else
-	uint8_t b[16] = {0};
-	for (size_t i = 0; i < n; i++)
-		b[i] = p[i];
-	sk_u8x16 x;
-	memcpy(&x, b, 16);
-	return x;
-#endif
-}
-
 static sk_u8x16 quotes_in(sk_u8x16 x)
 {
 	return (sk_u8x16)(x == sk_splat('\'')) | (sk_u8x16)(x == sk_splat('"')) |
@@ -1639,7 +1604,7 @@ static unsigned xss_bytes(const uint8_t *p, size_t n)
 		else if (n >= 16)
 			memcpy(&x, p + n - 16, 16);
 		else
-			x = load_short(p, n);
+			x = sk_load_short(p, n);
 		sk_u8x16 tick = (sk_u8x16)(x == sk_splat('`'));
 		lt |= (sk_u8x16)(x == sk_splat('<'));
 		eq |= (sk_u8x16)(x == sk_splat('='));

@@ -76,16 +76,6 @@ found:
 	return pr;
 }
 
-/* sk_str_trim, inlined: it runs once per cookie. */
-static inline sk_str trim_ws(sk_str s)
-{
-	while (s.n && (s.p[0] == ' ' || s.p[0] == '\t'))
-		s.p++, s.n--;
-	while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t'))
-		s.n--;
-	return s;
-}
-
 /* Pairs collected on the stack in the first pass; a string with more
  * segments than this (rare) is split again into the arena. */
 #define SPLIT_STACK 32
@@ -102,7 +92,7 @@ static sk_status split_pairs(sk_arena *a, sk_str s, uint8_t sep, bool trim, sk_p
 		size_t j = e ? (size_t)(e - s.p) : s.n;
 		sk_str seg = sk_str_make(s.p + i, j - i);
 		if (trim)
-			seg = trim_ws(seg);
+			seg = sk_str_trim(seg);
 		i = j + 1;
 		if (seg.n == 0)
 			continue;
@@ -126,7 +116,7 @@ static sk_status split_pairs(sk_arena *a, sk_str s, uint8_t sep, bool trim, sk_p
 		size_t j = e ? (size_t)(e - s.p) : s.n;
 		sk_str seg = sk_str_make(s.p + i, j - i);
 		if (trim)
-			seg = trim_ws(seg);
+			seg = sk_str_trim(seg);
 		i = j + 1;
 		if (seg.n)
 			nv[(*n)++] = split_segment(seg);

@@ -185,38 +185,6 @@ static bool has_any(sk_str in, const char *set, size_t set_n)
 
 #define HAS_ANY(in, lit) has_any(in, lit, sizeof(lit) - 1)
 
-/* The n (< 16) bytes at p in lanes 0..n-1 and NULs after them, read
- * without going past p + n. Most values are that short, and one vector
- * test over them costs less than a byte loop or a call. The scans below
- * pad with NULs because NUL is in none of their sets. */
-static inline sk_u8x16 load_short(const uint8_t *p, size_t n)
-{
-	sk_u8x16 x = {0};
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	uint64_t lo = 0, hi = 0;
-	if (n >= 8) {
-		/* The last 8 bytes, shifted down so that only p[8..n) stay. */
-		memcpy(&lo, p, 8);
-		memcpy(&hi, p + n - 8, 8);
-		hi = (hi >> 8) >> (8 * (15 - n));
-	} else if (n >= 4) {
-		/* Two overlapping halves: where they overlap they agree. */
-		uint32_t h0, h1;
-		memcpy(&h0, p, 4);
-		memcpy(&h1, p + n - 4, 4);
-		lo = h0 | (uint64_t)h1 << (8 * (n - 4));
-	} else if (n) {
-		lo = p[0] | (uint64_t)p[n >> 1] << (8 * (n >> 1)) |
-		     (uint64_t)p[n - 1] << (8 * (n - 1));
-	}
-	memcpy(&x, &lo, 8);
-	memcpy((uint8_t *)&x + 8, &hi, 8);
-#else
-	memcpy(&x, p, n);
-#endif
-	return x;
-}
-
 /* ---- COMPRESS_WHITE_SPACE ---- */
 
 /* White-space classes: 1 a one-byte unit (space, tab, CR, LF, VT, FF, and
@@ -268,8 +236,8 @@ static size_t ws_first_change(sk_str in)
 	unsigned carry = 0; /* the previous block ended in ' ' */
 	for (size_t i = 0; i < in.n; i += 16) {
 		/* The last bytes padded with NULs, which are never white space. */
-		ws_masks m =
-		    in.n - i >= 16 ? ws_bits(in.p + i) : ws_bits_of(load_short(in.p + i, in.n - i));
+		ws_masks m = in.n - i >= 16 ? ws_bits(in.p + i)
+		                            : ws_bits_of(sk_load_short(in.p + i, in.n - i));
 		if (m.other || (m.sp & (m.sp >> 1)) || (carry & m.sp))
 			return i;
 		carry = m.sp >> 15;
@@ -347,7 +315,7 @@ static inline sk_status tx_compress_ws(sk_str in, sk_arena *a, sk_str *out)
 	if (in.n >= 16)
 		return compress_ws_long(in, a, out);
 	/* What ws_first_change tests, for a value that is one block. */
-	ws_masks m = ws_bits_of(load_short(in.p, in.n));
+	ws_masks m = ws_bits_of(sk_load_short(in.p, in.n));
 	if (!m.other && !(m.sp & (m.sp >> 1))) {
 		*out = in;
 		return SK_OK;
@@ -596,7 +564,7 @@ static inline sk_status tx_html_entity_decode(sk_str in, sk_arena *a, sk_str *ou
 	 * to memchr, faster on long runs. */
 	sk_u8x16 x, y;
 	if (in.n < 16) {
-		x = load_short(in.p, in.n);
+		x = sk_load_short(in.p, in.n);
 		y = x;
 	} else if (in.n <= 32) {
 		memcpy(&x, in.p, 16);
@@ -626,7 +594,7 @@ static size_t first_upper(const uint8_t *p, size_t n)
 	size_t i = 0;
 	sk_u8x16 x;
 	if (n < 16) {
-		unsigned m = sk_lane_bits(upper_lanes(load_short(p, n)));
+		unsigned m = sk_lane_bits(upper_lanes(sk_load_short(p, n)));
 		return m ? (size_t)__builtin_ctz(m) : n;
 	}
 	for (; i + 16 <= n; i += 16) {
@@ -646,19 +614,6 @@ static size_t first_upper(const uint8_t *p, size_t n)
 }
 
 /* Lower-cases in, whose first upper-case letter is at i. */
-/* The 8 bytes of w with 'A'..'Z' lower-cased, each byte on its own (no
- * carry crosses a byte): bit 7 of low7 + k is set where low7 >= 0x80 - k. */
-static inline uint64_t lower8(uint64_t w)
-{
-	const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
-	uint64_t low7 = w & ~high;
-	uint64_t ge_a = low7 + ones * (0x80 - 'A');
-	uint64_t gt_z = low7 + ones * (0x80 - 'Z' - 1);
-	uint64_t upper = ge_a & ~gt_z & ~w & high;
-	return w | upper >> 2; /* 'A' | 0x20 == 'a' */
-}
-
-/* Lower-cases in, whose first upper-case letter is at i. */
 static OUT_OF_LINE sk_status lowercase_from(sk_str in, size_t i, sk_arena *a, sk_str *out)
 {
 	sk_u8x16 x;
@@ -673,16 +628,16 @@ static OUT_OF_LINE sk_status lowercase_from(sk_str in, size_t i, sk_arena *a, sk
 			uint64_t w0, w1;
 			memcpy(&w0, in.p, 8);
 			memcpy(&w1, in.p + n - 8, 8);
-			w0 = lower8(w0);
-			w1 = lower8(w1);
+			w0 = sk_lower8(w0);
+			w1 = sk_lower8(w1);
 			memcpy(d, &w0, 8);
 			memcpy(d + n - 8, &w1, 8);
 		} else if (n >= 4) {
 			uint32_t h0, h1;
 			memcpy(&h0, in.p, 4);
 			memcpy(&h1, in.p + n - 4, 4);
-			h0 = (uint32_t)lower8(h0);
-			h1 = (uint32_t)lower8(h1);
+			h0 = (uint32_t)sk_lower8(h0);
+			h1 = (uint32_t)sk_lower8(h1);
 			memcpy(d, &h0, 4);
 			memcpy(d + n - 4, &h1, 4);
 		} else {
@@ -788,7 +743,7 @@ static size_t first_url_special(const uint8_t *p, size_t n)
 {
 	size_t i = 0;
 	if (n < 16) {
-		unsigned m = url_special_bits_of(load_short(p, n));
+		unsigned m = url_special_bits_of(sk_load_short(p, n));
 		return m ? (size_t)__builtin_ctz(m) : n;
 	}
 	for (; i + 16 <= n; i += 16) {
@@ -829,7 +784,7 @@ static void url_copy_run(sk_str in, uint8_t *d, size_t *i, size_t *o)
 	 * decoded so far left room for a whole vector in d. */
 	size_t left = in.n - *i;
 	if (left && *o + 16 <= in.n) {
-		sk_u8x16 x = load_short(in.p + *i, left);
+		sk_u8x16 x = sk_load_short(in.p + *i, left);
 		unsigned m = sk_lane_bits((sk_u8x16)(x == pct));
 		x ^= (sk_u8x16)(x == plus) & flip;
 		memcpy(d + *o, &x, 16);
