@@ -86,6 +86,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sk_str s = apply_checked(t1, sk_str_make(data + 2, size - 2), a);
 	if (data[1] < SK_TX__COUNT)
 		(void)apply_checked((sk_transform)data[1], s, a);
+	/* The evaluator hands one URL decoding's output to the other's lane
+	 * on the word of sk_url_decode_uni_same(). */
+	sk_str in = sk_str_make(data + 2, size - 2), plain, uni;
+	if (sk_url_decode_uni_same(in)) {
+		CHECK(sk_transform_apply(SK_TX_URL_DECODE, in, a, &plain) == SK_OK);
+		CHECK(sk_transform_apply(SK_TX_URL_DECODE_UNI, in, a, &uni) == SK_OK);
+		CHECK(sk_str_eq(plain, uni));
+	}
 	sk_arena_destroy(a);
 	return 0;
 }

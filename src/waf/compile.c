@@ -276,7 +276,23 @@ static bool same_last_tx(const sk_lane *a, const sk_lane *b)
 	       a->chain.tx[a->chain.n - 1] == b->chain.tx[b->chain.n - 1];
 }
 
-/* Fills the lane's tx_twins (see program.h). */
+/* The other URL decoding of t (URL_DECODE_UNI for URL_DECODE and the
+ * reverse); -1 for any other transformation. */
+static int other_url_decode(int t)
+{
+	return t == SK_TX_URL_DECODE       ? SK_TX_URL_DECODE_UNI
+	       : t == SK_TX_URL_DECODE_UNI ? SK_TX_URL_DECODE
+	                                   : -1;
+}
+
+static bool uni_sibling(const sk_lane *a, const sk_lane *b)
+{
+	return a->chain.n && b->chain.n &&
+	       other_url_decode(a->chain.tx[a->chain.n - 1]) == b->chain.tx[b->chain.n - 1];
+}
+
+/* Fills the lane's tx_twins, its twins then its URL decoding siblings
+ * (see program.h). */
 static sk_status find_twins(builder *b, int lane)
 {
 	sk_program *p = b->p;
@@ -288,6 +304,11 @@ static sk_status find_twins(builder *b, int lane)
 		const sk_lane *o = &p->lanes[i];
 		if ((int)i != lane && o->field->slot == l->field->slot && same_last_tx(l, o))
 			l->tx_twins[l->ntx_twins++] = (int)i;
+	}
+	for (size_t i = 0; i < p->nlanes; i++) {
+		const sk_lane *o = &p->lanes[i];
+		if (o->field->slot == l->field->slot && uni_sibling(l, o))
+			l->tx_twins[l->ntx_twins + l->nuni_twins++] = (int)i;
 	}
 	return SK_OK;
 }

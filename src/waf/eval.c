@@ -124,19 +124,27 @@ static sk_str lane_input(const ev *e, int idx, const field_state *fs, size_t i)
 }
 
 /* A twin lane (program.h) that already transformed the same input slice
- * for value i has this lane's output: *out gets it and true is returned. */
+ * for value i has this lane's output: *out gets it and true is returned.
+ * So does a URL decoding sibling when the slice holds no %u escape. */
 static bool twin_output(const ev *e, const sk_lane *l, const field_state *fs, size_t i, sk_str in,
                         sk_str *out)
 {
-	for (int k = 0; k < l->ntx_twins; k++) {
+	int same = -1; /* sk_url_decode_uni_same(in), once it is needed */
+	for (int k = 0; k < l->ntx_twins + l->nuni_twins; k++) {
 		int t = l->tx_twins[k];
 		if (!e->ls[t].done)
 			continue;
 		sk_str tin = lane_input(e, t, fs, i);
-		if (tin.p == in.p && tin.n == in.n) {
-			*out = e->ls[t].vals[i];
-			return true;
+		if (tin.p != in.p || tin.n != in.n)
+			continue;
+		if (k >= l->ntx_twins) {
+			if (same < 0)
+				same = sk_url_decode_uni_same(in);
+			if (!same)
+				continue;
 		}
+		*out = e->ls[t].vals[i];
+		return true;
 	}
 	return false;
 }

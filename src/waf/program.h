@@ -29,6 +29,11 @@ typedef struct sk_lane {
 	 * output is this lane's output too (transformations are pure). */
 	int *tx_twins;
 	int ntx_twins;
+	/* After them in tx_twins, nuni_twins lanes of the same field whose
+	 * chain ends in the other URL decoding (URL_DECODE for URL_DECODE_UNI
+	 * and the reverse): their output is this lane's too when the input
+	 * holds no %u escape (sk_url_decode_uni_same()). */
+	int nuni_twins;
 	/* Every pattern is a ByteMatch (a few at most): the lane judges values
 	 * itself rather than call Hyperscan, whose call costs more than
 	 * comparing a few bytes; for the long values an unanchored search

@@ -841,6 +841,34 @@ static OUT_OF_LINE sk_status url_decode_from(sk_str in, size_t i, sk_arena *a, s
 	return finish(in, d, o, out);
 }
 
+bool sk_url_decode_uni_same(sk_str in)
+{
+	/* Every pair of neighbours (k, k + 1), 16 at a time: x holds the first
+	 * bytes and y the second; the last block reads the final 17 bytes
+	 * again, some of them seen already, which changes nothing. */
+	const sk_u8x16 pct = sk_splat('%'), u = sk_splat('u'), lc = sk_splat(0x20);
+	sk_u8x16 x, y;
+	size_t n = in.n;
+	/* Most values hold no '%' at all: libc's memchr says so fastest. */
+	if (n < 2 || !memchr(in.p, '%', n - 1))
+		return true;
+	if (n <= 16) {
+		x = sk_load_short(in.p, n - 1);
+		y = sk_load_short(in.p + 1, n - 1);
+		return !sk_any_lane((sk_u8x16)(x == pct) & (sk_u8x16)((y | lc) == u));
+	}
+	for (size_t i = 0;; i += 16) {
+		if (i + 17 > n)
+			i = n - 17;
+		memcpy(&x, in.p + i, 16);
+		memcpy(&y, in.p + i + 1, 16);
+		if (sk_any_lane((sk_u8x16)(x == pct) & (sk_u8x16)((y | lc) == u)))
+			return false;
+		if (i == n - 17)
+			return true;
+	}
+}
+
 static inline sk_status tx_url_decode(sk_str in, sk_arena *a, sk_str *out, bool uni)
 {
 	size_t i = first_url_special(in.p, in.n);

@@ -39,6 +39,12 @@ typedef enum sk_transform {
 int sk_transform_from_name(const char *name);
 const char *sk_transform_name(sk_transform t);
 
+/* Whether URL_DECODE and URL_DECODE_UNI give in the same output. They part
+ * only at a %uXXXX escape, so true when no '%' in it is followed by 'u' or
+ * 'U' (false can still mean the same output: "%uZZ" is no escape). Either
+ * may hand in back unchanged while the other decodes it ("%u0041"). */
+bool sk_url_decode_uni_same(sk_str in);
+
 /* Applies t to in. SK_E_NOMEM when the arena is exhausted. */
 SK_MUST_CHECK sk_status sk_transform_apply(sk_transform t, sk_str in, sk_arena *a, sk_str *out);
 

@@ -507,16 +507,17 @@ static void lowercase_every_byte_every_lane(void **state)
 				buf[pos] = (uint8_t)v;
 				sk_str out;
 				assert_int_equal(sk_transform_apply(SK_TX_LOWERCASE,
-								    sk_str_make(buf, sizeof buf), a,
-								    &out),
-						 SK_OK);
+				                                    sk_str_make(buf, sizeof buf), a,
+				                                    &out),
+				                 SK_OK);
 				assert_int_equal(out.n, sizeof buf);
 				for (size_t i = 0; i < sizeof buf; i++) {
 					uint8_t c = buf[i];
 					uint8_t want = c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
 					if (out.p[i] != want)
-						fail_msg("byte 0x%02x at %zu next to 0x%02x gave 0x%02x",
-							 c, i, neighbours[nb], out.p[i]);
+						fail_msg(
+						    "byte 0x%02x at %zu next to 0x%02x gave 0x%02x",
+						    c, i, neighbours[nb], out.p[i]);
 				}
 				sk_arena_reset(a);
 			}
@@ -662,12 +663,50 @@ static void fast_paths_match_references(void **state)
 	sk_arena_destroy(a);
 }
 
+/* Where sk_url_decode_uni_same() says the two URL decodings agree, they
+ * do: random inputs thick with escapes, %u forms and look-alikes. */
+static void url_decode_uni_same_only_when_equal(void **state)
+{
+	(void)state;
+	static const uint8_t alphabet[] = {'%', 'u', 'U', '0',  '4', '1', 'f',
+	                                   'F', '+', 'z', 0x05, '2', 'a', '%'};
+	enum { MAX = 40 };
+	uint8_t in[MAX], plain[MAX], uni[MAX * 3];
+	uint32_t seed = 99;
+	long agreed = 0, refused = 0;
+	for (int round = 0; round < 200000; round++) {
+		size_t n = (size_t)(round % MAX);
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			in[i] = alphabet[(seed >> 16) % sizeof alphabet];
+		}
+		size_t pn = ref_url_decode(in, n, plain, false),
+		       un = ref_url_decode(in, n, uni, true);
+		bool equal = pn == un && (pn == 0 || memcmp(plain, uni, pn) == 0);
+		if (sk_url_decode_uni_same(sk_str_make(in, n))) {
+			if (!equal)
+				fail_msg("said the same for %.*s", (int)n, (const char *)in);
+			agreed++;
+		} else {
+			refused++;
+		}
+	}
+	/* both answers come up, so the test exercises both */
+	assert_true(agreed > 1000 && refused > 1000);
+	assert_true(sk_url_decode_uni_same(sk_str_make("a%41+b%25u0041", 14)));
+	assert_false(sk_url_decode_uni_same(sk_str_make("a%u0041", 7)));
+	assert_false(sk_url_decode_uni_same(sk_str_make("%U0041", 6)));
+	assert_true(sk_url_decode_uni_same(sk_str_make("%", 1)));
+	assert_true(sk_url_decode_uni_same(SK_STR_NULL));
+}
+
 int main(void)
 {
-	enum { FIXED = 9 }; /* the tests listed by name below */
+	enum { FIXED = 10 }; /* the tests listed by name below */
 	struct CMUnitTest tests[SK_TX__COUNT + FIXED] = {
 	    cmocka_unit_test(lowercase_every_byte_every_lane),
 	    cmocka_unit_test(fast_paths_match_references),
+	    cmocka_unit_test(url_decode_uni_same_only_when_equal),
 	    cmocka_unit_test(chains_apply_in_order),
 	    cmocka_unit_test(names_round_trip),
 	    cmocka_unit_test(unknown_transform_is_invalid),
@@ -677,7 +716,8 @@ int main(void)
 	    cmocka_unit_test(megabyte_inputs_finish),
 	};
 	for (int t = 0; t < SK_TX__COUNT; t++)
-		tests[FIXED + t] = (struct CMUnitTest){sk_transform_name((sk_transform)t), table_cases,
-		                                   NULL, NULL, (void *)(intptr_t)t};
+		tests[FIXED + t] =
+		    (struct CMUnitTest){sk_transform_name((sk_transform)t), table_cases, NULL, NULL,
+		                        (void *)(intptr_t)t};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
