@@ -115,35 +115,47 @@ static field_state *field(ev *e, const sk_field *f)
 	return fs;
 }
 
-/* The input lane idx hands its last transformation for value i: its
- * parent's output, or the field's value. */
-static sk_str lane_input(const ev *e, int idx, const field_state *fs, size_t i)
-{
-	int parent = e->p->lanes[idx].parent;
-	return parent >= 0 ? e->ls[parent].vals[i] : fs->fv.vals[i];
-}
+/* A twin lane (program.h) already done: the inputs it was handed and its
+ * outputs, value by value. */
+typedef struct done_twin {
+	const sk_str *in, *out;
+	bool uni; /* a URL decoding sibling */
+} done_twin;
 
-/* A twin lane (program.h) that already transformed the same input slice
- * for value i has this lane's output: *out gets it and true is returned.
- * So does a URL decoding sibling when the slice holds no %u escape. */
-static bool twin_output(const ev *e, const sk_lane *l, const field_state *fs, size_t i, sk_str in,
-                        sk_str *out)
+#define MAX_DONE_TWINS 16 /* more go unused: a missed reuse, no error */
+
+/* Lists in tw the twins of lane l done so far; none can finish while l is
+ * filled. Returns how many. */
+static int done_twins(const ev *e, const sk_lane *l, const field_state *fs, done_twin *tw)
 {
-	int same = -1; /* sk_url_decode_uni_same(in), once it is needed */
-	for (int k = 0; k < l->ntx_twins + l->nuni_twins; k++) {
+	int ntw = 0;
+	for (int k = 0; k < l->ntx_twins + l->nuni_twins && ntw < MAX_DONE_TWINS; k++) {
 		int t = l->tx_twins[k];
 		if (!e->ls[t].done)
 			continue;
-		sk_str tin = lane_input(e, t, fs, i);
-		if (tin.p != in.p || tin.n != in.n)
+		int parent = e->p->lanes[t].parent;
+		tw[ntw++] = (done_twin){parent >= 0 ? e->ls[parent].vals : fs->fv.vals,
+		                        e->ls[t].vals, k >= l->ntx_twins};
+	}
+	return ntw;
+}
+
+/* A twin that was handed the same input slice for value i has this
+ * lane's output: *out gets it and true is returned. So does a URL
+ * decoding sibling when the slice holds no %u escape. */
+static bool twin_output(const done_twin *tw, int ntw, size_t i, sk_str in, sk_str *out)
+{
+	int same = -1; /* sk_url_decode_uni_same(in), once it is needed */
+	for (int k = 0; k < ntw; k++) {
+		if (tw[k].in[i].p != in.p || tw[k].in[i].n != in.n)
 			continue;
-		if (k >= l->ntx_twins) {
+		if (tw[k].uni) {
 			if (same < 0)
 				same = sk_url_decode_uni_same(in);
 			if (!same)
 				continue;
 		}
-		*out = e->ls[t].vals[i];
+		*out = tw[k].out[i];
 		return true;
 	}
 	return false;
@@ -177,11 +189,13 @@ static lane_state *lane(ev *e, int idx, field_state **fsp)
 		return NULL;
 	ls->scanned = false;
 	ls->dets = NULL;
+	/* Only the last transformation is left to apply (unless the chain is
+	 * empty): a twin may have applied it to a value's slice. */
+	done_twin tw[MAX_DONE_TWINS];
+	int ntw = n && from == l->chain.n - 1 ? done_twins(e, l, fs, tw) : 0;
 	for (size_t i = 0; i < n; i++) {
 		sk_str cur = src[i];
-		/* Only the last transformation is left to apply (unless the
-		 * chain is empty): a twin may have applied it to this slice. */
-		if (from == l->chain.n - 1 && twin_output(e, l, fs, i, cur, &ls->vals[i]))
+		if (ntw && twin_output(tw, ntw, i, cur, &ls->vals[i]))
 			continue;
 		for (int t = from; t < l->chain.n; t++)
 			if (sk_transform_apply((sk_transform)l->chain.tx[t], cur, e->a, &cur))
@@ -343,9 +357,11 @@ static int scan(ev *e, int idx, lane_state *ls, size_t nvals)
 	ls->first = sk_arena_alloc(e->a, (size_t)l->npat * sizeof *ls->first);
 	if (!ls->bits || !ls->first)
 		return -1;
-	/* A word or two: a loop, not a call to memset. */
-	for (size_t w = 0; w < words; w++)
-		ls->bits[w] = 0;
+	/* Mostly one word: a store, not the call to memset GCC makes of a
+	 * loop. */
+	ls->bits[0] = 0;
+	if (words > 1)
+		memset(ls->bits + 1, 0, (words - 1) * sizeof *ls->bits);
 	for (size_t i = 0; i < nvals; i++) {
 		sk_str v = ls->vals[i];
 		if (l->literal && (l->anchored || v.n <= SK_LITERAL_SCAN)) {
