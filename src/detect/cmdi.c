@@ -1069,7 +1069,7 @@ static void judge(unix_scan *s, frame *f)
 			hit(s, w0->off, to, "%s prints the system variable $%s", pg->name, c->ev);
 			return;
 		}
-		/* fall through */
+		__attribute__((fallthrough));
 	case ST_LATE:
 		if (s->level && pg->tier != T_BUILD && supported(pg, c->args))
 			hit(s, from, to, "%s runs %s with arguments", sep_text(c, p, sepbuf),
@@ -1670,7 +1670,7 @@ static bool unix_run(unix_scan *s, size_t i, bool in_arg)
 				i += 3;
 				break;
 			}
-			/* fall through */
+			__attribute__((fallthrough));
 		default:
 			word_begin(f, i);
 			put(f, c, false, i);

@@ -1663,7 +1663,7 @@ static void walk_tokens(walk *w, int first)
 			/* adjacent literals concatenate; or an alias */
 			if (t[i - 1].type == T_STR && !(t[i - 1].flags & TF_BOUNDARY))
 				continue;
-			/* fallthrough */
+			__attribute__((fallthrough));
 		case T_IDENT:
 			if ((clause[depth] == CL_SELECT || clause[depth] == CL_FROM) && !aliased) {
 				aliased = 1;
@@ -1808,7 +1808,7 @@ static void walk_tokens(walk *w, int first)
 			if (nx && nx->type == T_STR && !(nx->flags & TF_OPEN) && nx->len >= 3 &&
 			    only_percent(w->p + nx->off + 1, nx->len - 2))
 				feat(w, F_TAUT, i);
-			/* fallthrough */
+			__attribute__((fallthrough));
 		case K_RLIKE:
 		case K_ILIKE:
 		case K_REGEXP:
