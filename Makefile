@@ -29,7 +29,8 @@ build-asan/build.ninja: | deps-check
 
 build-fuzz/build.ninja: | deps-check
 	CC=clang meson setup build-fuzz --buildtype=debugoptimized -Dfuzz=true \
-		-Db_sanitize=address,undefined -Db_lundef=false -Dtests=false $(MESON_FLAGS)
+		-Db_sanitize=address,undefined -Db_lundef=false -Darena_malloc=true \
+		-Dtests=false $(MESON_FLAGS)
 
 run: all
 	@sh scripts/demo.sh build/sekisho

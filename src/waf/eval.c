@@ -358,8 +358,9 @@ static int scan(ev *e, int idx, lane_state *ls, size_t nvals)
 	if (!ls->bits || !ls->first)
 		return -1;
 	/* Mostly one word: a store, not the call to memset GCC makes of a
-	 * loop. */
-	ls->bits[0] = 0;
+	 * loop. None when the lane has no patterns. */
+	if (words)
+		ls->bits[0] = 0;
 	if (words > 1)
 		memset(ls->bits + 1, 0, (words - 1) * sizeof *ls->bits);
 	for (size_t i = 0; i < nvals; i++) {
