@@ -2,11 +2,6 @@
 
 #include <string.h>
 
-bool sk_str_ieq(sk_str a, sk_str b)
-{
-	return a.n == b.n && sk_ieq_bytes(a.p, b.p, a.n);
-}
-
 bool sk_str_ieq_cstr(sk_str a, const char *b)
 {
 	return sk_str_ieq(a, sk_str_cstr(b));

@@ -82,7 +82,13 @@ static inline bool sk_ieq_bytes(const uint8_t *a, const uint8_t *b, size_t n)
 	return sk_lower8(x) == sk_lower8(y);
 }
 
-bool sk_str_ieq(sk_str a, sk_str b);
+/* Inline: header, cookie and argument names are compared once a request
+ * per rule that names one. */
+static inline bool sk_str_ieq(sk_str a, sk_str b)
+{
+	return a.n == b.n && sk_ieq_bytes(a.p, b.p, a.n);
+}
+
 bool sk_str_ieq_cstr(sk_str a, const char *b);
 /* Position of needle in hay ignoring ASCII case, or -1. */
 long sk_str_ifind(sk_str hay, sk_str needle);

@@ -1599,12 +1599,7 @@ static unsigned xss_bytes(const uint8_t *p, size_t n)
 	}
 	sk_u8x16 lt = {0}, eq = {0}, brace = {0}, quotes = {0}, gadget = {0}, x;
 	for (size_t i = 0; i < n; i += 16) {
-		if (n - i >= 16)
-			memcpy(&x, p + i, 16);
-		else if (n >= 16)
-			memcpy(&x, p + n - 16, 16);
-		else
-			x = sk_load_short(p, n);
+		x = sk_presence_block(p, n, i);
 		sk_u8x16 tick = (sk_u8x16)(x == sk_splat('`'));
 		lt |= (sk_u8x16)(x == sk_splat('<'));
 		eq |= (sk_u8x16)(x == sk_splat('='));

@@ -30,10 +30,9 @@ void sk_http_request_clear(sk_request *req)
 
 sk_str sk_request_header(const sk_request *req, const char *name, bool *found)
 {
-	size_t n = strlen(name);
+	sk_str want = sk_str_cstr(name);
 	for (size_t i = 0; i < req->nheaders; i++) {
-		sk_str h = req->headers[i].name;
-		if (h.n == n && sk_ieq_bytes(h.p, (const uint8_t *)name, n)) {
+		if (sk_str_ieq(req->headers[i].name, want)) {
 			if (found)
 				*found = true;
 			return req->headers[i].value;
@@ -229,11 +228,9 @@ sk_body_kind sk_request_body_kind(const sk_request *req)
 		return SK_BODY_TEXT;
 	if (HAS_PREFIX(mt, "application/")) {
 		sk_str sub = sk_str_make(mt.p + 12, mt.n - 12);
-		for (size_t i = 0; i < sizeof app_text / sizeof app_text[0]; i++) {
-			size_t n = strlen(app_text[i]);
-			if (sub.n == n && sk_ieq_bytes(sub.p, (const uint8_t *)app_text[i], n))
+		for (size_t i = 0; i < sizeof app_text / sizeof app_text[0]; i++)
+			if (sk_str_ieq(sub, sk_str_cstr(app_text[i])))
 				return SK_BODY_TEXT;
-		}
 		return SK_BODY_BINARY;
 	}
 	if (HAS_PREFIX(mt, "image/") || HAS_PREFIX(mt, "audio/") || HAS_PREFIX(mt, "video/") ||

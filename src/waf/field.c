@@ -290,8 +290,7 @@ sk_status sk_field_extract(const sk_field *f, sk_request *req, size_t body_limit
 	case SK_FTM_SINGLE_HEADER: {
 		sk_str want = sk_str_cstr(f->name);
 		for (size_t i = 0; i < req->nheaders && !st; i++)
-			if (req->headers[i].name.n == want.n &&
-			    sk_ieq_bytes(req->headers[i].name.p, want.p, want.n))
+			if (sk_str_ieq(req->headers[i].name, want))
 				st = push(&c, req->headers[i].name, req->headers[i].value);
 		return st;
 	}
@@ -315,7 +314,7 @@ sk_status sk_field_extract(const sk_field *f, sk_request *req, size_t body_limit
 		}
 		sk_str want = sk_str_cstr(f->name);
 		for (size_t i = 0; i < n && !st; i++)
-			if (v[i].name.n == want.n && sk_ieq_bytes(v[i].name.p, want.p, want.n))
+			if (sk_str_ieq(v[i].name, want))
 				st = push(&c, v[i].name, v[i].value);
 		return st;
 	}
