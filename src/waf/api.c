@@ -21,7 +21,7 @@ struct sk_waf_worker {
 };
 
 int sk_waf_load(const char *acl_path, const char *resources_dir, sk_waf **out, char *err,
-		size_t err_len)
+                size_t err_len)
 {
 	sk_load_options lo = {.resources_dir = resources_dir};
 	sk_error e = {0};
@@ -76,7 +76,7 @@ void sk_waf_worker_free(sk_waf_worker *w)
 }
 
 int sk_waf_check_http(sk_waf_worker *w, const void *msg, size_t len, const char *client_ip,
-		      sk_waf_result *out)
+                      sk_waf_result *out)
 {
 	memset(out, 0, sizeof *out);
 	sk_arena_reset(w->arena);
@@ -91,25 +91,25 @@ int sk_waf_check_http(sk_waf_worker *w, const void *msg, size_t len, const char 
 	sk_status st = sk_http_parse_request(msg, len, 0, &lim, &req, &used, &e);
 	if (st) {
 		snprintf(out->reason, sizeof out->reason, "%s",
-			 st == SK_AGAIN ? "incomplete HTTP request" : e.msg);
+		         st == SK_AGAIN ? "incomplete HTTP request" : e.msg);
 		return -1;
 	}
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	sk_verdict v;
-	if (sk_evaluate(w->waf->prog, w->scratch, &req, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
-			&v, &e)) {
+	if (sk_evaluate(w->waf->prog, w->scratch, &req,
+	                (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, &v, &e)) {
 		snprintf(out->reason, sizeof out->reason, "%s", e.msg);
 		return -1;
 	}
 	out->action = v.action == SK_ACT_BLOCK       ? SK_WAF_BLOCK
-		      : v.action == SK_ACT_CAPTCHA   ? SK_WAF_CAPTCHA
-		      : v.action == SK_ACT_CHALLENGE ? SK_WAF_CHALLENGE
-						     : SK_WAF_ALLOW;
+	              : v.action == SK_ACT_CAPTCHA   ? SK_WAF_CAPTCHA
+	              : v.action == SK_ACT_CHALLENGE ? SK_WAF_CHALLENGE
+	                                             : SK_WAF_ALLOW;
 	out->status = v.status;
 	const sk_rule_match *t = v.terminating >= 0 ? &v.matches[v.terminating] : NULL;
 	snprintf(out->rule, sizeof out->rule, "%s%s%s", t ? t->rule->name : "Default_Action",
-		 t && t->group_rule ? "/" : "", t && t->group_rule ? t->group_rule->name : "");
+	         t && t->group_rule ? "/" : "", t && t->group_rule ? t->group_rule->name : "");
 	sk_buf b;
 	sk_buf_init(&b, sizeof out->reason - 1);
 	for (size_t i = 0; t && i < t->nhits; i++)

@@ -9,17 +9,17 @@ static uint64_t managed_cost(const char *name)
 		const char *name;
 		uint64_t wcu;
 	} t[] = {
-		{"AWSManagedRulesCommonRuleSet", 700},
-		{"AWSManagedRulesKnownBadInputsRuleSet", 200},
-		{"AWSManagedRulesSQLiRuleSet", 200},
-		{"AWSManagedRulesAmazonIpReputationList", 25},
-		{"AWSManagedRulesLinuxRuleSet", 200},
-		{"AWSManagedRulesUnixRuleSet", 100},
-		{"AWSManagedRulesWindowsRuleSet", 200},
-		{"AWSManagedRulesPHPRuleSet", 100},
-		{"AWSManagedRulesWordPressRuleSet", 100},
-		{"AWSManagedRulesAdminProtectionRuleSet", 100},
-		{"AWSManagedRulesAnonymousIpList", 50},
+	    {"AWSManagedRulesCommonRuleSet", 700},
+	    {"AWSManagedRulesKnownBadInputsRuleSet", 200},
+	    {"AWSManagedRulesSQLiRuleSet", 200},
+	    {"AWSManagedRulesAmazonIpReputationList", 25},
+	    {"AWSManagedRulesLinuxRuleSet", 200},
+	    {"AWSManagedRulesUnixRuleSet", 100},
+	    {"AWSManagedRulesWindowsRuleSet", 200},
+	    {"AWSManagedRulesPHPRuleSet", 100},
+	    {"AWSManagedRulesWordPressRuleSet", 100},
+	    {"AWSManagedRulesAdminProtectionRuleSet", 100},
+	    {"AWSManagedRulesAnonymousIpList", 50},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
 		if (strcmp(t[i].name, name) == 0)
@@ -42,7 +42,9 @@ uint64_t sk_stmt_capacity(const sk_stmt *s)
 	uint64_t c = 0;
 	switch (s->type) {
 	case SK_ST_BYTE_MATCH:
-		return field_cost(s, s->position == SK_POS_CONTAINS || s->position == SK_POS_CONTAINS_WORD ? 10 : 2);
+		return field_cost(
+		    s,
+		    s->position == SK_POS_CONTAINS || s->position == SK_POS_CONTAINS_WORD ? 10 : 2);
 	case SK_ST_REGEX_MATCH: return field_cost(s, 3);
 	case SK_ST_REGEX_SET: return field_cost(s, 25);
 	case SK_ST_SQLI: return field_cost(s, s->sensitivity ? 30 : 20);

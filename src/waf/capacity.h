@@ -6,7 +6,7 @@
 #include "waf/acl.h"
 
 #define SK_WCU_BASE 1500 /* covered by the base price */
-#define SK_WCU_MAX 5000
+#define SK_WCU_MAX  5000
 
 uint64_t sk_stmt_capacity(const sk_stmt *s);
 sk_status sk_acl_capacity(const sk_acl *acl, uint64_t *out, sk_error *err);

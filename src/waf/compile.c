@@ -182,6 +182,110 @@ static sk_status walk_stmt(builder *b, sk_stmt *s)
 	return st;
 }
 
+/* The next judge bit of a field slot, -1 past SK_KNOWN_BITS. */
+static int next_bit(int *nbits, int slot)
+{
+	return nbits[slot] < SK_KNOWN_BITS ? nbits[slot]++ : -1;
+}
+
+/* Gives the detectors and SizeConstraints of field statements their judge
+ * bits (known.h): one per lane and detector at a level, one per lane and
+ * size test. A group used by two rules is seen twice: the second finds its
+ * judges there already. A field statement of another kind than those and
+ * the pattern ones (none is, today) marks its slot in lost: its values are
+ * then never left out. */
+static sk_status known_stmt(sk_program *p, const sk_stmt *s, int *nbits, bool *lost)
+{
+	if (s->field) {
+		sk_lane *l = &p->lanes[s->lane];
+		int slot = l->field->slot;
+		if (s->type == SK_ST_BYTE_MATCH || s->type == SK_ST_REGEX_MATCH ||
+		    s->type == SK_ST_REGEX_SET)
+			return SK_OK; /* the lane's scan: its bit is the lane's */
+		if (s->type != SK_ST_SIZE && !s->detector) {
+			lost[slot] = true;
+			return SK_OK;
+		}
+		sk_known_judge j = {.d = s->detector, .level = s->sensitivity};
+		if (!j.d) {
+			j.level = 0;
+			j.cmp = s->cmp;
+			j.size = s->size;
+		}
+		for (int i = 0; i < l->njudges; i++) {
+			const sk_known_judge *o = &l->judges[i];
+			if (o->d == j.d && o->level == j.level && o->cmp == j.cmp &&
+			    o->size == j.size)
+				return SK_OK;
+		}
+		sk_known_judge *nj = realloc(l->judges, (size_t)(l->njudges + 1) * sizeof *nj);
+		if (!nj)
+			return SK_E_NOMEM;
+		l->judges = nj;
+		j.bit = next_bit(nbits, slot);
+		nj[l->njudges++] = j;
+		return SK_OK;
+	}
+	sk_status st = SK_OK;
+	for (size_t i = 0; i < s->nkids && !st; i++)
+		st = known_stmt(p, s->kids[i], nbits, lost);
+	if (!st && s->scope_down)
+		st = known_stmt(p, s->scope_down, nbits, lost);
+	for (size_t i = 0; !st && s->group && i < s->group->nrules; i++)
+		st = known_stmt(p, s->group->rules[i].stmt, nbits, lost);
+	return st;
+}
+
+/* Sets the judge bits of every lane and each field slot's need and lanes
+ * (program.h). */
+static sk_status assign_known(builder *b)
+{
+	sk_program *p = b->p;
+	size_t nf = p->nfields + 1;
+	int *nbits = calloc(nf, sizeof *nbits);
+	bool *lost = calloc(nf, sizeof *lost);
+	p->slot_need = calloc(nf, sizeof *p->slot_need);
+	p->slot_lanes = calloc(nf, sizeof *p->slot_lanes);
+	p->slot_nlanes = calloc(nf, sizeof *p->slot_nlanes);
+	sk_status st =
+	    nbits && lost && p->slot_need && p->slot_lanes && p->slot_nlanes ? SK_OK : SK_E_NOMEM;
+	for (size_t i = 0; !st && i < p->nlanes; i++) {
+		sk_lane *l = &p->lanes[i];
+		l->known_bit = l->npat ? next_bit(nbits, l->field->slot) : -1;
+	}
+	for (size_t i = 0; !st && i < p->acl->nrules; i++)
+		st = known_stmt(p, p->acl->rules[i].stmt, nbits, lost);
+	for (size_t i = 0; !st && i < p->nlanes; i++) {
+		sk_lane *l = &p->lanes[i];
+		int slot = l->field->slot;
+		int *nl =
+		    realloc(p->slot_lanes[slot], (size_t)(p->slot_nlanes[slot] + 1) * sizeof *nl);
+		if (!nl) {
+			st = SK_E_NOMEM;
+			break;
+		}
+		p->slot_lanes[slot] = nl;
+		nl[p->slot_nlanes[slot]++] = (int)i;
+		/* a judge without a bit: no value of the field is ever known
+		 * clean to all its judges */
+		if (l->npat && l->known_bit < 0)
+			lost[slot] = true;
+		if (l->known_bit >= 0)
+			p->slot_need[slot] |= 1ull << l->known_bit;
+		for (int k = 0; k < l->njudges; k++)
+			if (l->judges[k].bit < 0)
+				lost[slot] = true;
+			else
+				p->slot_need[slot] |= 1ull << l->judges[k].bit;
+	}
+	for (size_t i = 0; !st && i < p->nfields; i++)
+		if (lost[i])
+			p->slot_need[i] = 0;
+	free(nbits);
+	free(lost);
+	return st ? nomem(b) : SK_OK;
+}
+
 /* Builds one lane's database. Patterns Hyperscan refuses move to PCRE2
  * one by one: the compile error names the expression. */
 static sk_status build_lane(builder *b, int lane)
@@ -377,13 +481,10 @@ sk_status sk_program_compile(sk_acl *acl, const sk_engine_options *opt, sk_progr
 		st = find_twins(&b, (int)i);
 	for (size_t i = 0; i < p->nlanes && !st; i++)
 		st = build_lane(&b, (int)i);
-	int bits = 0;
-	for (size_t i = 0; i < p->nlanes; i++) {
-		sk_lane *l = &p->lanes[i];
-		mark_literal(l);
-		/* A literal lane's own checks cost less than a look-up. */
-		l->clean_bit = l->npat && !l->literal && bits < 64 ? bits++ : -1;
-	}
+	for (size_t i = 0; i < p->nlanes; i++)
+		mark_literal(&p->lanes[i]);
+	if (!st)
+		st = assign_known(&b);
 	free_builder(&b);
 	if (!st && p->nrates) {
 		p->rates = calloc(p->nrates, sizeof *p->rates);
@@ -425,8 +526,14 @@ void sk_program_free(sk_program *p)
 		free(l->pcre_ids);
 		hs_free_database(l->db);
 		free(l->tx_twins);
+		free(l->judges);
 	}
 	free(p->lanes);
+	for (size_t i = 0; p->slot_lanes && i < p->nfields; i++)
+		free(p->slot_lanes[i]);
+	free(p->slot_lanes);
+	free(p->slot_nlanes);
+	free(p->slot_need);
 	free(p->fields);
 	for (size_t i = 0; p->rates && i < p->nrates; i++) {
 		pthread_mutex_destroy(&p->rates[i].lock);
@@ -460,10 +567,10 @@ sk_status sk_scratch_create(const sk_program *p, sk_scratch **out)
 		return SK_E_NOMEM;
 	s->memo = calloc(SK_DET_MEMO_SLOTS, sizeof *s->memo);
 	s->prog_serial = p->serial;
-	s->clean = aligned_alloc(_Alignof(sk_clean_value), SK_CLEAN_SLOTS * sizeof *s->clean);
-	if (!s->memo || !s->clean)
+	if (!s->memo)
 		goto fail;
-	memset(s->clean, 0, SK_CLEAN_SLOTS * sizeof *s->clean);
+	if (sk_known_init(&s->known))
+		goto fail;
 	for (size_t i = 0; i < p->nlanes; i++)
 		if (p->lanes[i].db && hs_alloc_scratch(p->lanes[i].db, &s->hs) != HS_SUCCESS)
 			goto fail;
@@ -488,7 +595,7 @@ void sk_scratch_free(sk_scratch *s)
 	if (!s)
 		return;
 	free(s->memo);
-	free(s->clean);
+	sk_known_free(&s->known);
 	hs_free_scratch(s->hs);
 	pcre2_match_data_free(s->md);
 	pcre2_match_context_free(s->mctx);

@@ -13,10 +13,23 @@
 #include "waf/ipaddr.h"
 #include "waf/program.h"
 
+/* A value of a size the table of known values keeps (known.h): its hash,
+ * and the bits the table has for it. */
+typedef struct known_val {
+	uint64_t hash, bits;
+} known_val;
+
 /* Per-request cache of one field's values. */
 typedef struct field_state {
 	bool done;
+	/* Without the values known clean to every judge of the field
+	 * (known.h), which no statement needs to see. */
 	sk_field_values fv;
+	size_t all; /* values before those were left out */
+	/* The values followed in the table: bit i of kept for fv.vals[i] (of
+	 * the first 64), kv[i] for what the table knows of it. */
+	uint64_t kept;
+	known_val *kv;
 } field_state;
 
 /* One detector's answer for one lane, kept for the request. */
@@ -24,6 +37,7 @@ typedef struct det_answer {
 	struct det_answer *next;
 	const sk_detector *d;
 	int level;
+	int known_bit; /* its judge bit (known.h), -1 if none */
 	bool hit;
 	int32_t idx; /* the value that hit */
 	sk_detect_match m;
@@ -33,7 +47,8 @@ typedef struct det_answer {
  * detector answers. */
 typedef struct lane_state {
 	bool done, scanned;
-	sk_str *vals; /* transformed, parallel to the field's values */
+	uint64_t matched; /* bit i: a pattern matched value i (of the first 64) */
+	sk_str *vals;     /* transformed, parallel to the field's values */
 	uint64_t *bits;
 	int32_t *first;   /* pattern id -> index of the first value that matched */
 	det_answer *dets; /* detectors already run on this lane's values */
@@ -87,6 +102,99 @@ const char *sk_action_name(sk_action_type t)
 
 /* ---- fields and lanes ---- */
 
+/* Looks fs's values up in the table of known values (known.h). Those
+ * known clean to every judge of the field are left out of fs->fv; the
+ * others of a size the table keeps are noted in fs->kept and fs->kv. */
+static int known_lookup(ev *e, int slot, field_state *fs)
+{
+	uint64_t need = e->p->slot_need[slot];
+	sk_field_values *fv = &fs->fv;
+	sk_str *vals = NULL, *names = NULL;
+	size_t o = 0;
+	for (size_t i = 0; i < fv->n; i++) {
+		sk_str v = fv->vals[i];
+		uint64_t h = 0, bits = 0;
+		if (o < 64 && v.n && v.n <= SK_KNOWN_MAX) {
+			h = sk_known_hash((uint32_t)slot, v);
+			bits = sk_known_get(&e->s->known, (uint32_t)slot, v, h);
+			if ((bits & need) == need) {
+				if (!vals) { /* the first left out: copy those before it */
+					vals = sk_arena_alloc(e->a, fv->n * sizeof *vals);
+					names = sk_arena_alloc(e->a, fv->n * sizeof *names);
+					if (!vals || !names)
+						return -1;
+					memcpy(vals, fv->vals, i * sizeof *vals);
+					memcpy(names, fv->names, i * sizeof *names);
+				}
+				continue;
+			}
+			/* A value sent once is not worth keeping track of; its
+			 * second sighting is. */
+			if (bits || !sk_known_first(&e->s->known, h)) {
+				if (!fs->kv &&
+				    !(fs->kv = sk_arena_alloc(e->a, 64 * sizeof *fs->kv)))
+					return -1;
+				fs->kv[o] = (known_val){h, bits};
+				fs->kept |= 1ull << o;
+			}
+		}
+		if (vals) {
+			vals[o] = v;
+			names[o] = fv->names[i];
+		}
+		o++;
+	}
+	if (vals) {
+		fv->vals = vals;
+		fv->names = names;
+		fv->n = o;
+	}
+	return 0;
+}
+
+static bool size_ok(sk_cmp c, uint64_t a, uint64_t b);
+
+/* The bits the judges of lane l found value i clean to (i < 64). */
+static uint64_t judged_clean(const sk_lane *l, const lane_state *ls, size_t i)
+{
+	uint64_t bits = 0;
+	if (l->known_bit >= 0 && ls->scanned && !(ls->matched >> i & 1))
+		bits |= 1ull << l->known_bit;
+	for (const det_answer *a = ls->dets; a; a = a->next)
+		/* judged up to its hit only */
+		if (a->known_bit >= 0 && (!a->hit || (size_t)a->idx > i))
+			bits |= 1ull << a->known_bit;
+	for (int k = 0; k < l->njudges; k++) {
+		const sk_known_judge *j = &l->judges[k];
+		if (!j->d && j->bit >= 0 && !size_ok(j->cmp, ls->vals[i].n, j->size))
+			bits |= 1ull << j->bit;
+	}
+	return bits;
+}
+
+/* Keeps in the table what this request's judges found clean, for the
+ * values of a size it keeps. */
+static void known_store(ev *e)
+{
+	if (e->s->prog_serial != e->p->serial)
+		return;
+	for (size_t f = 0; f < e->p->nfields; f++) {
+		const field_state *fs = &e->fs[f];
+		for (uint64_t m = fs->done ? fs->kept : 0; m; m &= m - 1) {
+			size_t i = (size_t)__builtin_ctzll(m);
+			uint64_t bits = 0;
+			for (int k = 0; k < e->p->slot_nlanes[f]; k++) {
+				int li = e->p->slot_lanes[f][k];
+				if (e->ls[li].done)
+					bits |= judged_clean(&e->p->lanes[li], &e->ls[li], i);
+			}
+			if (bits & ~fs->kv[i].bits)
+				sk_known_put(&e->s->known, (uint32_t)f, fs->fv.vals[i],
+				             fs->kv[i].hash, bits | fs->kv[i].bits);
+		}
+	}
+}
+
 static field_state *field(ev *e, const sk_field *f)
 {
 	field_state *fs = &e->fs[f->slot];
@@ -100,6 +208,10 @@ static field_state *field(ev *e, const sk_field *f)
 		                     &fs->fv))
 			return NULL;
 		fs->done = true;
+		fs->all = fs->fv.n;
+		if (e->p->slot_need[f->slot] && e->s->prog_serial == e->p->serial &&
+		    known_lookup(e, f->slot, fs))
+			return NULL;
 		const sk_field *pf = e->p->fields[f->slot];
 		if (fs->fv.oversize) {
 			if (pf->kind == SK_FTM_BODY)
@@ -206,78 +318,6 @@ static lane_state *lane(ev *e, int idx, field_state **fsp)
 	return ls;
 }
 
-/* The slot of the thread's table of clean values (program.h) for v, a
- * value of at most SK_CLEAN_BYTES, and *hash its hash. The hash reads v
- * with overlapping loads from both ends, which together cover every byte of
- * so short a value. NULL when v is longer, or when the scratch was made
- * for another program (even one that lived at the same address), whose
- * lane bits would name other lanes. */
-static inline sk_clean_value *clean_slot(const ev *e, sk_str v, uint64_t *hash)
-{
-	if (v.n > SK_CLEAN_BYTES || e->s->prog_serial != e->p->serial)
-		return NULL;
-	const uint8_t *p = v.p;
-	size_t n = v.n;
-	uint64_t w[4] = {0, 0, 0, 0};
-	if (n >= 16) {
-		memcpy(&w[0], p, 8);
-		memcpy(&w[1], p + 8, 8);
-		memcpy(&w[2], p + n - 16, 8);
-		memcpy(&w[3], p + n - 8, 8);
-	} else if (n >= 8) {
-		memcpy(&w[0], p, 8);
-		memcpy(&w[1], p + n - 8, 8);
-	} else if (n >= 4) {
-		uint32_t x, y;
-		memcpy(&x, p, 4);
-		memcpy(&y, p + n - 4, 4);
-		w[0] = (uint64_t)x << 32 | y;
-	} else if (n) {
-		w[0] = (uint64_t)p[0] << 16 | (uint64_t)p[n / 2] << 8 | p[n - 1];
-	}
-	uint64_t h = n * 0x9e3779b97f4a7c15ull;
-	for (size_t k = 0; k < 4; k++)
-		h = (h ^ w[k]) * 0xff51afd7ed558ccdull;
-	*hash = h ^ (h >> 31);
-	return &e->s->clean[*hash & (SK_CLEAN_SLOTS - 1)];
-}
-
-/* True when slot c holds v, of the given hash. */
-static inline bool clean_holds(const sk_clean_value *c, sk_str v, uint64_t hash)
-{
-	return c->hash == hash && c->n == v.n && (v.n == 0 || memcmp(c->b, v.p, v.n) == 0);
-}
-
-/* True when slot c holds v and the judge of bit in mask (det or scan)
- * found it clean. */
-static inline bool clean_known(const sk_clean_value *c, sk_str v, uint64_t hash, uint64_t mask)
-{
-	return (mask & 1) && clean_holds(c, v, hash);
-}
-
-/* Keeps in slot c that a judge found v clean: *bits (c->det or c->scan)
- * gets bit. Other bytes in the slot make way, verdicts and all. */
-static inline void clean_keep(sk_clean_value *c, sk_str v, uint64_t hash, uint64_t *bits, int bit)
-{
-	if (!clean_holds(c, v, hash)) {
-		c->det = c->scan = 0;
-		c->hash = hash;
-		c->n = (uint32_t)v.n;
-		if (v.n)
-			memcpy(c->b, v.p, v.n);
-	}
-	*bits |= 1ull << bit;
-}
-
-/* A detector's bit at a level in sk_clean_value.det; -1 when it has none. */
-static int det_bit(const sk_detector *d, int level)
-{
-	size_t n;
-	const sk_detector *all = sk_detector_list(&n);
-	size_t i = (size_t)(d - all);
-	return i < n && i < 32 && (unsigned)level < 2 ? (int)i * 2 + level : -1;
-}
-
 static bool is_word_byte(uint8_t c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -314,16 +354,22 @@ static bool byte_match(const sk_stmt *s, sk_str v, size_t *off)
 
 /* Judges v with a literal lane's patterns (program.h), as a scan would:
  * the first value each pattern matches goes to first. */
-static void scan_literal(const sk_lane *l, lane_state *ls, sk_str v, int32_t i)
+static bool scan_literal(const sk_lane *l, lane_state *ls, sk_str v, int32_t i)
 {
+	bool clean = true;
 	for (int id = 0; id < l->npat; id++) {
 		size_t off;
-		if (ls->bits[id / 64] & (1ull << (id % 64)) ||
-		    !byte_match(l->pat_stmt[id], v, &off))
+		if (ls->bits[id / 64] & (1ull << (id % 64))) {
+			clean = false; /* not tried on this value: not known clean */
 			continue;
+		}
+		if (!byte_match(l->pat_stmt[id], v, &off))
+			continue;
+		clean = false;
 		ls->bits[id / 64] |= 1ull << (id % 64);
 		ls->first[id] = i;
 	}
+	return clean;
 }
 
 typedef struct scan_ctx {
@@ -363,19 +409,14 @@ static int scan(ev *e, int idx, lane_state *ls, size_t nvals)
 		ls->bits[0] = 0;
 	if (words > 1)
 		memset(ls->bits + 1, 0, (words - 1) * sizeof *ls->bits);
+	ls->matched = 0;
 	for (size_t i = 0; i < nvals; i++) {
 		sk_str v = ls->vals[i];
 		if (l->literal && (l->anchored || v.n <= SK_LITERAL_SCAN)) {
-			scan_literal(l, ls, v, (int32_t)i);
+			if (!scan_literal(l, ls, v, (int32_t)i) && i < 64)
+				ls->matched |= 1ull << i;
 			continue;
 		}
-		/* A short value in which none of the lane's patterns matched
-		 * before (by any evaluation) matches none again. */
-		sk_clean_value *slot = NULL;
-		uint64_t hash = 0;
-		if (l->clean_bit >= 0 && (slot = clean_slot(e, v, &hash)) &&
-		    clean_known(slot, v, hash, slot->scan >> l->clean_bit))
-			continue;
 		const char *d = v.p ? (const char *)v.p : "";
 		scan_ctx c = {ls, (int32_t)i, false};
 		if (l->db &&
@@ -398,8 +439,8 @@ static int scan(ev *e, int idx, lane_state *ls, size_t nvals)
 			if (rc != PCRE2_ERROR_NOMATCH)
 				c.matched = true;
 		}
-		if (slot && !c.matched)
-			clean_keep(slot, v, hash, &slot->scan, l->clean_bit);
+		if (c.matched && i < 64)
+			ls->matched |= 1ull << i;
 	}
 	ls->scanned = true;
 	return 0;
@@ -508,7 +549,7 @@ static uint64_t memo_key(const sk_detector *d, int level, sk_str v)
  * (the table is per thread and never grows). */
 #define MEMO_PROBES 8
 
-/* Runs d at level on a value longer than SK_CLEAN_BYTES, or recalls its
+/* Runs d at level on a value longer than SK_MEMO_MIN, or recalls its
  * verdict when it already judged the same bytes in this evaluation. */
 static bool detect_memo(ev *e, const sk_detector *d, int level, sk_str v, sk_detect_match *m)
 {
@@ -540,26 +581,14 @@ static bool detect_memo(ev *e, const sk_detector *d, int level, sk_str v, sk_det
 	return hit;
 }
 
-/* Runs d at level on v, or recalls its verdict: for a short value, a
- * clean one from the thread's table of clean values, when an earlier
- * evaluation found the same bytes clean; for a longer one, any from this
- * evaluation (detectors are pure: same bytes, same verdict). Returns the
- * verdict; *m is filled when it is a hit. m must stay valid for the
- * evaluation: it is what a later recall copies. */
+/* Runs d at level on v, or recalls its verdict on the same bytes from
+ * this evaluation (detectors are pure: same bytes, same verdict). Returns
+ * the verdict; *m is filled when it is a hit. m must stay valid for the
+ * evaluation: it is what a later recall copies. Short values are judged
+ * again: cheaper than the memo. */
 static bool detect(ev *e, const sk_detector *d, int level, sk_str v, sk_detect_match *m)
 {
-	int bit = det_bit(d, level);
-	uint64_t hash = 0;
-	sk_clean_value *c = bit >= 0 ? clean_slot(e, v, &hash) : NULL;
-	if (c && clean_known(c, v, hash, c->det >> bit))
-		return false;
-	/* Within an evaluation, short values are judged again: cheaper than
-	 * the memo, which is for longer ones. */
-	bool hit =
-	    v.n <= SK_CLEAN_BYTES ? d->fn(v.p, v.n, level, m) : detect_memo(e, d, level, v, m);
-	if (!hit && c)
-		clean_keep(c, v, hash, &c->det, bit);
-	return hit;
+	return v.n <= SK_MEMO_MIN ? d->fn(v.p, v.n, level, m) : detect_memo(e, d, level, v, m);
 }
 
 /* lane(), without its call when the lane is already done: most
@@ -627,6 +656,11 @@ static int eval_field_stmt(ev *e, const sk_stmt *s)
 				return -1;
 			ans->d = s->detector;
 			ans->level = s->sensitivity;
+			ans->known_bit = -1;
+			const sk_lane *l = &e->p->lanes[s->lane];
+			for (int k = 0; k < l->njudges; k++)
+				if (l->judges[k].d == ans->d && l->judges[k].level == ans->level)
+					ans->known_bit = l->judges[k].bit;
 			ans->hit = false;
 			ans->idx = 0;
 			ans->m.off = ans->m.len = 0;
@@ -656,7 +690,7 @@ static int eval_field_stmt(ev *e, const sk_stmt *s)
 				return push_hit(e, s, fs->fv.names[i], SK_STR_NULL, 0, 0, why);
 			}
 		/* A missing field has size 0 for AWS. */
-		if (n == 0 && size_ok(s->cmp, 0, s->size))
+		if (fs->all == 0 && size_ok(s->cmp, 0, s->size))
 			return push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0,
 			                "field absent (size 0)");
 		return 0;
@@ -1229,6 +1263,7 @@ static sk_status evaluate(const sk_program *p, sk_scratch *s, sk_request *req, i
 		e.ls[i].done = false;
 	out->terminating = -1;
 	int r = eval_rules(&e);
+	known_store(&e);
 	if (r < 0 && e.need_body)
 		return SK_AGAIN;
 	if (r < 0)

@@ -24,7 +24,7 @@ typedef struct sk_field_values {
 } sk_field_values;
 
 SK_MUST_CHECK sk_status sk_field_extract(const sk_field *f, sk_request *req, size_t body_limit,
-					 sk_arena *a, sk_field_values *out);
+                                         sk_arena *a, sk_field_values *out);
 
 /* "query argument", "header", ... and the AWS log location name. */
 const char *sk_field_describe(const sk_field *f);

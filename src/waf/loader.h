@@ -18,7 +18,7 @@ typedef enum {
 typedef struct sk_load_options {
 	const char *resources_dir; /* NULL: no folder */
 	sk_search_encoding search_encoding;
-	size_t body_limit; /* used when the ACL has no AssociationConfig */
+	size_t body_limit;     /* used when the ACL has no AssociationConfig */
 	const char *lists_dir; /* IP list files; NULL: SK_LISTS_DIR_DEFAULT */
 	/* When set, a rule with a problem is reported here (one line each) and
 	 * loading goes on with the next rule, so one run lists every problem;
@@ -30,10 +30,10 @@ typedef struct sk_load_options {
  * warnings (may be NULL) receives one line per warning. On success *out
  * owns an arena; free it with sk_acl_free. */
 SK_MUST_CHECK sk_status sk_acl_load(const char *name, const char *text, size_t n,
-				    const sk_load_options *opt, sk_acl **out, sk_buf *warnings,
-				    sk_error *err);
-SK_MUST_CHECK sk_status sk_acl_load_file(const char *path, const sk_load_options *opt,
-					 sk_acl **out, sk_buf *warnings, sk_error *err);
+                                    const sk_load_options *opt, sk_acl **out, sk_buf *warnings,
+                                    sk_error *err);
+SK_MUST_CHECK sk_status sk_acl_load_file(const char *path, const sk_load_options *opt, sk_acl **out,
+                                         sk_buf *warnings, sk_error *err);
 void sk_acl_free(sk_acl *acl);
 
 /* Managed rule groups built into the binary (src/rules). Returns the JSON

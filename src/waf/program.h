@@ -9,6 +9,18 @@
 #include <pcre2.h>
 
 #include "waf/engine.h"
+#include "waf/known.h"
+
+/* A judge of a lane's values other than its pattern scan, and its bit
+ * among its field's judges (known.h; -1 when it has none): a detector at a
+ * level, or (d NULL) a SizeConstraint's test. */
+typedef struct sk_known_judge {
+	const struct sk_detector *d;
+	int level;
+	sk_cmp cmp;
+	uint64_t size;
+	int bit;
+} sk_known_judge;
 
 typedef struct sk_lane {
 	const sk_field *field; /* any field with this lane's key */
@@ -40,9 +52,11 @@ typedef struct sk_lane {
 	 * runs on (over SK_LITERAL_SCAN bytes), Hyperscan is faster again. */
 	bool literal;
 	bool anchored; /* and each of them is EXACTLY, STARTS_WITH or ENDS_WITH */
-	/* Its bit in sk_clean_value.scan; -1 when its verdicts are not kept
-	 * (no patterns, or past the 64th lane with patterns). */
-	int clean_bit;
+	/* Its judges' bits among its field's (known.h): its pattern scan's
+	 * (-1: none), and its detectors' and SizeConstraints'. */
+	int known_bit;
+	sk_known_judge *judges;
+	int njudges;
 } sk_lane;
 
 #define SK_LITERAL_MAX  4   /* patterns of a literal lane, at most */
@@ -76,6 +90,11 @@ struct sk_program {
 	MMDB_s *mmdb; /* NULL without a country database */
 	size_t hs_patterns, pcre_patterns;
 	uint64_t serial; /* unique in the process: which program a scratch was made for */
+	/* Per field slot (known.h): the bits of all judges of its values, 0
+	 * when one has none; and its lanes. */
+	uint64_t *slot_need;
+	int **slot_lanes;
+	int *slot_nlanes;
 };
 
 /* One detector verdict remembered for the request being evaluated (eval.c):
@@ -94,39 +113,19 @@ typedef struct sk_det_memo {
 
 #define SK_DET_MEMO_SLOTS 1024 /* a power of two */
 
-/* A short value found clean, kept across evaluations (eval.c): the same
- * few bytes (a language tag, a page number, a cookie flag) come back in
- * request after request, and both a detector and a lane's patterns are
- * pure functions of the bytes. Only clean verdicts are kept, so nothing but
- * the bytes needs storing; a hit is judged again.
- *
- * One entry holds every judge's verdict on its bytes, a bit each, so the
- * detectors and the lanes that read one value find it in one cache line
- * (with an entry per judge, each lookup was a cache miss of its own).
- *
- * Longer values are not kept: a table of them (up to 224 bytes, for header
- * values and cookies) saved 3% of the instructions but cost more in cache
- * misses than it saved (docs/benchmarks.md). */
-#define SK_CLEAN_BYTES 32
-typedef struct sk_clean_value {
-	uint64_t det;  /* bit det_bit() (eval.c): clean for that detector at that level */
-	uint64_t scan; /* bit sk_lane.clean_bit: none of that lane's patterns matched */
-	uint64_t hash; /* of the bytes, compared before them */
-	uint32_t n;
-	uint8_t b[SK_CLEAN_BYTES];
-} __attribute__((aligned(64))) sk_clean_value;
-
-#define SK_CLEAN_SLOTS 8192 /* a power of two; direct-mapped */
+/* Detector verdicts on values of up to this many bytes are not
+ * remembered within an evaluation: judging again costs less. */
+#define SK_MEMO_MIN 32
 
 struct sk_scratch {
-	sk_det_memo *memo;     /* SK_DET_MEMO_SLOTS, open addressing */
-	uint64_t prog_serial;  /* the serial of the program it was made for */
-	sk_clean_value *clean; /* SK_CLEAN_SLOTS */
-	uint64_t epoch;        /* one per evaluation; 0 marks an unused slot */
+	sk_det_memo *memo;    /* SK_DET_MEMO_SLOTS, open addressing */
+	uint64_t prog_serial; /* the serial of the program it was made for */
+	uint64_t epoch;       /* one per evaluation; 0 marks an unused slot */
 	hs_scratch_t *hs;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit;
+	sk_known known;
 };
 
 #endif

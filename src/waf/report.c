@@ -102,7 +102,8 @@ static json_t *match_details(const sk_rule_match *m)
 		if (!det || (!is_sqli && strcmp(det->name, "XSS") != 0))
 			continue;
 		json_t *d = json_object(), *data = json_array();
-		json_object_set_new(d, "conditionType", json_string(is_sqli ? "SQL_INJECTION" : "XSS"));
+		json_object_set_new(d, "conditionType",
+		                    json_string(is_sqli ? "SQL_INJECTION" : "XSS"));
 		if (is_sqli)
 			json_object_set_new(d, "sensitivityLevel",
 			                    json_string(h->stmt->sensitivity ? "HIGH" : "LOW"));

@@ -15,7 +15,7 @@ typedef struct sk_log_options {
 
 /* Appends one AWS WAF log record (no newline). */
 SK_MUST_CHECK sk_status sk_log_record(const sk_program *p, const sk_request *req,
-				      const sk_verdict *v, const sk_log_options *opt, sk_buf *out);
+                                      const sk_verdict *v, const sk_log_options *opt, sk_buf *out);
 
 /* Appends "BLOCK 403 rule-name: why in words" (no newline). */
 SK_MUST_CHECK sk_status sk_explain(const sk_verdict *v, sk_buf *out);

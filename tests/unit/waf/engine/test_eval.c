@@ -1311,6 +1311,195 @@ static void twin_lanes_agree_with_lone_rules(void **state)
 		t_close(&one[k]);
 }
 
+/* ---- values known clean across requests (src/waf/known.h) ---- */
+
+/* A value is left out of a field only when every judge of the field has
+ * found it clean: a detector behind an And whose gate is shut never judged
+ * it, however often its lane's patterns did. */
+static void known_values_need_every_judge(void **state)
+{
+	(void)state;
+	tctx t;
+	t_open1(&t, "{`OrStatement`:{`Statements`:["
+	            "{`AndStatement`:{`Statements`:["
+	            "{`ByteMatchStatement`:{`FieldToMatch`:{`SingleHeader`:{`Name`:`x-gate`}},"
+	            "`SearchString`:`open`,`PositionalConstraint`:`EXACTLY`,"
+	            "`TextTransformations`:" TX_NONE "}},"
+	            "{`SqliMatchStatement`:{`FieldToMatch`:{`SingleHeader`:{`Name`:`x-q`}},"
+	            "`TextTransformations`:" TX_NONE "}}]}},"
+	            "{`RegexMatchStatement`:{`RegexString`:`^zzz$`,"
+	            "`FieldToMatch`:{`SingleHeader`:{`Name`:`x-q`}},"
+	            "`TextTransformations`:" TX_NONE "}}]}}");
+	for (int i = 0; i < 5; i++)
+		assert_false(t_blocks(&t, "{`headers`:{`x-q`:`1' OR '1'='1`,`x-gate`:`shut`}}"));
+	assert_true(t_blocks(&t, "{`headers`:{`x-q`:`1' OR '1'='1`,`x-gate`:`open`}}"));
+	t_close(&t);
+}
+
+/* A SizeConstraint is a judge too, and a field whose values were all left
+ * out is still there: EQ 0 matches only an absent field. */
+static void known_values_and_sizes(void **state)
+{
+	(void)state;
+	tctx t;
+	t_open1(&t, "{`OrStatement`:{`Statements`:["
+	            "{`SizeConstraintStatement`:{`FieldToMatch`:{`SingleHeader`:{`Name`:`x-q`}},"
+	            "`ComparisonOperator`:`EQ`,`Size`:0,`TextTransformations`:" TX_NONE "}},"
+	            "{`SizeConstraintStatement`:{`FieldToMatch`:{`SingleHeader`:{`Name`:`x-q`}},"
+	            "`ComparisonOperator`:`GT`,`Size`:8,"
+	            "`TextTransformations`:[{`Priority`:0,`Type`:`URL_DECODE`}]}}]}}");
+	for (int i = 0; i < 5; i++) {
+		assert_false(t_blocks(&t, "{`headers`:{`x-q`:`hello`,`x-r`:`1`}}"));
+		assert_true(t_blocks(&t, "{`headers`:{`x-r`:`1`}}"));
+		/* 9 bytes, 3 once decoded: not over 8; 12 bytes, 10 decoded */
+		assert_false(t_blocks(&t, "{`headers`:{`x-q`:`%41%42%43`}}"));
+		assert_true(t_blocks(&t, "{`headers`:{`x-q`:`abcdefghi%41`}}"));
+	}
+	t_close(&t);
+}
+
+/* Serializes what a verdict says: action, terminating rule, labels, and
+ * every rule match with its hits (name, value, where, why). */
+static void verdict_text(const sk_verdict *v, char *out, size_t cap)
+{
+	size_t o = (size_t)snprintf(out, cap, "%s t%d", sk_action_name(v->action), v->terminating);
+	for (size_t i = 0; i < v->nlabels && o < cap; i++)
+		o += (size_t)snprintf(out + o, cap - o, " L:%s", v->labels[i]);
+	for (size_t i = 0; i < v->nmatches && o < cap; i++) {
+		const sk_rule_match *m = &v->matches[i];
+		o += (size_t)snprintf(out + o, cap - o, " R:%s/%s", m->rule->name,
+		                      sk_action_name(m->action));
+		for (size_t k = 0; k < m->nhits && o < cap; k++) {
+			const sk_hit *h = &m->hits[k];
+			o += (size_t)snprintf(out + o, cap - o, " [%.*s=%.*s @%zu+%zu %s]",
+			                      (int)h->name.n, (const char *)h->name.p,
+			                      (int)h->value.n, (const char *)h->value.p, h->off,
+			                      h->len, h->reason);
+		}
+	}
+}
+
+/* Rules of every kind of judge over shared fields, with gates that are
+ * rarely open: what a scratch that has seen the values before answers is
+ * what a fresh one answers, request by request. */
+static void known_values_agree_with_a_fresh_scratch(void **state)
+{
+	(void)state;
+#define KR(name, action, stmt) "`Name`:`" name "`,`Action`:{`" action "`:{}},`Statement`:" stmt "}"
+#define HQ                     "{`SingleHeader`:{`Name`:`x-q`}}"
+#define GATE(v)                                                                                    \
+	"{`ByteMatchStatement`:{`FieldToMatch`:{`SingleHeader`:{`Name`:`x-gate`}},`SearchString`:" \
+	"`" v "`,`PositionalConstraint`:`EXACTLY`,`TextTransformations`:" TX_NONE "}}"
+	static const char *const rules[] = {
+	    KR("sqli_args", "Count",
+	       "{`SqliMatchStatement`:{`FieldToMatch`:{`AllQueryArguments`:{}},`"
+	       "TextTransformations`:" TX2("URL_DECODE", "HTML_ENTITY_DECODE") "}}"),
+	    KR("xss_gated", "Count",
+	       "{`AndStatement`:{`Statements`:[" GATE(
+	           "a") ",{`XssMatchStatement`:{`FieldToMatch`:" HQ
+	                ",`TextTransformations`:" TX1("URL_DECODE") "}}]}}"),
+	    KR("sqli_gated", "Count",
+	       "{`AndStatement`:{`Statements`:[" GATE(
+	           "b") ",{`SqliMatchStatement`:{`FieldToMatch`:" HQ
+	                ",`TextTransformations`:" TX2(
+	                    "URL_DECODE", "LOWERCASE") ",`SensitivityLevel`:`HIGH`}}]}}"),
+	    KR("size_q", "Count",
+	       "{`SizeConstraintStatement`:{`FieldToMatch`:" HQ
+	       ",`ComparisonOperator`:`GT`,`Size`:24,`TextTransformations`:" TX1(
+	           "URL_DECODE") "}}"),
+	    KR("absent_q", "Count",
+	       "{`SizeConstraintStatement`:{`FieldToMatch`:" HQ
+	       ",`ComparisonOperator`:`EQ`,`Size`:0,`TextTransformations`:" TX_NONE "}}"),
+	    KR("re_headers", "Count",
+	       "{`RegexMatchStatement`:{`RegexString`:`(?i)union\\\\s+select|evil`,`FieldToMatch`:{"
+	       "`Headers`:{`MatchPattern`:{`All`:{}},`MatchScope`:`VALUE`,`OversizeHandling`:`"
+	       "CONTINUE`}},`TextTransformations`:" TX2("URL_DECODE", "LOWERCASE") "}}"),
+	    KR("not_cookie", "Count",
+	       "{`NotStatement`:{`Statement`:{`ByteMatchStatement`:{`FieldToMatch`:{`Cookies`:{`"
+	       "MatchPattern`:{`All`:{}},`MatchScope`:`VALUE`,`OversizeHandling`:`CONTINUE`}},`"
+	       "SearchString`:`ok`,`PositionalConstraint`:`CONTAINS`,`TextTransformations`:" TX_NONE
+	       "}}}}"),
+	    KR("xss_cookie", "Count",
+	       "{`XssMatchStatement`:{`FieldToMatch`:{`Cookies`:{`MatchPattern`:{`All`:{}},`"
+	       "MatchScope`:`VALUE`,`OversizeHandling`:`CONTINUE`}},`TextTransformations`:" TX2(
+	           "URL_DECODE", "HTML_ENTITY_DECODE") "}}"),
+	    KR("block_word", "Block",
+	       "{`ByteMatchStatement`:{`FieldToMatch`:{`AllQueryArguments`:{}},`SearchString`:`"
+	       "drop`,`PositionalConstraint`:`CONTAINS_WORD`,`TextTransformations`:" TX1(
+	           "LOWERCASE") "}}"),
+	    KR("late", "Count",
+	       "{`XssMatchStatement`:{`FieldToMatch`:" HQ
+	       ",`TextTransformations`:" TX1("NONE") "}}"),
+	};
+#undef KR
+#undef HQ
+#undef GATE
+	enum { NR = sizeof rules / sizeof rules[0] };
+	char *acl = malloc(16384);
+	assert_non_null(acl);
+	size_t o =
+	    (size_t)snprintf(acl, 16384, "{`Name`:`t`,`DefaultAction`:{`Allow`:{}},`Rules`:[");
+	for (int k = 0; k < NR; k++) {
+		o += (size_t)snprintf(acl + o, 16384 - o, "%s{`Priority`:%d,%s", k ? "," : "", k,
+		                      rules[k]);
+	}
+	snprintf(acl + o, 16384 - o, "]}");
+	tctx warm;
+	t_open(&warm, acl);
+	free(acl);
+	static const char *const vals[] = {
+	    "hello",
+	    "en-GB,en;q=0.9",
+	    "1%27%20OR%20%271%27%3D%271",
+	    "%3Cscript%3Ealert(1)%3C/script%3E",
+	    "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/120.0",
+	    "a%20union%20select%20b",
+	    "&lt;img src=x onerror=alert(1)&gt;",
+	    "drop",
+	    "DROP table",
+	    "ok",
+	    "not-ok",
+	    "123456789012345678901234567890",
+	    "%41%42",
+	    "evil",
+	    "x",
+	    "q%3D1%26r%3D2",
+	    "ok%3Cscript%3E"};
+	enum { NV = sizeof vals / sizeof vals[0] };
+	uint32_t seed = 11;
+#define PICK() (seed = seed * 1103515245u + 12345u, vals[(seed >> 16) % NV])
+	char req[2048], got[4096], want[4096];
+	for (int round = 0; round < 1500; round++) {
+		seed = seed * 1103515245u + 12345u;
+		unsigned shape = seed >> 16;
+		const char *gate = shape & 1 ? "a" : shape & 2 ? "b" : "shut";
+		if (shape & 12)
+			gate = "shut"; /* the gates are mostly shut */
+		char q[256] = "";
+		if (!(shape & 16))
+			snprintf(q, sizeof q, ",`x-q`:`%s`", PICK());
+		const char *a1 = PICK(), *a2 = PICK(), *c1 = PICK(), *c2 = PICK(), *ua = PICK();
+		snprintf(req, sizeof req,
+		         "{`path`:`/p?a=%s&b=%s`,`headers`:{`x-gate`:`%s`%s,`User-Agent`:`%s`,"
+		         "`Cookie`:`c1=%s; c2=%s`}}",
+		         a1, a2, gate, q, ua, c1, c2);
+		verdict_text(t_eval(&warm, req), got, sizeof got);
+		/* The same request in a scratch that has seen nothing. */
+		sk_scratch *cold;
+		assert_int_equal(sk_scratch_create(warm.p, &cold), SK_OK);
+		sk_scratch *keep = warm.s;
+		warm.s = cold;
+		verdict_text(t_eval(&warm, req), want, sizeof want);
+		warm.s = keep;
+		sk_scratch_free(cold);
+		if (strcmp(got, want) != 0)
+			fail_msg("round %d, %s:\n seen before: %s\n fresh:       %s", round, req,
+			         got, want);
+	}
+#undef PICK
+	t_close(&warm);
+}
+
 /* The built-in default web ACL loads, compiles and does its job. */
 static void default_acl(void **state)
 {
@@ -1404,6 +1593,9 @@ int main(void)
 	    cmocka_unit_test(count_only_mode),
 	    cmocka_unit_test(lanes_are_shared),
 	    cmocka_unit_test(twin_lanes_agree_with_lone_rules),
+	    cmocka_unit_test(known_values_need_every_judge),
+	    cmocka_unit_test(known_values_and_sizes),
+	    cmocka_unit_test(known_values_agree_with_a_fresh_scratch),
 	    cmocka_unit_test(default_acl),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
