@@ -26,28 +26,41 @@ void sk_known_free(sk_known *k)
 	*k = (sk_known){0};
 }
 
-/* Not a keyed hash: it only picks an entry, and the bytes decide. Eight
- * bytes a step; a value of eight bytes or more ends with its last eight,
- * a shorter one is read in two overlapping halves. */
+/* Not a keyed hash: it only picks an entry, and the bytes decide. Sixteen
+ * bytes a step in two independent products (a long value is not held up
+ * by one chain of multiplications); the last step reads the value's last
+ * sixteen, or for a shorter value its first and last eight, four or one. */
 uint64_t sk_known_hash(uint32_t slot, sk_str v)
 {
-	uint64_t h = (slot + 1) * 0x9e3779b97f4a7c15ull ^ v.n, w = 0;
-	size_t i = 0;
-	if (v.n >= 8) {
-		for (; i + 8 < v.n; i += 8) {
-			memcpy(&w, v.p + i, 8);
-			h = (h ^ w) * 0xff51afd7ed558ccdull;
+	uint64_t a = (slot + 1) * 0x9e3779b97f4a7c15ull ^ v.n, b = 0x2545f4914f6cdd1dull, x, y;
+	const uint8_t *p = v.p;
+	size_t n = v.n;
+	if (n >= 16) {
+		for (size_t i = 0; i + 16 < n; i += 16) {
+			memcpy(&x, p + i, 8);
+			memcpy(&y, p + i + 8, 8);
+			a = (a ^ x) * 0xff51afd7ed558ccdull;
+			b = (b ^ y) * 0xc4ceb9fe1a85ec53ull;
 		}
-		memcpy(&w, v.p + v.n - 8, 8);
-	} else if (v.n >= 4) {
-		uint32_t x, y;
-		memcpy(&x, v.p, 4);
-		memcpy(&y, v.p + v.n - 4, 4);
-		w = (uint64_t)x << 32 | y;
-	} else if (v.n) {
-		w = (uint64_t)v.p[0] << 16 | (uint64_t)v.p[v.n / 2] << 8 | v.p[v.n - 1];
+		memcpy(&x, p + n - 16, 8);
+		memcpy(&y, p + n - 8, 8);
+	} else if (n >= 8) {
+		memcpy(&x, p, 8);
+		memcpy(&y, p + n - 8, 8);
+	} else if (n >= 4) {
+		uint32_t u, w;
+		memcpy(&u, p, 4);
+		memcpy(&w, p + n - 4, 4);
+		x = u;
+		y = w;
+	} else {
+		x = n ? p[0] : 0;
+		y = n ? (uint64_t)p[n / 2] << 8 | p[n - 1] : 0;
 	}
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	a = (a ^ x) * 0xff51afd7ed558ccdull;
+	b = (b ^ y) * 0xc4ceb9fe1a85ec53ull;
+	uint64_t h = a ^ (b >> 29) ^ (b << 7);
+	h = (h ^ (h >> 32)) * 0x9e3779b97f4a7c15ull;
 	h ^= h >> 29;
 	return h ? h : 1;
 }
