@@ -284,6 +284,15 @@ static lane_state *lane(ev *e, int idx, field_state **fsp)
 	if (ls->done)
 		return ls;
 	size_t n = fs->fv.n;
+	ls->scanned = false;
+	ls->dets = NULL;
+	if (n == 0) {
+		/* An absent field (a GET's body), or one whose values are all
+		 * known clean: nothing to transform, nor for the parent. */
+		ls->vals = NULL;
+		ls->done = true;
+		return ls;
+	}
 	/* Start from the parent lane's values when there is one: only the
 	 * last transformation is left to apply. */
 	const sk_str *src = fs->fv.vals;
@@ -296,15 +305,13 @@ static lane_state *lane(ev *e, int idx, field_state **fsp)
 		src = pls->vals;
 		from = l->chain.n - 1;
 	}
-	ls->vals = sk_arena_alloc(e->a, (n ? n : 1) * sizeof *ls->vals);
+	ls->vals = sk_arena_alloc(e->a, n * sizeof *ls->vals);
 	if (!ls->vals)
 		return NULL;
-	ls->scanned = false;
-	ls->dets = NULL;
 	/* Only the last transformation is left to apply (unless the chain is
 	 * empty): a twin may have applied it to a value's slice. */
 	done_twin tw[MAX_DONE_TWINS];
-	int ntw = n && from == l->chain.n - 1 ? done_twins(e, l, fs, tw) : 0;
+	int ntw = from == l->chain.n - 1 ? done_twins(e, l, fs, tw) : 0;
 	for (size_t i = 0; i < n; i++) {
 		sk_str cur = src[i];
 		if (ntw && twin_output(tw, ntw, i, cur, &ls->vals[i]))
