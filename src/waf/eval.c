@@ -628,6 +628,10 @@ static int eval_field_stmt(ev *e, const sk_stmt *s)
 		                      "body is not valid JSON (InvalidFallbackBehavior MATCH)")
 		           : 0;
 	size_t n = fs->fv.n;
+	/* No value: nothing to scan or judge (the size of an absent field is
+	 * still 0). */
+	if (n == 0 && s->type != SK_ST_SIZE)
+		return 0;
 	switch (s->type) {
 	case SK_ST_BYTE_MATCH:
 	case SK_ST_REGEX_MATCH:
