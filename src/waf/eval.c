@@ -1032,7 +1032,7 @@ static int eval_rate(ev *e, const sk_stmt *s)
 	return why ? push_hit(e, s, SK_STR_NULL, SK_STR_NULL, 0, 0, why) : -1;
 }
 
-static int eval_stmt(ev *e, const sk_stmt *s)
+static int eval_any_stmt(ev *e, const sk_stmt *s)
 {
 	size_t mark = e->nhits;
 	int r;
@@ -1082,6 +1082,20 @@ static int eval_stmt(ev *e, const sk_stmt *s)
 	case SK_ST_GROUP_REF: return 0; /* handled at rule level */
 	}
 	return 0;
+}
+
+/* Evaluates s: 1 match, 0 no match, -1 error. A field statement whose
+ * field an earlier statement found without values (a GET's body, a header
+ * whose values are all known clean) answers no here, without the call:
+ * many rules read such fields. */
+static inline int eval_stmt(ev *e, const sk_stmt *s)
+{
+	if (s->field && s->type != SK_ST_SIZE) {
+		const field_state *fs = &e->fs[s->field->slot];
+		if (fs->done && fs->fv.n == 0 && !fs->fv.oversize && !fs->fv.json_fallback)
+			return 0;
+	}
+	return eval_any_stmt(e, s);
 }
 
 /* ---- rules ---- */
