@@ -273,14 +273,13 @@ static bool twin_output(const done_twin *tw, int ntw, size_t i, sk_str in, sk_st
 	return false;
 }
 
-static lane_state *lane(ev *e, int idx, field_state **fsp)
+static lane_state *lane(ev *e, int idx)
 {
 	const sk_lane *l = &e->p->lanes[idx];
 	lane_state *ls = &e->ls[idx];
 	field_state *fs = field(e, l->field);
 	if (!fs)
 		return NULL;
-	*fsp = fs;
 	if (ls->done)
 		return ls;
 	size_t n = fs->fv.n;
@@ -298,8 +297,7 @@ static lane_state *lane(ev *e, int idx, field_state **fsp)
 	const sk_str *src = fs->fv.vals;
 	int from = 0;
 	if (l->parent >= 0) {
-		field_state *pfs;
-		lane_state *pls = lane(e, l->parent, &pfs);
+		lane_state *pls = lane(e, l->parent);
 		if (!pls)
 			return NULL;
 		src = pls->vals;
@@ -600,22 +598,19 @@ static bool detect(ev *e, const sk_detector *d, int level, sk_str v, sk_detect_m
 
 /* lane(), without its call when the lane is already done: most
  * statements read a lane an earlier one computed. */
-static inline lane_state *lane_ready(ev *e, int idx, field_state **fsp)
+static inline lane_state *lane_ready(ev *e, int idx)
 {
 	lane_state *ls = &e->ls[idx];
-	if (!ls->done)
-		return lane(e, idx, fsp);
-	*fsp = &e->fs[e->p->lanes[idx].field->slot];
-	return ls;
+	return ls->done ? ls : lane(e, idx);
 }
 
 static int eval_field_stmt(ev *e, const sk_stmt *s)
 {
-	field_state *fs;
-	lane_state *ls = lane_ready(e, s->lane, &fs);
+	lane_state *ls = lane_ready(e, s->lane);
 	if (!ls)
 		return -1;
 	const sk_field *f = s->field;
+	field_state *fs = &e->fs[f->slot]; /* the lane's: same key, same slot */
 	if (fs->fv.oversize && f->oversize != SK_OVERSIZE_CONTINUE) {
 		if (f->oversize == SK_OVERSIZE_NO_MATCH)
 			return 0;
@@ -1005,7 +1000,7 @@ static uint64_t rate_count(sk_rate_table *t, int window_sec, uint64_t key, int64
 	return total;
 }
 
-static int eval_stmt(ev *e, const sk_stmt *s);
+static inline int eval_stmt(ev *e, const sk_stmt *s);
 
 static int eval_rate(ev *e, const sk_stmt *s)
 {
