@@ -1336,6 +1336,25 @@ static void known_values_need_every_judge(void **state)
 	t_close(&t);
 }
 
+/* A pattern that already matched an earlier value of the request is not
+ * tried on the later ones, which are therefore not known clean: PCRE2's
+ * patterns (a backreference here) as much as Hyperscan's and the literal
+ * lanes'. */
+static void known_values_not_tried_are_not_clean(void **state)
+{
+	(void)state;
+	tctx t;
+	t_open1(&t, "{`RegexMatchStatement`:{`RegexString`:`(ab)\\\\1`,"
+	            "`FieldToMatch`:{`AllQueryArguments`:{}},`TextTransformations`:" TX_NONE "}}");
+	size_t lanes, hs, pcre;
+	sk_program_stats(t.p, &lanes, &hs, &pcre);
+	assert_int_equal(pcre, 1);
+	for (int i = 0; i < 4; i++)
+		assert_true(t_blocks(&t, "{`path`:`/?x=abab&y=zzababzz`}"));
+	assert_true(t_blocks(&t, "{`path`:`/?y=zzababzz`}"));
+	t_close(&t);
+}
+
 /* A SizeConstraint is a judge too, and a field whose values were all left
  * out is still there: EQ 0 matches only an absent field. */
 static void known_values_and_sizes(void **state)
@@ -1594,6 +1613,7 @@ int main(void)
 	    cmocka_unit_test(lanes_are_shared),
 	    cmocka_unit_test(twin_lanes_agree_with_lone_rules),
 	    cmocka_unit_test(known_values_need_every_judge),
+	    cmocka_unit_test(known_values_not_tried_are_not_clean),
 	    cmocka_unit_test(known_values_and_sizes),
 	    cmocka_unit_test(known_values_agree_with_a_fresh_scratch),
 	    cmocka_unit_test(default_acl),
