@@ -154,6 +154,15 @@ static int known_lookup(ev *e, int slot, field_state *fs)
 
 static bool size_ok(sk_cmp c, uint64_t a, uint64_t b);
 
+/* Whether field statement s answers no on fs for want of a value: the
+ * field gave none (a GET's body) or only values known clean, and neither
+ * oversize handling nor a JSON fallback answers instead. Not for a
+ * SizeConstraint: an absent field has size 0. */
+static inline bool no_value_to_judge(const field_state *fs, const sk_stmt *s)
+{
+	return fs->fv.n == 0 && !fs->fv.oversize && !fs->fv.json_fallback && s->type != SK_ST_SIZE;
+}
+
 /* The bits the judges of lane l found value i clean to (i < 64). */
 static uint64_t judged_clean(const sk_lane *l, const lane_state *ls, size_t i)
 {
@@ -611,6 +620,8 @@ static int eval_field_stmt(ev *e, const sk_stmt *s)
 		return -1;
 	const sk_field *f = s->field;
 	field_state *fs = &e->fs[f->slot]; /* the lane's: same key, same slot */
+	if (no_value_to_judge(fs, s))
+		return 0;
 	if (fs->fv.oversize && f->oversize != SK_OVERSIZE_CONTINUE) {
 		if (f->oversize == SK_OVERSIZE_NO_MATCH)
 			return 0;
@@ -623,10 +634,6 @@ static int eval_field_stmt(ev *e, const sk_stmt *s)
 		                      "body is not valid JSON (InvalidFallbackBehavior MATCH)")
 		           : 0;
 	size_t n = fs->fv.n;
-	/* No value: nothing to scan or judge (the size of an absent field is
-	 * still 0). */
-	if (n == 0 && s->type != SK_ST_SIZE)
-		return 0;
 	switch (s->type) {
 	case SK_ST_BYTE_MATCH:
 	case SK_ST_REGEX_MATCH:
@@ -1085,11 +1092,8 @@ static int eval_any_stmt(ev *e, const sk_stmt *s)
  * many rules read such fields. */
 static inline int eval_stmt(ev *e, const sk_stmt *s)
 {
-	if (s->field && s->type != SK_ST_SIZE) {
-		const field_state *fs = &e->fs[s->field->slot];
-		if (fs->done && fs->fv.n == 0 && !fs->fv.oversize && !fs->fv.json_fallback)
-			return 0;
-	}
+	if (s->field && e->fs[s->field->slot].done && no_value_to_judge(&e->fs[s->field->slot], s))
+		return 0;
 	return eval_any_stmt(e, s);
 }
 
